@@ -1,0 +1,37 @@
+import { getActiveBackend, setActiveBackend } from '../engine/engine.js';
+import { ValueError } from '../errors.js';
+import type { Backend } from './backend.js';
+import { tsBackend } from '../backends/ts/index.js';
+
+const known = new Map<string, () => Backend>([['ts', () => tsBackend]]);
+
+/**
+ * Selects the backend new tensors are created on: a Backend value or a known name ('ts').
+ *
+ * @example
+ * import { setBackend, getBackend } from 'tensile';
+ * setBackend('ts');
+ * console.log(getBackend().name); // 'ts'
+ */
+export function setBackend(backend: Backend | string): void {
+  if (typeof backend !== 'string') return setActiveBackend(backend);
+  const make = known.get(backend);
+  if (!make) throw new ValueError(`setBackend: unknown backend '${backend}' (known: ${[...known.keys()].join(', ')})`);
+  setActiveBackend(make());
+}
+
+/** The backend ops currently run on. */
+export function getBackend(): Backend {
+  return getActiveBackend();
+}
+
+/** Runs `fn` with `backend` active, restoring the previous one afterwards (tests use this). */
+export function withBackend<T>(backend: Backend, fn: () => T): T {
+  const previous = getActiveBackend();
+  setActiveBackend(backend);
+  try {
+    return fn();
+  } finally {
+    setActiveBackend(previous);
+  }
+}

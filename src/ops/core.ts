@@ -1,0 +1,122 @@
+import type { Backend } from '../backend/backend.js';
+import { activeTape, getActiveBackend, makeTensor } from '../engine/engine.js';
+import { DTypeError, ShapeError, TensileError, ValueError } from '../errors.js';
+import type { OpAttrs, OpKind } from '../autograd/op-kinds.js';
+import { type DType, type TypedArray, allocArray } from '../tensor/dtype.js';
+import { type Shape, sizeOf } from '../tensor/shape.js';
+import { type NestedArray, Tensor } from '../tensor/tensor.js';
+
+/** Anything an op accepts where a tensor is expected. */
+export type TensorLike = Tensor | number | NestedArray | TypedArray;
+
+/** Wraps backend output in a tensor and records it on the active tape. */
+export function emit<K extends OpKind>(
+  kind: K | null,
+  backend: Backend,
+  data: unknown,
+  shape: Shape,
+  dtype: DType,
+  inputs: readonly Tensor[],
+  attrs: OpAttrs[K],
+): Tensor {
+  const out = makeTensor(backend, data, shape, dtype);
+  if (kind !== null && activeTape !== null && dtype === 'float32') activeTape.record(kind, inputs, [out], attrs);
+  return out;
+}
+
+function flatten(op: string, values: NestedArray, shape: number[], out: number[], depth: number): void {
+  if (typeof values === 'number') {
+    if (depth !== shape.length) throw new ShapeError(op, [shape], 'ragged nested array');
+    out.push(values);
+    return;
+  }
+  if (!Array.isArray(values)) throw new ValueError(`${op}: expected numbers or nested arrays, got ${typeof values}`);
+  if (depth === shape.length) shape.push(values.length);
+  else if (shape[depth] !== values.length) {
+    throw new ShapeError(op, [shape], `ragged nested array: length ${values.length} at depth ${depth}`);
+  }
+  for (const v of values) flatten(op, v, shape, out, depth + 1);
+}
+
+/**
+ * Creates a tensor from numbers, nested arrays or a typed array. The dtype defaults to int32 for an
+ * Int32Array and float32 otherwise.
+ *
+ * @example
+ * import { tensor } from 'tensile';
+ * const x = tensor([1, 2, 3, 4], [2, 2]);
+ * const labels = tensor([0, 1, 1], undefined, 'int32');
+ */
+export function tensor(values: TensorLike, shape?: readonly number[], dtype?: DType): Tensor {
+  if (values instanceof Tensor) return dtype && dtype !== values.dtype ? castTo(values, dtype) : values;
+  let flat: ArrayLike<number>;
+  let inferred: number[];
+  if (ArrayBuffer.isView(values)) {
+    flat = values;
+    inferred = [values.length];
+    dtype ??= values instanceof Int32Array ? 'int32' : 'float32';
+  } else {
+    const out: number[] = [];
+    inferred = [];
+    flatten('tensor', values, inferred, out, 0);
+    flat = out;
+  }
+  const finalShape = shape ? [...shape] : inferred;
+  if (finalShape.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new ShapeError('tensor', [finalShape], 'dimensions must be non-negative integers');
+  }
+  if (sizeOf(finalShape) !== flat.length) {
+    throw new ShapeError('tensor', [finalShape], `shape needs ${sizeOf(finalShape)} values, got ${flat.length}`);
+  }
+  const dt: DType = dtype ?? 'float32';
+  const arr = allocArray(dt, flat.length);
+  if (dt === 'int32') {
+    for (let i = 0; i < flat.length; i++) arr[i] = Math.trunc(flat[i]!);
+  } else arr.set(flat);
+  const backend = getActiveBackend();
+  return makeTensor(backend, backend.upload(arr), finalShape, dt);
+}
+
+/** A rank-0 tensor. */
+export function scalar(value: number, dtype: DType = 'float32'): Tensor {
+  const backend = getActiveBackend();
+  const arr = allocArray(dtype, 1);
+  arr[0] = value;
+  return makeTensor(backend, backend.upload(arr), [], dtype);
+}
+
+/** Converts an op argument to a tensor; plain numbers take `like`'s dtype when they fit it. */
+export function asTensor(x: TensorLike, like?: Tensor): Tensor {
+  if (x instanceof Tensor) return x;
+  if (typeof x === 'number') {
+    const dtype = like?.dtype === 'int32' && Number.isInteger(x) ? 'int32' : 'float32';
+    return scalar(x, dtype);
+  }
+  return tensor(x);
+}
+
+/** The backend shared by an op's inputs; mixing backends is an error that names the op. */
+export function backendOf(op: string, ...ts: readonly Tensor[]): Backend {
+  const b = ts[0]!.backend;
+  for (const t of ts) {
+    if (t.backend !== b) {
+      throw new TensileError(`${op}: inputs live on different backends ('${b.name}' and '${t.backend.name}')`);
+    }
+  }
+  return b;
+}
+
+/** Casts without recording a dtype-change gradient (used by ops that promote their inputs). */
+export function castTo(x: Tensor, dtype: DType): Tensor {
+  if (x.dtype === dtype) return x;
+  const b = x.backend;
+  return emit('cast', b, b.cast(x.info('cast'), dtype), x.shape, dtype, [x], null);
+}
+
+export function requireFloat(op: string, x: Tensor): void {
+  if (x.dtype !== 'float32') throw new DTypeError(op, `expected a float32 tensor, got ${x.dtype}`);
+}
+
+export function requireInt(op: string, x: Tensor, what = 'indices'): void {
+  if (x.dtype !== 'int32') throw new DTypeError(op, `${what} must be int32, got ${x.dtype}`);
+}

@@ -1,0 +1,87 @@
+import { activeTape, makeTensor, viewTensor } from '../engine/engine.js';
+import type { FusedActivation } from '../backend/backend.js';
+import { ShapeError } from '../errors.js';
+import { normalizeAxis } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { type TensorLike, asTensor, backendOf, castTo, emit, requireFloat } from './core.js';
+import { range } from './creation.js';
+import { add, equal, exp, log, mul, neg, reciprocal, relu, sigmoid, sub, tanh } from './elementwise.js';
+import { expandDims } from './layout.js';
+import { matmul } from './matmul.js';
+import { max, sum } from './reduce.js';
+
+/** Same values with no gradient flowing back through them (a view; nothing is copied). */
+export function stopGradient(x: Tensor): Tensor {
+  return activeTape?.requiresGrad(x) ? viewTensor(x, x.shape) : x;
+}
+
+/** softmax along `axis`, computed as exp(x - max) / Σ exp(x - max). */
+export function softmax(x: TensorLike, axis = -1): Tensor {
+  const t = asTensor(x);
+  const a = normalizeAxis('softmax', axis, t.rank);
+  const e = exp(sub(t, stopGradient(max(t, a, true))));
+  return mul(e, reciprocal(sum(e, a, true)));
+}
+
+/** log(softmax(x)) along `axis`, computed stably as x - max - log Σ exp(x - max). */
+export function logSoftmax(x: TensorLike, axis = -1): Tensor {
+  const t = asTensor(x);
+  const a = normalizeAxis('logSoftmax', axis, t.rank);
+  const shifted = sub(t, stopGradient(max(t, a, true)));
+  return sub(shifted, log(sum(exp(shifted), a, true)));
+}
+
+/** One-hot float32 encoding of int32 `indices` with `depth` classes (out-of-range rows are all 0). */
+export function oneHot(indices: TensorLike, depth: number): Tensor {
+  const idx = castTo(asTensor(indices), 'int32');
+  return castTo(equal(expandDims(idx, -1), range(0, depth)), 'float32');
+}
+
+function applyActivation(z: Tensor, act: FusedActivation): Tensor {
+  if (act === 'relu') return relu(z);
+  if (act === 'sigmoid') return sigmoid(z);
+  if (act === 'tanh') return tanh(z);
+  return z;
+}
+
+/**
+ * act(x·w + b) for x [n, k], w [k, m]. Runs the backend's fused kernel when it has one (one tape
+ * entry, one backward call); otherwise composes matmul, add and the activation.
+ */
+export function dense(x: Tensor, w: Tensor, b: Tensor | null, act: FusedActivation = 'linear'): Tensor {
+  requireFloat('dense', x);
+  if (x.rank !== 2 || w.rank !== 2 || x.shape[1] !== w.shape[0]) {
+    throw new ShapeError('dense', [x.shape, w.shape], `expected [n, k] · [k, m]`);
+  }
+  if (b && (b.rank !== 1 || b.shape[0] !== w.shape[1])) {
+    throw new ShapeError('dense', [w.shape, b.shape], `bias must have shape [${w.shape[1]}]`);
+  }
+  const backend = b ? backendOf('dense', x, w, b) : backendOf('dense', x, w);
+  if (!backend.dense) {
+    const z = matmul(x, w);
+    return applyActivation(b ? add(z, b) : z, act);
+  }
+  const data = backend.dense(x.info('dense'), w.info('dense'), b ? b.info('dense') : null, act);
+  const inputs = b ? [x, w, b] : [x, w];
+  return emit('dense', backend, data, [x.shape[0]!, w.shape[1]!], 'float32', inputs, { activation: act });
+}
+
+/**
+ * Per-row cross-entropy between target probabilities `labels` [n, c] and softmax(`logits`) [n, c],
+ * returned as [n]. Uses the backend's fused kernel when it has one.
+ */
+export function softmaxCrossEntropy(logits: Tensor, labels: Tensor): Tensor {
+  requireFloat('softmaxCrossEntropy', logits);
+  const y = castTo(labels, 'float32');
+  if (logits.rank !== 2 || y.rank !== 2 || logits.shape[0] !== y.shape[0] || logits.shape[1] !== y.shape[1]) {
+    throw new ShapeError('softmaxCrossEntropy', [logits.shape, y.shape], 'expected logits and labels of shape [n, c]');
+  }
+  const backend = backendOf('softmaxCrossEntropy', logits, y);
+  if (!backend.softmaxCrossEntropy) return neg(sum(mul(y, logSoftmax(logits, -1)), -1));
+  const { loss, probs } = backend.softmaxCrossEntropy(logits.info('softmaxCrossEntropy'), y.info('softmaxCrossEntropy'));
+  const out = makeTensor(backend, loss, [logits.shape[0]!], 'float32');
+  // The softmax is a second output so the gradient, (probs - labels)·dy, needs no recomputation.
+  const probsT = makeTensor(backend, probs, logits.shape, 'float32');
+  activeTape?.record('softmaxCrossEntropy', [logits, y], [out, probsT], null);
+  return out;
+}

@@ -1,0 +1,39 @@
+import { normalizeAxes, normalizeAxis, reducedShape } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { type TensorLike, asTensor, emit } from './core.js';
+import { div } from './elementwise.js';
+import { reshape } from './layout.js';
+
+type Axes = number | readonly number[] | undefined;
+
+function reduce(op: 'sum' | 'max' | 'min', x: TensorLike, axes: Axes, keepDims: boolean): Tensor {
+  const t = asTensor(x);
+  const ax = normalizeAxes(op, axes, t.rank);
+  const b = t.backend;
+  const out = emit(op, b, b.reduce(op, t.info(op), ax), reducedShape(t.shape, ax, false), t.dtype, [t], {
+    axes: ax,
+  });
+  return keepDims ? reshape(out, reducedShape(t.shape, ax, true)) : out;
+}
+
+/** Sum over `axes` (all when omitted). */
+export const sum = (x: TensorLike, axes?: Axes, keepDims = false) => reduce('sum', x, axes, keepDims);
+/** Maximum over `axes`; the gradient is shared equally among tied maxima. */
+export const max = (x: TensorLike, axes?: Axes, keepDims = false) => reduce('max', x, axes, keepDims);
+export const min = (x: TensorLike, axes?: Axes, keepDims = false) => reduce('min', x, axes, keepDims);
+
+/** Arithmetic mean over `axes` (float32 result). */
+export function mean(x: TensorLike, axes?: Axes, keepDims = false): Tensor {
+  const t = asTensor(x);
+  const ax = normalizeAxes('mean', axes, t.rank);
+  const count = ax.reduce((n, a) => n * t.shape[a]!, 1);
+  return div(sum(t, ax, keepDims), count);
+}
+
+/** Index of the largest value along `axis` (first on ties), as int32. */
+export function argmax(x: TensorLike, axis = -1): Tensor {
+  const t = asTensor(x);
+  const a = normalizeAxis('argmax', axis, t.rank);
+  const b = t.backend;
+  return emit(null, b, b.argmax(t.info('argmax'), a), reducedShape(t.shape, [a], false), 'int32', [], null);
+}
