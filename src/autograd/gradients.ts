@@ -1,4 +1,4 @@
-import type { FusedActivation } from '../backend/backend.js';
+import type { DenseGrads, FusedActivation } from '../backend/backend.js';
 import { emit } from '../ops/core.js';
 import { castTo } from '../ops/core.js';
 import { div, equal, greater, greaterEqual, less, lessEqual, log, maximum, mul, neg, pow, sign, square, step, sub, where } from '../ops/elementwise.js';
@@ -55,8 +55,10 @@ function denseGrad([dy]: readonly Grad[], n: TapeNode<'dense'>, needs: readonly 
   const y = y0(n);
   const hasBias = n.inputs.length === 3;
   const b = x.backend;
-  if (b.denseBackward) {
-    const g = b.denseBackward(dy!.info('dense'), x.info('dense'), w.info('dense'), y.info('dense'), n.attrs.activation, hasBias);
+  const g = b.denseBackward?.(dy!.info('dense'), x.info('dense'), w.info('dense'), y.info('dense'), n.attrs.activation, hasBias) as
+    | DenseGrads
+    | undefined;
+  if (g !== undefined) {
     const wrap = (data: unknown, t: Tensor) => emit(null, b, data, t.shape, 'float32', [], null);
     return [wrap(g.dx, x), wrap(g.dw, w), hasBias ? wrap(g.db, n.inputs[2]!) : null];
   }

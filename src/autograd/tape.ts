@@ -19,7 +19,8 @@ export class Tape {
   private readonly tracked = new Set<number>();
 
   constructor(sources: readonly Tensor[]) {
-    for (const s of sources) this.tracked.add(s.id);
+    // int32 sources (indices, labels) have no gradient; they get zeros and are never recorded.
+    for (const s of sources) if (s.dtype === 'float32') this.tracked.add(s.id);
   }
 
   requiresGrad(t: Tensor): boolean {

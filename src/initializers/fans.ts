@@ -1,4 +1,11 @@
-/** The number of input and output units a weight of some shape connects. */
+/**
+ * The number of input and output units a weight of some shape connects.
+ *
+ * @example
+ * import { initializers } from 'tensile';
+ * const fans = initializers.computeFans([4, 7]);
+ * console.log(fans.fanIn, fans.fanOut); // 4 7
+ */
 export interface Fans {
   readonly fanIn: number;
   readonly fanOut: number;
@@ -10,8 +17,8 @@ export interface Fans {
  * `[...receptiveField, inputDepth, depth]`, so both fans are multiplied by the receptive field size.
  *
  * @example
- * import { computeFans } from 'tensile';
- * const { fanIn, fanOut } = computeFans([3, 3, 16, 32]); // a 3×3 Conv2D kernel
+ * import { initializers } from 'tensile';
+ * const { fanIn, fanOut } = initializers.computeFans([3, 3, 16, 32]); // a 3×3 Conv2D kernel
  * console.log(fanIn, fanOut); // 144 288
  */
 export function computeFans(shape: readonly number[]): Fans {

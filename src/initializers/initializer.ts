@@ -5,7 +5,14 @@ import { seedGenerator } from '../random/global.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 
-/** A JSON-serializable initializer config with Keras' snake_case keys, e.g. `{ seed: null }`. */
+/**
+ * A JSON-serializable initializer config with Keras' snake_case keys, e.g. `{ seed: null }`.
+ *
+ * @example
+ * import { initializers } from 'tensile';
+ * const config = new initializers.Orthogonal({ gain: 2 }).getConfig();
+ * console.log(JSON.stringify(config)); // {"seed":null,"gain":2}
+ */
 export type InitializerConfig = Record<string, number | string | null>;
 
 /**
@@ -14,8 +21,8 @@ export type InitializerConfig = Record<string, number | string | null>;
  * options, `getConfig`.
  *
  * @example
- * import { Initializer } from 'tensile';
- * class Halves extends Initializer {
+ * import { initializers } from 'tensile';
+ * class Halves extends initializers.Initializer {
  *   className = 'Halves';
  *   compute(shape) { return new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(0.5); }
  * }
@@ -29,8 +36,8 @@ export abstract class Initializer {
    * The values for a weight of `shape`, row-major, as a Float32Array (what `call` uploads).
    *
    * @example
-   * import { Ones } from 'tensile';
-   * console.log(new Ones().generate([2, 2])); // [1, 1, 1, 1]
+   * import { initializers } from 'tensile';
+   * console.log(new initializers.Ones().generate([2, 2])); // [1, 1, 1, 1]
    */
   generate(shape: readonly number[]): Float32Array {
     checkShape(this.className, shape);
@@ -44,8 +51,8 @@ export abstract class Initializer {
    * A new tensor of `shape` holding the initial values (float32 unless the initializer allows int32).
    *
    * @example
-   * import { GlorotUniform } from 'tensile';
-   * const w = new GlorotUniform({ seed: 1 }).call([3, 4]);
+   * import { initializers } from 'tensile';
+   * const w = new initializers.GlorotUniform({ seed: 1 }).call([3, 4]);
    * console.log(w.shape, w.dtype); // [3, 4] float32
    */
   call(shape: readonly number[], dtype: DType = 'float32'): Tensor {
@@ -56,15 +63,23 @@ export abstract class Initializer {
    * The constructor options as a Keras config (snake_case keys; `{}` when there are none).
    *
    * @example
-   * import { RandomNormal } from 'tensile';
-   * console.log(JSON.stringify(new RandomNormal().getConfig())); // {"seed":null,"mean":0,"stddev":0.05}
+   * import { initializers } from 'tensile';
+   * console.log(JSON.stringify(new initializers.RandomNormal().getConfig())); // {"seed":null,"mean":0,"stddev":0.05}
    */
   getConfig(): InitializerConfig {
     return {};
   }
 }
 
-/** Options shared by the random initializers. */
+/**
+ * Options shared by the random initializers.
+ *
+ * @example
+ * import { initializers } from 'tensile';
+ * const a = new initializers.HeUniform({ seed: 1 }).generate([3]);
+ * const b = new initializers.HeUniform({ seed: 1 }).generate([3]);
+ * console.log(a.join() === b.join()); // true
+ */
 export interface SeedOptions {
   /** Fixes the values: every call with the same seed returns the same values. */
   seed?: number | null;
@@ -79,8 +94,8 @@ export interface SeedOptions {
  * fresh values because that is what sharing one initializer between layers is meant to do.
  *
  * @example
- * import { RandomUniform } from 'tensile';
- * const init = new RandomUniform({ seed: 5 });
+ * import { initializers } from 'tensile';
+ * const init = new initializers.RandomUniform({ seed: 5 });
  * console.log(init.generate([3])[0] === init.generate([3])[0]); // true
  */
 export abstract class RandomInitializer extends Initializer {
@@ -99,11 +114,12 @@ export abstract class RandomInitializer extends Initializer {
    * Random initializers only make float32 tensors (Keras raises for integer dtypes too).
    *
    * @example
-   * import { HeNormal } from 'tensile';
-   * console.log(new HeNormal({ seed: 0 }).call([2, 2]).dtype); // float32
+   * import { initializers } from 'tensile';
+   * console.log(new initializers.HeNormal({ seed: 0 }).call([2, 2]).dtype); // float32
    */
   override call(shape: readonly number[], dtype: DType = 'float32'): Tensor {
-    if (dtype !== 'float32') throw new DTypeError(this.className, `random initializers need float32, got ${dtype}`);
+    if (dtype !== 'float32')
+      throw new DTypeError(this.className, `random initializers need float32, got ${dtype}`);
     return super.call(shape, dtype);
   }
 

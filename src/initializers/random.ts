@@ -1,13 +1,25 @@
 import { sizeOf } from '../tensor/shape.js';
 import { type InitializerConfig, RandomInitializer, type SeedOptions } from './initializer.js';
 
-/** Options of RandomNormal and TruncatedNormal (Keras defaults: mean 0, stddev 0.05). */
+/**
+ * Options of RandomNormal and TruncatedNormal (Keras defaults: mean 0, stddev 0.05).
+ *
+ * @example
+ * import { initializers } from 'tensile';
+ * console.log(new initializers.TruncatedNormal({ mean: 1, stddev: 0.2 }).mean); // 1
+ */
 export interface NormalOptions extends SeedOptions {
   mean?: number;
   stddev?: number;
 }
 
-/** Options of RandomUniform (Keras defaults: minval -0.05, maxval 0.05). */
+/**
+ * Options of RandomUniform (Keras defaults: minval -0.05, maxval 0.05).
+ *
+ * @example
+ * import { initializers } from 'tensile';
+ * console.log(new initializers.RandomUniform({ minval: 0, maxval: 1 }).minval); // 0
+ */
 export interface UniformOptions extends SeedOptions {
   minval?: number;
   maxval?: number;
@@ -17,8 +29,8 @@ export interface UniformOptions extends SeedOptions {
  * Draws from N(mean, stddev²), as Keras' `RandomNormal` (string name 'random_normal' or 'normal').
  *
  * @example
- * import { RandomNormal } from 'tensile';
- * const w = new RandomNormal({ mean: 0, stddev: 1, seed: 3 }).generate([2, 2]);
+ * import { initializers } from 'tensile';
+ * const w = new initializers.RandomNormal({ mean: 0, stddev: 1, seed: 3 }).generate([2, 2]);
  * console.log(w.length); // 4
  */
 export class RandomNormal extends RandomInitializer {
@@ -46,8 +58,8 @@ export class RandomNormal extends RandomInitializer {
  * `TruncatedNormal` (so the values' actual standard deviation is about 0.88·stddev).
  *
  * @example
- * import { TruncatedNormal } from 'tensile';
- * const w = new TruncatedNormal({ stddev: 1, seed: 3 }).generate([1000]);
+ * import { initializers } from 'tensile';
+ * const w = new initializers.TruncatedNormal({ stddev: 1, seed: 3 }).generate([1000]);
  * console.log(w.every((v) => Math.abs(v) <= 2)); // true
  */
 export class TruncatedNormal extends RandomNormal {
@@ -63,8 +75,8 @@ export class TruncatedNormal extends RandomNormal {
  * 'uniform').
  *
  * @example
- * import { RandomUniform } from 'tensile';
- * const w = new RandomUniform({ minval: 0, maxval: 1, seed: 3 }).generate([100]);
+ * import { initializers } from 'tensile';
+ * const w = new initializers.RandomUniform({ minval: 0, maxval: 1, seed: 3 }).generate([100]);
  * console.log(w.every((v) => v >= 0 && v < 1)); // true
  */
 export class RandomUniform extends RandomInitializer {
@@ -91,8 +103,8 @@ export class RandomUniform extends RandomInitializer {
  * A RandomNormal initializer (Keras defaults mean 0, stddev 0.05).
  *
  * @example
- * import { randomNormal } from 'tensile';
- * console.log(randomNormal({ stddev: 0.1 }).stddev); // 0.1
+ * import { initializers } from 'tensile';
+ * console.log(initializers.randomNormal({ stddev: 0.1 }).stddev); // 0.1
  */
 export function randomNormal(options?: NormalOptions): RandomNormal {
   return new RandomNormal(options);
@@ -102,8 +114,8 @@ export function randomNormal(options?: NormalOptions): RandomNormal {
  * A TruncatedNormal initializer (Keras defaults mean 0, stddev 0.05).
  *
  * @example
- * import { truncatedNormal } from 'tensile';
- * console.log(truncatedNormal({ seed: 1 }).className); // TruncatedNormal
+ * import { initializers } from 'tensile';
+ * console.log(initializers.truncatedNormal({ seed: 1 }).className); // TruncatedNormal
  */
 export function truncatedNormal(options?: NormalOptions): TruncatedNormal {
   return new TruncatedNormal(options);
@@ -113,8 +125,8 @@ export function truncatedNormal(options?: NormalOptions): TruncatedNormal {
  * A RandomUniform initializer (Keras defaults minval -0.05, maxval 0.05).
  *
  * @example
- * import { randomUniform } from 'tensile';
- * console.log(randomUniform().maxval); // 0.05
+ * import { initializers } from 'tensile';
+ * console.log(initializers.randomUniform().maxval); // 0.05
  */
 export function randomUniform(options?: UniformOptions): RandomUniform {
   return new RandomUniform(options);

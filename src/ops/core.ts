@@ -24,15 +24,25 @@ export function emit<K extends OpKind>(
   return out;
 }
 
-function flatten(op: string, values: NestedArray, shape: number[], out: number[], depth: number): void {
+/** The shape a nested array claims along its first elements; `flatten` then checks every element. */
+function inferShape(values: NestedArray): number[] {
+  const shape: number[] = [];
+  let v = values;
+  while (Array.isArray(v)) {
+    shape.push(v.length);
+    v = v[0] as NestedArray;
+  }
+  return shape;
+}
+
+function flatten(op: string, values: NestedArray, shape: readonly number[], out: number[], depth: number): void {
   if (typeof values === 'number') {
-    if (depth !== shape.length) throw new ShapeError(op, [shape], 'ragged nested array');
+    if (depth !== shape.length) throw new ShapeError(op, [shape], `ragged nested array: a number at depth ${depth}`);
     out.push(values);
     return;
   }
   if (!Array.isArray(values)) throw new ValueError(`${op}: expected numbers or nested arrays, got ${typeof values}`);
-  if (depth === shape.length) shape.push(values.length);
-  else if (shape[depth] !== values.length) {
+  if (depth >= shape.length || shape[depth] !== values.length) {
     throw new ShapeError(op, [shape], `ragged nested array: length ${values.length} at depth ${depth}`);
   }
   for (const v of values) flatten(op, v, shape, out, depth + 1);
@@ -57,7 +67,7 @@ export function tensor(values: TensorLike, shape?: readonly number[], dtype?: DT
     dtype ??= values instanceof Int32Array ? 'int32' : 'float32';
   } else {
     const out: number[] = [];
-    inferred = [];
+    inferred = inferShape(values);
     flatten('tensor', values, inferred, out, 0);
     flat = out;
   }
@@ -77,26 +87,29 @@ export function tensor(values: TensorLike, shape?: readonly number[], dtype?: DT
   return makeTensor(backend, backend.upload(arr), finalShape, dt);
 }
 
-/** A rank-0 tensor. */
-export function scalar(value: number, dtype: DType = 'float32'): Tensor {
-  const backend = getActiveBackend();
+/** A rank-0 tensor (on the active backend unless `backend` is given). */
+export function scalar(value: number, dtype: DType = 'float32', backend: Backend = getActiveBackend()): Tensor {
   const arr = allocArray(dtype, 1);
   arr[0] = value;
   return makeTensor(backend, backend.upload(arr), [], dtype);
 }
 
-/** Converts an op argument to a tensor; plain numbers take `like`'s dtype when they fit it. */
+/**
+ * Converts an op argument to a tensor; plain numbers take `like`'s dtype when they fit it, and are
+ * made on `like`'s backend, so `mul(2, x)` works whichever backend `x` lives on.
+ */
 export function asTensor(x: TensorLike, like?: Tensor): Tensor {
   if (x instanceof Tensor) return x;
   if (typeof x === 'number') {
     const dtype = like?.dtype === 'int32' && Number.isInteger(x) ? 'int32' : 'float32';
-    return scalar(x, dtype);
+    return like ? scalar(x, dtype, like.backend) : scalar(x, dtype);
   }
   return tensor(x);
 }
 
 /** The backend shared by an op's inputs; mixing backends is an error that names the op. */
 export function backendOf(op: string, ...ts: readonly Tensor[]): Backend {
+  for (const t of ts) if (t.isDisposed) throw new TensileError(`${op}: tensor ${t.id} was disposed`);
   const b = ts[0]!.backend;
   for (const t of ts) {
     if (t.backend !== b) {
@@ -107,10 +120,10 @@ export function backendOf(op: string, ...ts: readonly Tensor[]): Backend {
 }
 
 /** Casts without recording a dtype-change gradient (used by ops that promote their inputs). */
-export function castTo(x: Tensor, dtype: DType): Tensor {
+export function castTo(x: Tensor, dtype: DType, op = 'cast'): Tensor {
   if (x.dtype === dtype) return x;
-  const b = x.backend;
-  return emit('cast', b, b.cast(x.info('cast'), dtype), x.shape, dtype, [x], null);
+  const b = backendOf(op, x);
+  return emit('cast', b, b.cast(x.info(op), dtype), x.shape, dtype, [x], null);
 }
 
 export function requireFloat(op: string, x: Tensor): void {

@@ -10,7 +10,7 @@ const NON_DIFFERENTIABLE = new Set<UnaryOp>(['sign', 'step', 'floor', 'round']);
 
 function unary(op: UnaryOp, x: TensorLike): Tensor {
   let t = asTensor(x);
-  if (FLOAT_ONLY.has(op)) t = castTo(t, 'float32');
+  if (FLOAT_ONLY.has(op)) t = castTo(t, 'float32', op);
   const b = t.backend;
   const kind = NON_DIFFERENTIABLE.has(op) ? null : (op as Exclude<UnaryOp, 'sign' | 'step' | 'floor' | 'round'>);
   return emit(kind, b, b.unary(op, t.info(op)), t.shape, t.dtype, [t], null);
@@ -38,8 +38,8 @@ function prepareBinary(op: string, a: TensorLike, b: TensorLike, forceFloat: boo
   let ta = asTensor(a, b instanceof Tensor ? b : undefined);
   let tb = asTensor(b, ta);
   const dtype = forceFloat || ta.dtype === 'float32' || tb.dtype === 'float32' ? 'float32' : 'int32';
-  ta = castTo(ta, dtype);
-  tb = castTo(tb, dtype);
+  ta = castTo(ta, dtype, op);
+  tb = castTo(tb, dtype, op);
   const backend = backendOf(op, ta, tb);
   return { ta, tb, backend, shape: broadcastShapes(op, ta.shape, tb.shape), dtype } as const;
 }
@@ -73,7 +73,9 @@ export const greaterEqual = (a: TensorLike, b: TensorLike) => compare('greaterEq
 
 /** Picks a where cond is non-zero, else b; all three broadcast together. */
 export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
-  const c = castTo(asTensor(cond), 'int32');
+  const c0 = asTensor(cond);
+  // Any non-zero value is true, as in numpy (a float mask of 0.5 must not truncate to false).
+  const c = c0.dtype === 'int32' ? c0 : notEqual(c0, 0);
   const { ta, tb, backend, shape: abShape, dtype } = prepareBinary('where', a, b, false);
   const shape = broadcastShapes('where', c.shape, abShape);
   backendOf('where', c, ta);

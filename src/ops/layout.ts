@@ -1,9 +1,16 @@
 import { viewTensor } from '../engine/engine.js';
 import { ShapeError } from '../errors.js';
-import { broadcastShapes, inferReshape, normalizeAxis, shapesEqual, sizeOf } from '../tensor/shape.js';
-import type { Tensor } from '../tensor/tensor.js';
+import {
+  type Shape,
+  broadcastShapes,
+  inferReshape,
+  normalizeAxis,
+  shapesEqual,
+  sizeOf,
+} from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
 import { activeTape } from '../engine/engine.js';
-import { type TensorLike, asTensor, backendOf, castTo, emit, requireInt, scalar } from './core.js';
+import { type TensorLike, asTensor, backendOf, castTo, emit, requireInt, scalar, tensor } from './core.js';
 
 /** Same values under a new shape (one dim may be -1). Shares storage; never copies. */
 export function reshape(x: TensorLike, shape: readonly number[]): Tensor {
@@ -72,7 +79,8 @@ export function concat(xs: readonly TensorLike[], axis = 0): Tensor {
 /** Inserts a dimension of size 1 at `axis`. */
 export function expandDims(x: TensorLike, axis = 0): Tensor {
   const t = asTensor(x);
-  const a = normalizeAxis('expandDims', axis < 0 ? axis + 1 : axis, t.rank + 1);
+  // A negative axis counts from the end of the result, as in numpy: -1 appends a trailing 1.
+  const a = normalizeAxis('expandDims', axis, t.rank + 1);
   const shape = [...t.shape];
   shape.splice(a, 0, 1);
   return reshape(t, shape);
@@ -93,13 +101,16 @@ export function stack(xs: readonly TensorLike[], axis = 0): Tensor {
   for (const t of ts) {
     if (!shapesEqual(t.shape, ts[0]!.shape)) throw new ShapeError('stack', ts.map((u) => u.shape), 'shapes differ');
   }
-  return concat(ts.map((t) => expandDims(t, axis)), axis < 0 ? axis : axis);
+  return concat(
+    ts.map((t) => expandDims(t, axis)),
+    axis,
+  );
 }
 
 /** Pads each dim with [before, after] copies of `value`. */
 export function pad(x: TensorLike, paddings: readonly (readonly [number, number])[], value = 0): Tensor {
   const t = asTensor(x);
-  if (paddings.length !== t.rank || paddings.some(([p, q]) => p < 0 || q < 0 || !Number.isInteger(p + q))) {
+  if (paddings.length !== t.rank || paddings.some(([p, q]) => !Number.isInteger(p) || !Number.isInteger(q) || p < 0 || q < 0)) {
     throw new ShapeError('pad', [t.shape], `paddings need one non-negative [before, after] pair per dim`);
   }
   const b = t.backend;
@@ -107,14 +118,14 @@ export function pad(x: TensorLike, paddings: readonly (readonly [number, number]
   return emit('pad', b, b.pad(t.info('pad'), paddings, value), shape, t.dtype, [t], { paddings });
 }
 
-function checkIndices(op: string, x: Tensor, indices: Tensor, axis: number): void {
+function checkIndices(op: string, xShape: Shape, indices: Tensor, axis: number): void {
   requireInt(op, indices);
-  const n = x.shape[axis]!;
+  const n = xShape[axis]!;
   const values = indices.backend.read(indices.info(op));
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (v < 0 || v >= n) {
-      throw new ShapeError(op, [x.shape, indices.shape], `index ${v} at position ${i} is out of range 0..${n - 1}`);
+      throw new ShapeError(op, [xShape, indices.shape], `index ${v} at position ${i} is out of range 0..${n - 1}`);
     }
   }
 }
@@ -122,10 +133,11 @@ function checkIndices(op: string, x: Tensor, indices: Tensor, axis: number): voi
 /** Takes slices of `x` along `axis` at int32 `indices` (an Embedding lookup is gather on axis 0). */
 export function gather(x: TensorLike, indices: TensorLike, axis = 0): Tensor {
   const t = asTensor(x);
-  const idx = asTensor(indices);
+  // Plain index arrays are made int32 here; an index tensor must already be int32.
+  const idx = indices instanceof Tensor ? indices : tensor(indices, undefined, 'int32');
   const a = normalizeAxis('gather', axis, t.rank);
-  checkIndices('gather', t, idx, a);
   const b = backendOf('gather', t, idx);
+  checkIndices('gather', t.shape, idx, a);
   const shape = [...t.shape.slice(0, a), ...idx.shape, ...t.shape.slice(a + 1)];
   return emit('gather', b, b.gather(t.info('gather'), idx.info('gather'), a), shape, t.dtype, [t, idx], { axis: a });
 }
@@ -133,8 +145,14 @@ export function gather(x: TensorLike, indices: TensorLike, axis = 0): Tensor {
 /** Adds `updates` into zeros of `shape` at `indices` along `axis` (gather's adjoint). */
 export function scatterAdd(updates: Tensor, indices: Tensor, axis: number, shape: readonly number[]): Tensor {
   const b = backendOf('scatterAdd', updates, indices);
-  const data = b.scatterAdd(updates.info('scatterAdd'), indices.info('scatterAdd'), axis, shape);
-  return emit('scatterAdd', b, data, [...shape], updates.dtype, [updates, indices], { axis });
+  const a = normalizeAxis('scatterAdd', axis, shape.length);
+  const expected = [...shape.slice(0, a), ...indices.shape, ...shape.slice(a + 1)];
+  if (!shapesEqual(updates.shape, expected)) {
+    throw new ShapeError('scatterAdd', [updates.shape, indices.shape, shape], `updates must have shape [${expected}]`);
+  }
+  checkIndices('scatterAdd', shape, indices, a);
+  const data = b.scatterAdd(updates.info('scatterAdd'), indices.info('scatterAdd'), a, shape);
+  return emit('scatterAdd', b, data, [...shape], updates.dtype, [updates, indices], { axis: a });
 }
 
 /** Broadcasts `x` to `shape` (numpy rules), materialising the result. */
@@ -144,8 +162,8 @@ export function broadcastTo(x: TensorLike, shape: readonly number[]): Tensor {
   if (!shapesEqual(broadcastShapes('broadcastTo', t.shape, shape), shape)) {
     throw new ShapeError('broadcastTo', [t.shape, shape], 'cannot broadcast to the target shape');
   }
-  const zero = scalar(0, t.dtype);
   const b = t.backend;
+  const zero = scalar(0, t.dtype, b);
   if (sizeOf(shape) === 0) return emit(null, b, b.fill(0, 0, t.dtype), [...shape], t.dtype, [], null);
   return emit('add', b, b.binary('add', t.info('broadcastTo'), zero.info('broadcastTo'), shape), [...shape], t.dtype, [
     t,

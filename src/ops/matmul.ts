@@ -10,8 +10,8 @@ import { type TensorLike, asTensor, backendOf, castTo, emit } from './core.js';
  * matmul(tensor([[1, 2]]), tensor([[3], [4]])).toArray(); // [[11]]
  */
 export function matmul(a: TensorLike, b: TensorLike, transA = false, transB = false): Tensor {
-  const ta = castTo(asTensor(a), 'float32');
-  const tb = castTo(asTensor(b), 'float32');
+  const ta = castTo(asTensor(a), 'float32', 'matmul');
+  const tb = castTo(asTensor(b), 'float32', 'matmul');
   const op = `matmul${transA ? '(Aᵀ)' : ''}${transB ? '(Bᵀ)' : ''}`;
   if (ta.rank < 2 || ta.rank !== tb.rank) {
     throw new ShapeError(op, [ta.shape, tb.shape], 'operands must both have rank ≥ 2 and equal rank');

@@ -57,11 +57,12 @@ export function dense(x: Tensor, w: Tensor, b: Tensor | null, act: FusedActivati
     throw new ShapeError('dense', [w.shape, b.shape], `bias must have shape [${w.shape[1]}]`);
   }
   const backend = b ? backendOf('dense', x, w, b) : backendOf('dense', x, w);
-  if (!backend.dense) {
+  // A fast path may be absent or decline (return undefined); either way the composition runs.
+  const data = backend.dense?.(x.info('dense'), w.info('dense'), b ? b.info('dense') : null, act);
+  if (data === undefined) {
     const z = matmul(x, w);
     return applyActivation(b ? add(z, b) : z, act);
   }
-  const data = backend.dense(x.info('dense'), w.info('dense'), b ? b.info('dense') : null, act);
   const inputs = b ? [x, w, b] : [x, w];
   return emit('dense', backend, data, [x.shape[0]!, w.shape[1]!], 'float32', inputs, { activation: act });
 }
@@ -77,8 +78,9 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Tensor): Tensor {
     throw new ShapeError('softmaxCrossEntropy', [logits.shape, y.shape], 'expected logits and labels of shape [n, c]');
   }
   const backend = backendOf('softmaxCrossEntropy', logits, y);
-  if (!backend.softmaxCrossEntropy) return neg(sum(mul(y, logSoftmax(logits, -1)), -1));
-  const { loss, probs } = backend.softmaxCrossEntropy(logits.info('softmaxCrossEntropy'), y.info('softmaxCrossEntropy'));
+  const fused = backend.softmaxCrossEntropy?.(logits.info('softmaxCrossEntropy'), y.info('softmaxCrossEntropy'));
+  if (fused === undefined) return neg(sum(mul(y, logSoftmax(logits, -1)), -1));
+  const { loss, probs } = fused;
   const out = makeTensor(backend, loss, [logits.shape[0]!], 'float32');
   // The softmax is a second output so the gradient, (probs - labels)·dy, needs no recomputation.
   const probsT = makeTensor(backend, probs, logits.shape, 'float32');

@@ -50,8 +50,10 @@ export function checkNames(chart: string, title: string, what: string, names: re
   if (names.length === 0) throw chartError(chart, title, `no ${what} given`);
   const seen = new Set<string>();
   for (const name of names) {
-    if (typeof name !== 'string') throw chartError(chart, title, `${what} name ${String(name)} is not a string`);
-    if (seen.has(name)) throw chartError(chart, title, `${what} "${name}" appears twice; names must be unique`);
+    if (typeof name !== 'string')
+      throw chartError(chart, title, `${what} name ${String(name)} is not a string`);
+    if (seen.has(name))
+      throw chartError(chart, title, `${what} "${name}" appears twice; names must be unique`);
     seen.add(name);
   }
 }

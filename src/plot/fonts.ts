@@ -22,7 +22,7 @@ export interface ResolvedFont {
 
 // Searched in order; DejaVu first because Debian/Ubuntu's `fonts-dejavu-core` is the one we tell CI to
 // install, and its wide coverage of Unicode (Greek, arrows, ≤) suits axis labels.
-const CANDIDATES: { regular: string; bold: string }[] = [
+const CANDIDATES: FontCandidate[] = [
   ...['truetype/dejavu', 'dejavu', 'dejavu-sans-fonts', 'TTF'].map((d) => ({
     regular: `/usr/share/fonts/${d}/DejaVuSans.ttf`,
     bold: `/usr/share/fonts/${d}/DejaVuSans-Bold.ttf`,
@@ -31,7 +31,10 @@ const CANDIDATES: { regular: string; bold: string }[] = [
     regular: `/usr/share/fonts/${d}/LiberationSans-Regular.ttf`,
     bold: `/usr/share/fonts/${d}/LiberationSans-Bold.ttf`,
   })),
-  { regular: '/System/Library/Fonts/Supplemental/Arial.ttf', bold: '/System/Library/Fonts/Supplemental/Arial Bold.ttf' },
+  {
+    regular: '/System/Library/Fonts/Supplemental/Arial.ttf',
+    bold: '/System/Library/Fonts/Supplemental/Arial Bold.ttf',
+  },
   { regular: '/Library/Fonts/Arial.ttf', bold: '/Library/Fonts/Arial Bold.ttf' },
   { regular: 'C:\\Windows\\Fonts\\arial.ttf', bold: 'C:\\Windows\\Fonts\\arialbd.ttf' },
 ];
@@ -47,6 +50,12 @@ export function fontSearchPaths(): string[] {
   return CANDIDATES.map((c) => c.regular);
 }
 
+/** A regular face and the bold face to go with it (bold is optional on disk). */
+export interface FontCandidate {
+  regular: string;
+  bold: string;
+}
+
 let cached: ResolvedFont | null | undefined;
 
 /**
@@ -57,19 +66,30 @@ let cached: ResolvedFont | null | undefined;
  * findFont()?.family; // 'DejaVu Sans' on Debian with fonts-dejavu-core
  */
 export function findFont(): ResolvedFont | undefined {
-  if (cached !== undefined) return cached ?? undefined;
-  cached = null;
-  const env = process.env.TENSILE_FONT;
-  const picks = env ? [{ regular: env, bold: env.replace(/(-Regular)?\.ttf$/i, '-Bold.ttf') }] : CANDIDATES;
-  if (env && !existsSync(env)) throw new TensileError(`TENSILE_FONT=${env}: no such file`);
-  for (const c of picks) {
+  if (cached === undefined) {
+    const env = process.env.TENSILE_FONT;
+    if (env && !existsSync(env)) throw new TensileError(`TENSILE_FONT=${env}: no such file`);
+    const picks = env ? [{ regular: env, bold: env.replace(/(-Regular)?\.ttf$/i, '-Bold.ttf') }] : CANDIDATES;
+    cached = resolveFont(picks) ?? null;
+  }
+  return cached ?? undefined;
+}
+
+/**
+ * The first candidate whose regular file exists, parsed; undefined when none exists.
+ *
+ * @example
+ * import { resolveFont } from './fonts.js';
+ * resolveFont([{ regular: '/nonexistent.ttf', bold: '/nonexistent-Bold.ttf' }]); // undefined
+ */
+export function resolveFont(candidates: readonly FontCandidate[]): ResolvedFont | undefined {
+  for (const c of candidates) {
     if (!existsSync(c.regular)) continue;
     const regular = parseFont(readFileSync(c.regular));
     const bold = c.bold !== c.regular && existsSync(c.bold) ? parseFont(readFileSync(c.bold)) : undefined;
-    cached = { family: regular.family, files: bold ? [c.regular, c.bold] : [c.regular], regular, bold };
-    break;
+    return { family: regular.family, files: bold ? [c.regular, c.bold] : [c.regular], regular, bold };
   }
-  return cached ?? undefined;
+  return undefined;
 }
 
 /**
@@ -82,7 +102,18 @@ export function findFont(): ResolvedFont | undefined {
 export function requireFont(who: string): ResolvedFont {
   const font = findFont();
   if (font) return font;
-  throw new TensileError(
+  throw missingFontError(who);
+}
+
+/**
+ * The error for a machine without a usable font: names the packages to install and the paths searched.
+ *
+ * @example
+ * import { missingFontError } from './fonts.js';
+ * missingFontError('svgToPng').message.includes('fonts-dejavu-core'); // true
+ */
+export function missingFontError(who: string): TensileError {
+  return new TensileError(
     `${who}: no font found, and the PNG renderer draws no text without one. Install DejaVu Sans ` +
       '(Debian/Ubuntu: apt-get install fonts-dejavu-core; Fedora: dnf install dejavu-sans-fonts; ' +
       'Arch: pacman -S ttf-dejavu; macOS and Windows: Arial is used if present) or set ' +

@@ -63,7 +63,8 @@ export function lineChart(options: LineChartOptions): TopLevelSpec {
     }
   }
   const names = series.map((s) => s.name);
-  const legend = names.length > 1 ? { title: null } : null;
+  const yTicks = log ? logTicks(rows.map((r) => r.y)) : [];
+  const legend = names.length > 1 ? { title: null, symbolType: 'stroke', symbolSize: 500 } : null;
   const colour = {
     field: 'series',
     type: 'nominal' as const,
@@ -100,11 +101,41 @@ export function lineChart(options: LineChartOptions): TopLevelSpec {
         field: 'y',
         type: 'quantitative',
         title: yLabel,
-        scale: log ? { type: 'log' } : { zero: false },
+        scale: log ? { type: 'log', nice: false, padding: 8 } : { zero: false },
+        axis: log ? { format: '~g', ...(yTicks.length > 0 ? { values: yTicks } : {}) } : {},
       },
       color: colour,
       ...dash,
     },
     config: themeConfig(),
   };
+}
+
+/**
+ * Tick values for a log axis: 1-2-3-5 steps per decade, fewer over wide ranges, [] when none fit.
+ *
+ * @example
+ * import { logTicks } from './line.js';
+ * logTicks([0.07, 0.7]); // [0.1, 0.2, 0.3, 0.5]
+ */
+export function logTicks(values: readonly number[]): number[] {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (!(lo > 0 && hi >= lo)) return [];
+  const ratio = hi / lo;
+  const steps = ratio <= 30 ? [1, 2, 3, 5] : ratio <= 1e3 ? [1, 2, 5] : ratio <= 1e5 ? [1, 3] : [1];
+  const first = Math.floor(Math.log10(lo));
+  const last = Math.ceil(Math.log10(hi));
+  const ticks: number[] = [];
+  for (let e = first; e <= last; e++) {
+    for (const m of steps) {
+      const t = Number((m * 10 ** e).toPrecision(12));
+      if (t >= lo && t <= hi) ticks.push(t);
+    }
+  }
+  return ticks.length >= 2 ? ticks : [];
 }

@@ -3,10 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
-import { parse, textMetrics, View } from 'vega';
+import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { TensileError } from '../errors.js';
 import { type FontMetrics, findFont, requireFont } from './fonts.js';
+import { FONT_STACK } from './theme.js';
 
 /**
  * Compiles a Vega-Lite spec to a Vega spec and collects Vega-Lite's warnings instead of printing them.
@@ -17,7 +18,10 @@ import { type FontMetrics, findFont, requireFont } from './fonts.js';
  *   series: [{ name: 'train', x: [1, 2], y: [0.5, 0.4] }] }));
  * warnings; // []
  */
-export function compileSpec(spec: TopLevelSpec): { vega: ReturnType<typeof compile>['spec']; warnings: string[] } {
+export function compileSpec(spec: TopLevelSpec): {
+  vega: ReturnType<typeof compile>['spec'];
+  warnings: string[];
+} {
   const warnings: string[] = [];
   const logger = {
     level() {
@@ -44,9 +48,11 @@ export function compileSpec(spec: TopLevelSpec): { vega: ReturnType<typeof compi
  */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const font = findFont();
-  const withFont = font ? { ...spec, config: { ...spec.config, font: `${font.family}, sans-serif` } } : spec;
-  const { vega } = compileSpec(withFont as TopLevelSpec);
-  const view = new View(parse(vega), { renderer: 'none' });
+  const ours = (spec.config?.font ?? FONT_STACK) === FONT_STACK;
+  const withFont =
+    font && ours ? { ...spec, config: { ...spec.config, font: `${font.family}, sans-serif` } } : spec;
+  const { vega: vgSpec } = compileSpec(withFont as TopLevelSpec);
+  const view = new vega.View(vega.parse(vgSpec), { renderer: 'none' });
   const restore = font ? measureWith(font.regular, font.bold) : () => {};
   try {
     return await view.toSVG();
@@ -58,12 +64,15 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
 
 // Vega reads `textMetrics.width` (a module-level hook, also used by vl-convert) during layout and when
 // it writes text. We install ours for the duration of a render; a counter keeps overlapping renders safe.
+// vega re-exports it from vega-scenegraph, which ships no type declarations.
+type MeasureWidth = (item: Record<string, unknown>, text?: unknown) => number;
+const textMetrics = (vega as unknown as { textMetrics: { width: MeasureWidth } }).textMetrics;
 let active = 0;
-let saved: typeof textMetrics.width | undefined;
+let saved: MeasureWidth | undefined;
 function measureWith(regular: FontMetrics, bold: FontMetrics | undefined): () => void {
   if (active++ === 0) {
     saved = textMetrics.width;
-    textMetrics.width = (item: Record<string, unknown>, text?: unknown) => {
+    textMetrics.width = (item, text) => {
       const size = item.fontSize != null ? Number(item.fontSize) || 0 : 11;
       const s = text == null ? '' : String(text).trim();
       const w = item.fontWeight;
@@ -87,11 +96,12 @@ export interface PngOptions {
  * @example
  * import { svgToPng } from 'tensile';
  * const png = svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="2"/>', { scale: 1 });
- * png[1]; // 0x50, the 'P' of the PNG signature
+ * png[1] === 0x50 && png[2] === 0x4e; // true
  */
 export function svgToPng(svg: string, options: PngOptions = {}): Uint8Array {
   const scale = options.scale ?? 2;
-  if (!(scale > 0 && Number.isFinite(scale))) throw new TensileError(`svgToPng: scale must be > 0, got ${scale}`);
+  if (!(scale > 0 && Number.isFinite(scale)))
+    throw new TensileError(`svgToPng: scale must be > 0, got ${scale}`);
   const font = requireFont('svgToPng');
   const resvg = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: scale },

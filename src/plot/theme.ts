@@ -3,7 +3,7 @@
 import type { Config } from 'vega-lite';
 
 /**
- * Colour-blind-safe categorical palette (seaborn "colorblind", ten colours, cycled beyond ten).
+ * Colour-blind-safe categorical palette: seaborn "colorblind" with its pale pink and yellow moved last.
  *
  * @example
  * import { PALETTE } from 'tensile';
@@ -16,10 +16,10 @@ export const PALETTE: readonly string[] = [
   '#d55e00',
   '#cc78bc',
   '#ca9161',
-  '#fbafe4',
-  '#949494',
-  '#ece133',
   '#56b4e9',
+  '#555555',
+  '#fbafe4',
+  '#ece133',
 ];
 
 /**
@@ -46,9 +46,16 @@ export function themeConfig(font: string = FONT_STACK): Config {
   return {
     font,
     background: 'white',
-    padding: 8,
+    padding: 12,
     view: { stroke: FRAME, continuousWidth: 480, continuousHeight: 300 },
-    title: { fontSize: 15, fontWeight: 'bold', color: INK, offset: 10, subtitleFontSize: 12, subtitleColor: '#6b6b6b' },
+    title: {
+      fontSize: 15,
+      fontWeight: 'bold',
+      color: INK,
+      offset: 10,
+      subtitleFontSize: 12,
+      subtitleColor: '#6b6b6b',
+    },
     axis: {
       grid: true,
       gridColor: GRID,

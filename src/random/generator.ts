@@ -18,7 +18,14 @@ const TWO_POW_32 = 4294967296;
 const TWO_POW_NEG_24 = 1 / 16777216;
 const TWO_POW_NEG_53 = 1 / 9007199254740992;
 
-/** A typed array or plain array whose elements can be swapped in place. */
+/**
+ * A typed array or plain array whose elements can be swapped in place.
+ *
+ * @example
+ * import { Generator } from 'tensile';
+ * const xs = new Generator(1).shuffle(new Float32Array([1, 2, 3]));
+ * console.log(xs.length); // 3
+ */
 export type MutableArrayLike = { length: number; [index: number]: unknown };
 
 /** murmur3's finalizer: a bijection on uint32 that spreads every input bit over the output. */
@@ -42,7 +49,9 @@ export class Generator {
   /** The 128-bit state; an Int32Array keeps the words unboxed in V8. */
   private readonly s = new Int32Array(4);
   /** The second value of the last Marsaglia polar pair, served by the next normal draw. */
-  private spare: number | null = null;
+  private spare = 0;
+  /** Kept apart from `spare` so the field stays a plain double (no boxing on each store). */
+  private hasSpare = false;
 
   /**
    * Seeds the generator from any safe integer (negative values included).
@@ -52,16 +61,18 @@ export class Generator {
    * console.log(new Generator(7).uniform() === new Generator(7).uniform()); // true
    */
   constructor(seed: number) {
-    if (!Number.isSafeInteger(seed)) throw new ValueError(`Generator: seed must be a safe integer, got ${seed}`);
+    if (!Number.isSafeInteger(seed))
+      throw new ValueError(`Generator: seed must be a safe integer, got ${seed}`);
     const lo = seed >>> 0;
     const hi = Math.floor(seed / TWO_POW_32) >>> 0;
-    // (s0, s1) is a bijection of the 64-bit seed, so different seeds always give different states;
-    // s2 = mix32(0x6a09e667) ≠ 0 whenever s0 = s1 = 0, so the state is never all zeros.
+    // (s0, s1) is a bijection of the 64-bit seed (s0 gives lo back, then s1 gives hi), so different
+    // seeds always give different states; both words depend on lo because xoshiro's first output is
+    // a function of s1 alone. If s0 = s1 = 0 then s2 = mix32(0x6a09e667) ≠ 0: never the zero state.
     const s0 = mix32((lo + 0x9e3779b9) >>> 0);
-    const s1 = mix32((hi ^ 0x7f4a7c15) >>> 0);
+    const s1 = mix32((hi ^ s0 ^ 0x7f4a7c15) >>> 0);
     this.s[0] = s0;
     this.s[1] = s1;
-    this.s[2] = mix32((s0 ^ s1 ^ 0x6a09e667) >>> 0);
+    this.s[2] = mix32(((s1 ^ ((s0 << 13) | (s0 >>> 19))) + 0x6a09e667) >>> 0);
     this.s[3] = mix32((s0 + Math.imul(s1, 0x2545f491) + 0x3c6ef372) >>> 0);
   }
 
@@ -74,7 +85,8 @@ export class Generator {
    * console.log(g.nextUint32()); // 11520
    */
   static fromState(words: ArrayLike<number>): Generator {
-    if (words.length !== 4) throw new ValueError(`Generator.fromState: expected 4 words, got ${words.length}`);
+    if (words.length !== 4)
+      throw new ValueError(`Generator.fromState: expected 4 words, got ${words.length}`);
     const g = new Generator(0);
     for (let i = 0; i < 4; i++) g.s[i] = words[i]! | 0;
     if ((g.s[0]! | g.s[1]! | g.s[2]! | g.s[3]!) === 0) {
@@ -157,10 +169,9 @@ export class Generator {
    * console.log(Number.isFinite(z)); // true
    */
   normal(): number {
-    if (this.spare !== null) {
-      const z = this.spare;
-      this.spare = null;
-      return z;
+    if (this.hasSpare) {
+      this.hasSpare = false;
+      return this.spare;
     }
     // Polar rather than Box–Muller: no sin/cos, and the ~21% rejection costs less than the trig.
     // Each coordinate uses one raw draw: 32 bits is finer than float32 output needs.
@@ -174,6 +185,7 @@ export class Generator {
     } while (s >= 1 || s === 0);
     const f = Math.sqrt((-2 * Math.log(s)) / s);
     this.spare = v * f;
+    this.hasSpare = true;
     return u * f;
   }
 
@@ -306,14 +318,16 @@ export class Generator {
     s[1] = j1;
     s[2] = j2;
     s[3] = j3;
-    this.spare = null;
+    this.hasSpare = false;
   }
 }
 
 function checkCount(op: string, n: number): void {
-  if (!Number.isSafeInteger(n) || n < 0) throw new ValueError(`${op}: n must be a non-negative integer, got ${n}`);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new ValueError(`${op}: n must be a non-negative integer, got ${n}`);
 }
 
 function checkStd(op: string, std: number): void {
-  if (!(std >= 0) || !Number.isFinite(std)) throw new ValueError(`${op}: std must be finite and >= 0, got ${std}`);
+  if (!(std >= 0) || !Number.isFinite(std))
+    throw new ValueError(`${op}: std must be finite and >= 0, got ${std}`);
 }

@@ -27,7 +27,8 @@ function fromEntropy(): Generator {
  * console.log(globalGenerator().uniform() === a); // true
  */
 export function setRandomSeed(seed: number): void {
-  if (!Number.isSafeInteger(seed)) throw new ValueError(`setRandomSeed: seed must be an integer, got ${seed}`);
+  if (!Number.isSafeInteger(seed))
+    throw new ValueError(`setRandomSeed: seed must be an integer, got ${seed}`);
   global = new Generator(seed);
   // Skip the first stream so that the global generator never replays `new Generator(seed)`: otherwise
   // an initializer seeded with the same number as the global seed would copy the first unseeded one.

@@ -68,6 +68,9 @@ export function reducedShape(shape: Shape, axes: readonly number[], keepDims: bo
 /** Fills in a single -1 in a reshape target, checking that the sizes agree. */
 export function inferReshape(op: string, from: Shape, to: readonly number[]): number[] {
   const total = sizeOf(from);
+  if (to.some((d) => !Number.isInteger(d) || d < -1)) {
+    throw new ShapeError(op, [from, to], 'dimensions must be non-negative integers or a single -1');
+  }
   const unknown = to.indexOf(-1);
   if (unknown !== to.lastIndexOf(-1)) throw new ShapeError(op, [from, to], 'only one dimension may be -1');
   const known = to.reduce((p, d) => (d === -1 ? p : p * d), 1);

@@ -67,6 +67,8 @@ let nextTensorId = 0;
 export class Tensor {
   readonly id = nextTensorId++;
   readonly size: number;
+  /** The backend that owns the storage (known even after dispose, so errors can name the op). */
+  readonly backend: Backend;
   private readonly holder: Holder;
   /**
    * @internal Set on the output of a sigmoid or softmax activation. Losses use it the way Keras
@@ -80,6 +82,7 @@ export class Tensor {
     readonly dtype: DType,
   ) {
     this.size = sizeOf(shape);
+    this.backend = ref.backend;
     this.holder = { ref };
     ref.refs++;
     liveStats.tensors++;
@@ -96,10 +99,6 @@ export class Tensor {
 
   get rank(): number {
     return this.shape.length;
-  }
-
-  get backend(): Backend {
-    return this.live('backend').backend;
   }
 
   get isDisposed(): boolean {

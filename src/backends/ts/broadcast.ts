@@ -15,7 +15,12 @@ export function broadcastStrides(inShape: Shape, outShape: Shape): number[] {
  * Fills `ia`/`ib` with the input index for every output element (row-major order). Used by the
  * generic broadcasting paths; the common cases (same shape, scalar, trailing vector) avoid it.
  */
-export function broadcastIndices(aShape: Shape, bShape: Shape, outShape: Shape, size: number): [Int32Array, Int32Array] {
+export function broadcastIndices(
+  aShape: Shape,
+  bShape: Shape,
+  outShape: Shape,
+  size: number,
+): [Int32Array, Int32Array] {
   const sa = broadcastStrides(aShape, outShape);
   const sb = broadcastStrides(bShape, outShape);
   const rank = outShape.length;

@@ -57,7 +57,13 @@ const COMPARE: Record<CompareOp, (a: number, b: number) => number> = {
 };
 
 /** Applies f with numpy broadcasting; fast paths for equal shapes, scalars and trailing vectors. */
-function broadcastApply(f: (a: number, b: number) => number, a: TensorInfo, b: TensorInfo, shape: Shape, out: Arr): Arr {
+function broadcastApply(
+  f: (a: number, b: number) => number,
+  a: TensorInfo,
+  b: TensorInfo,
+  shape: Shape,
+  out: Arr,
+): Arr {
   const da = a.data as Arr;
   const db = b.data as Arr;
   const n = out.length;

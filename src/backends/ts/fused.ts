@@ -6,11 +6,25 @@ type FloatArr = Float32Array | Float64Array;
 type Alloc = (size: number, like: BackendArray) => BackendArray;
 
 /** y = act(x·w + b), computed in place after one gemm. */
-export function dense(x: TensorInfo, w: TensorInfo, b: TensorInfo | null, act: FusedActivation, alloc: Alloc): FloatArr {
+export function dense(
+  x: TensorInfo,
+  w: TensorInfo,
+  b: TensorInfo | null,
+  act: FusedActivation,
+  alloc: Alloc,
+): FloatArr {
   const [n, k] = x.shape as [number, number];
   const m = w.shape[1]!;
   const y = alloc(n * m, x.data as FloatArr) as FloatArr;
-  gemm(x.data as FloatArr, 0, w.data as FloatArr, 0, y, 0, n, k, m);
+  gemm(
+    { data: x.data as FloatArr, off: 0, rs: k, cs: 1 },
+    { data: w.data as FloatArr, off: 0, rs: m, cs: 1 },
+    y,
+    0,
+    n,
+    k,
+    m,
+  );
   const bias = b ? (b.data as FloatArr) : null;
   for (let i = 0; i < n; i++) {
     const row = i * m;
@@ -40,7 +54,8 @@ export function denseBackward(
   const dz = alloc(g.length, g) as FloatArr;
   for (let i = 0; i < g.length; i++) {
     const v = out[i]!;
-    const d = act === 'relu' ? (v > 0 ? 1 : 0) : act === 'sigmoid' ? v * (1 - v) : act === 'tanh' ? 1 - v * v : 1;
+    const d =
+      act === 'relu' ? (v > 0 ? 1 : 0) : act === 'sigmoid' ? v * (1 - v) : act === 'tanh' ? 1 - v * v : 1;
     dz[i] = g[i]! * d;
   }
   const dzInfo = { data: dz, shape: dy.shape, dtype: dy.dtype };

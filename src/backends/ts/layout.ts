@@ -11,7 +11,7 @@ export function transpose(x: TensorInfo, perm: readonly number[], alloc: Alloc):
   const rank = perm.length;
   const inStrides = stridesOf(x.shape);
   const outShape = perm.map((p) => x.shape[p]!);
-  if (rank === 2) {
+  if (rank === 2 && perm[0] === 1) {
     const [r, c] = x.shape as [number, number];
     for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = src[i * c + j]!;
     return out;
@@ -71,7 +71,12 @@ export function concat(xs: readonly TensorInfo[], axis: number, shape: Shape, al
   return out;
 }
 
-export function pad(x: TensorInfo, paddings: readonly (readonly [number, number])[], value: number, alloc: Alloc): Arr {
+export function pad(
+  x: TensorInfo,
+  paddings: readonly (readonly [number, number])[],
+  value: number,
+  alloc: Alloc,
+): Arr {
   const src = x.data as Arr;
   const outShape = x.shape.map((d, i) => d + paddings[i]![0] + paddings[i]![1]);
   const out = alloc(sizeOf(outShape), src);
@@ -114,7 +119,13 @@ export function gather(x: TensorInfo, indices: TensorInfo, axis: number, alloc: 
   return out;
 }
 
-export function scatterAdd(updates: TensorInfo, indices: TensorInfo, axis: number, shape: Shape, alloc: Alloc): Arr {
+export function scatterAdd(
+  updates: TensorInfo,
+  indices: TensorInfo,
+  axis: number,
+  shape: Shape,
+  alloc: Alloc,
+): Arr {
   const src = updates.data as Arr;
   const idx = indices.data as Int32Array;
   const out = alloc(sizeOf(shape), src);

@@ -20,7 +20,11 @@ export function reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[], all
   const src = x.data as Arr;
   const outSize = sizeOf(reducedShape(x.shape, axes, false));
   const out = alloc(outSize, src);
-  const init = op === 'sum' ? 0 : op === 'max' ? -Infinity : Infinity;
+  // ±Infinity would become 0 in an Int32Array, so int32 max/min start from the int32 extremes.
+  const isInt = src instanceof Int32Array;
+  const lowest = isInt ? -2147483648 : -Infinity;
+  const highest = isInt ? 2147483647 : Infinity;
+  const init = op === 'sum' ? 0 : op === 'max' ? lowest : highest;
   out.fill(init);
   if (axes.length === 0) {
     out.set(src);

@@ -37,7 +37,10 @@ export function extractExamples(files: readonly string[]): DocExample[] {
 
 function show(v: unknown): string {
   if (typeof v === 'string') return v;
-  if (Array.isArray(v) || ArrayBuffer.isView(v)) return `[${[...(v as ArrayLike<unknown>)].map(show).join(', ')}]`;
+  if (Array.isArray(v) || ArrayBuffer.isView(v))
+    return `[${Array.from(v as ArrayLike<unknown>)
+      .map(show)
+      .join(', ')}]`;
   return String(v);
 }
 
@@ -50,7 +53,13 @@ export function runExample(example: DocExample, exports: Record<string, unknown>
   const body: string[] = [];
   for (const line of example.code.split('\n')) {
     const imp = /^\s*import\s*\{([^}]*)\}\s*from\s*'tensile';?\s*$/.exec(line);
-    if (imp) names.push(...imp[1]!.split(',').map((s) => s.trim()).filter(Boolean));
+    if (imp)
+      names.push(
+        ...imp[1]!
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      );
     else body.push(line);
   }
   for (const name of names) {
@@ -64,7 +73,8 @@ export function runExample(example: DocExample, exports: Record<string, unknown>
   new Function(...names, 'console', body.join('\n'))(...names.map((n) => exports[n]), fakeConsole);
   if (expected.length > 0 && expected.length === printed.length) {
     expected.forEach((e, i) => {
-      if (printed[i] !== e) throw new Error(`${example.symbol}: printed '${printed[i]}', comment says '${e}'`);
+      if (printed[i] !== e)
+        throw new Error(`${example.symbol}: printed '${printed[i]}', comment says '${e}'`);
     });
   }
 }

@@ -1,0 +1,78 @@
+import { ValueError } from '../errors.js';
+import { add, exp, log, mul, relu, sigmoid as sigmoidOp, tanh, where, greater, sub, abs, maximum, neg } from '../ops/elementwise.js';
+import { softmax as softmaxOp } from '../ops/nn.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+/** Keras activation names Tensile knows. */
+export type ActivationName = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'softplus' | 'elu' | 'selu' | 'swish' | 'silu';
+export type ActivationFn = (x: Tensor) => Tensor;
+
+/**
+ * sigmoid that remembers its input, as Keras does with `_keras_logits`: binary cross-entropy on
+ * this output is then computed from the logits, exactly and without clipping.
+ */
+export function sigmoid(x: Tensor): Tensor {
+  const y = sigmoidOp(x);
+  y.kerasLogits = { kind: 'sigmoid', logits: x };
+  return y;
+}
+
+/** softmax over the last axis that remembers its logits (see `sigmoid`). */
+export function softmax(x: Tensor): Tensor {
+  const y = softmaxOp(x, -1);
+  y.kerasLogits = { kind: 'softmax', logits: x };
+  return y;
+}
+
+/** log(1 + e^x), computed stably as max(x, 0) + log(1 + e^-|x|). */
+export function softplus(x: Tensor): Tensor {
+  return add(maximum(x, 0), log(add(1, exp(neg(abs(x))))));
+}
+
+/** x for x > 0, e^x - 1 otherwise. */
+export function elu(x: Tensor): Tensor {
+  return where(greater(x, 0), x, sub(exp(x), 1));
+}
+
+const SELU_ALPHA = 1.6732632423543772;
+const SELU_SCALE = 1.0507009873554805;
+
+export function selu(x: Tensor): Tensor {
+  return mul(SELU_SCALE, where(greater(x, 0), x, mul(SELU_ALPHA, sub(exp(x), 1))));
+}
+
+export function swish(x: Tensor): Tensor {
+  return mul(x, sigmoidOp(x));
+}
+
+const ACTIVATIONS: Record<ActivationName, ActivationFn> = {
+  linear: (x) => x,
+  relu,
+  sigmoid,
+  tanh,
+  softmax,
+  softplus,
+  elu,
+  selu,
+  swish,
+  silu: swish,
+};
+
+/**
+ * Resolves an activation by Keras name (undefined or null means linear) or passes a function through.
+ *
+ * @example
+ * import { getActivation, tensor } from 'tensile';
+ * getActivation('relu')(tensor([-1, 2])).toArray(); // [0, 2]
+ */
+export function getActivation(id: ActivationName | ActivationFn | null | undefined): ActivationFn {
+  if (id === undefined || id === null) return ACTIVATIONS.linear;
+  if (typeof id === 'function') return id;
+  const fn = ACTIVATIONS[id];
+  if (!fn) throw new ValueError(`unknown activation '${id}' (known: ${Object.keys(ACTIVATIONS).join(', ')})`);
+  return fn;
+}
+
+export function isActivationName(id: unknown): id is ActivationName {
+  return typeof id === 'string' && id in ACTIVATIONS;
+}

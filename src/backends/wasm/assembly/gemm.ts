@@ -1,0 +1,254 @@
+// @ts-nocheck: AssemblyScript (compiled by scripts/build-wasm.mjs with asc), not checked by tsc.
+// GEMM: C (=|+=) A·B with arbitrary element strides for A and B, so all four transpose combinations
+// run without copying A. The structure is GotoBLAS's: B is packed into 8-column panels per K block
+// (skipped for small M, where packing costs as much as the multiply), each panel stays in L1 while
+// every 4-row strip of A streams past it, and a 4×8 register tile of C accumulates in 8 v128 values.
+// Pointers and strides below are in bytes unless a name says otherwise.
+
+/** Rows of K per block: a 4×KC strip of A (4 KB) and a KC×8 panel of B (8 KB) sit in L1 together. */
+const KC: i32 = 256;
+/** Columns per packed block: KC×NC floats (512 KB) stay in L2 while all of A streams past. */
+const NC: i32 = 512;
+/** Rows per A block, so the A block (MC×KC, 256 KB) stays in L2 across the B panels. */
+const MC: i32 = 256;
+/** Up to this many rows of A, B is read in place (no packing): packing would cost as much as the math. */
+const SMALL_M: i32 = 16;
+/** Bytes of scratch `gemm` needs: the packed B block plus one 4×8 edge tile. */
+export function gemmScratchBytes(): i32 {
+  return KC * NC * 4 + 128;
+}
+
+/**
+ * The 4×8 micro-kernel: c[4×8] (=|+=) Σ_p A(i, p)·B(p, 0..8). A values are broadcast straight from
+ * memory (v128.load32_splat), B rows are two v128 loads; 8 independent accumulators hide the add
+ * latency. 14 live v128 values fit the 16 XMM registers V8 allocates from.
+ */
+function kernel4x8(a: usize, rsa: usize, csa: usize, b: usize, ldb: usize, c: usize, ldc: usize, kc: i32, acc: bool): void {
+  let c00 = f32x4.splat(0);
+  let c01 = c00;
+  let c10 = c00;
+  let c11 = c00;
+  let c20 = c00;
+  let c21 = c00;
+  let c30 = c00;
+  let c31 = c00;
+  const a1 = a + rsa;
+  const a2 = a1 + rsa;
+  const a3 = a2 + rsa;
+  for (let p: usize = 0, off: usize = 0; p < <usize>kc; p++, off += csa) {
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    b += ldb;
+    let av = v128.load32_splat(a + off);
+    c00 = f32x4.add(c00, f32x4.mul(av, b0));
+    c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    av = v128.load32_splat(a1 + off);
+    c10 = f32x4.add(c10, f32x4.mul(av, b0));
+    c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    av = v128.load32_splat(a2 + off);
+    c20 = f32x4.add(c20, f32x4.mul(av, b0));
+    c21 = f32x4.add(c21, f32x4.mul(av, b1));
+    av = v128.load32_splat(a3 + off);
+    c30 = f32x4.add(c30, f32x4.mul(av, b0));
+    c31 = f32x4.add(c31, f32x4.mul(av, b1));
+  }
+  storeRow(c, c00, c01, acc);
+  storeRow(c + ldc, c10, c11, acc);
+  storeRow(c + 2 * ldc, c20, c21, acc);
+  storeRow(c + 3 * ldc, c30, c31, acc);
+}
+
+/** One row of A against a panel: the M-edge (and M < 4) case. Two accumulator pairs break the add chain. */
+function kernel1x8(a: usize, csa: usize, b: usize, ldb: usize, c: usize, kc: i32, acc: bool): void {
+  let c0 = f32x4.splat(0);
+  let c1 = c0;
+  let d0 = c0;
+  let d1 = c0;
+  let p: i32 = 0;
+  for (; p + 2 <= kc; p += 2) {
+    const av = v128.load32_splat(a);
+    const aw = v128.load32_splat(a + csa);
+    c0 = f32x4.add(c0, f32x4.mul(av, v128.load(b)));
+    c1 = f32x4.add(c1, f32x4.mul(av, v128.load(b, 16)));
+    d0 = f32x4.add(d0, f32x4.mul(aw, v128.load(b + ldb)));
+    d1 = f32x4.add(d1, f32x4.mul(aw, v128.load(b + ldb, 16)));
+    a += 2 * csa;
+    b += 2 * ldb;
+  }
+  if (p < kc) {
+    const av = v128.load32_splat(a);
+    c0 = f32x4.add(c0, f32x4.mul(av, v128.load(b)));
+    c1 = f32x4.add(c1, f32x4.mul(av, v128.load(b, 16)));
+  }
+  storeRow(c, f32x4.add(c0, d0), f32x4.add(c1, d1), acc);
+}
+
+function storeRow(c: usize, v0: v128, v1: v128, acc: bool): void {
+  if (acc) {
+    v0 = f32x4.add(v0, v128.load(c));
+    v1 = f32x4.add(v1, v128.load(c, 16));
+  }
+  v128.store(c, v0);
+  v128.store(c, v1, 16);
+}
+
+/** Copies the first `w` columns of `rows` rows of an 8-wide tile into C (the N edge). */
+function copyTile(tile: usize, rows: i32, w: i32, c: usize, ldc: usize, acc: bool): void {
+  for (let i = 0; i < rows; i++) {
+    const t = tile + <usize>(i * 32);
+    const d = c + <usize>i * ldc;
+    for (let j = 0; j < w; j++) {
+      const o = <usize>(j << 2);
+      const v = load<f32>(t + o);
+      store<f32>(d + o, acc ? load<f32>(d + o) + v : v);
+    }
+  }
+}
+
+/**
+ * Packs B(p, j) for p < kc, j < nc (element strides rsb, csb) into 8-column panels of kc rows,
+ * zero-padding the last panel. Row-major B copies two vectors per row; transposed B (rsb = 1)
+ * goes through 4×4 register transposes so both sides are read and written a vector at a time.
+ */
+function packB(b: usize, rsb: i32, csb: i32, kc: i32, nc: i32, dst: usize): void {
+  for (let jp = 0; jp < nc; jp += 8) {
+    const w = min(8, nc - jp);
+    const d = dst + <usize>(jp * kc * 4);
+    const src = b + <usize>(jp * csb * 4);
+    if (w == 8 && csb == 1) {
+      const ld = <usize>(rsb * 4);
+      for (let p = 0; p < kc; p++) {
+        const s = src + <usize>p * ld;
+        const o = d + <usize>(p * 32);
+        v128.store(o, v128.load(s));
+        v128.store(o, v128.load(s, 16), 16);
+      }
+    } else if (w == 8 && rsb == 1) {
+      packTransposed(src, <usize>(csb * 4), kc, d);
+    } else {
+      for (let p = 0; p < kc; p++) {
+        const o = d + <usize>(p * 32);
+        for (let j = 0; j < 8; j++) {
+          const v: f32 = j < w ? load<f32>(src + <usize>((p * rsb + j * csb) * 4)) : 0;
+          store<f32>(o + <usize>(j * 4), v);
+        }
+      }
+    }
+  }
+}
+
+/** Panel of 8 columns whose elements are contiguous along p (column j starts at src + j·ld). */
+function packTransposed(src: usize, ld: usize, kc: i32, d: usize): void {
+  let p = 0;
+  for (; p + 4 <= kc; p += 4) {
+    const s = src + <usize>(p * 4);
+    const o = d + <usize>(p * 32);
+    transpose4(s, ld, o);
+    transpose4(s + 4 * ld, ld, o + 16);
+  }
+  for (; p < kc; p++) {
+    for (let j = 0; j < 8; j++) store<f32>(d + <usize>(p * 32 + j * 4), load<f32>(src + <usize>j * ld + <usize>(p * 4)));
+  }
+}
+
+/** Reads 4 vectors at s, s+ld, s+2ld, s+3ld and stores their transpose as 4 vectors 32 bytes apart. */
+function transpose4(s: usize, ld: usize, o: usize): void {
+  const r0 = v128.load(s);
+  const r1 = v128.load(s + ld);
+  const r2 = v128.load(s + 2 * ld);
+  const r3 = v128.load(s + 3 * ld);
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(o, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+  v128.store(o + 32, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+  v128.store(o + 64, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+  v128.store(o + 96, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+}
+
+/** All rows of the A block against one 8-column panel; edge tiles go through `tile`. */
+function rowsTimesPanel(
+  m: i32,
+  a: usize,
+  rsa: usize,
+  csa: usize,
+  panel: usize,
+  ldb: usize,
+  c: usize,
+  ldc: usize,
+  kc: i32,
+  w: i32,
+  acc: bool,
+  tile: usize,
+): void {
+  let i = 0;
+  for (; i + 4 <= m; i += 4) {
+    const ai = a + <usize>i * rsa;
+    const ci = c + <usize>i * ldc;
+    if (w == 8) kernel4x8(ai, rsa, csa, panel, ldb, ci, ldc, kc, acc);
+    else {
+      kernel4x8(ai, rsa, csa, panel, ldb, tile, 32, kc, false);
+      copyTile(tile, 4, w, ci, ldc, acc);
+    }
+  }
+  for (; i < m; i++) {
+    const ai = a + <usize>i * rsa;
+    const ci = c + <usize>i * ldc;
+    if (w == 8) kernel1x8(ai, csa, panel, ldb, ci, kc, acc);
+    else {
+      kernel1x8(ai, csa, panel, ldb, tile, kc, false);
+      copyTile(tile, 1, w, ci, ldc, acc);
+    }
+  }
+}
+
+/**
+ * C[m×n] (row stride ldc elements) = A·B, or += when `accumulate`. A(i, p) is at a + 4·(i·rsa + p·csa),
+ * B(p, j) at b + 4·(p·rsb + j·csb). `scratch` holds gemmScratchBytes(). k must be > 0.
+ */
+export function gemm(
+  m: i32,
+  n: i32,
+  k: i32,
+  a: usize,
+  rsa: i32,
+  csa: i32,
+  b: usize,
+  rsb: i32,
+  csb: i32,
+  c: usize,
+  ldc: i32,
+  scratch: usize,
+  accumulate: bool,
+): void {
+  const noPack = m <= SMALL_M && csb == 1;
+  const tile = scratch + <usize>(KC * NC * 4);
+  const rsaB = <usize>(rsa * 4);
+  const csaB = <usize>(csa * 4);
+  const ldcB = <usize>(ldc * 4);
+  for (let j0 = 0; j0 < n; j0 += NC) {
+    const nc = min(NC, n - j0);
+    for (let p0 = 0; p0 < k; p0 += KC) {
+      const kc = min(KC, k - p0);
+      const acc = accumulate || p0 > 0;
+      const bBlock = b + <usize>((p0 * rsb + j0 * csb) * 4);
+      if (!noPack) packB(bBlock, rsb, csb, kc, nc, scratch);
+      for (let i0 = 0; i0 < m; i0 += MC) {
+        const mc = min(MC, m - i0);
+        const aBlock = a + <usize>((i0 * rsa + p0 * csa) * 4);
+        const cBlock = c + <usize>((i0 * ldc + j0) * 4);
+        for (let jp = 0; jp < nc; jp += 8) {
+          const w = min(8, nc - jp);
+          let panel = scratch + <usize>(jp * kc * 4);
+          let ldb: usize = 32;
+          if (noPack && w == 8) {
+            panel = bBlock + <usize>(jp * 4);
+            ldb = <usize>(rsb * 4);
+          } else if (noPack) packB(bBlock + <usize>(jp * 4), rsb, 1, kc, w, panel);
+          rowsTimesPanel(mc, aBlock, rsaB, csaB, panel, ldb, cBlock + <usize>(jp * 4), ldcB, kc, w, acc, tile);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,301 @@
+import { formatError } from './bytes.js';
+
+/**
+ * A restricted unpickler for exactly one thing: a numpy object array whose items are lists of ints,
+ * as Keras' imdb.npz stores them (pickle protocol 2, written by Python 2), or as numpy writes them
+ * today (protocol 3 with numpy 1.x, protocol 4 with numpy 2.x). It is a data parser, not Python: it
+ * knows a few opcodes, calls nothing, and only recognizes numpy's array reconstruction globals as
+ * tags. Any other opcode or global is refused with an error that names it.
+ */
+
+/** The only globals accepted. They are never called: REDUCE/BUILD on them fill in plain records. */
+const GLOBALS = new Set([
+  'numpy.core.multiarray._reconstruct',
+  'numpy._core.multiarray._reconstruct',
+  'numpy.ndarray',
+  'numpy.dtype',
+]);
+
+/** Opcode names, so a refusal can say what it refused (the full pickle opcode table). */
+const NAMES: Record<number, string> = Object.fromEntries(
+  (
+    '(MARK .STOP 0POP 1POP_MARK 2DUP FFLOAT IINT JBININT KBININT1 LLONG MBININT2 NNONE PPERSID ' +
+    'QBINPERSID RREDUCE SSTRING TBINSTRING USHORT_BINSTRING VUNICODE XBINUNICODE aAPPEND bBUILD ' +
+    'cGLOBAL dDICT }EMPTY_DICT eAPPENDS gGET hBINGET iINST jLONG_BINGET lLIST ]EMPTY_LIST oOBJ pPUT ' +
+    'qBINPUT rLONG_BINPUT sSETITEM tTUPLE )EMPTY_TUPLE uSETITEMS GBINFLOAT BBINBYTES CSHORT_BINBYTES'
+  )
+    .split(' ')
+    .map((s) => [s.charCodeAt(0), s.slice(1)])
+    .concat(
+      'PROTO NEWOBJ EXT1 EXT2 EXT4 TUPLE1 TUPLE2 TUPLE3 NEWTRUE NEWFALSE LONG1 LONG4'
+        .split(' ')
+        .map((s, i) => [0x80 + i, s]),
+      'SHORT_BINUNICODE BINUNICODE8 BINBYTES8 EMPTY_SET ADDITEMS FROZENSET NEWOBJ_EX STACK_GLOBAL MEMOIZE FRAME BYTEARRAY8 NEXT_BUFFER READONLY_BUFFER'
+        .split(' ')
+        .map((s, i) => [0x8c + i, s]),
+    ),
+);
+
+class Tuple {
+  constructor(readonly items: unknown[]) {}
+}
+class Global {
+  constructor(readonly name: string) {}
+}
+/** What `_reconstruct(ndarray, (0,), b'b')` stands for; BUILD then sets its state. */
+class ArrayStub {
+  shape: number[] | null = null;
+  items: unknown[] | null = null;
+}
+class DTypeStub {
+  constructor(readonly code: string) {}
+}
+
+function describe(v: unknown): string {
+  if (v instanceof Global) return `global ${v.name}`;
+  if (v instanceof Tuple) return 'tuple';
+  if (Array.isArray(v)) return 'list';
+  return v === null ? 'None' : typeof v;
+}
+
+/**
+ * Decodes the pickle of a 1-D numpy object array of int lists into `number[][]`.
+ *
+ * @example
+ * const reviews = unpickleObjectArray(pickleBytes, 'imdb.npz[x_train.npy]');
+ * console.log(reviews.length, reviews[0].slice(0, 5));
+ */
+export function unpickleObjectArray(bytes: Uint8Array, path: string): number[][] {
+  const n = bytes.length;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // An explicit stack pointer: truncating a JS array after every APPENDS reallocates it, and that
+  // alone doubled the time to read imdb.npz.
+  const stack: unknown[] = [];
+  let sp = 0;
+  const marks: number[] = [];
+  const memo = new Map<number, unknown>();
+  let pos = 0;
+  let op = 0;
+  const fail = (what: string): never => {
+    throw formatError(path, `pickle: ${what} (opcode at byte ${pos - 1})`);
+  };
+  const need = (k: number): void => {
+    if (pos + k > n) fail(`truncated: ${NAMES[op] ?? 'opcode'} needs ${k} more bytes`);
+  };
+  const push = (v: unknown): void => {
+    stack[sp++] = v;
+  };
+  const pop = (): unknown => (sp > (marks.at(-1) ?? 0) ? stack[--sp] : fail('stack underflow'));
+  const popMark = (): unknown[] => {
+    const m = marks.pop() ?? fail('no MARK to pop');
+    const items = stack.slice(m, sp);
+    sp = m;
+    return items;
+  };
+  const text = (k: number, encoding: 'latin1' | 'utf-8'): string => {
+    need(k);
+    const s = new TextDecoder(encoding).decode(bytes.subarray(pos, pos + k));
+    pos += k;
+    return s;
+  };
+  const line = (): string => {
+    const end = bytes.indexOf(0x0a, pos);
+    if (end < 0 || end - pos > 256) fail('GLOBAL name is not a short line');
+    const s = text(end - pos, 'latin1');
+    pos++; // the newline
+    return s;
+  };
+  const global = (name: string): Global => (GLOBALS.has(name) ? new Global(name) : fail(`refused global '${name}'`));
+  const top = (what: string): unknown => (sp > 0 ? stack[sp - 1] : fail(`${what} on an empty stack`));
+  const recall = (key: number): unknown => (memo.has(key) ? memo.get(key) : fail(`memo slot ${key} is unset`));
+  const listTop = (): unknown[] => {
+    const last = top('APPEND');
+    return Array.isArray(last) ? last : fail(`APPEND to a ${describe(last)}`);
+  };
+
+  while (pos < n) {
+    op = bytes[pos++]!;
+    switch (op) {
+      case 0x4b: // BININT1: the hot path (most word ranks), kept first
+        need(1);
+        push(bytes[pos++]);
+        break;
+      case 0x4d: // BININT2
+        need(2);
+        push(bytes[pos]! | (bytes[pos + 1]! << 8));
+        pos += 2;
+        break;
+      case 0x4a: // BININT
+        need(4);
+        push(view.getInt32(pos, true));
+        pos += 4;
+        break;
+      case 0x65: {
+        // APPENDS: items above the mark go into the list just below it
+        const m = marks.pop() ?? fail('APPENDS without MARK');
+        const list = m > 0 ? stack[m - 1] : undefined;
+        if (!Array.isArray(list)) fail(`APPENDS to a ${describe(list)}`);
+        for (let i = m; i < sp; i++) (list as unknown[]).push(stack[i]);
+        sp = m;
+        break;
+      }
+      case 0x28: // MARK
+        marks.push(sp);
+        break;
+      case 0x5d: // EMPTY_LIST
+        push([]);
+        break;
+      case 0x61: {
+        // APPEND
+        const v = pop();
+        listTop().push(v);
+        break;
+      }
+      case 0x71: // BINPUT
+        need(1);
+        memo.set(bytes[pos++]!, top('BINPUT'));
+        break;
+      case 0x72: // LONG_BINPUT
+        need(4);
+        memo.set(view.getUint32(pos, true), top('LONG_BINPUT'));
+        pos += 4;
+        break;
+      case 0x94: // MEMOIZE
+        memo.set(memo.size, top('MEMOIZE'));
+        break;
+      case 0x68: // BINGET
+        need(1);
+        push(recall(bytes[pos++]!));
+        break;
+      case 0x6a: // LONG_BINGET
+        need(4);
+        push(recall(view.getUint32(pos, true)));
+        pos += 4;
+        break;
+      case 0x80: // PROTO
+        need(1);
+        if (bytes[pos]! < 2 || bytes[pos]! > 5) fail(`unsupported protocol ${bytes[pos]}`);
+        pos++;
+        break;
+      case 0x95: // FRAME: a length prefix for buffering; nothing to do when all bytes are in memory
+        need(8);
+        pos += 8;
+        break;
+      case 0x63: // GLOBAL "module\nname\n"
+        push(global(`${line()}.${line()}`));
+        break;
+      case 0x93: {
+        // STACK_GLOBAL
+        const name = pop();
+        const mod = pop();
+        if (typeof mod !== 'string' || typeof name !== 'string') fail('STACK_GLOBAL needs two strings');
+        push(global(`${mod}.${name}`));
+        break;
+      }
+      case 0x55: // SHORT_BINSTRING (a Python 2 str)
+        need(1);
+        push(text(bytes[pos++]!, 'latin1'));
+        break;
+      case 0x8c: // SHORT_BINUNICODE
+        need(1);
+        push(text(bytes[pos++]!, 'utf-8'));
+        break;
+      case 0x58: {
+        // BINUNICODE
+        need(4);
+        const k = view.getUint32(pos, true);
+        pos += 4;
+        push(text(k, 'utf-8'));
+        break;
+      }
+      case 0x43: // SHORT_BINBYTES (only ever _reconstruct's b'b' typecode, which is ignored)
+        need(1);
+        push(text(bytes[pos++]!, 'latin1'));
+        break;
+      case 0x4e: // NONE
+        push(null);
+        break;
+      case 0x88: // NEWTRUE
+      case 0x89: // NEWFALSE
+        push(op === 0x88);
+        break;
+      case 0x29: // EMPTY_TUPLE
+        push(new Tuple([]));
+        break;
+      case 0x85: // TUPLE1
+      case 0x86: // TUPLE2
+      case 0x87: {
+        // TUPLE3
+        const items = [];
+        for (let k = op - 0x84; k > 0; k--) items.unshift(pop());
+        push(new Tuple(items));
+        break;
+      }
+      case 0x74: // TUPLE
+        push(new Tuple(popMark()));
+        break;
+      case 0x52: {
+        // REDUCE: only the two reconstruction calls numpy emits; both build records
+        const args = pop();
+        const fn = pop();
+        push(reduce(fn, args, fail));
+        break;
+      }
+      case 0x62: {
+        // BUILD
+        const state = pop();
+        build(top('BUILD'), state, fail);
+        break;
+      }
+      case 0x2e: // STOP
+        return finish(pop(), pos === n, fail);
+      default:
+        fail(`refused opcode 0x${op.toString(16).padStart(2, '0')} (${NAMES[op] ?? 'unknown'})`);
+    }
+  }
+  return fail('truncated: no STOP opcode');
+}
+
+function reduce(fn: unknown, args: unknown, fail: (w: string) => never): unknown {
+  if (!(fn instanceof Global) || !(args instanceof Tuple)) return fail(`REDUCE of ${describe(fn)}`);
+  const a = args.items;
+  if (fn.name.endsWith('._reconstruct')) {
+    if (a.length !== 3 || !(a[0] instanceof Global) || a[0].name !== 'numpy.ndarray') {
+      fail('_reconstruct must be called on numpy.ndarray');
+    }
+    return new ArrayStub();
+  }
+  if (fn.name === 'numpy.dtype' && typeof a[0] === 'string') return new DTypeStub(a[0]);
+  return fail(`REDUCE of global ${fn.name}`);
+}
+
+function build(target: unknown, state: unknown, fail: (w: string) => never): void {
+  if (!(state instanceof Tuple)) fail('BUILD state must be a tuple');
+  const s = (state as Tuple).items;
+  if (target instanceof DTypeStub) return; // byte order and flags; meaningless for object items
+  if (!(target instanceof ArrayStub)) return void fail(`BUILD on a ${describe(target)}`);
+  // ndarray.__setstate__((version, shape, dtype, is_fortran, data))
+  const [, shape, dtype, , items] = s;
+  if (s.length !== 5 || !(shape instanceof Tuple) || !(dtype instanceof DTypeStub) || !Array.isArray(items)) {
+    fail('array state is not (version, shape, dtype, fortran, list)');
+  }
+  const dims = (shape as Tuple).items;
+  if (!/^O\d*$/.test((dtype as DTypeStub).code)) fail(`array dtype '${(dtype as DTypeStub).code}' is not object`);
+  if (dims.length !== 1 || dims[0] !== (items as unknown[]).length) {
+    fail(`expected a 1-D object array, got shape (${dims.join(', ')}) with ${(items as unknown[]).length} items`);
+  }
+  target.shape = dims as number[];
+  target.items = items as unknown[];
+}
+
+function finish(result: unknown, atEnd: boolean, fail: (w: string) => never): number[][] {
+  if (!atEnd) fail('bytes after STOP');
+  if (!(result instanceof ArrayStub) || result.items === null) return fail('result is not a numpy object array');
+  const items = result.items;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (!Array.isArray(item)) fail(`item ${i} is a ${describe(item)}, expected a list of ints`);
+    for (const v of item as unknown[]) if (typeof v !== 'number') fail(`item ${i} holds a ${describe(v)}`);
+  }
+  return items as number[][];
+}

@@ -1,0 +1,119 @@
+import { ByteReader, formatError } from './bytes.js';
+import { crc32, inflateRaw } from './compression.js';
+
+/** One member of a zip archive, as its central directory describes it. */
+export interface ZipEntry {
+  readonly name: string;
+  readonly method: number;
+  readonly crc: number;
+  readonly compressedSize: number;
+  readonly size: number;
+  readonly localOffset: number;
+}
+
+const EOCD = 0x06054b50;
+const ZIP64_LOCATOR = 0x07064b50;
+const ZIP64_EOCD = 0x06064b50;
+const CENTRAL = 0x02014b50;
+const LOCAL = 0x04034b50;
+const MAX32 = 0xffffffff;
+
+/** Finds the end-of-central-directory record: the last signature whose comment ends at end of file. */
+function findEocd(r: ByteReader): number {
+  const bytes = r.bytes;
+  for (let p = bytes.length - 22; p >= 0 && p >= bytes.length - 22 - 0xffff; p--) {
+    if (bytes[p] === 0x50 && bytes[p + 1] === 0x4b && bytes[p + 2] === 0x05 && bytes[p + 3] === 0x06) {
+      const commentLength = bytes[p + 20]! | (bytes[p + 21]! << 8);
+      if (p + 22 + commentLength === bytes.length) return p;
+    }
+  }
+  return r.fail('not a zip archive (no end-of-central-directory record)');
+}
+
+/** Reads the zip64 end record when the classic one is saturated (archives past 4 GB or 65535 members). */
+function readZip64(r: ByteReader, eocd: number): { count: number; cdSize: number; cdOffset: number } {
+  r.seek(eocd - 20, 'zip64 locator');
+  if (r.u32le('zip64 locator') !== ZIP64_LOCATOR) r.fail('zip64 locator missing');
+  r.pos += 4;
+  r.seek(r.u64le('zip64 end record offset'), 'zip64 end record');
+  if (r.u32le('zip64 end record') !== ZIP64_EOCD) r.fail('zip64 end record has a wrong signature');
+  r.need(52, 'zip64 end record');
+  r.pos += 28;
+  const count = r.u64le('zip64 member count');
+  const cdSize = r.u64le('zip64 directory size');
+  const cdOffset = r.u64le('zip64 directory offset');
+  return { count, cdSize, cdOffset };
+}
+
+/** Sizes saturated at 0xffffffff live in the zip64 extra field (id 1), in this fixed order. */
+function applyZip64Extra(r: ByteReader, extra: Uint8Array, fields: { size: number; csize: number; offset: number }) {
+  const x = new ByteReader(extra, r.path);
+  while (x.remaining >= 4) {
+    const id = x.u16le('extra field id');
+    const len = x.u16le('extra field length');
+    const body = new ByteReader(x.take(len, 'extra field'), r.path);
+    if (id !== 1) continue;
+    if (fields.size === MAX32) fields.size = body.u64le('zip64 size');
+    if (fields.csize === MAX32) fields.csize = body.u64le('zip64 compressed size');
+    if (fields.offset === MAX32) fields.offset = body.u64le('zip64 offset');
+  }
+}
+
+/** Parses and checks a zip archive's central directory. */
+export function readZipDirectory(bytes: Uint8Array, path: string): Map<string, ZipEntry> {
+  const r = new ByteReader(bytes, path);
+  const eocd = findEocd(r);
+  r.seek(eocd + 10, 'end record');
+  let count = r.u16le('member count');
+  let cdSize = r.u32le('directory size');
+  let cdOffset = r.u32le('directory offset');
+  if (count === 0xffff || cdSize === MAX32 || cdOffset === MAX32) ({ count, cdSize, cdOffset } = readZip64(r, eocd));
+  if (cdOffset + cdSize > bytes.length) r.fail(`central directory (${cdOffset}+${cdSize}) runs past the end`);
+  // Each directory entry takes at least 46 bytes, which bounds the count a corrupt header can claim.
+  if (count * 46 > cdSize) r.fail(`directory of ${cdSize} bytes cannot hold ${count} members`);
+  r.seek(cdOffset, 'central directory');
+  const entries = new Map<string, ZipEntry>();
+  for (let i = 0; i < count; i++) {
+    if (r.u32le('directory entry') !== CENTRAL) r.fail(`directory entry ${i} has a wrong signature`);
+    r.pos += 4;
+    const flags = r.u16le('flags');
+    const method = r.u16le('method');
+    r.pos += 4;
+    const crc = r.u32le('crc');
+    const fields = { csize: r.u32le('compressed size'), size: r.u32le('size'), offset: 0 };
+    const nameLength = r.u16le('name length');
+    const extraLength = r.u16le('extra length');
+    const commentLength = r.u16le('comment length');
+    r.pos += 8;
+    fields.offset = r.u32le('local header offset');
+    const rawName = r.take(nameLength, 'member name');
+    applyZip64Extra(r, r.take(extraLength, 'extra field'), fields);
+    r.take(commentLength, 'member comment');
+    const name = new TextDecoder(flags & 0x800 ? 'utf-8' : 'latin1').decode(rawName);
+    if (flags & 1) r.fail(`member '${name}' is encrypted`);
+    if (method !== 0 && method !== 8) r.fail(`member '${name}' uses compression method ${method} (only 0 and 8)`);
+    if (entries.has(name)) r.fail(`member '${name}' appears twice`);
+    entries.set(name, { name, method, crc, compressedSize: fields.csize, size: fields.size, localOffset: fields.offset });
+  }
+  return entries;
+}
+
+/** Extracts one member, checking its local header, sizes and CRC-32. */
+export function readZipEntry(bytes: Uint8Array, entry: ZipEntry, path: string): Uint8Array {
+  const where = `${path}[${entry.name}]`;
+  const r = new ByteReader(bytes, where);
+  r.seek(entry.localOffset, 'local header');
+  if (r.u32le('local header') !== LOCAL) r.fail('local header has a wrong signature');
+  r.pos += 22;
+  const nameLength = r.u16le('local name length');
+  const extraLength = r.u16le('local extra length');
+  r.take(nameLength + extraLength, 'local name and extra field');
+  const raw = r.take(entry.compressedSize, 'member data');
+  let data: Uint8Array;
+  if (entry.method === 0) {
+    if (entry.size !== entry.compressedSize) r.fail(`stored member: size ${entry.size} ≠ ${entry.compressedSize}`);
+    data = raw;
+  } else data = inflateRaw(raw, entry.size, where);
+  if (crc32(data) !== entry.crc) throw formatError(where, 'CRC-32 mismatch (corrupt data)');
+  return data;
+}

@@ -1,0 +1,30 @@
+import { type ActivationFn, type ActivationName, getActivation } from '../activations/index.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { type CallContext, Layer, type LayerArgs } from './layer.js';
+
+/**
+ * Applies an activation function as its own layer.
+ *
+ * @example
+ * import { Activation, Dense, Sequential } from 'tensile';
+ * const model = new Sequential([new Dense(10, { inputShape: [4] }), new Activation('softmax')]);
+ */
+export class Activation extends Layer {
+  readonly className = 'Activation';
+  readonly activationName: ActivationName;
+  private readonly fn: ActivationFn;
+
+  constructor(activation: ActivationName, args: LayerArgs = {}) {
+    super(args);
+    this.activationName = activation;
+    this.fn = getActivation(activation);
+  }
+
+  call(x: Tensor, _ctx: CallContext): Tensor {
+    return this.fn(x);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), activation: this.activationName };
+  }
+}

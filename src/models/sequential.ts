@@ -1,0 +1,216 @@
+import type { Callback } from '../callbacks/callback.js';
+import type { History } from '../callbacks/history.js';
+import { ShapeError, TensileError, ValueError } from '../errors.js';
+import { type CallContext, Layer, type SymbolicShape } from '../layers/layer.js';
+import { Loss, type LossIdentifier } from '../losses/index.js';
+import type { Metric } from '../metrics/index.js';
+import { tensor } from '../ops/core.js';
+import { type Optimizer, getOptimizer } from '../optimizers/index.js';
+import { shapesEqual } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { type EvaluateArgs, type PredictArgs, evaluate, predict } from '../training/evaluate.js';
+import { type FitArgs, fit } from '../training/fit.js';
+import { renderSummary, summaryData } from './summary.js';
+
+export interface CompileArgs {
+  optimizer: string | Optimizer;
+  loss: LossIdentifier;
+  metrics?: (string | Metric)[];
+}
+
+let sequentialCount = 0;
+
+/**
+ * A linear stack of layers, as in Keras.
+ *
+ * @example
+ * import { Sequential, Dense, SGD } from 'tensile';
+ * const model = new Sequential([
+ *   new Dense(512, { activation: 'relu', inputShape: [784] }),
+ *   new Dense(10, { activation: 'softmax' }),
+ * ]);
+ * model.compile({ optimizer: new SGD({ momentum: 0.9, nesterov: true }), loss: 'categorical_crossentropy', metrics: ['accuracy'] });
+ * model.summary();
+ */
+export class Sequential {
+  readonly name: string;
+  readonly layers: Layer[] = [];
+  /** Set to true (by a callback) to end fit after the current epoch. */
+  stopTraining = false;
+  optimizer: Optimizer | null = null;
+  loss: Loss | null = null;
+  metricIds: (string | Metric)[] = [];
+  private inputShape: SymbolicShape | null = null;
+  private outputShapes: SymbolicShape[] = [];
+
+  constructor(layers: Layer[] = [], opts: { name?: string } = {}) {
+    this.name = opts.name ?? (sequentialCount++ === 0 ? 'sequential' : `sequential_${sequentialCount - 1}`);
+    for (const layer of layers) this.add(layer);
+  }
+
+  /** Appends a layer. The first layer's `inputShape` option lets the model build right away. */
+  add(layer: Layer): void {
+    if (!(layer instanceof Layer)) throw new ValueError(`Sequential.add: expected a Layer, got ${String(layer)}`);
+    if (this.layers.some((l) => l.name === layer.name)) {
+      throw new ValueError(`Sequential.add: a layer named '${layer.name}' is already in model '${this.name}'`);
+    }
+    this.layers.push(layer);
+    if (this.layers.length === 1 && layer.inputShapeArg) {
+      this.inputShape = [layer.batchSizeArg ?? null, ...layer.inputShapeArg];
+    }
+    if (this.inputShape) this.build(this.inputShape);
+  }
+
+  get built(): boolean {
+    return this.inputShape !== null && this.outputShapes.length === this.layers.length;
+  }
+
+  /** Builds every layer in turn for inputs of `inputShape` (batch dim first, may be null). */
+  build(inputShape: SymbolicShape): void {
+    this.inputShape = inputShape;
+    let shape = inputShape;
+    this.outputShapes = [];
+    for (const layer of this.layers) {
+      if (!layer.built) layer.build(shape);
+      shape = layer.computeOutputShape(shape);
+      this.outputShapes.push(shape);
+    }
+  }
+
+  /** Shape of one sample the model expects (batch dim removed), or null before it is built. */
+  get sampleShape(): number[] | null {
+    return this.inputShape ? (this.inputShape.slice(1) as number[]) : null;
+  }
+
+  get outputShape(): SymbolicShape {
+    this.requireBuilt('outputShape');
+    return this.outputShapes[this.outputShapes.length - 1]!;
+  }
+
+  /** Runs the layers on a batch. Inference mode unless `training` is set. */
+  call(x: Tensor, ctx: CallContext = { training: false }): Tensor {
+    this.checkInput(x);
+    let out = x;
+    for (const layer of this.layers) out = layer.apply(out, ctx);
+    return out;
+  }
+
+  /** Each layer's output for `x` (inference mode): what Keras users get from a Model on layer outputs. */
+  layerOutputs(x: Tensor): { name: string; output: Tensor }[] {
+    this.checkInput(x);
+    let out = x;
+    return this.layers.map((layer) => {
+      out = layer.apply(out, { training: false });
+      return { name: layer.name, output: out };
+    });
+  }
+
+  /** Builds on first use, then checks that `x` holds samples of the shape the model was built for. */
+  checkInput(x: Tensor): void {
+    if (this.layers.length === 0) throw new TensileError(`model '${this.name}' has no layers`);
+    if (!this.built) this.build([null, ...x.shape.slice(1)]);
+    const expected = this.sampleShape!;
+    if (!shapesEqual(x.shape.slice(1), expected)) {
+      throw new ShapeError(
+        `model '${this.name}' (first layer '${this.layers[0]!.name}')`,
+        [x.shape, [-1, ...expected]],
+        `expected samples of shape [${expected}], got [${x.shape.slice(1)}]`,
+      );
+    }
+  }
+
+  /** Prints (unless `print: false`) and returns the Keras 3 style summary table. */
+  summary(opts: { print?: boolean } = {}): string {
+    this.requireBuilt('summary');
+    const text = renderSummary(summaryData(this.name, this.layers, this.outputShapes));
+    if (opts.print ?? true) console.log(text);
+    return text;
+  }
+
+  countParams(): number {
+    this.requireBuilt('countParams');
+    return this.layers.reduce((n, l) => n + l.countParams(), 0);
+  }
+
+  get weights() {
+    return this.layers.flatMap((l) => l.weights);
+  }
+
+  get trainableWeights() {
+    return this.layers.flatMap((l) => l.trainableWeights);
+  }
+
+  get nonTrainableWeights() {
+    return this.layers.flatMap((l) => l.nonTrainableWeights);
+  }
+
+  /** Copies of all weight values, in Keras order (layer by layer, creation order). */
+  getWeights(): Tensor[] {
+    return this.weights.map((w) => tensor(w.dataSync(), w.shape, w.dtype));
+  }
+
+  /** Sets all weights from values in `getWeights` order; shapes must match exactly. */
+  setWeights(values: readonly Tensor[]): void {
+    const vars = this.weights;
+    if (values.length !== vars.length) {
+      throw new ValueError(`setWeights: model '${this.name}' has ${vars.length} weights, got ${values.length}`);
+    }
+    vars.forEach((v, i) => {
+      const value = values[i]!;
+      if (!shapesEqual(v.shape, value.shape)) {
+        throw new ShapeError(`setWeights (${v.name})`, [v.shape, value.shape], 'weight shape differs');
+      }
+      v.assign(value.backend === v.backend ? value : tensor(value.dataSync(), value.shape, value.dtype));
+    });
+  }
+
+  getLayer(name: string): Layer {
+    const layer = this.layers.find((l) => l.name === name);
+    if (!layer) throw new ValueError(`getLayer: no layer named '${name}' in model '${this.name}'`);
+    return layer;
+  }
+
+  /** Sets the optimizer, loss and metrics used by fit and evaluate. */
+  compile(args: CompileArgs): void {
+    if (!args || args.optimizer === undefined || args.loss === undefined) {
+      throw new ValueError('compile: both optimizer and loss are required');
+    }
+    this.optimizer = getOptimizer(args.optimizer);
+    this.loss = Loss.get(args.loss);
+    this.metricIds = [...(args.metrics ?? [])];
+  }
+
+  /** Trains for a number of epochs; see FitArgs. Returns the History of per-epoch logs. */
+  fit(x: Tensor, y: Tensor, args: FitArgs = {}): Promise<History> {
+    return fit(this, x, y, args);
+  }
+
+  /** Loss and metrics on data, as `[loss, ...metrics]`. */
+  evaluate(x: Tensor, y: Tensor, args: EvaluateArgs = {}): number[] {
+    return evaluate(this, x, y, args).values;
+  }
+
+  /** Model outputs for `x`, computed in batches. */
+  predict(x: Tensor, args: PredictArgs = {}): Tensor {
+    return predict(this, x, args);
+  }
+
+  /** Keras-style config for saving: the layer list with each layer's config. */
+  getConfig(): Record<string, unknown> {
+    return {
+      name: this.name,
+      trainable: true,
+      layers: this.layers.map((l) => ({ class_name: l.className, config: l.getConfig() })),
+    };
+  }
+
+  private requireBuilt(what: string): void {
+    if (!this.built) {
+      throw new TensileError(
+        `${what}: model '${this.name}' is not built yet; give the first layer an inputShape or call fit/predict first`,
+      );
+    }
+  }
+}
+
+export type { Callback, FitArgs };

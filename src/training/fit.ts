@@ -1,0 +1,112 @@
+import { valueAndGrads } from '../autograd/backward.js';
+import { Callback, CallbackList, type Logs } from '../callbacks/callback.js';
+import { History } from '../callbacks/history.js';
+import { ProgressBar } from '../callbacks/progress-bar.js';
+import { scope } from '../engine/engine.js';
+import { ShapeError, ValueError } from '../errors.js';
+import type { Sequential } from '../models/sequential.js';
+import { globalGenerator } from '../random/global.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { batchRanges, splitValidation, takeRows } from './batches.js';
+import { compiledMetrics, evaluate, requireCompiled } from './evaluate.js';
+import { validateData } from './validate.js';
+
+export interface FitArgs {
+  epochs?: number;
+  batchSize?: number;
+  /** Data to evaluate after each epoch; adds 'val_' entries to the logs. */
+  validationData?: [Tensor, Tensor];
+  /** Fraction of the training data (taken from the end, before shuffling) to validate on instead. */
+  validationSplit?: number;
+  /** Reshuffle the training samples every epoch (default true). */
+  shuffle?: boolean;
+  /** 0 silent, 1 progress bar, 2 one line per epoch. */
+  verbose?: 0 | 1 | 2;
+  callbacks?: Callback[];
+  /** Epoch to start counting from (to resume training). */
+  initialEpoch?: number;
+}
+
+/** Lets the event loop run (progress output, signals) without slowing tight loops of tiny steps. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * The one training loop. Each step runs inside a scope, so every intermediate tensor of the step is
+ * freed when it ends; only variables (weights, optimizer slots, statistics) survive.
+ */
+export async function fit(model: Sequential, xIn: Tensor, yIn: Tensor, args: FitArgs): Promise<History> {
+  const { loss, optimizer } = requireCompiled(model, 'fit');
+  const epochs = args.epochs ?? 1;
+  const batchSize = args.batchSize ?? 32;
+  const initialEpoch = args.initialEpoch ?? 0;
+  if (!Number.isInteger(batchSize) || batchSize <= 0) throw new ValueError(`fit: batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(epochs) || epochs < 0) throw new ValueError(`fit: epochs must be a non-negative integer, got ${epochs}`);
+  const split = args.validationSplit ?? 0;
+  if (!(split >= 0 && split < 1)) throw new ValueError(`fit: validationSplit must be in [0, 1), got ${split}`);
+  if (xIn.shape[0] !== yIn.shape[0]) {
+    throw new ShapeError('fit', [xIn.shape, yIn.shape], `x has ${xIn.shape[0]} samples but y has ${yIn.shape[0]}`);
+  }
+  model.checkInput(xIn);
+  validateData('fit', xIn, yIn, model.sampleShape!, model.outputShape, loss);
+
+  let [x, y] = [xIn, yIn];
+  let validation = args.validationData ?? null;
+  if (split > 0) [[x, y], validation] = splitValidation(xIn, yIn, split);
+  if (validation) validateData('fit (validation data)', validation[0], validation[1], model.sampleShape!, model.outputShape, loss);
+
+  const samples = x.shape[0]!;
+  const ranges = batchRanges(samples, batchSize);
+  const verbose = args.verbose ?? 1;
+  const history = new History();
+  const callbacks = new CallbackList([history, ...(verbose ? [new ProgressBar(verbose)] : []), ...(args.callbacks ?? [])]);
+  callbacks.configure(model, { epochs, steps: ranges.length, verbose, samples, batchSize });
+  const metrics = compiledMetrics(model, y);
+  const variables = model.trainableWeights;
+
+  model.stopTraining = false;
+  await callbacks.trainBegin({});
+  let lastYield = performance.now();
+  for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+    await callbacks.epochBegin(epoch, {});
+    const order = args.shuffle === false ? null : globalGenerator().permutation(samples);
+    for (const m of metrics) m.resetState();
+    let lossTotal = 0;
+    let seen = 0;
+    let logs: Logs = {};
+    for (let b = 0; b < ranges.length && !model.stopTraining; b++) {
+      const [start, end] = ranges[b]!;
+      await callbacks.batchBegin(b, {});
+      const batchLoss = scope(() => {
+        const xb = takeRows(x, start, end, order);
+        const yb = takeRows(y, start, end, order);
+        let yPred: Tensor | null = null;
+        const { value, grads } = valueAndGrads(() => {
+          yPred = model.call(xb, { training: true });
+          return loss.call(yb, yPred);
+        }, variables);
+        optimizer.applyGradients(grads, variables);
+        for (const m of metrics) m.updateState(yb, yPred!);
+        return value.item();
+      });
+      // Keras weights each batch's mean loss by its size, so a short last batch counts less.
+      lossTotal += batchLoss * (end - start);
+      seen += end - start;
+      logs = { loss: lossTotal / seen };
+      for (const m of metrics) logs[m.name] = m.result();
+      await callbacks.batchEnd(b, logs);
+      if (performance.now() - lastYield > 200) {
+        await yieldToEventLoop();
+        lastYield = performance.now();
+      }
+    }
+    if (validation) {
+      const val = evaluate(model, validation[0], validation[1], { batchSize });
+      for (const [k, v] of Object.entries(val.logs)) logs[`val_${k}`] = v;
+    }
+    await callbacks.epochEnd(epoch, logs);
+  }
+  await callbacks.trainEnd({});
+  return history;
+}
