@@ -1,6 +1,6 @@
 import { type ActivationFn, type ActivationName, getActivation } from '../activations/index.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { type CallContext, Layer, type LayerArgs } from './layer.js';
+import { type CallContext, Layer, type LayerArgs, baseArgsFromConfig } from './layer.js';
 
 /**
  * Applies an activation function as its own layer.
@@ -22,6 +22,10 @@ export class Activation extends Layer {
 
   call(x: Tensor, _ctx: CallContext): Tensor {
     return this.fn(x);
+  }
+
+  static fromConfig(config: Record<string, unknown>): Activation {
+    return new Activation(config.activation as ActivationName, baseArgsFromConfig(config));
   }
 
   override getConfig(): Record<string, unknown> {

@@ -5,7 +5,7 @@ import { type Initializer, type InitializerIdentifier, getInitializer, serialize
 import { dense as denseOp } from '../ops/nn.js';
 import { reshape } from '../ops/layout.js';
 import type { Tensor, Variable } from '../tensor/tensor.js';
-import { type CallContext, Layer, type LayerArgs, type SymbolicShape, requirePositiveInt } from './layer.js';
+import { type CallContext, Layer, type LayerArgs, type SymbolicShape, baseArgsFromConfig, requirePositiveInt } from './layer.js';
 
 export interface DenseArgs extends LayerArgs {
   activation?: ActivationName | null;
@@ -68,6 +68,17 @@ export class Dense extends Layer {
     let y = denseOp(flat, this.kernel!, this.bias, act);
     if (!fused) y = this.activation(y);
     return x.rank === 2 ? y : reshape(y, [...x.shape.slice(0, -1), this.units]);
+  }
+
+  /** Rebuilds a Dense layer from its Keras config (the inverse of getConfig). */
+  static fromConfig(config: Record<string, unknown>): Dense {
+    return new Dense(config.units as number, {
+      ...baseArgsFromConfig(config),
+      activation: (config.activation as ActivationName | undefined) ?? 'linear',
+      useBias: (config.use_bias as boolean | undefined) ?? true,
+      kernelInitializer: (config.kernel_initializer as InitializerIdentifier | undefined) ?? 'glorot_uniform',
+      biasInitializer: (config.bias_initializer as InitializerIdentifier | undefined) ?? 'zeros',
+    });
   }
 
   override getConfig(): Record<string, unknown> {

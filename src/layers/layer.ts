@@ -145,6 +145,22 @@ export abstract class Layer {
   }
 }
 
+/**
+ * The LayerArgs part of a Keras layer config: name, trainable, and the input shape from
+ * `batch_input_shape` (Keras 2) or `batch_shape` (Keras 3 InputLayer style).
+ */
+export function baseArgsFromConfig(config: Record<string, unknown>): LayerArgs {
+  const args: LayerArgs = {};
+  if (typeof config.name === 'string') args.name = config.name;
+  if (typeof config.trainable === 'boolean') args.trainable = config.trainable;
+  const batchShape = (config.batch_input_shape ?? config.batch_shape) as (number | null)[] | undefined;
+  if (Array.isArray(batchShape)) {
+    args.inputShape = batchShape.slice(1) as number[];
+    if (typeof batchShape[0] === 'number') args.batchSize = batchShape[0];
+  }
+  return args;
+}
+
 /** Checks a positional integer argument (units, rates...) with an error naming the layer class. */
 export function requirePositiveInt(cls: string, what: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {

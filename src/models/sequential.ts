@@ -1,6 +1,7 @@
 import type { Callback } from '../callbacks/callback.js';
 import type { History } from '../callbacks/history.js';
 import { ShapeError, TensileError, ValueError } from '../errors.js';
+import { InputLayer } from '../layers/input-layer.js';
 import { type CallContext, Layer, type SymbolicShape } from '../layers/layer.js';
 import { Loss, type LossIdentifier } from '../losses/index.js';
 import type { Metric } from '../metrics/index.js';
@@ -51,6 +52,11 @@ export class Sequential {
   /** Appends a layer. The first layer's `inputShape` option lets the model build right away. */
   add(layer: Layer): void {
     if (!(layer instanceof Layer)) throw new ValueError(`Sequential.add: expected a Layer, got ${String(layer)}`);
+    if (layer instanceof InputLayer) {
+      if (this.layers.length > 0) throw new ValueError('Sequential.add: an InputLayer must come first');
+      this.inputShape = [layer.batchSizeArg ?? null, ...layer.inputShapeArg!];
+      return;
+    }
     if (this.layers.some((l) => l.name === layer.name)) {
       throw new ValueError(`Sequential.add: a layer named '${layer.name}' is already in model '${this.name}'`);
     }

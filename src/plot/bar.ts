@@ -4,14 +4,24 @@ import type { NonNormalizedSpec } from 'vega-lite/types_unstable/spec/index.js';
 import { chartError, droppedNote, titleWithNotes } from './clean.js';
 import { PALETTE, themeConfig } from './theme.js';
 
-/** One bar; bars that share a `label` and differ in `group` are drawn side by side in group colours. */
+/**
+ * One bar; bars that share a `label` and differ in `group` are drawn side by side in group colours.
+ *
+ * @example
+ * const bar = { label: 'mlp', value: 0.978, group: 'wasm' };
+ */
 export interface Bar {
   label: string;
   value: number;
   group?: string;
 }
 
-/** Options of `barChart`. `format` is a d3-format for the value printed above each bar (default '.3~g'). */
+/**
+ * Options of `barChart`; `format` is the d3-format of the value printed above each bar (default '.3~g').
+ *
+ * @example
+ * const options = { title: 'Accuracy', yLabel: 'accuracy', bars: [{ label: 'mlp', value: 0.9781 }], format: '.2%' };
+ */
 export interface BarChartOptions {
   title: string;
   yLabel: string;

@@ -3,10 +3,22 @@
 // that diverged) and must still produce a figure, so it is dropped and the chart says so in a note.
 import { ValueError } from '../errors.js';
 
-/** Numbers a chart accepts: a plain array or a typed array (activations come as Float32Array). */
+/**
+ * Numbers a chart accepts: a plain array or a typed array (activations come as Float32Array).
+ *
+ * @example
+ * import { binValues } from 'tensile';
+ * binValues(new Float32Array([1, 2, 3]), 2).counts; // [1, 2]
+ */
 export type Values = readonly number[] | Float32Array | Float64Array;
 
-/** A title with the notes the builder wants the reader to see (for example dropped NaN values). */
+/**
+ * A title with the notes the builder wants the reader to see (for example dropped NaN values).
+ *
+ * @example
+ * import { titleWithNotes } from './clean.js';
+ * titleWithNotes('Loss', ['x']); // { text: 'Loss', subtitle: ['note: x'] }
+ */
 export interface ChartTitle {
   text: string;
   subtitle?: string[];

@@ -13,7 +13,9 @@ const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
 function examples(file: string): { name: string; code: string }[] {
   const text = readFileSync(join(dir, file), 'utf8');
   const out: { name: string; code: string }[] = [];
-  for (const m of text.matchAll(/\/\*\*([\s\S]*?)\*\/\s*export\s+(?:async\s+)?(?:function|const|class)\s+(\w+)/g)) {
+  for (const m of text.matchAll(
+    /\/\*\*([\s\S]*?)\*\/\s*export\s+(?:async\s+)?(?:function|const|class|interface|type)\s+(\w+)/g,
+  )) {
     const doc = m[1]!;
     const at = doc.indexOf('@example');
     if (at < 0) continue;
@@ -58,13 +60,18 @@ function check(actual: unknown, expected: unknown, line: string): void {
   expect(actual, line).toEqual(expected);
 }
 
+it('turns `expr; // literal` lines into checks and leaves prose comments alone', () => {
+  expect(toRunnable('f(); // [1, 2]')).toBe('check(f(), [1, 2], "f(); // [1, 2]");');
+  expect(toRunnable('f(); // true on Debian')).toBe('f(); // true on Debian');
+});
+
 const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
 
 describe('@example blocks in src/plot', () => {
   it('every export in src/plot has an @example', () => {
     for (const file of files) {
       const text = readFileSync(join(dir, file), 'utf8');
-      for (const m of text.matchAll(/^export (?:async )?(?:function|const) (\w+)/gm)) {
+      for (const m of text.matchAll(/^export (?:async )?(?:function|const|class|interface|type) (\w+)/gm)) {
         const before = text.slice(0, m.index);
         const doc = before.slice(before.lastIndexOf('/**'));
         const adjacent = before.slice(before.lastIndexOf('*/') + 2).trim() === '';

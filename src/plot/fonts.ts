@@ -5,14 +5,26 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { TensileError } from '../errors.js';
 
-/** Advance widths of one TrueType/OpenType face, read from its `cmap`, `hmtx`, `hhea`, `head` tables. */
+/**
+ * Advance widths of one TrueType/OpenType face, read from its `cmap`, `hmtx`, `hhea`, `head` tables.
+ *
+ * @example
+ * import { findFont } from 'tensile';
+ * findFont().regular.width('epoch', 12) > 0; // true
+ */
 export interface FontMetrics {
   family: string;
   /** Width in pixels of `text` set at `sizePx` (no kerning: resvg's kerning moves text by < 1 px). */
   width(text: string, sizePx: number): number;
 }
 
-/** A font found on disk: the family name to write into SVGs and the files to give resvg. */
+/**
+ * A font found on disk: the family name to write into SVGs and the files to give resvg.
+ *
+ * @example
+ * import { findFont } from 'tensile';
+ * findFont().files[0].endsWith('.ttf'); // true
+ */
 export interface ResolvedFont {
   family: string;
   files: string[];
@@ -50,7 +62,12 @@ export function fontSearchPaths(): string[] {
   return CANDIDATES.map((c) => c.regular);
 }
 
-/** A regular face and the bold face to go with it (bold is optional on disk). */
+/**
+ * A regular face and the bold face to go with it (bold is optional on disk).
+ *
+ * @example
+ * const candidate = { regular: '/fonts/Inter-Regular.ttf', bold: '/fonts/Inter-Bold.ttf' };
+ */
 export interface FontCandidate {
   regular: string;
   bold: string;
@@ -97,7 +114,7 @@ export function resolveFont(candidates: readonly FontCandidate[]): ResolvedFont 
  *
  * @example
  * import { requireFont } from 'tensile';
- * requireFont('svgToPng').files.length > 0; // true when a font is installed
+ * requireFont('svgToPng').files.length > 0; // true
  */
 export function requireFont(who: string): ResolvedFont {
   const font = findFont();
@@ -126,8 +143,9 @@ export function missingFontError(who: string): TensileError {
  *
  * @example
  * import { readFileSync } from 'node:fs';
- * import { parseFont } from './fonts.js';
- * parseFont(readFileSync('/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf')).family; // 'DejaVu Sans'
+ * import { findFont, parseFont } from './fonts.js';
+ * const face = parseFont(readFileSync(findFont().files[0]));
+ * face.width('M', 10) > face.width('i', 10); // true
  */
 export function parseFont(bytes: Uint8Array): FontMetrics {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

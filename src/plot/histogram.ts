@@ -4,16 +4,25 @@ import type { TopLevelSpec } from 'vega-lite';
 import { chartError, checkNames, droppedNote, titleWithNotes, type Values } from './clean.js';
 import { PALETTE, themeConfig } from './theme.js';
 
-/** One set of values to histogram (e.g. the activations of one layer). */
+/**
+ * One set of values to histogram (e.g. the activations of one layer).
+ *
+ * @example
+ * const group = { name: 'dense_1', values: new Float32Array([0, 0.2, 1.3]) };
+ */
 export interface HistogramGroup {
   name: string;
   values: Values;
 }
 
 /**
- * Options of `histogramChart`. `layout` 'overlay' draws translucent histograms on shared bins,
- * 'facet' one small chart per group with its own bins (default: overlay up to 3 groups, else facet).
- * `normalize` plots the fraction of each group's values instead of counts.
+ * Options of `histogramChart`: overlaid on shared bins (≤ 3 groups) or faceted with per-group bins.
+ *
+ * `layout` overrides that default; `normalize` plots the fraction of each group's values instead of
+ * counts; `columns` is the number of facets per row (default up to 3); width and height are per facet.
+ *
+ * @example
+ * const options = { title: 'Activations', xLabel: 'activation', groups: [], bins: 40, layout: 'facet' };
  */
 export interface HistogramOptions {
   title: string;
@@ -27,7 +36,13 @@ export interface HistogramOptions {
   height?: number;
 }
 
-/** Bin edges (`counts.length + 1` of them), counts per bin, and how many non-finite values were skipped. */
+/**
+ * Bin edges (`counts.length + 1` of them), counts per bin, and how many non-finite values were skipped.
+ *
+ * @example
+ * import { binValues } from 'tensile';
+ * binValues([0, 1, NaN], 1); // { edges: [0, 1], counts: [2], dropped: 1 }
+ */
 export interface Binned {
   edges: number[];
   counts: number[];

@@ -3,7 +3,12 @@ import type { TopLevelSpec } from 'vega-lite';
 import { checkNames, droppedNote, finitePairs, titleWithNotes, type Values } from './clean.js';
 import { PALETTE, themeConfig } from './theme.js';
 
-/** One line: `x` and `y` of equal length; `dash` draws it dashed (e.g. validation curves). */
+/**
+ * One line: `x` and `y` of equal length; `dash` draws it dashed (e.g. validation curves).
+ *
+ * @example
+ * const validation = { name: 'validation', x: [1, 2, 3], y: [0.7, 0.6, 0.65], dash: true };
+ */
 export interface LineSeries {
   name: string;
   x: Values;
@@ -11,7 +16,12 @@ export interface LineSeries {
   dash?: boolean;
 }
 
-/** Options of `lineChart`. Width and height are of the plot area in pixels (default 480 × 300). */
+/**
+ * Options of `lineChart`; width and height are of the plot area in pixels (default 480 × 300).
+ *
+ * @example
+ * const options = { title: 'Loss', xLabel: 'epoch', yLabel: 'loss', series: [], yScale: 'log' };
+ */
 export interface LineChartOptions {
   title: string;
   xLabel: string;

@@ -85,7 +85,12 @@ function measureWith(regular: FontMetrics, bold: FontMetrics | undefined): () =>
   };
 }
 
-/** Options of `svgToPng`: `scale` multiplies the SVG's pixel size (default 2, sharp on high-DPI screens). */
+/**
+ * Options of `svgToPng`: `scale` multiplies the SVG's pixel size (default 2, sharp on high-DPI screens).
+ *
+ * @example
+ * const options = { scale: 3 };
+ */
 export interface PngOptions {
   scale?: number;
 }

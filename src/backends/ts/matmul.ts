@@ -62,18 +62,18 @@ function microKernel(kc: number, ia: number, ib: number, c: FloatArr, cAt: numbe
   let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
   let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
   for (let p = 0; p < kc; p++, ia += MR, ib += NR) {
-    const a0 = pa[ia]!;
-    const a1 = pa[ia + 1]!;
-    const a2 = pa[ia + 2]!;
-    const a3 = pa[ia + 3]!;
     const b0 = pb[ib]!;
     const b1 = pb[ib + 1]!;
     const b2 = pb[ib + 2]!;
     const b3 = pb[ib + 3]!;
-    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+    let a = pa[ia]!;
+    c00 += a * b0; c01 += a * b1; c02 += a * b2; c03 += a * b3;
+    a = pa[ia + 1]!;
+    c10 += a * b0; c11 += a * b1; c12 += a * b2; c13 += a * b3;
+    a = pa[ia + 2]!;
+    c20 += a * b0; c21 += a * b1; c22 += a * b2; c23 += a * b3;
+    a = pa[ia + 3]!;
+    c30 += a * b0; c31 += a * b1; c32 += a * b2; c33 += a * b3;
   }
   if (rows === MR && cols === NR) {
     let r = cAt;
@@ -90,16 +90,37 @@ function microKernel(kc: number, ia: number, ib: number, c: FloatArr, cAt: numbe
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) c[cAt + i * ldc + j]! += edge[i * NR + j]!;
 }
 
-/** Small products (few rows, or little work overall) skip packing, which would cost more than it saves. */
+/**
+ * Products with fewer than MR rows skip packing, which would cost as much as the product itself:
+ * an axpy over contiguous rows of B, or dot products over contiguous columns when B is transposed.
+ */
 function gemmSmall(a: MatView, b: MatView, c: FloatArr, cOff: number, m: number, k: number, n: number): void {
   const { data: da, rs: ars, cs: acs } = a;
   const { data: db, rs: brs, cs: bcs } = b;
   for (let i = 0; i < m; i++) {
     const ci = cOff + i * n;
-    for (let p = 0; p < k; p++) {
-      const av = da[a.off + i * ars + p * acs]!;
-      const bp = b.off + p * brs;
-      for (let j = 0; j < n; j++) c[ci + j]! += av * db[bp + j * bcs]!;
+    const ai = a.off + i * ars;
+    if (bcs === 1) {
+      let p = 0;
+      // Four rows of B per pass, so each load and store of c carries four multiply-adds.
+      for (; p + 4 <= k; p += 4) {
+        const [a0, a1, a2, a3] = [da[ai + p * acs]!, da[ai + (p + 1) * acs]!, da[ai + (p + 2) * acs]!, da[ai + (p + 3) * acs]!];
+        const b0 = b.off + p * brs;
+        const [b1, b2, b3] = [b0 + brs, b0 + 2 * brs, b0 + 3 * brs];
+        for (let j = 0; j < n; j++) c[ci + j]! += a0 * db[b0 + j]! + a1 * db[b1 + j]! + a2 * db[b2 + j]! + a3 * db[b3 + j]!;
+      }
+      for (; p < k; p++) {
+        const av = da[ai + p * acs]!;
+        const bp = b.off + p * brs;
+        for (let j = 0; j < n; j++) c[ci + j]! += av * db[bp + j]!;
+      }
+    } else {
+      for (let j = 0; j < n; j++) {
+        const bj = b.off + j * bcs;
+        let s = 0;
+        for (let p = 0; p < k; p++) s += da[ai + p * acs]! * db[bj + p * brs]!;
+        c[ci + j]! += s;
+      }
     }
   }
 }
@@ -117,7 +138,7 @@ export function gemm(
   k: number,
   n: number,
 ): void {
-  if (m < MR || m * n * k < 32768) {
+  if (m < MR) {
     gemmSmall(a, b, c, cOff, m, k, n);
     return;
   }

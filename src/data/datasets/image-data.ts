@@ -1,0 +1,65 @@
+import { tensor } from '../../ops/core.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { formatError } from '../formats/bytes.js';
+import { type IdxArray, parseIdx } from '../formats/idx.js';
+import type { NpyArray } from '../formats/npy.js';
+import { type DataOptions, type KnownFile, type LoadedFile, checkDigest, obtainFiles } from './files.js';
+
+/** `[[xTrain, yTrain], [xTest, yTest]]`, as Keras' `load_data()` returns it. */
+export type ImageData = [train: [x: Tensor, y: Tensor], test: [x: Tensor, y: Tensor]];
+
+/** The four IDX files of an MNIST-style data set, gzipped and plain, with the digests of the originals. */
+export interface IdxFileSet {
+  readonly gz: readonly KnownFile[];
+  readonly plain: readonly KnownFile[];
+}
+
+/** Builds an IdxFileSet from [name, sha256 of .gz, sha256 of the uncompressed file] rows. */
+export function idxFiles(rows: readonly (readonly [string, string, string])[]): IdxFileSet {
+  return {
+    gz: rows.map(([name, gz]) => ({ name: `${name}.gz`, sha256: gz })),
+    plain: rows.map(([name, , raw]) => ({ name, sha256: raw })),
+  };
+}
+
+type Pixels = Pick<IdxArray, 'shape' | 'data'> | Pick<NpyArray, 'shape' | 'data' | 'dtype'>;
+
+/** Checks one split's images [n, 28, 28] and labels [n] in 0..classes-1 and wraps them as int32 tensors. */
+export function imageSplit(
+  x: Pixels & { dtype: string },
+  y: Pixels & { dtype: string },
+  where: string,
+  classes: number,
+): [Tensor, Tensor] {
+  const [n, h, w] = x.shape;
+  if (x.dtype !== 'uint8' || x.shape.length !== 3 || h !== 28 || w !== 28) {
+    throw formatError(where, `images must be uint8 [n,28,28], got ${x.dtype} [${x.shape}]`);
+  }
+  if (y.dtype !== 'uint8' || y.shape.length !== 1 || y.shape[0] !== n) {
+    throw formatError(where, `labels must be uint8 [${n}], got ${y.dtype} [${y.shape}]`);
+  }
+  const labels = Int32Array.from(y.data as Uint8Array);
+  const bad = labels.findIndex((v) => v >= classes);
+  if (bad >= 0) throw formatError(where, `label ${labels[bad]} at index ${bad} is not a class 0..${classes - 1}`);
+  return [tensor(Int32Array.from(x.data as Uint8Array), x.shape, 'int32'), tensor(labels, [n!], 'int32')];
+}
+
+/** Loads the four IDX files (train images, train labels, test images, test labels, in that order). */
+export function fromIdx(files: LoadedFile[], classes: number): ImageData {
+  const [xTrain, yTrain, xTest, yTest] = files.map((f) => parseIdx(f.bytes, f.path)) as [IdxArray, IdxArray, IdxArray, IdxArray];
+  const train = imageSplit(xTrain, yTrain, `${files[0]!.path}, ${files[1]!.path}`, classes);
+  const test = imageSplit(xTest, yTest, `${files[2]!.path}, ${files[3]!.path}`, classes);
+  files.forEach(checkDigest);
+  return [train, test];
+}
+
+/** Loads an MNIST-style data set from its IDX files, found locally or downloaded. */
+export async function loadIdxDataset(
+  dataset: string,
+  files: IdxFileSet,
+  options: DataOptions,
+  classes = 10,
+): Promise<ImageData> {
+  const found = await obtainFiles(dataset, [files.gz, files.plain], files.gz, options);
+  return fromIdx(found, classes);
+}

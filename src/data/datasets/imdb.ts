@@ -1,0 +1,118 @@
+import { ValueError } from '../../errors.js';
+import { tensor } from '../../ops/core.js';
+import { RandomState } from '../../random/random-state.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { formatError } from '../formats/bytes.js';
+import { readNpz } from '../formats/npz.js';
+import { type DataOptions, type KnownFile, checkDigest, obtainFiles } from './files.js';
+import { type SequenceOptions, applyVocabulary } from './imdb-words.js';
+
+export { decode, encode, getWordIndex } from './imdb-words.js';
+
+/** Keras' imdb.npz (its `file_hash`), plus the content-identical rebuild in the team's data folder. */
+const NPZ: KnownFile = {
+  name: 'imdb.npz',
+  sha256: '69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f',
+  alsoAccepted: ['c74e9fffd75ed9489130795b54356a5699d4b1ef5f2919db1ffdf40f1567957b'],
+};
+
+/** Options of `imdb.loadData`; names and defaults follow Keras' `imdb.load_data`. */
+export interface ImdbOptions extends SequenceOptions, DataOptions {
+  /** Drop reviews whose sequence (start value included) is `maxlen` long or longer. */
+  maxlen?: number;
+  /** Seed of the numpy RandomState that shuffles train, then test. Default 113. */
+  seed?: number;
+}
+
+/** `[[xTrain, yTrain], [xTest, yTest]]`: sequences as arrays of ints, labels (1 = positive) as int32. */
+export type ImdbData = [train: [x: number[][], y: Tensor], test: [x: number[][], y: Tensor]];
+
+function reviews(npz: ReturnType<typeof readNpz>, split: 'train' | 'test', path: string): [number[][], Int32Array] {
+  const x = npz.get(`x_${split}`, { allowPickle: true });
+  const y = npz.get(`y_${split}`);
+  if (x.dtype !== 'object' || x.shape.length !== 1) throw formatError(path, `x_${split} is not a 1-D object array`);
+  if (y.dtype === 'object' || y.shape.length !== 1 || y.shape[0] !== x.shape[0]) {
+    throw formatError(path, `y_${split} must be ${x.shape[0]} numeric labels, got ${y.dtype} [${y.shape}]`);
+  }
+  const values = y.data as ArrayLike<number>;
+  const labels = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v !== 0 && v !== 1) throw formatError(path, `y_${split}[${i}] is ${v}, labels must be 0 or 1`);
+    labels[i] = v;
+  }
+  return [x.data, labels];
+}
+
+function pick<T>(items: readonly T[], order: readonly number[]): T[] {
+  return order.map((i) => items[i]!);
+}
+
+function checkCount(name: string, v: number | undefined | null, allowNull = false): void {
+  if (v === undefined || (v === null && allowNull)) return;
+  if (!Number.isSafeInteger(v) || (v as number) < 0) {
+    throw new ValueError(`imdb.loadData: ${name} must be a non-negative integer, got ${v}`);
+  }
+}
+
+/**
+ * Loads the IMDB movie-review sentiment data set exactly as Keras' `imdb.load_data` does: both splits
+ * shuffled by one `RandomState(seed)` (train first), `startChar` prepended, word ranks offset by
+ * `indexFrom`, reviews of `maxlen` or more dropped, then values outside [skipTop, numWords) replaced
+ * by `oovChar`.
+ *
+ * @example
+ * import { datasets } from 'tensile';
+ * const [[xTrain, yTrain], [xTest, yTest]] = await datasets.imdb.loadData({ numWords: 10000 });
+ * console.log(xTrain.length, yTrain.shape); // 25000 [25000]
+ */
+export async function loadData(options: ImdbOptions = {}): Promise<ImdbData> {
+  const { skipTop = 0, maxlen, seed = 113, startChar = 1, oovChar = 2, indexFrom = 3 } = options;
+  for (const [k, v] of Object.entries({ numWords: options.numWords, skipTop, maxlen, seed, indexFrom })) checkCount(k, v);
+  checkCount('startChar', startChar, true);
+  checkCount('oovChar', oovChar, true);
+  const [file] = await obtainFiles('imdb', [[NPZ]], [NPZ], options);
+  const npz = readNpz(file!.bytes, file!.path);
+  let [xTrain, yTrain] = reviews(npz, 'train', file!.path);
+  let [xTest, yTest] = reviews(npz, 'test', file!.path);
+  checkDigest(file!);
+
+  const rng = new RandomState(seed);
+  const trainOrder = rng.permutation(xTrain.length);
+  const testOrder = rng.permutation(xTest.length);
+  xTrain = pick(xTrain, trainOrder);
+  yTrain = Int32Array.from(trainOrder, (i) => yTrain[i]!);
+  xTest = pick(xTest, testOrder);
+  yTest = Int32Array.from(testOrder, (i) => yTest[i]!);
+
+  // New arrays: the start value plus each rank shifted by indexFrom (Keras adds index_from in both
+  // of its branches, and a start_char of None only drops the prefix).
+  const shift = (seq: number[]): number[] => {
+    const out: number[] = startChar === null ? [] : [startChar];
+    for (let i = 0; i < seq.length; i++) out.push(seq[i]! + indexFrom);
+    return out;
+  };
+  let train = xTrain.map(shift);
+  let test = xTest.map(shift);
+  if (maxlen) {
+    // Keras' remove_long_seq keeps a sequence only if len(x) < maxlen.
+    const keep = (xs: number[][], ys: Int32Array): [number[][], Int32Array] => {
+      const idx = xs.flatMap((x, i) => (x.length < maxlen ? [i] : []));
+      return [pick(xs, idx), Int32Array.from(idx, (i) => ys[i]!)];
+    };
+    [train, yTrain] = keep(train, yTrain);
+    [test, yTest] = keep(test, yTest);
+    if (train.length === 0 || test.length === 0) {
+      throw new ValueError(`After filtering for sequences shorter than maxlen=${maxlen}, no sequence was kept. Increase maxlen.`);
+    }
+  }
+  // Keras' `if not num_words: num_words = max(...)` — note this makes the largest value itself OOV.
+  let numWords = options.numWords || 0;
+  if (!numWords) for (const x of [...train, ...test]) for (const w of x) if (w > numWords) numWords = w;
+  train = train.map((x) => applyVocabulary(x, skipTop, numWords, oovChar));
+  test = test.map((x) => applyVocabulary(x, skipTop, numWords, oovChar));
+  return [
+    [train, tensor(yTrain, [yTrain.length], 'int32')],
+    [test, tensor(yTest, [yTest.length], 'int32')],
+  ];
+}
