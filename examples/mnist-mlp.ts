@@ -18,7 +18,7 @@ const { values } = parseArgs({
 const activation = values.activation === 'sigmoid' ? 'sigmoid' : 'relu';
 setRandomSeed(Number(values.seed));
 
-const [[xTrainRaw, yTrainRaw], [xTestRaw, yTestRaw]] = datasets.mnist.loadData();
+const [[xTrainRaw, yTrainRaw], [xTestRaw, yTestRaw]] = await datasets.mnist.loadData();
 // Flatten the 28×28 images and scale pixels to [0, 1], as the Keras tutorial does.
 const xTrain = div(reshape(xTrainRaw, [-1, 784]), 255);
 const xTest = div(reshape(xTestRaw, [-1, 784]), 255);

@@ -28,6 +28,9 @@ export * from './ops/index.js';
 export { Generator, globalGenerator, seedGenerator, setRandomSeed } from './random/index.js';
 export * as initializers from './initializers/index.js';
 
+// Data sets and preprocessing.
+export * from './data/index.js';
+
 // Keras API.
 export { getActivation, type ActivationName } from './activations/index.js';
 export { Layer, type LayerArgs, type CallContext, type SymbolicShape, clearSession } from './layers/layer.js';
@@ -53,3 +56,6 @@ export { History } from './callbacks/history.js';
 export { ProgressBar } from './callbacks/progress-bar.js';
 export type { FitArgs } from './training/fit.js';
 export type { EvaluateArgs, PredictArgs } from './training/evaluate.js';
+
+// Figures (Vega-Lite → SVG → PNG).
+export * from './plot/index.js';

@@ -1,12 +1,12 @@
 import { setActiveTape } from '../engine/engine.js';
-import { TensileError, ShapeError } from '../errors.js';
-import { add } from '../ops/elementwise.js';
+import { ShapeError, TensileError } from '../errors.js';
 import { fill, zerosLike } from '../ops/creation.js';
+import { add } from '../ops/elementwise.js';
 import { shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { GRADIENTS } from './gradients.js';
-import { Tape, type TapeNode } from './tape.js';
 import type { OpKind } from './op-kinds.js';
+import { Tape, type TapeNode } from './tape.js';
 
 /**
  * Runs `f`, recording its ops, then differentiates its scalar result with respect to `sources`.
@@ -19,7 +19,10 @@ import type { OpKind } from './op-kinds.js';
  * const { value, grads } = valueAndGrads(() => sum(square(w)), [w]);
  * grads[0].toArray(); // [2, 4, 6]
  */
-export function valueAndGrads(f: () => Tensor, sources: readonly Tensor[]): { value: Tensor; grads: Tensor[] } {
+export function valueAndGrads(
+  f: () => Tensor,
+  sources: readonly Tensor[],
+): { value: Tensor; grads: Tensor[] } {
   const tape = new Tape(sources);
   const previous = setActiveTape(tape);
   let value: Tensor;
@@ -29,7 +32,11 @@ export function valueAndGrads(f: () => Tensor, sources: readonly Tensor[]): { va
     setActiveTape(previous);
   }
   if (value.size !== 1) {
-    throw new ShapeError('valueAndGrads', [value.shape], 'the function must return a single value (e.g. a mean loss)');
+    throw new ShapeError(
+      'valueAndGrads',
+      [value.shape],
+      'the function must return a single value (e.g. a mean loss)',
+    );
   }
   const grads = backward(tape, value);
   return { value, grads: sources.map((s) => grads.get(s.id) ?? zerosLike(s)) };
@@ -46,13 +53,19 @@ function backward(tape: Tape, value: Tensor): Map<number, Tensor> {
     if (dys.every((d) => d === null)) continue;
     const filled = dys.map((d, j) => d ?? zerosLike(node.outputs[j]!));
     const needs = node.inputs.map((t) => tape.requiresGrad(t));
-    const gradFn = GRADIENTS[node.kind] as (dys: readonly Tensor[], n: TapeNode<OpKind>, needs: boolean[]) => (Tensor | null)[];
+    const gradFn = GRADIENTS[node.kind] as (
+      dys: readonly Tensor[],
+      n: TapeNode<OpKind>,
+      needs: boolean[],
+    ) => (Tensor | null)[];
     const inputGrads = gradFn(filled, node, needs);
     node.inputs.forEach((input, j) => {
       const g = inputGrads[j];
       if (!needs[j] || !g) return;
       if (!shapesEqual(g.shape, input.shape)) {
-        throw new TensileError(`gradient of ${node.kind}: input ${j} has shape [${input.shape}] but its gradient [${g.shape}]`);
+        throw new TensileError(
+          `gradient of ${node.kind}: input ${j} has shape [${input.shape}] but its gradient [${g.shape}]`,
+        );
       }
       const prev = grads.get(input.id);
       grads.set(input.id, prev ? add(prev, g) : g);

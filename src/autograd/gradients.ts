@@ -1,7 +1,24 @@
 import type { DenseGrads, FusedActivation } from '../backend/backend.js';
-import { emit } from '../ops/core.js';
-import { castTo } from '../ops/core.js';
-import { div, equal, greater, greaterEqual, less, lessEqual, log, maximum, mul, neg, pow, sign, square, step, sub, where } from '../ops/elementwise.js';
+import { sequenceGradient } from '../layers/rnn/sequence-ops.js';
+import { castTo, emit } from '../ops/core.js';
+import {
+  div,
+  equal,
+  greater,
+  greaterEqual,
+  less,
+  lessEqual,
+  log,
+  maximum,
+  mul,
+  neg,
+  pow,
+  sign,
+  square,
+  step,
+  sub,
+  where,
+} from '../ops/elementwise.js';
 import { broadcastTo, gather, pad, reshape, scatterAdd, slice, transpose } from '../ops/layout.js';
 import { matmul } from '../ops/matmul.js';
 import { logSoftmax } from '../ops/nn.js';
@@ -13,14 +30,19 @@ import type { TapeNode } from './tape.js';
 
 type Grad = Tensor | null;
 /** Computes input gradients from output gradients. `needs[i]` says whether input i wants one. */
-type GradFn<K extends OpKind> = (dys: readonly Grad[], node: TapeNode<K>, needs: readonly boolean[]) => Grad[];
+type GradFn<K extends OpKind> = (
+  dys: readonly Grad[],
+  node: TapeNode<K>,
+  needs: readonly boolean[],
+) => Grad[];
 
 /** Sums a broadcast gradient back down to the shape of the input it came from. */
 export function unbroadcast(dy: Tensor, shape: readonly number[]): Tensor {
   if (shapesEqual(dy.shape, shape)) return dy;
   const lead = dy.rank - shape.length;
   const axes: number[] = [];
-  for (let i = 0; i < dy.rank; i++) if (i < lead || (shape[i - lead] === 1 && dy.shape[i] !== 1)) axes.push(i);
+  for (let i = 0; i < dy.rank; i++)
+    if (i < lead || (shape[i - lead] === 1 && dy.shape[i] !== 1)) axes.push(i);
   return reshape(sum(dy, axes), shape);
 }
 
@@ -55,16 +77,25 @@ function denseGrad([dy]: readonly Grad[], n: TapeNode<'dense'>, needs: readonly 
   const y = y0(n);
   const hasBias = n.inputs.length === 3;
   const b = x.backend;
-  const g = b.denseBackward?.(dy!.info('dense'), x.info('dense'), w.info('dense'), y.info('dense'), n.attrs.activation, hasBias) as
-    | DenseGrads
-    | undefined;
+  const g = b.denseBackward?.(
+    dy!.info('dense'),
+    x.info('dense'),
+    w.info('dense'),
+    y.info('dense'),
+    n.attrs.activation,
+    hasBias,
+  ) as DenseGrads | undefined;
   if (g !== undefined) {
     const wrap = (data: unknown, t: Tensor) => emit(null, b, data, t.shape, 'float32', [], null);
     return [wrap(g.dx, x), wrap(g.dw, w), hasBias ? wrap(g.db, n.inputs[2]!) : null];
   }
   const d = activationDerivative(y, n.attrs.activation);
   const dz = d ? mul(dy!, d) : dy!;
-  return [needs[0] ? matmul(dz, w, false, true) : null, matmul(x, dz, true, false), hasBias ? sum(dz, 0) : null];
+  return [
+    needs[0] ? matmul(dz, w, false, true) : null,
+    matmul(x, dz, true, false),
+    hasBias ? sum(dz, 0) : null,
+  ];
 }
 
 function matmulGrad([dy]: readonly Grad[], n: TapeNode<'matmul'>, needs: readonly boolean[]): Grad[] {
@@ -116,7 +147,11 @@ export const GRADIENTS: { [K in OpKind]: GradFn<K> } = {
   ],
   where: ([dy], n) => {
     const c = x0(n);
-    return [null, unbroadcast(where(c, dy!, 0), x1(n).shape), unbroadcast(where(c, 0, dy!), n.inputs[2]!.shape)];
+    return [
+      null,
+      unbroadcast(where(c, dy!, 0), x1(n).shape),
+      unbroadcast(where(c, 0, dy!), n.inputs[2]!.shape),
+    ];
   },
   cast: ([dy], n) => [x0(n).dtype === 'float32' ? dy! : null],
   sum: ([dy], n) => [broadcastTo(reshape(dy!, reducedShape(x0(n).shape, n.attrs.axes, true)), x0(n).shape)],
@@ -126,10 +161,17 @@ export const GRADIENTS: { [K in OpKind]: GradFn<K> } = {
   reshape: ([dy], n) => [reshape(dy!, x0(n).shape)],
   transpose: ([dy], n) => {
     const inverse = new Array<number>(n.attrs.perm.length);
-    n.attrs.perm.forEach((p, i) => (inverse[p] = i));
+    n.attrs.perm.forEach((p, i) => {
+      inverse[p] = i;
+    });
     return [transpose(dy!, inverse)];
   },
-  slice: ([dy], n) => [pad(dy!, x0(n).shape.map((d, i) => [n.attrs.begin[i]!, d - n.attrs.begin[i]! - dy!.shape[i]!] as const))],
+  slice: ([dy], n) => [
+    pad(
+      dy!,
+      x0(n).shape.map((d, i) => [n.attrs.begin[i]!, d - n.attrs.begin[i]! - dy!.shape[i]!] as const),
+    ),
+  ],
   concat: ([dy], n) => {
     let offset = 0;
     return n.inputs.map((x) => {
@@ -138,7 +180,13 @@ export const GRADIENTS: { [K in OpKind]: GradFn<K> } = {
       return slice(dy!, begin, x.shape);
     });
   },
-  pad: ([dy], n) => [slice(dy!, n.attrs.paddings.map(([before]) => before), x0(n).shape)],
+  pad: ([dy], n) => [
+    slice(
+      dy!,
+      n.attrs.paddings.map(([before]) => before),
+      x0(n).shape,
+    ),
+  ],
   gather: ([dy], n) => [scatterAdd(dy!, x1(n), n.attrs.axis, x0(n).shape), null],
   scatterAdd: ([dy], n) => [gather(dy!, x1(n), n.attrs.axis), null],
   dense: denseGrad,
@@ -152,5 +200,7 @@ export const GRADIENTS: { [K in OpKind]: GradFn<K> } = {
       needs[1] ? neg(mul(logSoftmax(logits, -1), g)) : null,
     ];
   },
+  lstmSequence: sequenceGradient,
+  gruSequence: sequenceGradient,
+  simpleRnnSequence: sequenceGradient,
 };
-

@@ -1,4 +1,5 @@
 import type { FusedActivation } from '../backend/backend.js';
+import type { SequenceAttrs } from '../layers/rnn/sequence-ops.js';
 
 /**
  * Every differentiable op the tape can record, with the attributes its gradient needs. The gradient
@@ -38,6 +39,9 @@ export interface OpAttrs {
   scatterAdd: { axis: number };
   dense: { activation: FusedActivation };
   softmaxCrossEntropy: null;
+  lstmSequence: SequenceAttrs;
+  gruSequence: SequenceAttrs;
+  simpleRnnSequence: SequenceAttrs;
 }
 
 export type OpKind = keyof OpAttrs;

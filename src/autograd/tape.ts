@@ -27,7 +27,12 @@ export class Tape {
     return this.tracked.has(t.id);
   }
 
-  record<K extends OpKind>(kind: K, inputs: readonly Tensor[], outputs: readonly Tensor[], attrs: OpAttrs[K]): void {
+  record<K extends OpKind>(
+    kind: K,
+    inputs: readonly Tensor[],
+    outputs: readonly Tensor[],
+    attrs: OpAttrs[K],
+  ): void {
     if (!inputs.some((t) => this.tracked.has(t.id))) return;
     this.nodes.push({ kind, inputs, outputs, attrs } as TapeNode);
     for (const o of outputs) if (o.dtype === 'float32') this.tracked.add(o.id);

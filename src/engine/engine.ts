@@ -1,10 +1,10 @@
+import type { Tape } from '../autograd/tape.js';
 import type { Backend } from '../backend/backend.js';
+import { tsBackend } from '../backends/ts/index.js';
 import { TensileError } from '../errors.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
-import { Tensor, Variable, newDataRef, releaseOnGC } from '../tensor/tensor.js';
-import type { Tape } from '../autograd/tape.js';
-import { tsBackend } from '../backends/ts/index.js';
+import { newDataRef, releaseOnGC, Tensor, Variable } from '../tensor/tensor.js';
 
 /**
  * Engine state: the active backend, the stack of synchronous scopes, and the tape being recorded.

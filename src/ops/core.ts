@@ -1,8 +1,8 @@
+import type { OpAttrs, OpKind } from '../autograd/op-kinds.js';
 import type { Backend } from '../backend/backend.js';
 import { activeTape, getActiveBackend, makeTensor } from '../engine/engine.js';
 import { DTypeError, ShapeError, TensileError, ValueError } from '../errors.js';
-import type { OpAttrs, OpKind } from '../autograd/op-kinds.js';
-import { type DType, type TypedArray, allocArray } from '../tensor/dtype.js';
+import { allocArray, type DType, type TypedArray } from '../tensor/dtype.js';
 import { type Shape, sizeOf } from '../tensor/shape.js';
 import { type NestedArray, Tensor } from '../tensor/tensor.js';
 
@@ -20,7 +20,8 @@ export function emit<K extends OpKind>(
   attrs: OpAttrs[K],
 ): Tensor {
   const out = makeTensor(backend, data, shape, dtype);
-  if (kind !== null && activeTape !== null && dtype === 'float32') activeTape.record(kind, inputs, [out], attrs);
+  if (kind !== null && activeTape !== null && dtype === 'float32')
+    activeTape.record(kind, inputs, [out], attrs);
   return out;
 }
 
@@ -35,13 +36,21 @@ function inferShape(values: NestedArray): number[] {
   return shape;
 }
 
-function flatten(op: string, values: NestedArray, shape: readonly number[], out: number[], depth: number): void {
+function flatten(
+  op: string,
+  values: NestedArray,
+  shape: readonly number[],
+  out: number[],
+  depth: number,
+): void {
   if (typeof values === 'number') {
-    if (depth !== shape.length) throw new ShapeError(op, [shape], `ragged nested array: a number at depth ${depth}`);
+    if (depth !== shape.length)
+      throw new ShapeError(op, [shape], `ragged nested array: a number at depth ${depth}`);
     out.push(values);
     return;
   }
-  if (!Array.isArray(values)) throw new ValueError(`${op}: expected numbers or nested arrays, got ${typeof values}`);
+  if (!Array.isArray(values))
+    throw new ValueError(`${op}: expected numbers or nested arrays, got ${typeof values}`);
   if (depth >= shape.length || shape[depth] !== values.length) {
     throw new ShapeError(op, [shape], `ragged nested array: length ${values.length} at depth ${depth}`);
   }
@@ -76,7 +85,11 @@ export function tensor(values: TensorLike, shape?: readonly number[], dtype?: DT
     throw new ShapeError('tensor', [finalShape], 'dimensions must be non-negative integers');
   }
   if (sizeOf(finalShape) !== flat.length) {
-    throw new ShapeError('tensor', [finalShape], `shape needs ${sizeOf(finalShape)} values, got ${flat.length}`);
+    throw new ShapeError(
+      'tensor',
+      [finalShape],
+      `shape needs ${sizeOf(finalShape)} values, got ${flat.length}`,
+    );
   }
   const dt: DType = dtype ?? 'float32';
   const arr = allocArray(dt, flat.length);
@@ -88,7 +101,11 @@ export function tensor(values: TensorLike, shape?: readonly number[], dtype?: DT
 }
 
 /** A rank-0 tensor (on the active backend unless `backend` is given). */
-export function scalar(value: number, dtype: DType = 'float32', backend: Backend = getActiveBackend()): Tensor {
+export function scalar(
+  value: number,
+  dtype: DType = 'float32',
+  backend: Backend = getActiveBackend(),
+): Tensor {
   const arr = allocArray(dtype, 1);
   arr[0] = value;
   return makeTensor(backend, backend.upload(arr), [], dtype);
@@ -113,7 +130,9 @@ export function backendOf(op: string, ...ts: readonly Tensor[]): Backend {
   const b = ts[0]!.backend;
   for (const t of ts) {
     if (t.backend !== b) {
-      throw new TensileError(`${op}: inputs live on different backends ('${b.name}' and '${t.backend.name}')`);
+      throw new TensileError(
+        `${op}: inputs live on different backends ('${b.name}' and '${t.backend.name}')`,
+      );
     }
   }
   return b;

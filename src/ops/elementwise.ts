@@ -1,7 +1,7 @@
 import type { BinaryOp, CompareOp, UnaryOp } from '../backend/backend.js';
 import { broadcastShapes } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { type TensorLike, asTensor, backendOf, castTo, emit } from './core.js';
+import { asTensor, backendOf, castTo, emit, type TensorLike } from './core.js';
 
 /** Unary ops whose result is float even for int32 input. */
 const FLOAT_ONLY = new Set<UnaryOp>(['exp', 'log', 'sqrt', 'rsqrt', 'reciprocal', 'tanh', 'sigmoid']);
@@ -12,7 +12,9 @@ function unary(op: UnaryOp, x: TensorLike): Tensor {
   let t = asTensor(x);
   if (FLOAT_ONLY.has(op)) t = castTo(t, 'float32', op);
   const b = t.backend;
-  const kind = NON_DIFFERENTIABLE.has(op) ? null : (op as Exclude<UnaryOp, 'sign' | 'step' | 'floor' | 'round'>);
+  const kind = NON_DIFFERENTIABLE.has(op)
+    ? null
+    : (op as Exclude<UnaryOp, 'sign' | 'step' | 'floor' | 'round'>);
   return emit(kind, b, b.unary(op, t.info(op)), t.shape, t.dtype, [t], null);
 }
 

@@ -1,7 +1,19 @@
-export { tensor, scalar, type TensorLike } from './core.js';
-export { fill, zeros, ones, zerosLike, onesLike, range } from './creation.js';
+export { scalar, type TensorLike, tensor } from './core.js';
+export { fill, ones, onesLike, range, zeros, zerosLike } from './creation.js';
 export * from './elementwise.js';
-export { sum, mean, max, min, argmax } from './reduce.js';
+export {
+  broadcastTo,
+  concat,
+  expandDims,
+  gather,
+  pad,
+  reshape,
+  scatterAdd,
+  slice,
+  squeeze,
+  stack,
+  transpose,
+} from './layout.js';
 export { matmul } from './matmul.js';
-export { reshape, transpose, slice, concat, stack, pad, expandDims, squeeze, gather, scatterAdd, broadcastTo } from './layout.js';
-export { softmax, logSoftmax, oneHot, dense, softmaxCrossEntropy, stopGradient } from './nn.js';
+export { dense, logSoftmax, oneHot, softmax, softmaxCrossEntropy, stopGradient } from './nn.js';
+export { argmax, max, mean, min, sum } from './reduce.js';

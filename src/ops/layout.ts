@@ -1,16 +1,15 @@
-import { viewTensor } from '../engine/engine.js';
+import { activeTape, viewTensor } from '../engine/engine.js';
 import { ShapeError } from '../errors.js';
 import {
-  type Shape,
   broadcastShapes,
   inferReshape,
   normalizeAxis,
+  type Shape,
   shapesEqual,
   sizeOf,
 } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { activeTape } from '../engine/engine.js';
-import { type TensorLike, asTensor, backendOf, castTo, emit, requireInt, scalar, tensor } from './core.js';
+import { asTensor, backendOf, castTo, emit, requireInt, scalar, type TensorLike, tensor } from './core.js';
 
 /** Same values under a new shape (one dim may be -1). Shares storage; never copies. */
 export function reshape(x: TensorLike, shape: readonly number[]): Tensor {
@@ -25,7 +24,9 @@ export function reshape(x: TensorLike, shape: readonly number[]): Tensor {
 /** Permutes dimensions (reverses them when `perm` is omitted). */
 export function transpose(x: TensorLike, perm?: readonly number[]): Tensor {
   const t = asTensor(x);
-  const p = perm ? perm.map((a) => normalizeAxis('transpose', a, t.rank)) : t.shape.map((_, i) => t.rank - 1 - i);
+  const p = perm
+    ? perm.map((a) => normalizeAxis('transpose', a, t.rank))
+    : t.shape.map((_, i) => t.rank - 1 - i);
   if (p.length !== t.rank || new Set(p).size !== t.rank) {
     throw new ShapeError('transpose', [t.shape, p], 'perm must list every axis once');
   }
@@ -47,7 +48,11 @@ export function slice(x: TensorLike, begin: readonly number[], size?: readonly n
   });
   t.shape.forEach((d, i) => {
     if (begin[i]! < 0 || sz[i]! < 0 || begin[i]! + sz[i]! > d) {
-      throw new ShapeError('slice', [t.shape, begin, sz], `dim ${i}: [${begin[i]}, ${begin[i]! + sz[i]!}) is outside 0..${d}`);
+      throw new ShapeError(
+        'slice',
+        [t.shape, begin, sz],
+        `dim ${i}: [${begin[i]}, ${begin[i]! + sz[i]!}) is outside 0..${d}`,
+      );
     }
   });
   if (shapesEqual(sz, t.shape)) return t;
@@ -65,14 +70,22 @@ export function concat(xs: readonly TensorLike[], axis = 0): Tensor {
   const cast = ts.map((t) => castTo(t, dtype));
   for (const t of cast) {
     if (t.rank !== first.rank || t.shape.some((d, i) => i !== a && d !== first.shape[i])) {
-      throw new ShapeError('concat', ts.map((u) => u.shape), `shapes differ outside axis ${a}`);
+      throw new ShapeError(
+        'concat',
+        ts.map((u) => u.shape),
+        `shapes differ outside axis ${a}`,
+      );
     }
   }
   if (cast.length === 1) return cast[0]!;
   const b = backendOf('concat', ...cast);
   const shape = [...first.shape];
   shape[a] = cast.reduce((n, t) => n + t.shape[a]!, 0);
-  const data = b.concat(cast.map((t) => t.info('concat')), a, shape);
+  const data = b.concat(
+    cast.map((t) => t.info('concat')),
+    a,
+    shape,
+  );
   return emit('concat', b, data, shape, dtype, cast, { axis: a });
 }
 
@@ -89,9 +102,14 @@ export function expandDims(x: TensorLike, axis = 0): Tensor {
 /** Removes size-1 dimensions (only `axes` when given). */
 export function squeeze(x: TensorLike, axes?: readonly number[]): Tensor {
   const t = asTensor(x);
-  const drop = axes ? axes.map((a) => normalizeAxis('squeeze', a, t.rank)) : t.shape.flatMap((d, i) => (d === 1 ? [i] : []));
+  const drop = axes
+    ? axes.map((a) => normalizeAxis('squeeze', a, t.rank))
+    : t.shape.flatMap((d, i) => (d === 1 ? [i] : []));
   for (const a of drop) if (t.shape[a] !== 1) throw new ShapeError('squeeze', [t.shape], `dim ${a} is not 1`);
-  return reshape(t, t.shape.filter((_, i) => !drop.includes(i)));
+  return reshape(
+    t,
+    t.shape.filter((_, i) => !drop.includes(i)),
+  );
 }
 
 /** Stacks equal-shaped tensors along a new axis. */
@@ -99,7 +117,12 @@ export function stack(xs: readonly TensorLike[], axis = 0): Tensor {
   const ts = xs.map((x) => asTensor(x));
   if (ts.length === 0) throw new ShapeError('stack', [], 'needs at least one tensor');
   for (const t of ts) {
-    if (!shapesEqual(t.shape, ts[0]!.shape)) throw new ShapeError('stack', ts.map((u) => u.shape), 'shapes differ');
+    if (!shapesEqual(t.shape, ts[0]!.shape))
+      throw new ShapeError(
+        'stack',
+        ts.map((u) => u.shape),
+        'shapes differ',
+      );
   }
   return concat(
     ts.map((t) => expandDims(t, axis)),
@@ -110,7 +133,10 @@ export function stack(xs: readonly TensorLike[], axis = 0): Tensor {
 /** Pads each dim with [before, after] copies of `value`. */
 export function pad(x: TensorLike, paddings: readonly (readonly [number, number])[], value = 0): Tensor {
   const t = asTensor(x);
-  if (paddings.length !== t.rank || paddings.some(([p, q]) => !Number.isInteger(p) || !Number.isInteger(q) || p < 0 || q < 0)) {
+  if (
+    paddings.length !== t.rank ||
+    paddings.some(([p, q]) => !Number.isInteger(p) || !Number.isInteger(q) || p < 0 || q < 0)
+  ) {
     throw new ShapeError('pad', [t.shape], `paddings need one non-negative [before, after] pair per dim`);
   }
   const b = t.backend;
@@ -125,7 +151,11 @@ function checkIndices(op: string, xShape: Shape, indices: Tensor, axis: number):
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (v < 0 || v >= n) {
-      throw new ShapeError(op, [xShape, indices.shape], `index ${v} at position ${i} is out of range 0..${n - 1}`);
+      throw new ShapeError(
+        op,
+        [xShape, indices.shape],
+        `index ${v} at position ${i} is out of range 0..${n - 1}`,
+      );
     }
   }
 }
@@ -139,7 +169,9 @@ export function gather(x: TensorLike, indices: TensorLike, axis = 0): Tensor {
   const b = backendOf('gather', t, idx);
   checkIndices('gather', t.shape, idx, a);
   const shape = [...t.shape.slice(0, a), ...idx.shape, ...t.shape.slice(a + 1)];
-  return emit('gather', b, b.gather(t.info('gather'), idx.info('gather'), a), shape, t.dtype, [t, idx], { axis: a });
+  return emit('gather', b, b.gather(t.info('gather'), idx.info('gather'), a), shape, t.dtype, [t, idx], {
+    axis: a,
+  });
 }
 
 /** Adds `updates` into zeros of `shape` at `indices` along `axis` (gather's adjoint). */
@@ -148,7 +180,11 @@ export function scatterAdd(updates: Tensor, indices: Tensor, axis: number, shape
   const a = normalizeAxis('scatterAdd', axis, shape.length);
   const expected = [...shape.slice(0, a), ...indices.shape, ...shape.slice(a + 1)];
   if (!shapesEqual(updates.shape, expected)) {
-    throw new ShapeError('scatterAdd', [updates.shape, indices.shape, shape], `updates must have shape [${expected}]`);
+    throw new ShapeError(
+      'scatterAdd',
+      [updates.shape, indices.shape, shape],
+      `updates must have shape [${expected}]`,
+    );
   }
   checkIndices('scatterAdd', shape, indices, a);
   const data = b.scatterAdd(updates.info('scatterAdd'), indices.info('scatterAdd'), a, shape);
@@ -165,8 +201,13 @@ export function broadcastTo(x: TensorLike, shape: readonly number[]): Tensor {
   const b = t.backend;
   const zero = scalar(0, t.dtype, b);
   if (sizeOf(shape) === 0) return emit(null, b, b.fill(0, 0, t.dtype), [...shape], t.dtype, [], null);
-  return emit('add', b, b.binary('add', t.info('broadcastTo'), zero.info('broadcastTo'), shape), [...shape], t.dtype, [
-    t,
-    zero,
-  ], null);
+  return emit(
+    'add',
+    b,
+    b.binary('add', t.info('broadcastTo'), zero.info('broadcastTo'), shape),
+    [...shape],
+    t.dtype,
+    [t, zero],
+    null,
+  );
 }

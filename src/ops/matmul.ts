@@ -1,6 +1,6 @@
 import { ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { type TensorLike, asTensor, backendOf, castTo, emit } from './core.js';
+import { asTensor, backendOf, castTo, emit, type TensorLike } from './core.js';
 
 /**
  * Matrix product of the last two dims, with optional transposes; leading (batch) dims must be equal.

@@ -1,9 +1,9 @@
-import { activeTape, makeTensor, viewTensor } from '../engine/engine.js';
 import type { FusedActivation } from '../backend/backend.js';
+import { activeTape, makeTensor, viewTensor } from '../engine/engine.js';
 import { ShapeError } from '../errors.js';
 import { normalizeAxis } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { type TensorLike, asTensor, backendOf, castTo, emit, requireFloat } from './core.js';
+import { asTensor, backendOf, castTo, emit, requireFloat, type TensorLike } from './core.js';
 import { range } from './creation.js';
 import { add, equal, exp, log, mul, neg, reciprocal, relu, sigmoid, sub, tanh } from './elementwise.js';
 import { expandDims } from './layout.js';
@@ -75,10 +75,17 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Tensor): Tensor {
   requireFloat('softmaxCrossEntropy', logits);
   const y = castTo(labels, 'float32');
   if (logits.rank !== 2 || y.rank !== 2 || logits.shape[0] !== y.shape[0] || logits.shape[1] !== y.shape[1]) {
-    throw new ShapeError('softmaxCrossEntropy', [logits.shape, y.shape], 'expected logits and labels of shape [n, c]');
+    throw new ShapeError(
+      'softmaxCrossEntropy',
+      [logits.shape, y.shape],
+      'expected logits and labels of shape [n, c]',
+    );
   }
   const backend = backendOf('softmaxCrossEntropy', logits, y);
-  const fused = backend.softmaxCrossEntropy?.(logits.info('softmaxCrossEntropy'), y.info('softmaxCrossEntropy'));
+  const fused = backend.softmaxCrossEntropy?.(
+    logits.info('softmaxCrossEntropy'),
+    y.info('softmaxCrossEntropy'),
+  );
   if (fused === undefined) return neg(sum(mul(y, logSoftmax(logits, -1)), -1));
   const { loss, probs } = fused;
   const out = makeTensor(backend, loss, [logits.shape[0]!], 'float32');

@@ -1,6 +1,6 @@
 import { normalizeAxes, normalizeAxis, reducedShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { type TensorLike, asTensor, emit } from './core.js';
+import { asTensor, emit, type TensorLike } from './core.js';
 import { div } from './elementwise.js';
 import { reshape } from './layout.js';
 

@@ -6,7 +6,18 @@ import { add, dense, matmul, mean, softmax, softmaxCrossEntropy, square, sum, te
 
 describe('engine smoke', () => {
   it('adds with broadcasting', () => {
-    expect(add(tensor([[1, 2], [3, 4]]), tensor([10, 20])).toArray()).toEqual([[11, 22], [13, 24]]);
+    expect(
+      add(
+        tensor([
+          [1, 2],
+          [3, 4],
+        ]),
+        tensor([10, 20]),
+      ).toArray(),
+    ).toEqual([
+      [11, 22],
+      [13, 24],
+    ]);
   });
   it('differentiates a square', () => {
     const w = new Variable(tensor([1, 2, 3]));
@@ -17,7 +28,10 @@ describe('engine smoke', () => {
   it('gradchecks matmul, dense, softmax and cross-entropy', () => {
     checkGradients((a, b) => matmul(a, b), [{ shape: [3, 4] }, { shape: [4, 2] }]);
     checkGradients((a, b) => matmul(a, b, true, true), [{ shape: [4, 3] }, { shape: [2, 4] }]);
-    checkGradients((x, w, b) => dense(x, w, b, 'sigmoid'), [{ shape: [3, 4] }, { shape: [4, 2] }, { shape: [2] }]);
+    checkGradients(
+      (x, w, b) => dense(x, w, b, 'sigmoid'),
+      [{ shape: [3, 4] }, { shape: [4, 2] }, { shape: [2] }],
+    );
     checkGradients((x) => softmax(x), [{ shape: [2, 5] }]);
     checkGradients((z, y) => softmaxCrossEntropy(z, y), [{ shape: [3, 4] }, { shape: [3, 4] }]);
     checkGradients((x) => mean(x, 1), [{ shape: [3, 4] }]);

@@ -68,10 +68,17 @@ describe('RandomState matches numpy', () => {
   it('standard_normal (cached second value), normal and uniform continue one stream', () => {
     // r = np.random.RandomState(3); r.standard_normal(5); r.normal(2, 3, 2); r.uniform(-1, 1, 3)
     const r = new RandomState(3);
-    const close = (got: number[], want: number[]) => got.forEach((g, i) => expect(g).toBeCloseTo(want[i]!, 14));
-    close(r.standardNormal(5), [
-      1.7886284734303186, 0.43650985051198943, 0.09649746807200862, -1.8634927033644908, -0.27738820251439905,
-    ]);
+    const close = (got: number[], want: number[]) =>
+      got.forEach((g, i) => {
+        expect(g).toBeCloseTo(want[i]!, 14);
+      });
+    close(
+      r.standardNormal(5),
+      [
+        1.7886284734303186, 0.43650985051198943, 0.09649746807200862, -1.8634927033644908,
+        -0.27738820251439905,
+      ],
+    );
     close(r.normal(2, 3, 2), [0.9357230621930397, 1.7517755555526207]);
     expect(r.uniform(-1, 1, 3)).toEqual([-0.9402475782428661, -0.08633355121057784, 0.2982880952295215]);
   });

@@ -153,7 +153,9 @@ export class RandomState {
   standardNormal(): number;
   standardNormal(size: number): number[];
   standardNormal(size?: number): number | number[] {
-    return size === undefined ? this.gaussOne() : Array.from({ length: checkSize(size) }, () => this.gaussOne());
+    return size === undefined
+      ? this.gaussOne()
+      : Array.from({ length: checkSize(size) }, () => this.gaussOne());
   }
 
   /** Normal samples with mean `loc` and standard deviation `scale`, like `normal(loc, scale, size)`. */
@@ -240,6 +242,7 @@ export class RandomState {
 }
 
 function checkSize(size: number): number {
-  if (!Number.isSafeInteger(size) || size < 0) throw new ValueError(`size must be a non-negative integer, got ${size}`);
+  if (!Number.isSafeInteger(size) || size < 0)
+    throw new ValueError(`size must be a non-negative integer, got ${size}`);
   return size;
 }

@@ -49,7 +49,11 @@ export function normalizeAxis(op: string, axis: number, rank: number): number {
 }
 
 /** Axes given as a number, a list or undefined (= all), normalized, unique and sorted. */
-export function normalizeAxes(op: string, axes: number | readonly number[] | undefined, rank: number): number[] {
+export function normalizeAxes(
+  op: string,
+  axes: number | readonly number[] | undefined,
+  rank: number,
+): number[] {
   if (axes === undefined) return Array.from({ length: rank }, (_, i) => i);
   const list = typeof axes === 'number' ? [axes] : axes;
   return [...new Set(list.map((a) => normalizeAxis(op, a, rank)))].sort((x, y) => x - y);

@@ -1,6 +1,6 @@
 import type { Backend } from '../backend/backend.js';
 import { DTypeError, ShapeError, TensileError } from '../errors.js';
-import { type DType, type TypedArray, BYTES_PER_ELEMENT } from './dtype.js';
+import { BYTES_PER_ELEMENT, type DType, type TypedArray } from './dtype.js';
 import { type Shape, shapesEqual, sizeOf } from './shape.js';
 
 /** Backend storage shared by tensors that view the same data (reshape shares, it never copies). */

@@ -6,7 +6,7 @@ import { tensor } from '../ops/core.js';
 import { sum } from '../ops/reduce.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { batchRanges, takeRows } from './batches.js';
-import { validateData } from './validate.js';
+import { conformTargets, validateData } from './validate.js';
 
 export interface EvaluateArgs {
   batchSize?: number;
@@ -31,6 +31,7 @@ export function requireCompiled(model: Sequential, op: string) {
 export function evaluate(model: Sequential, x: Tensor, y: Tensor, args: EvaluateArgs = {}): { logs: Record<string, number>; values: number[] } {
   const { loss } = requireCompiled(model, 'evaluate');
   model.checkInput(x);
+  y = conformTargets(y, model.outputShape);
   validateData('evaluate', x, y, model.sampleShape!, model.outputShape, loss);
   const metrics = compiledMetrics(model, y);
   const batchSize = args.batchSize ?? 32;

@@ -9,7 +9,7 @@ import { globalGenerator } from '../random/global.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { batchRanges, splitValidation, takeRows } from './batches.js';
 import { compiledMetrics, evaluate, requireCompiled } from './evaluate.js';
-import { validateData } from './validate.js';
+import { conformTargets, validateData } from './validate.js';
 
 export interface FitArgs {
   epochs?: number;
@@ -49,10 +49,11 @@ export async function fit(model: Sequential, xIn: Tensor, yIn: Tensor, args: Fit
     throw new ShapeError('fit', [xIn.shape, yIn.shape], `x has ${xIn.shape[0]} samples but y has ${yIn.shape[0]}`);
   }
   model.checkInput(xIn);
+  yIn = conformTargets(yIn, model.outputShape);
   validateData('fit', xIn, yIn, model.sampleShape!, model.outputShape, loss);
 
   let [x, y] = [xIn, yIn];
-  let validation = args.validationData ?? null;
+  let validation = args.validationData ? ([args.validationData[0], conformTargets(args.validationData[1], model.outputShape)] as [Tensor, Tensor]) : null;
   if (split > 0) [[x, y], validation] = splitValidation(xIn, yIn, split);
   if (validation) validateData('fit (validation data)', validation[0], validation[1], model.sampleShape!, model.outputShape, loss);
 

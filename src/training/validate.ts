@@ -1,6 +1,16 @@
 import { ShapeError, ValueError } from '../errors.js';
 import type { Loss } from '../losses/index.js';
+import { reshape } from '../ops/layout.js';
 import type { Tensor } from '../tensor/tensor.js';
+
+/**
+ * Targets of shape [n] for a model with outputs [n, 1] become [n, 1], as Keras squeezes or expands
+ * targets to the rank of the predictions (binary labels are usually given as a flat vector).
+ */
+export function conformTargets(y: Tensor, outputShape: readonly (number | null)[]): Tensor {
+  if (y.rank === outputShape.length - 1 && outputShape[outputShape.length - 1] === 1) return reshape(y, [...y.shape, 1]);
+  return y;
+}
 
 /**
  * Checks data against the model before any step runs, so a mistake is reported once, clearly,

@@ -5,6 +5,7 @@ import { dense, denseBackward, softmaxCrossEntropy } from './fused.js';
 import { concat, gather, pad, scatterAdd, slice, transpose } from './layout.js';
 import { matmul } from './matmul.js';
 import { argmax, reduce } from './reduce.js';
+import { rnnKernels } from './rnn.js';
 
 export interface TsBackendOptions {
   /**
@@ -59,6 +60,7 @@ export function createTsBackend(opts: TsBackendOptions = {}): Backend {
     dense: (x, w, b, act) => dense(x, w, b, act, alloc),
     denseBackward: (dy, x, w, y, act, hasBias) => denseBackward(dy, x, w, y, act, hasBias, alloc),
     softmaxCrossEntropy: (logits, labels) => softmaxCrossEntropy(logits, labels, alloc),
+    ...rnnKernels(alloc),
   };
 }
 

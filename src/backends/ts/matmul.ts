@@ -104,10 +104,16 @@ function gemmSmall(a: MatView, b: MatView, c: FloatArr, cOff: number, m: number,
       let p = 0;
       // Four rows of B per pass, so each load and store of c carries four multiply-adds.
       for (; p + 4 <= k; p += 4) {
-        const [a0, a1, a2, a3] = [da[ai + p * acs]!, da[ai + (p + 1) * acs]!, da[ai + (p + 2) * acs]!, da[ai + (p + 3) * acs]!];
+        const [a0, a1, a2, a3] = [
+          da[ai + p * acs]!,
+          da[ai + (p + 1) * acs]!,
+          da[ai + (p + 2) * acs]!,
+          da[ai + (p + 3) * acs]!,
+        ];
         const b0 = b.off + p * brs;
         const [b1, b2, b3] = [b0 + brs, b0 + 2 * brs, b0 + 3 * brs];
-        for (let j = 0; j < n; j++) c[ci + j]! += a0 * db[b0 + j]! + a1 * db[b1 + j]! + a2 * db[b2 + j]! + a3 * db[b3 + j]!;
+        for (let j = 0; j < n; j++)
+          c[ci + j]! += a0 * db[b0 + j]! + a1 * db[b1 + j]! + a2 * db[b2 + j]! + a3 * db[b3 + j]!;
       }
       for (; p < k; p++) {
         const av = da[ai + p * acs]!;

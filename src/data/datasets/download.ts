@@ -13,7 +13,8 @@ function progressBar(label: string, total: number): { update(done: number): void
   const draw = (done: number) => {
     const mb = (b: number) => (b / 1e6).toFixed(1);
     const frac = total > 0 ? Math.min(1, done / total) : 0;
-    const bar = total > 0 ? `[${'='.repeat(Math.round(frac * 30)).padEnd(30)}] ${Math.round(frac * 100)}% ` : '';
+    const bar =
+      total > 0 ? `[${'='.repeat(Math.round(frac * 30)).padEnd(30)}] ${Math.round(frac * 100)}% ` : '';
     process.stderr.write(`\rDownloading ${label} ${bar}${mb(done)}${total > 0 ? `/${mb(total)}` : ''} MB`);
   };
   return {
@@ -37,7 +38,10 @@ function progressBar(label: string, total: number): { update(done: number): void
  */
 export async function downloadFile(url: string, dest: string, accepted: readonly string[]): Promise<void> {
   await mkdir(dirname(dest), { recursive: true });
-  const tmp = join(dirname(dest), `.tensile-tmp-${process.pid}-${randomBytes(4).toString('hex')}-${basename(dest)}`);
+  const tmp = join(
+    dirname(dest),
+    `.tensile-tmp-${process.pid}-${randomBytes(4).toString('hex')}-${basename(dest)}`,
+  );
   const controller = new AbortController();
   let timer = setTimeout(() => controller.abort(), STALL_MS);
   const file = await open(tmp, 'w');
@@ -49,7 +53,8 @@ export async function downloadFile(url: string, dest: string, accepted: readonly
     } catch (e) {
       throw new DownloadError(`download of ${url} failed: ${(e as Error).message}`);
     }
-    if (!res.ok || res.body === null) throw new DownloadError(`download of ${url} failed: HTTP ${res.status}`);
+    if (!res.ok || res.body === null)
+      throw new DownloadError(`download of ${url} failed: HTTP ${res.status}`);
     const hash = createHash('sha256');
     const bar = progressBar(basename(dest), Number(res.headers.get('content-length') ?? 0));
     let done = 0;

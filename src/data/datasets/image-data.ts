@@ -1,9 +1,9 @@
-import { tensor } from '../../ops/core.js';
+import { getActiveBackend, makeTensor } from '../../engine/engine.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { formatError } from '../formats/bytes.js';
 import { type IdxArray, parseIdx } from '../formats/idx.js';
 import type { NpyArray } from '../formats/npy.js';
-import { type DataOptions, type KnownFile, type LoadedFile, checkDigest, obtainFiles } from './files.js';
+import { checkDigest, type DataOptions, type KnownFile, type LoadedFile, obtainFiles } from './files.js';
 
 /** `[[xTrain, yTrain], [xTest, yTest]]`, as Keras' `load_data()` returns it. */
 export type ImageData = [train: [x: Tensor, y: Tensor], test: [x: Tensor, y: Tensor]];
@@ -24,6 +24,15 @@ export function idxFiles(rows: readonly (readonly [string, string, string])[]): 
 
 type Pixels = Pick<IdxArray, 'shape' | 'data'> | Pick<NpyArray, 'shape' | 'data' | 'dtype'>;
 
+/**
+ * Bytes 0..255 as an int32 tensor with a single copy into the backend. `tensor()` would copy twice
+ * more (a truncating loop, then the upload); for MNIST's 47M pixels that took 1.3–2 s instead of 0.5 s.
+ */
+function int32Tensor(bytes: Uint8Array, shape: number[]): Tensor {
+  const backend = getActiveBackend();
+  return makeTensor(backend, backend.upload(new Int32Array(bytes)), shape, 'int32');
+}
+
 /** Checks one split's images [n, 28, 28] and labels [n] in 0..classes-1 and wraps them as int32 tensors. */
 export function imageSplit(
   x: Pixels & { dtype: string },
@@ -38,15 +47,22 @@ export function imageSplit(
   if (y.dtype !== 'uint8' || y.shape.length !== 1 || y.shape[0] !== n) {
     throw formatError(where, `labels must be uint8 [${n}], got ${y.dtype} [${y.shape}]`);
   }
-  const labels = Int32Array.from(y.data as Uint8Array);
+  const labels = y.data as Uint8Array;
   const bad = labels.findIndex((v) => v >= classes);
-  if (bad >= 0) throw formatError(where, `label ${labels[bad]} at index ${bad} is not a class 0..${classes - 1}`);
-  return [tensor(Int32Array.from(x.data as Uint8Array), x.shape, 'int32'), tensor(labels, [n!], 'int32')];
+  if (bad >= 0) {
+    throw formatError(where, `label ${labels[bad]} at index ${bad} is not a class 0..${classes - 1}`);
+  }
+  return [int32Tensor(x.data as Uint8Array, x.shape), int32Tensor(labels, [n!])];
 }
 
 /** Loads the four IDX files (train images, train labels, test images, test labels, in that order). */
 export function fromIdx(files: LoadedFile[], classes: number): ImageData {
-  const [xTrain, yTrain, xTest, yTest] = files.map((f) => parseIdx(f.bytes, f.path)) as [IdxArray, IdxArray, IdxArray, IdxArray];
+  const [xTrain, yTrain, xTest, yTest] = files.map((f) => parseIdx(f.bytes, f.path)) as [
+    IdxArray,
+    IdxArray,
+    IdxArray,
+    IdxArray,
+  ];
   const train = imageSplit(xTrain, yTrain, `${files[0]!.path}, ${files[1]!.path}`, classes);
   const test = imageSplit(xTest, yTest, `${files[2]!.path}, ${files[3]!.path}`, classes);
   files.forEach(checkDigest);

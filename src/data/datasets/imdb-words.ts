@@ -1,5 +1,5 @@
 import { formatError } from '../formats/bytes.js';
-import { type DataOptions, type KnownFile, checkDigest, obtainFiles } from './files.js';
+import { checkDigest, type DataOptions, type KnownFile, obtainFiles } from './files.js';
 
 /** Keras' imdb_word_index.json (MD5 bfafd718… as Keras publishes it; this is the same file's SHA-256). */
 const WORD_INDEX: KnownFile = {
@@ -30,7 +30,12 @@ export function rankToSequence(ranks: readonly number[], o: SequenceOptions, num
 }
 
 /** Keras' OOV rule: values outside [skipTop, numWords) become oovChar (or are dropped when it is null). */
-export function applyVocabulary(seq: number[], skipTop: number, numWords: number, oovChar: number | null): number[] {
+export function applyVocabulary(
+  seq: number[],
+  skipTop: number,
+  numWords: number,
+  oovChar: number | null,
+): number[] {
   if (oovChar === null) return seq.filter((w) => skipTop <= w && w < numWords);
   for (let i = 0; i < seq.length; i++) {
     const w = seq[i]!;
@@ -59,7 +64,10 @@ async function loadIndex(options: DataOptions): Promise<{ index: Map<string, num
   const words: string[] = [];
   for (const [word, rank] of Object.entries(parsed)) {
     if (!Number.isSafeInteger(rank) || (rank as number) < 1) {
-      throw formatError(file!.path, `rank of '${word}' is ${JSON.stringify(rank)}, expected a positive integer`);
+      throw formatError(
+        file!.path,
+        `rank of '${word}' is ${JSON.stringify(rank)}, expected a positive integer`,
+      );
     }
     index.set(word, rank as number);
     words[rank as number] = word;

@@ -4,8 +4,9 @@ import { RandomState } from '../../random/random-state.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { formatError } from '../formats/bytes.js';
 import { readNpz } from '../formats/npz.js';
-import { type DataOptions, type KnownFile, checkDigest, obtainFiles } from './files.js';
-import { type SequenceOptions, applyVocabulary } from './imdb-words.js';
+import { crc32 } from '../formats/compression.js';
+import { checkDigest, type DataOptions, type KnownFile, type LoadedFile, obtainFiles } from './files.js';
+import { applyVocabulary, type SequenceOptions } from './imdb-words.js';
 
 export { decode, encode, getWordIndex } from './imdb-words.js';
 
@@ -27,10 +28,15 @@ export interface ImdbOptions extends SequenceOptions, DataOptions {
 /** `[[xTrain, yTrain], [xTest, yTest]]`: sequences as arrays of ints, labels (1 = positive) as int32. */
 export type ImdbData = [train: [x: number[][], y: Tensor], test: [x: number[][], y: Tensor]];
 
-function reviews(npz: ReturnType<typeof readNpz>, split: 'train' | 'test', path: string): [number[][], Int32Array] {
+function reviews(
+  npz: ReturnType<typeof readNpz>,
+  split: 'train' | 'test',
+  path: string,
+): [number[][], Int32Array] {
   const x = npz.get(`x_${split}`, { allowPickle: true });
   const y = npz.get(`y_${split}`);
-  if (x.dtype !== 'object' || x.shape.length !== 1) throw formatError(path, `x_${split} is not a 1-D object array`);
+  if (x.dtype !== 'object' || x.shape.length !== 1)
+    throw formatError(path, `x_${split} is not a 1-D object array`);
   if (y.dtype === 'object' || y.shape.length !== 1 || y.shape[0] !== x.shape[0]) {
     throw formatError(path, `y_${split} must be ${x.shape[0]} numeric labels, got ${y.dtype} [${y.shape}]`);
   }
@@ -42,6 +48,26 @@ function reviews(npz: ReturnType<typeof readNpz>, split: 'train' | 'test', path:
     labels[i] = v;
   }
   return [x.data, labels];
+}
+
+type Raw = [[number[][], Int32Array], [number[][], Int32Array]];
+
+/**
+ * Parsed files by path, size and CRC, held weakly: calling loadData again with other options (as
+ * experiments do) skips the 0.5 s unpickling while the arrays are alive, yet GC can still reclaim them.
+ * The raw arrays are never mutated (loadData builds new ones).
+ */
+const parsed = new Map<string, WeakRef<Raw>>();
+
+function parse(file: LoadedFile): Raw {
+  const key = `${file.path}:${file.bytes.length}:${crc32(file.bytes)}`;
+  const hit = parsed.get(key)?.deref();
+  if (hit) return hit;
+  const npz = readNpz(file.bytes, file.path);
+  const raw: Raw = [reviews(npz, 'train', file.path), reviews(npz, 'test', file.path)];
+  checkDigest(file);
+  parsed.set(key, new WeakRef(raw));
+  return raw;
 }
 
 function pick<T>(items: readonly T[], order: readonly number[]): T[] {
@@ -68,14 +94,12 @@ function checkCount(name: string, v: number | undefined | null, allowNull = fals
  */
 export async function loadData(options: ImdbOptions = {}): Promise<ImdbData> {
   const { skipTop = 0, maxlen, seed = 113, startChar = 1, oovChar = 2, indexFrom = 3 } = options;
-  for (const [k, v] of Object.entries({ numWords: options.numWords, skipTop, maxlen, seed, indexFrom })) checkCount(k, v);
+  for (const [k, v] of Object.entries({ numWords: options.numWords, skipTop, maxlen, seed, indexFrom }))
+    checkCount(k, v);
   checkCount('startChar', startChar, true);
   checkCount('oovChar', oovChar, true);
   const [file] = await obtainFiles('imdb', [[NPZ]], [NPZ], options);
-  const npz = readNpz(file!.bytes, file!.path);
-  let [xTrain, yTrain] = reviews(npz, 'train', file!.path);
-  let [xTest, yTest] = reviews(npz, 'test', file!.path);
-  checkDigest(file!);
+  let [[xTrain, yTrain], [xTest, yTest]] = parse(file!);
 
   const rng = new RandomState(seed);
   const trainOrder = rng.permutation(xTrain.length);
@@ -103,7 +127,9 @@ export async function loadData(options: ImdbOptions = {}): Promise<ImdbData> {
     [train, yTrain] = keep(train, yTrain);
     [test, yTest] = keep(test, yTest);
     if (train.length === 0 || test.length === 0) {
-      throw new ValueError(`After filtering for sequences shorter than maxlen=${maxlen}, no sequence was kept. Increase maxlen.`);
+      throw new ValueError(
+        `After filtering for sequences shorter than maxlen=${maxlen}, no sequence was kept. Increase maxlen.`,
+      );
     }
   }
   // Keras' `if not num_words: num_words = max(...)` — note this makes the largest value itself OOV.

@@ -1,6 +1,6 @@
 import { readNpz } from '../formats/npz.js';
-import { type DataOptions, type KnownFile, checkDigest, obtainFiles } from './files.js';
-import { type ImageData, fromIdx, idxFiles, imageSplit } from './image-data.js';
+import { checkDigest, type DataOptions, type KnownFile, obtainFiles } from './files.js';
+import { fromIdx, type ImageData, idxFiles, imageSplit } from './image-data.js';
 
 // Digests of LeCun's original IDX files (MD5s as published; SHA-256s as torchvision publishes them),
 // gzipped and uncompressed.

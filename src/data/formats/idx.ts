@@ -11,12 +11,12 @@ export interface IdxArray {
 }
 
 const TYPES: Record<number, { dtype: IdxDType; size: number }> = {
-  0x08: { dtype: 'uint8', size: 1 },
-  0x09: { dtype: 'int8', size: 1 },
-  0x0b: { dtype: 'int16', size: 2 },
-  0x0c: { dtype: 'int32', size: 4 },
-  0x0d: { dtype: 'float32', size: 4 },
-  0x0e: { dtype: 'float64', size: 8 },
+  8: { dtype: 'uint8', size: 1 },
+  9: { dtype: 'int8', size: 1 },
+  11: { dtype: 'int16', size: 2 },
+  12: { dtype: 'int32', size: 4 },
+  13: { dtype: 'float32', size: 4 },
+  14: { dtype: 'float64', size: 8 },
 };
 
 /**
@@ -37,7 +37,9 @@ export function parseIdx(file: Uint8Array, path: string): IdxArray {
   const rank = r.u8('rank');
   const type = TYPES[code];
   if (zero !== 0 || type === undefined) {
-    r.fail(`not an IDX file (magic 0x${[...bytes.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join('')})`);
+    r.fail(
+      `not an IDX file (magic 0x${[...bytes.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join('')})`,
+    );
   }
   if (rank === 0) r.fail('IDX rank 0');
   const shape: number[] = [];
@@ -47,7 +49,12 @@ export function parseIdx(file: Uint8Array, path: string): IdxArray {
     r.fail(`IDX shape [${shape}] needs ${n * type.size} data bytes, file has ${r.remaining}`);
   }
   const raw = r.take(r.remaining, 'data');
-  if (type.size === 1) return { dtype: type.dtype, shape, data: type.dtype === 'int8' ? new Int8Array(raw.slice().buffer) : raw };
+  if (type.size === 1)
+    return {
+      dtype: type.dtype,
+      shape,
+      data: type.dtype === 'int8' ? new Int8Array(raw.slice().buffer) : raw,
+    };
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const read = {
     int16: (i: number) => view.getInt16(2 * i),
@@ -55,7 +62,14 @@ export function parseIdx(file: Uint8Array, path: string): IdxArray {
     float32: (i: number) => view.getFloat32(4 * i),
     float64: (i: number) => view.getFloat64(8 * i),
   }[type.dtype as 'int16'];
-  const data = type.dtype === 'int16' ? new Int16Array(n) : type.dtype === 'int32' ? new Int32Array(n) : type.dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+  const data =
+    type.dtype === 'int16'
+      ? new Int16Array(n)
+      : type.dtype === 'int32'
+        ? new Int32Array(n)
+        : type.dtype === 'float32'
+          ? new Float32Array(n)
+          : new Float64Array(n);
   for (let i = 0; i < n; i++) data[i] = read(i);
   return { dtype: type.dtype, shape, data };
 }

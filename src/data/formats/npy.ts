@@ -66,11 +66,13 @@ function readHeader(r: ByteReader): { descr: string; fortranOrder: boolean; shap
   const header = parseHeaderLiteral(text.trimEnd(), r.path);
   if (header === null || typeof header !== 'object' || Array.isArray(header)) r.fail('header is not a dict');
   const keys = Object.keys(header).sort().join(',');
-  if (keys !== 'descr,fortran_order,shape') r.fail(`header keys are {${keys}}, expected descr, fortran_order, shape`);
+  if (keys !== 'descr,fortran_order,shape')
+    r.fail(`header keys are {${keys}}, expected descr, fortran_order, shape`);
   const { descr, fortran_order: fortranOrder, shape } = header as Record<string, HeaderValue>;
   if (typeof descr !== 'string') r.fail(`unsupported dtype ${JSON.stringify(descr)} (structured arrays)`);
   if (typeof fortranOrder !== 'boolean') r.fail('fortran_order is not a bool');
-  if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number')) r.fail('shape is not a tuple of ints');
+  if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number'))
+    r.fail('shape is not a tuple of ints');
   return { descr: descr as string, fortranOrder: fortranOrder as boolean, shape: shape as number[] };
 }
 
@@ -80,8 +82,9 @@ function readInt64(view: DataView, n: number, little: boolean, path: string): Fl
   for (let i = 0; i < n; i++) {
     const lo = view.getUint32(8 * i + (little ? 0 : 4), little);
     const hi = view.getInt32(8 * i + (little ? 4 : 0), little);
-    if (hi > 0x1fffff || hi < -0x200000) throw formatError(path, `int64 value at index ${i} exceeds 2^53`);
-    out[i] = hi * 0x100000000 + lo;
+    const v = hi * 0x100000000 + lo; // exact whenever the result is a safe integer
+    if (!Number.isSafeInteger(v)) throw formatError(path, `int64 value at index ${i} is beyond ±(2^53 - 1)`);
+    out[i] = v;
   }
   return out;
 }
@@ -113,7 +116,11 @@ function readNumeric(raw: Uint8Array, kind: Kind, n: number, little: boolean, pa
 }
 
 /** Reorders column-major data into row-major order. */
-function fortranToC<T extends { length: number; [i: number]: unknown }>(src: T, shape: number[], make: () => T): T {
+function fortranToC<T extends { length: number; [i: number]: unknown }>(
+  src: T,
+  shape: number[],
+  make: () => T,
+): T {
   if (shape.length < 2) return src;
   const out = make();
   const rank = shape.length;
@@ -148,7 +155,8 @@ export function parseNpy(bytes: Uint8Array, path: string, options: NpyOptions = 
   if (code === 'O' || code === 'O8' || code === 'O4') {
     if (!options.allowPickle) r.fail('object array (pickle) refused; pass allowPickle to read it');
     const items = unpickleObjectArray(r.take(r.remaining, 'pickle'), path);
-    if (items.length !== n) r.fail(`header shape [${shape}] holds ${n} items, the pickle has ${items.length}`);
+    if (items.length !== n)
+      r.fail(`header shape [${shape}] holds ${n} items, the pickle has ${items.length}`);
     const data = fortranOrder ? fortranToC(items, shape, () => new Array<number[]>(n)) : items;
     return { dtype: 'object', shape, fortranOrder, data };
   }

@@ -1,6 +1,6 @@
 import { formatError } from './bytes.js';
 import { type NpyArray, type NpyOptions, parseNpy } from './npy.js';
-import { type ZipEntry, readZipDirectory, readZipEntry } from './zip.js';
+import { readZipDirectory, readZipEntry, type ZipEntry } from './zip.js';
 
 /** An opened .npz archive; members are parsed on demand, as numpy's `NpzFile` does. */
 export interface NpzFile {
@@ -28,7 +28,10 @@ export function readNpz(bytes: Uint8Array, path: string): NpzFile {
       const entry = entries.get(key) ?? byKey.get(key);
       if (entry === undefined) {
         const have = [...entries.keys()].join(', ') || 'none';
-        throw formatError(path, `missing member '${key.endsWith('.npy') ? key : `${key}.npy`}' (members: ${have})`);
+        throw formatError(
+          path,
+          `missing member '${key.endsWith('.npy') ? key : `${key}.npy`}' (members: ${have})`,
+        );
       }
       return parseNpy(readZipEntry(bytes, entry, path), `${path}[${entry.name}]`, options);
     },

@@ -105,9 +105,11 @@ export function unpickleObjectArray(bytes: Uint8Array, path: string): number[][]
     pos++; // the newline
     return s;
   };
-  const global = (name: string): Global => (GLOBALS.has(name) ? new Global(name) : fail(`refused global '${name}'`));
+  const global = (name: string): Global =>
+    GLOBALS.has(name) ? new Global(name) : fail(`refused global '${name}'`);
   const top = (what: string): unknown => (sp > 0 ? stack[sp - 1] : fail(`${what} on an empty stack`));
-  const recall = (key: number): unknown => (memo.has(key) ? memo.get(key) : fail(`memo slot ${key} is unset`));
+  const recall = (key: number): unknown =>
+    memo.has(key) ? memo.get(key) : fail(`memo slot ${key} is unset`);
   const listTop = (): unknown[] => {
     const last = top('APPEND');
     return Array.isArray(last) ? last : fail(`APPEND to a ${describe(last)}`);
@@ -280,9 +282,12 @@ function build(target: unknown, state: unknown, fail: (w: string) => never): voi
     fail('array state is not (version, shape, dtype, fortran, list)');
   }
   const dims = (shape as Tuple).items;
-  if (!/^O\d*$/.test((dtype as DTypeStub).code)) fail(`array dtype '${(dtype as DTypeStub).code}' is not object`);
+  if (!/^O\d*$/.test((dtype as DTypeStub).code))
+    fail(`array dtype '${(dtype as DTypeStub).code}' is not object`);
   if (dims.length !== 1 || dims[0] !== (items as unknown[]).length) {
-    fail(`expected a 1-D object array, got shape (${dims.join(', ')}) with ${(items as unknown[]).length} items`);
+    fail(
+      `expected a 1-D object array, got shape (${dims.join(', ')}) with ${(items as unknown[]).length} items`,
+    );
   }
   target.shape = dims as number[];
   target.items = items as unknown[];
@@ -290,7 +295,8 @@ function build(target: unknown, state: unknown, fail: (w: string) => never): voi
 
 function finish(result: unknown, atEnd: boolean, fail: (w: string) => never): number[][] {
   if (!atEnd) fail('bytes after STOP');
-  if (!(result instanceof ArrayStub) || result.items === null) return fail('result is not a numpy object array');
+  if (!(result instanceof ArrayStub) || result.items === null)
+    return fail('result is not a numpy object array');
   const items = result.items;
   for (let i = 0; i < items.length; i++) {
     const item = items[i];

@@ -11,7 +11,6 @@ export interface ZipEntry {
   readonly localOffset: number;
 }
 
-const EOCD = 0x06054b50;
 const ZIP64_LOCATOR = 0x07064b50;
 const ZIP64_EOCD = 0x06064b50;
 const CENTRAL = 0x02014b50;
@@ -46,7 +45,11 @@ function readZip64(r: ByteReader, eocd: number): { count: number; cdSize: number
 }
 
 /** Sizes saturated at 0xffffffff live in the zip64 extra field (id 1), in this fixed order. */
-function applyZip64Extra(r: ByteReader, extra: Uint8Array, fields: { size: number; csize: number; offset: number }) {
+function applyZip64Extra(
+  r: ByteReader,
+  extra: Uint8Array,
+  fields: { size: number; csize: number; offset: number },
+) {
   const x = new ByteReader(extra, r.path);
   while (x.remaining >= 4) {
     const id = x.u16le('extra field id');
@@ -67,7 +70,8 @@ export function readZipDirectory(bytes: Uint8Array, path: string): Map<string, Z
   let count = r.u16le('member count');
   let cdSize = r.u32le('directory size');
   let cdOffset = r.u32le('directory offset');
-  if (count === 0xffff || cdSize === MAX32 || cdOffset === MAX32) ({ count, cdSize, cdOffset } = readZip64(r, eocd));
+  if (count === 0xffff || cdSize === MAX32 || cdOffset === MAX32)
+    ({ count, cdSize, cdOffset } = readZip64(r, eocd));
   if (cdOffset + cdSize > bytes.length) r.fail(`central directory (${cdOffset}+${cdSize}) runs past the end`);
   // Each directory entry takes at least 46 bytes, which bounds the count a corrupt header can claim.
   if (count * 46 > cdSize) r.fail(`directory of ${cdSize} bytes cannot hold ${count} members`);
@@ -91,9 +95,17 @@ export function readZipDirectory(bytes: Uint8Array, path: string): Map<string, Z
     r.take(commentLength, 'member comment');
     const name = new TextDecoder(flags & 0x800 ? 'utf-8' : 'latin1').decode(rawName);
     if (flags & 1) r.fail(`member '${name}' is encrypted`);
-    if (method !== 0 && method !== 8) r.fail(`member '${name}' uses compression method ${method} (only 0 and 8)`);
+    if (method !== 0 && method !== 8)
+      r.fail(`member '${name}' uses compression method ${method} (only 0 and 8)`);
     if (entries.has(name)) r.fail(`member '${name}' appears twice`);
-    entries.set(name, { name, method, crc, compressedSize: fields.csize, size: fields.size, localOffset: fields.offset });
+    entries.set(name, {
+      name,
+      method,
+      crc,
+      compressedSize: fields.csize,
+      size: fields.size,
+      localOffset: fields.offset,
+    });
   }
   return entries;
 }
@@ -111,7 +123,8 @@ export function readZipEntry(bytes: Uint8Array, entry: ZipEntry, path: string): 
   const raw = r.take(entry.compressedSize, 'member data');
   let data: Uint8Array;
   if (entry.method === 0) {
-    if (entry.size !== entry.compressedSize) r.fail(`stored member: size ${entry.size} ≠ ${entry.compressedSize}`);
+    if (entry.size !== entry.compressedSize)
+      r.fail(`stored member: size ${entry.size} ≠ ${entry.compressedSize}`);
     data = raw;
   } else data = inflateRaw(raw, entry.size, where);
   if (crc32(data) !== entry.crc) throw formatError(where, 'CRC-32 mismatch (corrupt data)');

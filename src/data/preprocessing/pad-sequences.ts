@@ -27,12 +27,15 @@ export interface PadOptions {
  */
 export function padSequences(sequences: readonly ArrayLike<number>[], options: PadOptions = {}): Tensor {
   const { dtype = 'int32', padding = 'pre', truncating = 'pre', value = 0 } = options;
-  if (!Array.isArray(sequences)) throw new ValueError('padSequences: `sequences` must be an array of sequences');
-  if (padding !== 'pre' && padding !== 'post') throw new ValueError(`padSequences: padding type "${padding}" not understood`);
+  if (!Array.isArray(sequences))
+    throw new ValueError('padSequences: `sequences` must be an array of sequences');
+  if (padding !== 'pre' && padding !== 'post')
+    throw new ValueError(`padSequences: padding type "${padding}" not understood`);
   if (truncating !== 'pre' && truncating !== 'post') {
     throw new ValueError(`padSequences: truncating type "${truncating}" not understood`);
   }
-  if (dtype !== 'int32' && dtype !== 'float32') throw new ValueError(`padSequences: dtype must be 'int32' or 'float32'`);
+  if (dtype !== 'int32' && dtype !== 'float32')
+    throw new ValueError(`padSequences: dtype must be 'int32' or 'float32'`);
   sequences.forEach((s, i) => {
     if (s === null || typeof s !== 'object' || typeof s.length !== 'number') {
       throw new ValueError(`padSequences: sequences[${i}] is not a sequence of numbers`);
@@ -56,7 +59,8 @@ export function padSequences(sequences: readonly ArrayLike<number>[], options: P
     const to = r * maxlen + (padding === 'pre' ? maxlen - len : 0);
     for (let k = 0; k < len; k++) {
       const v = s[from + k]!;
-      if (typeof v !== 'number') throw new ValueError(`padSequences: sequences[${r}][${from + k}] is not a number`);
+      if (typeof v !== 'number')
+        throw new ValueError(`padSequences: sequences[${r}][${from + k}] is not a number`);
       out[to + k] = v;
     }
   }

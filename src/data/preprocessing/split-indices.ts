@@ -10,7 +10,12 @@ import type { RandomState } from '../../random/random-state.js';
  * Train and test sizes from fractions (in (0, 1)) or counts (integers), with scikit-learn's rules:
  * a test fraction rounds up, a train fraction rounds down, a missing side takes the rest.
  */
-export function splitSizes(n: number, testSize?: number, trainSize?: number, defaultTest = 0.25): [number, number] {
+export function splitSizes(
+  n: number,
+  testSize?: number,
+  trainSize?: number,
+  defaultTest = 0.25,
+): [number, number] {
   if (testSize === undefined && trainSize === undefined) testSize = defaultTest;
   const bad = (v: number | undefined) =>
     v !== undefined && (!Number.isFinite(v) || (Number.isInteger(v) ? v <= 0 || v >= n : v <= 0 || v >= 1));
@@ -48,7 +53,12 @@ export function splitSizes(n: number, testSize?: number, trainSize?: number, def
 }
 
 /** ShuffleSplit: one permutation; the test rows come first, then the train rows. */
-export function shuffleSplit(n: number, nTrain: number, nTest: number, rng: RandomState): [number[], number[]] {
+export function shuffleSplit(
+  n: number,
+  nTrain: number,
+  nTest: number,
+  rng: RandomState,
+): [number[], number[]] {
   const perm = rng.permutation(n);
   return [perm.slice(nTest, nTest + nTrain), perm.slice(0, nTest)];
 }
@@ -89,18 +99,22 @@ export function stratifiedSplit(
   const classOf = new Map(classes.map((c, i) => [c, i]));
   // Rows of each class in ascending order (sklearn's stable argsort of the class indices).
   const members: number[][] = classes.map(() => []);
-  y.forEach((v, i) => members[classOf.get(v)!]!.push(i));
+  for (let i = 0; i < y.length; i++) members[classOf.get(y[i]!)!]!.push(i);
   const counts = members.map((m) => m.length);
-  if (Math.min(...counts) < 2) {
+  if (counts.some((c) => c < 2)) {
     throw new ValueError(
       'The least populated class in y has only 1 member, which is too few. The minimum number of groups for any class cannot be less than 2.',
     );
   }
   if (nTrain < classes.length) {
-    throw new ValueError(`The train_size = ${nTrain} should be greater or equal to the number of classes = ${classes.length}`);
+    throw new ValueError(
+      `The train_size = ${nTrain} should be greater or equal to the number of classes = ${classes.length}`,
+    );
   }
   if (nTest < classes.length) {
-    throw new ValueError(`The test_size = ${nTest} should be greater or equal to the number of classes = ${classes.length}`);
+    throw new ValueError(
+      `The test_size = ${nTest} should be greater or equal to the number of classes = ${classes.length}`,
+    );
   }
   const nI = approximateMode(counts, nTrain, rng);
   const tI = approximateMode(
@@ -112,8 +126,7 @@ export function stratifiedSplit(
   const test: number[] = [];
   members.forEach((rows, i) => {
     const perm = rng.permutation(rows.length).map((k) => rows[k]!);
-    train.push(...perm.slice(0, nI[i]));
-    test.push(...perm.slice(nI[i], nI[i]! + tI[i]!));
+    for (let k = 0; k < nI[i]! + tI[i]!; k++) (k < nI[i]! ? train : test).push(perm[k]!);
   });
   return [rng.permutation(train), rng.permutation(test)];
 }

@@ -25,7 +25,8 @@ export function toCategorical(y: Tensor | ArrayLike<number>, numClasses?: number
   let max = -1;
   for (let i = 0; i < labels.length; i++) {
     const v = labels[i]!;
-    if (!Number.isInteger(v) || v < 0) throw new ValueError(`toCategorical: label ${v} at index ${i} is not a class index`);
+    if (!Number.isInteger(v) || v < 0)
+      throw new ValueError(`toCategorical: label ${v} at index ${i} is not a class index`);
     if (v > max) max = v;
   }
   if (numClasses === undefined) {
@@ -38,7 +39,8 @@ export function toCategorical(y: Tensor | ArrayLike<number>, numClasses?: number
   const out = new Float32Array(labels.length * numClasses);
   for (let i = 0; i < labels.length; i++) {
     const v = labels[i]!;
-    if (v >= numClasses) throw new ValueError(`toCategorical: label ${v} at index ${i} is not in [0, ${numClasses})`);
+    if (v >= numClasses)
+      throw new ValueError(`toCategorical: label ${v} at index ${i} is not in [0, ${numClasses})`);
     out[i * numClasses + v] = 1;
   }
   return tensor(out, [...shape, numClasses], 'float32');

@@ -1,0 +1,114 @@
+import type { TensorInfo } from '../../backend/backend.js';
+import { ShapeError } from '../../errors.js';
+import type { BackendArray, DType, TypedArray } from '../../tensor/dtype.js';
+import { sizeOf } from '../../tensor/shape.js';
+import { Allocator } from './allocator.js';
+import { type KernelExports, instantiateKernels } from './kernels.js';
+
+/** Ranks above this are collapsed or rejected: the parameter area holds 5 int32 arrays of this length. */
+export const MAX_RANK = 32;
+
+/**
+ * One instance of the kernels with its linear memory, allocator and typed-array views. The views are
+ * re-made whenever memory grows (growth detaches the old ArrayBuffer), so code reads `heap.f32` after
+ * any allocation instead of keeping a view across one.
+ */
+export class Heap {
+  readonly k: KernelExports;
+  readonly allocator: Allocator;
+  f32!: Float32Array;
+  i32!: Int32Array;
+  /** Parameter area for kernel plans (dims and strides as int32 arrays). */
+  readonly plan: number;
+  private scratch = 0;
+
+  constructor() {
+    this.k = instantiateKernels();
+    this.allocator = new Allocator(this.k.memory, this.k.heapBase(), () => this.refresh());
+    this.refresh();
+    this.plan = this.allocator.reserve(5 * MAX_RANK * 4);
+  }
+
+  private refresh(): void {
+    this.f32 = new Float32Array(this.k.memory.buffer);
+    this.i32 = new Int32Array(this.k.memory.buffer);
+  }
+
+  /** Storage for `size` 4-byte elements. */
+  malloc(size: number): number {
+    return this.allocator.alloc(size * 4);
+  }
+
+  free(ptr: number): void {
+    this.allocator.free(ptr);
+  }
+
+  /** The GEMM packing buffers, reserved on first use and kept (it is the same size for every call). */
+  gemmScratch(): number {
+    if (this.scratch === 0) this.scratch = this.allocator.reserve(this.k.gemmScratchBytes());
+    return this.scratch;
+  }
+
+  upload(values: TypedArray | Float64Array): number {
+    const ptr = this.malloc(values.length);
+    if (values instanceof Int32Array) this.i32.set(values, ptr >> 2);
+    else this.f32.set(values, ptr >> 2); // Float64Array rounds to float32 here
+    return ptr;
+  }
+
+  /** A view of a tensor's elements, valid until the next allocation. */
+  view(x: TensorInfo): BackendArray {
+    return this.viewOf(x.data as number, sizeOf(x.shape), x.dtype);
+  }
+
+  viewOf(ptr: number, size: number, dtype: DType): Float32Array | Int32Array {
+    const at = ptr >> 2;
+    return dtype === 'int32' ? this.i32.subarray(at, at + size) : this.f32.subarray(at, at + size);
+  }
+
+  fill(ptr: number, size: number, value: number, dtype: DType): void {
+    const at = ptr >> 2;
+    if (dtype === 'int32') this.i32.fill(value, at, at + size);
+    else this.f32.fill(value, at, at + size);
+  }
+
+  /** Copies `size` elements between storages (memmove semantics). */
+  copy(dst: number, src: number, size: number): void {
+    this.i32.copyWithin(dst >> 2, src >> 2, (src >> 2) + size);
+  }
+
+  /** Writes int32 arrays back to back into the parameter area; returns its address. */
+  writePlan(op: string, ...arrays: readonly (readonly number[])[]): number {
+    const rank = arrays[0]!.length;
+    if (rank > MAX_RANK) throw new ShapeError(op, [arrays[0]!], `wasm backend supports rank ≤ ${MAX_RANK}`);
+    let at = this.plan >> 2;
+    for (const a of arrays) {
+      this.i32.set(a, at);
+      at += a.length;
+    }
+    return this.plan;
+  }
+}
+
+/**
+ * Merges adjacent dims that every stride array walks contiguously (stride[d] = stride[d+1]·dim[d+1]) and
+ * drops dims of size 1, so kernels see the fewest, longest rows. Returns rank ≥ 1.
+ */
+export function collapse(dims: readonly number[], strides: readonly (readonly number[])[]): [number[], number[][]] {
+  const outDims: number[] = [];
+  const outStrides: number[][] = strides.map(() => []);
+  for (let d = 0; d < dims.length; d++) {
+    const n = dims[d]!;
+    if (n === 1) continue;
+    const last = outDims.length - 1;
+    if (last >= 0 && strides.every((s, i) => outStrides[i]![last] === s[d]! * n)) {
+      outDims[last]! *= n;
+      strides.forEach((s, i) => (outStrides[i]![last] = s[d]!));
+    } else {
+      outDims.push(n);
+      strides.forEach((s, i) => outStrides[i]!.push(s[d]!));
+    }
+  }
+  if (outDims.length === 0) return [[1], strides.map(() => [0])];
+  return [outDims, outStrides];
+}

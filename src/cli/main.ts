@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+/**
+ * The `tensile` command. Subcommands are small modules; this file only dispatches.
+ * (The study and report commands arrive with the studies; see README "Not there yet".)
+ */
+import { readFileSync } from 'node:fs';
+import { getBackend } from '../backend/select.js';
+import { TensileError } from '../errors.js';
+
+const HELP = `Usage: tensile <command>
+
+Commands:
+  study      run a reference study (imdb-rnn, batchnorm) and write its report
+  report     rebuild a study's figures and report from its saved histories
+  info       show the version and the backend Tensile would use
+  help       show this help
+`;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command = 'help', ...rest] = argv;
+  switch (command) {
+    case 'study':
+      return (await import('./study.js')).studyCommand(rest);
+    case 'report':
+      return (await import('./report.js')).reportCommand(rest);
+    case '__study-worker': {
+      // Internal: a worker process of `tensile study`, fed runs over IPC by the parent.
+      const { getStudy, serveWorker } = await import('../studies/index.js');
+      serveWorker(getStudy(rest[0]!));
+      return 0;
+    }
+    case 'info':
+      console.log(`tensile ${version()} (node ${process.version}), backend: ${getBackend().name}`);
+      return 0;
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(HELP);
+      return 0;
+    case '--version':
+    case '-v':
+      console.log(version());
+      return 0;
+    default:
+      process.stderr.write(`tensile: unknown command '${command}'\n\n${HELP}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    // Our own errors are for users: print the message, not a stack.
+    process.stderr.write(`tensile: ${e instanceof TensileError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,79 @@
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { setBackend } from '../backend/select.js';
+import { ValueError } from '../errors.js';
+import { last } from '../studies/findings.js';
+import { getStudy, runStudy } from '../studies/index.js';
+import type { RunResult, StudyOptions } from '../studies/types.js';
+
+export const STUDY_HELP = `Usage: tensile study <imdb-rnn|batchnorm> [options]
+
+Options:
+  --out <dir>        output directory (default runs/<study>-<timestamp>); re-using one resumes it
+  --seed <n>         random seed (default 42)
+  --backend <name>   backend to train on (default: the fastest that loads)
+  --only <names>     comma-separated run ids or experiment names
+  --epochs <n>       override every run's epoch budget
+  --jobs <n>         parallel worker processes (default: one per core)
+  --quick            a small subset of the data and 2 epochs (smoke test)
+Data: TENSILE_DATA_DIR, else ~/.tensile/datasets, else downloaded.
+`;
+
+function timestamp(): string {
+  return new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+}
+
+export function parseStudyArgs(name: string, argv: readonly string[]): StudyOptions {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      out: { type: 'string' },
+      seed: { type: 'string', default: '42' },
+      backend: { type: 'string' },
+      only: { type: 'string' },
+      epochs: { type: 'string' },
+      jobs: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+    },
+  });
+  const int = (flag: string, v: string | undefined, min: number) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new ValueError(`--${flag} must be an integer ≥ ${min}, got '${v}'`);
+    return n;
+  };
+  return {
+    out: resolve(values.out ?? join('runs', `${name}-${timestamp()}`)),
+    seed: int('seed', values.seed, 0)!,
+    backend: values.backend,
+    only: values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : [],
+    epochs: int('epochs', values.epochs, 1),
+    quick: values.quick ?? false,
+    jobs: int('jobs', values.jobs, 1) ?? availableParallelism(),
+  };
+}
+
+function describe(r: RunResult): string {
+  const e = r.extra as { bestEpoch?: number; bestValLoss?: number; testAccuracy?: number };
+  const parts = [`${r.epochsRun} epochs`, `${r.secondsPerEpoch.toFixed(2)} s/epoch`];
+  if (e.bestEpoch !== undefined) parts.push(`best val_loss ${e.bestValLoss?.toFixed(4)} at epoch ${e.bestEpoch}`, `test accuracy ${e.testAccuracy?.toFixed(4)}`);
+  else parts.push(`loss ${last(r.history.loss).toFixed(4)}`, `val_accuracy ${last(r.history.val_accuracy).toFixed(4)}`);
+  return parts.join(', ');
+}
+
+export async function studyCommand(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help') {
+    process.stdout.write(STUDY_HELP);
+    return name ? 0 : 2;
+  }
+  const study = getStudy(name);
+  const opts = parseStudyArgs(name, rest);
+  if (opts.backend) setBackend(opts.backend);
+  console.log(`${study.title}: writing to ${opts.out}`);
+  const t0 = performance.now();
+  await runStudy(study, opts, describe);
+  console.log(`done in ${((performance.now() - t0) / 1000).toFixed(0)} s: ${join(opts.out, 'report.html')}`);
+  return 0;
+}

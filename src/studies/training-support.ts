@@ -1,0 +1,134 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Callback, type Logs } from '../callbacks/callback.js';
+import type { Sequential } from '../models/sequential.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { FitArgs } from '../training/fit.js';
+import { loadModel } from '../io/index.js';
+import { writeFileAtomic } from './run-store.js';
+import type { RunProgress } from './types.js';
+
+/** Forwards fit's progress as RunProgress messages (epoch, batch, running logs, elapsed time). */
+export class ProgressReporter extends Callback {
+  private start = 0;
+  private epoch = 0;
+
+  constructor(
+    private readonly id: string,
+    private readonly send: (p: RunProgress) => void,
+    private readonly alreadyElapsed = 0,
+  ) {
+    super();
+  }
+
+  override onTrainBegin(): void {
+    this.start = performance.now();
+  }
+
+  override onEpochBegin(epoch: number): void {
+    this.epoch = epoch;
+  }
+
+  override onBatchEnd(batch: number, logs: Logs): void {
+    this.send({
+      id: this.id,
+      epoch: this.epoch,
+      epochs: this.params!.epochs,
+      batch: batch + 1,
+      batches: this.params!.steps,
+      logs,
+      elapsed: this.alreadyElapsed + (performance.now() - this.start) / 1000,
+    });
+  }
+
+  override onEpochEnd(epoch: number, logs: Logs): void {
+    this.send({
+      id: this.id,
+      epoch: epoch + 1,
+      epochs: this.params!.epochs,
+      batch: 0,
+      batches: this.params!.steps,
+      logs,
+      elapsed: this.alreadyElapsed + (performance.now() - this.start) / 1000,
+    });
+  }
+}
+
+/** Records wall time per epoch (training plus validation), as the studies report it. */
+export class EpochTimer extends Callback {
+  seconds: number[] = [];
+  private t0 = 0;
+
+  override onEpochBegin(): void {
+    this.t0 = performance.now();
+  }
+
+  override onEpochEnd(): void {
+    this.seconds.push((performance.now() - this.t0) / 1000);
+  }
+}
+
+/** What an interrupted run left: its history so far and its per-epoch times. */
+interface Partial {
+  history: Record<string, number[]>;
+  seconds: number[];
+}
+
+/**
+ * Saves the model (with optimizer state) and the history after every epoch, so a run killed at
+ * any point resumes from its last finished epoch.
+ */
+class ResumePoint extends Callback {
+  constructor(
+    private readonly dir: string,
+    private readonly target: Sequential,
+    private readonly partial: Partial,
+    private readonly timer: EpochTimer,
+  ) {
+    super();
+  }
+
+  override async onEpochEnd(_epoch: number, logs: Logs): Promise<void> {
+    for (const [k, v] of Object.entries(logs)) (this.partial.history[k] ??= []).push(v);
+    this.partial.seconds.push(this.timer.seconds[this.timer.seconds.length - 1] ?? 0);
+    await this.target.save(join(this.dir, 'last.keras'));
+    writeFileAtomic(join(this.dir, 'partial.json'), JSON.stringify(this.partial));
+  }
+}
+
+export interface ResumableFit {
+  model: Sequential;
+  history: Record<string, number[]>;
+  secondsPerEpoch: number[];
+}
+
+/**
+ * fit() that resumes: if `dir` holds a checkpoint from an interrupted run, the model (weights,
+ * optimizer state, compile settings) is loaded from it and training continues at the next epoch.
+ * `callbacksFor` builds the run's own callbacks given the history so far (e.g. EarlyStopping
+ * replays it to recover its counters).
+ */
+export async function fitResumable(
+  dir: string,
+  build: () => Sequential,
+  x: Tensor,
+  y: Tensor,
+  args: FitArgs & { epochs: number },
+  callbacksFor: (model: Sequential, past: Record<string, number[]>) => Callback[],
+): Promise<ResumableFit> {
+  const partialPath = join(dir, 'partial.json');
+  const lastPath = join(dir, 'last.keras');
+  let partial: Partial = { history: {}, seconds: [] };
+  let model: Sequential;
+  if (existsSync(partialPath) && existsSync(lastPath)) {
+    partial = JSON.parse(readFileSync(partialPath, 'utf8')) as Partial;
+    model = (await loadModel(lastPath)) as Sequential;
+  } else {
+    model = build();
+  }
+  const done = partial.seconds.length;
+  const timer = new EpochTimer();
+  const callbacks = [timer, ...callbacksFor(model, partial.history), new ResumePoint(dir, model, partial, timer), ...(args.callbacks ?? [])];
+  if (done < args.epochs) await model.fit(x, y, { ...args, initialEpoch: done, callbacks });
+  return { model, history: partial.history, secondsPerEpoch: partial.seconds };
+}

@@ -1,0 +1,69 @@
+import { expect } from 'vitest';
+import type { Backend } from '../backend/backend.js';
+import type { NestedArray, Tensor } from '../tensor/tensor.js';
+
+/** Nested arrays flattened in row-major order, with their shape. */
+function flattenNested(values: NestedArray): { shape: number[]; flat: number[] } {
+  const shape: number[] = [];
+  let v: NestedArray = values;
+  while (Array.isArray(v)) {
+    shape.push(v.length);
+    v = v[0] as NestedArray;
+  }
+  const flat: number[] = [];
+  const walk = (x: NestedArray): void => {
+    if (Array.isArray(x)) for (const y of x) walk(y);
+    else flat.push(x);
+  };
+  walk(values);
+  return { shape, flat };
+}
+
+/**
+ * Expects `actual` to match `expected` in shape and, elementwise, within `atol + rtol·|expected|`
+ * (numpy's allclose rule). NaN matches NaN, and infinities must match exactly.
+ */
+export function expectClose(
+  actual: Tensor,
+  expected: NestedArray,
+  opts: { rtol?: number; atol?: number; label?: string } = {},
+): void {
+  const rtol = opts.rtol ?? 1e-6;
+  const atol = opts.atol ?? 1e-6;
+  const { shape, flat } = flattenNested(expected);
+  const label = opts.label ? `${opts.label}: ` : '';
+  expect([...actual.shape], `${label}shape`).toEqual(shape);
+  const got = actual.dataSync();
+  for (let i = 0; i < flat.length; i++) {
+    const [a, e] = [got[i]!, flat[i]!];
+    if (Number.isNaN(e) || !Number.isFinite(e)) {
+      expect(a, `${label}element ${i}`).toBe(e);
+      continue;
+    }
+    const err = Math.abs(a - e);
+    if (err > atol + rtol * Math.abs(e)) {
+      expect.fail(`${label}element ${i}: got ${a}, expected ${e} (|diff| ${err.toExponential(2)})`);
+    }
+  }
+}
+
+/** Expects two tensors (possibly from different backends) to hold the same values within tolerance. */
+export function expectTensorsClose(actual: Tensor, expected: Tensor, tol = 1e-6, label?: string): void {
+  expect([...actual.shape], label).toEqual([...expected.shape]);
+  const opts = label === undefined ? { rtol: tol, atol: tol } : { rtol: tol, atol: tol, label };
+  expectClose(actual, expected.toArray(), opts);
+}
+
+/**
+ * A view of `backend` without the named fast paths, so a test can run the composed fallback on the
+ * same kernels. Built on the prototype chain, which also works for backends that are class instances.
+ */
+export function withoutFastPaths(
+  backend: Backend,
+  ...names: ('dense' | 'denseBackward' | 'softmaxCrossEntropy')[]
+): Backend {
+  const copy = Object.create(backend) as { -readonly [K in keyof Backend]: Backend[K] };
+  Object.defineProperty(copy, 'name', { value: `${backend.name}-unfused` });
+  for (const name of names) Object.defineProperty(copy, name, { value: undefined });
+  return copy;
+}
