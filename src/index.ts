@@ -59,3 +59,24 @@ export type { EvaluateArgs, PredictArgs } from './training/evaluate.js';
 
 // Figures (Vega-Lite → SVG → PNG).
 export * from './plot/index.js';
+
+// Embeddings and recurrent layers (cells, the generic loop, fused sequence ops, masks).
+export { Embedding, type EmbeddingArgs } from './layers/embedding.js';
+export { RNN, type RNNArgs, type RunOptions, runRnn } from './layers/rnn/rnn.js';
+export { SimpleRNN, type SimpleRNNArgs } from './layers/rnn/simple-rnn.js';
+export { LSTM, type LSTMArgs } from './layers/rnn/lstm.js';
+export { GRU, type GRUArgs } from './layers/rnn/gru.js';
+export { SimpleRNNCell } from './layers/rnn/simple-rnn-cell.js';
+export { LSTMCell, type LSTMCellArgs } from './layers/rnn/lstm-cell.js';
+export { GRUCell, type GRUCellArgs } from './layers/rnn/gru-cell.js';
+export type { CellArgs, CellWeights, RecurrentCell, StepDropout } from './layers/rnn/cell.js';
+export { getKerasMask, setKerasMask } from './layers/rnn/masking.js';
+export { lstmSequence, gruSequence, simpleRnnSequence, type SequenceOptions, type SequenceOutput } from './layers/rnn/sequence-ops.js';
+export type {
+  RnnSequenceArgs,
+  GruSequenceArgs,
+  SimpleRnnSequenceArgs,
+  RnnSequenceResult,
+  RnnSequenceBackwardInputs,
+  RnnSequenceGrads,
+} from './backend/backend.js';

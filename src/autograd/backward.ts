@@ -1,5 +1,6 @@
 import { setActiveTape } from '../engine/engine.js';
 import { ShapeError, TensileError } from '../errors.js';
+import { getActiveBackend, setActiveBackend } from '../engine/engine.js';
 import { fill, zerosLike } from '../ops/creation.js';
 import { add } from '../ops/elementwise.js';
 import { shapesEqual } from '../tensor/shape.js';
@@ -38,8 +39,15 @@ export function valueAndGrads(
       'the function must return a single value (e.g. a mean loss)',
     );
   }
-  const grads = backward(tape, value);
-  return { value, grads: sources.map((s) => grads.get(s.id) ?? zerosLike(s)) };
+  // Backward runs on the backend the loss lives on, whatever backend is active for new tensors.
+  const previousBackend = getActiveBackend();
+  setActiveBackend(value.backend);
+  try {
+    const grads = backward(tape, value);
+    return { value, grads: sources.map((s) => grads.get(s.id) ?? zerosLike(s)) };
+  } finally {
+    setActiveBackend(previousBackend);
+  }
 }
 
 /** Propagates d(value)/d(value) = 1 back through the tape; returns gradients by tensor id. */

@@ -143,6 +143,9 @@ forEachBackend('unary elementwise', (backend) => {
   it('step is 1 where x > 0 and 0 elsewhere (including 0)', () => {
     on(backend, () => expect(step(tensor([-1, 0, 2])).toArray()).toEqual([0, 0, 1]));
   });
+  it('relu keeps NaN, as np.maximum(x, 0) does', () => {
+    on(backend, () => expectClose(relu(tensor([NaN, -1, 0, 2])), [NaN, 0, 0, 2]));
+  });
   it('sigmoid saturates without overflow', () => {
     on(backend, () => expect(sigmoid(tensor([-1000, 0, 1000])).toArray()).toEqual([0, 0.5, 1]));
   });

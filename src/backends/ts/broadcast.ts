@@ -5,7 +5,7 @@ import { stridesOf } from '../../tensor/shape.js';
 export function broadcastStrides(inShape: Shape, outShape: Shape): number[] {
   const strides = stridesOf(inShape);
   const offset = outShape.length - inShape.length;
-  return outShape.map((d, i) => {
+  return outShape.map((_d, i) => {
     const j = i - offset;
     return j < 0 || inShape[j] === 1 ? 0 : strides[j]!;
   });

@@ -19,7 +19,8 @@ const UNARY: Record<UnaryOp, (v: number) => number> = {
   reciprocal: (v) => 1 / v,
   tanh: Math.tanh,
   sigmoid: (v) => 1 / (1 + Math.exp(-v)),
-  relu: (v) => (v > 0 ? v : 0),
+  // Math.max keeps NaN (as np.maximum(x, 0) does), so a diverging model still shows NaN.
+  relu: (v) => Math.max(v, 0),
   step: (v) => (v > 0 ? 1 : 0),
   floor: Math.floor,
   round: (v) => {
@@ -37,10 +38,7 @@ function hotUnary(op: UnaryOp, src: Arr, out: Arr): boolean {
   const n = src.length;
   switch (op) {
     case 'relu':
-      for (let i = 0; i < n; i++) {
-        const v = src[i]!;
-        out[i] = v > 0 ? v : 0;
-      }
+      for (let i = 0; i < n; i++) out[i] = Math.max(src[i]!, 0);
       return true;
     case 'sigmoid':
       for (let i = 0; i < n; i++) out[i] = 1 / (1 + Math.exp(-src[i]!));

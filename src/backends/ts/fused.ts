@@ -30,7 +30,7 @@ export function dense(
     const row = i * m;
     for (let j = 0; j < m; j++) {
       let v = y[row + j]! + (bias ? bias[j]! : 0);
-      if (act === 'relu') v = v > 0 ? v : 0;
+      if (act === 'relu') v = Math.max(v, 0);
       else if (act === 'sigmoid') v = 1 / (1 + Math.exp(-v));
       else if (act === 'tanh') v = Math.tanh(v);
       y[row + j] = v;

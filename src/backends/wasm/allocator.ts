@@ -1,4 +1,5 @@
 import { TensileError } from '../../errors.js';
+import type { WasmMemory } from './kernels.js';
 
 const PAGE = 65536;
 /** Blocks are multiples of 16 bytes, so every storage is 16-byte aligned for v128 loads. */
@@ -44,7 +45,7 @@ export class Allocator {
 
   /** `onGrow` runs after every growth: the memory's ArrayBuffer was replaced and views must be re-made. */
   constructor(
-    private readonly memory: WebAssembly.Memory,
+    private readonly memory: WasmMemory,
     base: number,
     private readonly onGrow: () => void,
   ) {

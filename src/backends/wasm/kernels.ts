@@ -2,12 +2,24 @@ import type { BinaryOp, CompareOp, FusedActivation, ReduceOp, UnaryOp } from '..
 import { TensileError } from '../../errors.js';
 import { KERNELS_WASM_BASE64 } from './generated/kernels-wasm.js';
 
+/** The part of the WebAssembly JS API used here (the project's `lib` has no DOM types to take it from). */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: Record<string, never>) => { readonly exports: unknown };
+  validate(bytes: Uint8Array): boolean;
+}
+const wasmApi = (): WasmApi | undefined => (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+
 /**
  * The WebAssembly module's exports (src/backends/wasm/assembly/index.ts). Pointers are byte offsets
  * into `memory`; counts are elements; booleans are passed as 0/1.
  */
 export interface KernelExports {
-  readonly memory: WebAssembly.Memory;
+  readonly memory: WasmMemory;
   heapBase(): number;
   unary(op: number, isInt: number, x: number, out: number, n: number): void;
   cast(toInt: number, x: number, out: number, n: number): void;
@@ -86,7 +98,7 @@ function decodeBase64(text: string): Uint8Array {
   return bytes;
 }
 
-let compiled: WebAssembly.Module | null = null;
+let compiled: object | null = null;
 
 /**
  * Compiles (once) and instantiates the kernels synchronously: Node compiles modules of any size on the
@@ -94,8 +106,9 @@ let compiled: WebAssembly.Module | null = null;
  */
 export function instantiateKernels(): KernelExports {
   if (!wasmAvailable()) throw new TensileError('wasm backend: this JavaScript engine has no WebAssembly SIMD');
-  compiled ??= new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64) as Uint8Array<ArrayBuffer>);
-  return new WebAssembly.Instance(compiled, {}).exports as unknown as KernelExports;
+  const api = wasmApi()!;
+  compiled ??= new api.Module(decodeBase64(KERNELS_WASM_BASE64));
+  return new api.Instance(compiled, {}).exports as KernelExports;
 }
 
 /** The smallest module using SIMD: () -> v128 { i8x16.popcnt(i8x16.splat(0)) } (wasm-feature-detect's probe). */
@@ -112,7 +125,7 @@ let available: boolean | null = null;
 export function wasmAvailable(): boolean {
   if (available === null) {
     try {
-      available = typeof WebAssembly === 'object' && WebAssembly.validate(new Uint8Array(SIMD_PROBE));
+      available = wasmApi()?.validate(new Uint8Array(SIMD_PROBE)) === true;
     } catch {
       available = false;
     }

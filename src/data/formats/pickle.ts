@@ -278,16 +278,16 @@ function build(target: unknown, state: unknown, fail: (w: string) => never): voi
   if (!(target instanceof ArrayStub)) return void fail(`BUILD on a ${describe(target)}`);
   // ndarray.__setstate__((version, shape, dtype, is_fortran, data))
   const [, shape, dtype, , items] = s;
-  if (s.length !== 5 || !(shape instanceof Tuple) || !(dtype instanceof DTypeStub) || !Array.isArray(items)) {
-    fail('array state is not (version, shape, dtype, fortran, list)');
+  if (s.length !== 5 || !(shape instanceof Tuple) || !(dtype instanceof DTypeStub)) {
+    fail('array state is not (version, shape, dtype, fortran, data)');
   }
+  const code = (dtype as DTypeStub).code;
+  if (!/^O\d*$/.test(code)) fail(`array dtype '${code}' is not object`);
+  if (!Array.isArray(items)) fail('object array data is not a list');
   const dims = (shape as Tuple).items;
-  if (!/^O\d*$/.test((dtype as DTypeStub).code))
-    fail(`array dtype '${(dtype as DTypeStub).code}' is not object`);
-  if (dims.length !== 1 || dims[0] !== (items as unknown[]).length) {
-    fail(
-      `expected a 1-D object array, got shape (${dims.join(', ')}) with ${(items as unknown[]).length} items`,
-    );
+  const count = (items as unknown[]).length;
+  if (dims.length !== 1 || dims[0] !== count) {
+    fail(`expected a 1-D object array, got shape (${dims.join(', ')}) with ${count} items`);
   }
   target.shape = dims as number[];
   target.items = items as unknown[];

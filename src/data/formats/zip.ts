@@ -30,18 +30,22 @@ function findEocd(r: ByteReader): number {
 }
 
 /** Reads the zip64 end record when the classic one is saturated (archives past 4 GB or 65535 members). */
-function readZip64(r: ByteReader, eocd: number): { count: number; cdSize: number; cdOffset: number } {
+function readZip64(
+  r: ByteReader,
+  eocd: number,
+): { count: number; cdSize: number; cdOffset: number; end: number } {
   r.seek(eocd - 20, 'zip64 locator');
   if (r.u32le('zip64 locator') !== ZIP64_LOCATOR) r.fail('zip64 locator missing');
   r.pos += 4;
-  r.seek(r.u64le('zip64 end record offset'), 'zip64 end record');
+  const end = r.u64le('zip64 end record offset');
+  r.seek(end, 'zip64 end record');
   if (r.u32le('zip64 end record') !== ZIP64_EOCD) r.fail('zip64 end record has a wrong signature');
   r.need(52, 'zip64 end record');
   r.pos += 28;
   const count = r.u64le('zip64 member count');
   const cdSize = r.u64le('zip64 directory size');
   const cdOffset = r.u64le('zip64 directory offset');
-  return { count, cdSize, cdOffset };
+  return { count, cdSize, cdOffset, end };
 }
 
 /** Sizes saturated at 0xffffffff live in the zip64 extra field (id 1), in this fixed order. */
@@ -66,13 +70,21 @@ function applyZip64Extra(
 export function readZipDirectory(bytes: Uint8Array, path: string): Map<string, ZipEntry> {
   const r = new ByteReader(bytes, path);
   const eocd = findEocd(r);
-  r.seek(eocd + 10, 'end record');
+  r.seek(eocd + 4, 'end record');
+  // Multi-disk archives are not supported; a disagreement here means a corrupt record.
+  const disks = [r.u16le('disk number'), r.u16le('directory disk'), r.u16le('members on disk')];
   let count = r.u16le('member count');
   let cdSize = r.u32le('directory size');
   let cdOffset = r.u32le('directory offset');
-  if (count === 0xffff || cdSize === MAX32 || cdOffset === MAX32)
-    ({ count, cdSize, cdOffset } = readZip64(r, eocd));
-  if (cdOffset + cdSize > bytes.length) r.fail(`central directory (${cdOffset}+${cdSize}) runs past the end`);
+  let cdEnd = eocd;
+  if (count === 0xffff || cdSize === MAX32 || cdOffset === MAX32) {
+    ({ count, cdSize, cdOffset, end: cdEnd } = readZip64(r, eocd));
+  } else if (disks[0] !== 0 || disks[1] !== 0 || disks[2] !== count) {
+    r.fail(`end record describes a multi-disk or inconsistent archive (${disks.join(', ')}, ${count})`);
+  }
+  // As Python's zipfile assumes, the directory ends where the end record starts.
+  if (cdOffset + cdSize !== cdEnd)
+    r.fail(`central directory (${cdOffset}+${cdSize}) does not end at ${cdEnd}`);
   // Each directory entry takes at least 46 bytes, which bounds the count a corrupt header can claim.
   if (count * 46 > cdSize) r.fail(`directory of ${cdSize} bytes cannot hold ${count} members`);
   r.seek(cdOffset, 'central directory');
@@ -107,6 +119,8 @@ export function readZipDirectory(bytes: Uint8Array, path: string): Map<string, Z
       localOffset: fields.offset,
     });
   }
+  // Python's zipfile walks the directory by its byte size, not the count; both must agree here.
+  if (r.pos !== cdOffset + cdSize) r.fail(`central directory holds more than its ${count} members`);
   return entries;
 }
 

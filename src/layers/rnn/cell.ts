@@ -115,7 +115,7 @@ export abstract class BaseCell {
     this.seed = args.seed ?? null;
   }
 
-  /** Config keys in Keras' order; `extra` goes after use_bias (e.g. recurrent_activation before it). */
+  /** Config keys in Keras' order: `before` follows activation, `afterBias` the initializers, `tail` the dropout rates. */
   protected cellConfig(before: Record<string, unknown>, afterBias: Record<string, unknown>, tail: Record<string, unknown>) {
     return {
       units: this.units,
@@ -146,8 +146,7 @@ export abstract class BaseCell {
  * supported yet: a config that sets one is rejected rather than silently trained differently.
  *
  * @example
- * import { cellArgsFromConfig } from 'tensile';
- * console.log(cellArgsFromConfig({ units: 4, dropout: 0.5 }).dropout); // 0.5
+ * // cellArgsFromConfig('LSTM', { units: 4, dropout: 0.5 }).dropout === 0.5
  */
 export function cellArgsFromConfig(cls: string, config: Record<string, unknown>): CellArgs {
   for (const key of ['kernel', 'recurrent', 'bias', 'activity'].flatMap((k) => [`${k}_regularizer`, `${k}_constraint`])) {

@@ -42,7 +42,7 @@ function unaryVecF32(op: i32, x: v128): v128 {
     case 10:
       return sigmoid4(x);
     case 11:
-      return v128.and(x, f32x4.gt(x, zero)); // relu: NaN and -0 become +0, as v > 0 ? v : 0
+      return f32x4.max(x, zero); // relu as Math.max(v, 0): NaN stays NaN, -0 becomes +0
     case 12:
       return v128.and(f32x4.splat(1), f32x4.gt(x, zero));
     case 13:
@@ -87,11 +87,33 @@ export function unary(op: i32, isInt: bool, x: usize, out: usize, n: i32): void 
   }
 }
 
-/** float32 → int32 truncates toward zero (NaN → 0); int32 → float32 rounds to nearest. Flat. */
+/** JavaScript's ToInt32 of a truncated float: wraps modulo 2³², and NaN or ±Infinity give 0. */
+function toInt32(v: f32): i32 {
+  const t = Math.trunc(<f64>v);
+  if (!isFinite(t)) return 0;
+  let m = t % 4294967296.0;
+  if (m < 0) m += 4294967296.0;
+  return <i32>(<u32>m);
+}
+
+/**
+ * float32 → int32 truncates toward zero with the reference's ToInt32 semantics (NaN → 0, out-of-range
+ * values wrap; those lanes are rare and take a scalar path); int32 → float32 rounds to nearest. Flat.
+ */
 export function cast(toInt: bool, x: usize, out: usize, n: i32): void {
   const end = x + <usize>(n << 2);
-  if (toInt) for (; x < end; x += 16, out += 16) v128.store(out, i32x4.trunc_sat_f32x4_s(v128.load(x)));
-  else for (; x < end; x += 16, out += 16) v128.store(out, f32x4.convert_i32x4_s(v128.load(x)));
+  const limit = f32x4.splat(2147483648.0);
+  if (!toInt) {
+    for (; x < end; x += 16, out += 16) v128.store(out, f32x4.convert_i32x4_s(v128.load(x)));
+    return;
+  }
+  for (; x < end; x += 16, out += 16) {
+    const v = v128.load(x);
+    // |v| ≥ 2³¹ or ±Infinity (NaN compares false and trunc_sat already maps it to 0).
+    if (v128.any_true(f32x4.ge(f32x4.abs(v), limit))) {
+      for (let i: usize = 0; i < 16; i += 4) store<i32>(out + i, toInt32(load<f32>(x + i)));
+    } else v128.store(out, i32x4.trunc_sat_f32x4_s(v));
+  }
 }
 
 /**

@@ -6,7 +6,7 @@ import { exp4, sigmoid4, tanh4 } from './math';
 import { TMP } from './elementwise';
 
 function activate(act: i32, v: v128): v128 {
-  if (act == 1) return v128.and(v, f32x4.gt(v, f32x4.splat(0)));
+  if (act == 1) return f32x4.max(v, f32x4.splat(0)); // Math.max(v, 0): NaN stays NaN
   if (act == 2) return sigmoid4(v);
   if (act == 3) return tanh4(v);
   return v;

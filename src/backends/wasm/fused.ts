@@ -1,0 +1,58 @@
+import type { DenseGrads, FusedActivation, TensorInfo } from '../../backend/backend.js';
+import type { Heap } from './heap.js';
+import { ACT_CODE } from './kernels.js';
+import { gemm, operand } from './matmul.js';
+
+const ptr = (x: TensorInfo) => x.data as number;
+
+/** y = act(x·w + b): one GEMM, then bias and activation in one pass over y while it is in cache. */
+export function dense(heap: Heap, x: TensorInfo, w: TensorInfo, b: TensorInfo | null, act: FusedActivation): number {
+  const [n, k] = x.shape as [number, number];
+  const m = w.shape[1]!;
+  const y = heap.malloc(n * m);
+  gemm(heap, n, m, k, operand(ptr(x), n, k, false), operand(ptr(w), k, m, false), y);
+  if (n * m > 0) heap.k.biasAct(y, b ? ptr(b) : 0, n, m, ACT_CODE[act]);
+  return y;
+}
+
+/**
+ * dz = dy·act'(y) (skipped for linear), then dx = dz·wᵀ, dw = xᵀ·dz and db = Σ_rows dz. The two
+ * transposed products read x and w in place through swapped strides.
+ */
+export function denseBackward(
+  heap: Heap,
+  dy: TensorInfo,
+  x: TensorInfo,
+  w: TensorInfo,
+  y: TensorInfo,
+  act: FusedActivation,
+  hasBias: boolean,
+): DenseGrads {
+  const [n, k] = x.shape as [number, number];
+  const m = w.shape[1]!;
+  let dz = ptr(dy);
+  if (act !== 'linear') {
+    dz = heap.malloc(n * m);
+    if (n * m > 0) heap.k.actGrad(ptr(dy), ptr(y), dz, n * m, ACT_CODE[act]);
+  }
+  const dx = heap.malloc(n * k);
+  gemm(heap, n, k, m, operand(dz, n, m, false), operand(ptr(w), m, k, true), dx);
+  const dw = heap.malloc(k * m);
+  gemm(heap, k, m, n, operand(ptr(x), k, n, true), operand(dz, n, m, false), dw);
+  let db: number | null = null;
+  if (hasBias) {
+    db = heap.malloc(m);
+    heap.k.colSum(dz, n, m, db);
+  }
+  if (dz !== ptr(dy)) heap.free(dz);
+  return { dx, dw, db };
+}
+
+/** Row-wise softmax and cross-entropy against target probabilities, in one pass per row. */
+export function softmaxCrossEntropy(heap: Heap, logits: TensorInfo, labels: TensorInfo): { loss: number; probs: number } {
+  const [n, c] = logits.shape as [number, number];
+  const loss = heap.malloc(n);
+  const probs = heap.malloc(n * c);
+  heap.k.softmaxXent(ptr(logits), ptr(labels), n, c, loss, probs);
+  return { loss, probs };
+}

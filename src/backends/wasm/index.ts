@@ -1,0 +1,127 @@
+import type { Backend, BinaryOp, CompareOp, FusedActivation, ReduceOp, TensorInfo, UnaryOp } from '../../backend/backend.js';
+import type { BackendArray, DType, TypedArray } from '../../tensor/dtype.js';
+import type { Shape } from '../../tensor/shape.js';
+import * as ew from './elementwise.js';
+import * as fused from './fused.js';
+import { Heap } from './heap.js';
+import * as layout from './layout.js';
+import { matmul } from './matmul.js';
+import { argmax, reduce } from './reduce.js';
+
+export { wasmAvailable } from './kernels.js';
+
+/**
+ * The WebAssembly SIMD backend. Storage is a byte offset into the module's linear memory (a number),
+ * owned by the allocator in heap.ts and released by the engine through `free`. Kernels are compiled
+ * from src/backends/wasm/assembly/ by `npm run build:wasm`.
+ *
+ * The kernels are instantiated on first use, not at construction, so importing and even creating the
+ * lazy `wasmBackend` costs nothing until a tensor lives on it.
+ */
+class WasmBackend implements Backend {
+  readonly name = 'wasm';
+  private heap_: Heap | null = null;
+
+  constructor(eager: boolean) {
+    if (eager) this.heap_ = new Heap();
+  }
+
+  private get heap(): Heap {
+    this.heap_ ??= new Heap();
+    return this.heap_;
+  }
+
+  upload(values: TypedArray | Float64Array): unknown {
+    return this.heap.upload(values);
+  }
+  read(x: TensorInfo): BackendArray {
+    return this.heap.view(x);
+  }
+  free(data: unknown): void {
+    this.heap.free(data as number);
+  }
+  heapBytes(): number {
+    return this.heap_ ? this.heap_.allocator.bytesInUse : 0;
+  }
+  fill(size: number, value: number, dtype: DType): unknown {
+    return ew.fill(this.heap, size, value, dtype);
+  }
+  unary(op: UnaryOp, x: TensorInfo): unknown {
+    return ew.unary(this.heap, op, x);
+  }
+  binary(op: BinaryOp, a: TensorInfo, b: TensorInfo, outShape: Shape): unknown {
+    return ew.binary(this.heap, op, a, b, outShape);
+  }
+  compare(op: CompareOp, a: TensorInfo, b: TensorInfo, outShape: Shape): unknown {
+    return ew.compare(this.heap, op, a, b, outShape);
+  }
+  where(cond: TensorInfo, a: TensorInfo, b: TensorInfo, outShape: Shape): unknown {
+    return ew.where(this.heap, cond, a, b, outShape);
+  }
+  cast(x: TensorInfo, dtype: DType): unknown {
+    return ew.cast(this.heap, x, dtype);
+  }
+  reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[]): unknown {
+    return reduce(this.heap, op, x, axes);
+  }
+  argmax(x: TensorInfo, axis: number): unknown {
+    return argmax(this.heap, x, axis);
+  }
+  matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean): unknown {
+    return matmul(this.heap, a, b, transA, transB);
+  }
+  transpose(x: TensorInfo, perm: readonly number[]): unknown {
+    return layout.transpose(this.heap, x, perm);
+  }
+  slice(x: TensorInfo, begin: readonly number[], size: readonly number[]): unknown {
+    return layout.slice(this.heap, x, begin, size);
+  }
+  concat(xs: readonly TensorInfo[], axis: number, outShape: Shape): unknown {
+    return layout.concat(this.heap, xs, axis, outShape);
+  }
+  pad(x: TensorInfo, paddings: readonly (readonly [number, number])[], value: number): unknown {
+    return layout.pad(this.heap, x, paddings, value);
+  }
+  gather(x: TensorInfo, indices: TensorInfo, axis: number): unknown {
+    return layout.gather(this.heap, x, indices, axis);
+  }
+  scatterAdd(updates: TensorInfo, indices: TensorInfo, axis: number, outShape: Shape): unknown {
+    return layout.scatterAdd(this.heap, updates, indices, axis, outShape);
+  }
+  dense(x: TensorInfo, w: TensorInfo, b: TensorInfo | null, act: FusedActivation): unknown {
+    return fused.dense(this.heap, x, w, b, act);
+  }
+  denseBackward(dy: TensorInfo, x: TensorInfo, w: TensorInfo, y: TensorInfo, act: FusedActivation, hasBias: boolean) {
+    return fused.denseBackward(this.heap, dy, x, w, y, act, hasBias);
+  }
+  softmaxCrossEntropy(logits: TensorInfo, labels: TensorInfo) {
+    return fused.softmaxCrossEntropy(this.heap, logits, labels);
+  }
+}
+
+/**
+ * Creates a wasm backend with its own linear memory, compiling the kernels now (synchronously).
+ * Throws when the engine lacks WebAssembly SIMD; check `wasmAvailable()` first.
+ *
+ * @example
+ * import { createWasmBackend, wasmAvailable, withBackend, tensor, add } from 'tensile';
+ * if (wasmAvailable()) {
+ *   const wasm = createWasmBackend();
+ *   console.log(withBackend(wasm, () => add(tensor([1, 2]), tensor([3, 4])).toArray())); // [4, 6]
+ * }
+ */
+export function createWasmBackend(): Backend {
+  return new WasmBackend(true);
+}
+
+/**
+ * The shared wasm backend. Its kernels are compiled the first time a tensor is created on it, so
+ * importing it has no cost and no side effect.
+ *
+ * @example
+ * import { wasmBackend, setBackend, getBackend } from 'tensile';
+ * setBackend(wasmBackend);
+ * console.log(getBackend().name); // wasm
+ * setBackend('ts');
+ */
+export const wasmBackend: Backend = /* @__PURE__ */ new WasmBackend(false);

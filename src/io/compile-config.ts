@@ -1,0 +1,151 @@
+import {
+  BinaryCrossentropy,
+  CategoricalCrossentropy,
+  Loss,
+  MeanSquaredError,
+  SparseCategoricalCrossentropy,
+} from '../losses/index.js';
+import type { Metric } from '../metrics/index.js';
+import type { CompileArgs, Sequential } from '../models/sequential.js';
+import { Adam, type Optimizer, RMSprop, SGD, getOptimizer } from '../optimizers/index.js';
+import { ModelFileError } from './errors.js';
+
+type Json = Record<string, unknown>;
+
+const camel = (snake: string) => snake.replace(/(^|_)([a-z])/g, (_, __, c: string) => c.toUpperCase());
+
+function serializeLoss(loss: Loss, legacy: boolean): unknown {
+  if (Object.keys(loss.config).length === 0) return loss.name;
+  const config = { name: loss.name, reduction: 'sum_over_batch_size', ...loss.config };
+  const className = camel(loss.name);
+  return legacy ? { class_name: className, config } : { module: 'keras.losses', class_name: className, config, registered_name: null };
+}
+
+const metricNames = (ids: readonly (string | Metric)[]) => ids.map((m) => (typeof m === 'string' ? m : m.name));
+
+/** Keras 3's `compile_config` (config.json of a .keras file); null when the model is not compiled. */
+export function compileConfig(model: Sequential): Json | null {
+  if (!model.optimizer || !model.loss) return null;
+  const opt = model.optimizer;
+  return {
+    optimizer: { module: 'keras.optimizers', class_name: opt.className, config: opt.getConfig(), registered_name: null },
+    loss: serializeLoss(model.loss, false),
+    loss_weights: null,
+    metrics: metricNames(model.metricIds),
+    weighted_metrics: null,
+    run_eagerly: false,
+    steps_per_execution: 1,
+    jit_compile: false,
+  };
+}
+
+/** The legacy HDF5 `training_config` attribute; null when the model is not compiled. */
+export function trainingConfig(model: Sequential): Json | null {
+  if (!model.optimizer || !model.loss) return null;
+  return {
+    loss: serializeLoss(model.loss, true),
+    metrics: metricNames(model.metricIds),
+    weighted_metrics: null,
+    loss_weights: null,
+    optimizer_config: { class_name: model.optimizer.className, config: model.optimizer.getConfig() },
+  };
+}
+
+const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+const numOrNull = (v: unknown) => (typeof v === 'number' ? v : null);
+
+/** An optimizer from Keras' serialized form: a name, or `{ class_name, config }` (Keras 2 or 3 keys). */
+export function optimizerFromConfig(spec: unknown, where: string): Optimizer {
+  if (typeof spec === 'string') return getOptimizer(spec);
+  const { class_name: className, config = {} } = (spec ?? {}) as { class_name?: string; config?: Json };
+  const lr = config.learning_rate ?? config.lr;
+  if (lr !== undefined && typeof lr !== 'number') {
+    throw new ModelFileError(`${where}: learning-rate schedules are not supported (optimizer ${String(className)})`);
+  }
+  const ignored = [
+    config.use_ema === true && 'use_ema',
+    typeof config.decay === 'number' && config.decay !== 0 && 'decay',
+    config.gradient_accumulation_steps != null && 'gradient_accumulation_steps',
+    config.loss_scale_factor != null && 'loss_scale_factor',
+  ].filter(Boolean);
+  if (ignored.length > 0) console.warn(`${where}: optimizer settings not supported by Tensile were ignored: ${ignored.join(', ')}`);
+  const base = {
+    learningRate: num(lr),
+    weightDecay: numOrNull(config.weight_decay),
+    clipnorm: numOrNull(config.clipnorm),
+    clipvalue: numOrNull(config.clipvalue),
+    globalClipnorm: numOrNull(config.global_clipnorm),
+  };
+  switch (String(className).toLowerCase()) {
+    case 'sgd':
+      return new SGD({ ...base, momentum: num(config.momentum), nesterov: config.nesterov === true });
+    case 'rmsprop':
+      return new RMSprop({
+        ...base,
+        rho: num(config.rho),
+        momentum: num(config.momentum),
+        epsilon: num(config.epsilon),
+        centered: config.centered === true,
+      });
+    case 'adam':
+      return new Adam({
+        ...base,
+        beta1: num(config.beta_1),
+        beta2: num(config.beta_2),
+        epsilon: num(config.epsilon),
+        amsgrad: config.amsgrad === true,
+      });
+    default:
+      throw new ModelFileError(
+        `${where}: unknown optimizer class '${String(className)}' (Tensile has SGD, RMSprop, Adam); load with { compile: false } to skip it`,
+      );
+  }
+}
+
+/** A loss from Keras' serialized form: a name, a builtin function entry, or a loss class config. */
+export function lossFromConfig(spec: unknown, where: string): Loss {
+  try {
+    if (typeof spec === 'string') return Loss.get(spec);
+    const { class_name: className, config } = (spec ?? {}) as { class_name?: string; config?: unknown };
+    if (typeof config === 'string') return Loss.get(config); // Keras 3: {class_name: 'function', config: 'mse'}
+    const c = (config ?? {}) as Json;
+    if (typeof c.label_smoothing === 'number' && c.label_smoothing !== 0) {
+      console.warn(`${where}: loss label_smoothing=${c.label_smoothing} is not supported by Tensile and was ignored`);
+    }
+    const fromLogits = c.from_logits === true;
+    switch (className) {
+      case 'BinaryCrossentropy':
+        return new BinaryCrossentropy({ fromLogits });
+      case 'CategoricalCrossentropy':
+        return new CategoricalCrossentropy({ fromLogits });
+      case 'SparseCategoricalCrossentropy':
+        return new SparseCategoricalCrossentropy({ fromLogits });
+      case 'MeanSquaredError':
+        return new MeanSquaredError();
+      default:
+        return Loss.get(String(className));
+    }
+  } catch (e) {
+    throw new ModelFileError(`${where}: ${(e as Error).message}; load with { compile: false } to skip compiling`);
+  }
+}
+
+function metricIds(spec: unknown): string[] {
+  if (spec == null) return [];
+  if (typeof spec === 'string') return [spec];
+  if (Array.isArray(spec)) return spec.flatMap(metricIds);
+  const { class_name: className, config } = spec as { class_name?: string; config?: Json | string };
+  if (typeof config === 'string') return [config];
+  return [String((config as Json | undefined)?.name ?? className)];
+}
+
+/** compile() arguments from a Keras 3 `compile_config` or a legacy `training_config`. */
+export function compileArgsFromConfig(config: Json, where: string): CompileArgs {
+  const optimizer = config.optimizer ?? config.optimizer_config;
+  if (optimizer === undefined) throw new ModelFileError(`${where}: the compile config has no optimizer`);
+  return {
+    optimizer: optimizerFromConfig(optimizer, where),
+    loss: lossFromConfig(config.loss, where),
+    metrics: metricIds(config.metrics),
+  };
+}

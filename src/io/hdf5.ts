@@ -1,0 +1,258 @@
+import { closeSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Dataset as H5Dataset, File as H5File, Group as H5Group } from 'h5wasm';
+import { fmtShape } from '../errors.js';
+import { ModelFileError } from './errors.js';
+
+type H5Module = typeof import('h5wasm');
+let loading: Promise<H5Module> | null = null;
+
+/** h5wasm, loaded on first use (the WebAssembly HDF5 library is large; nothing loads it on import). */
+function h5wasm(): Promise<H5Module> {
+  loading ??= import('h5wasm/node').then(async (m) => {
+    await m.ready;
+    return m as unknown as H5Module;
+  });
+  return loading;
+}
+
+/** Numeric arrays we write and read. */
+export type H5Array = Float32Array | Float64Array | Int32Array | BigInt64Array;
+
+const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+
+function readAt(fd: number, position: number, length: number): Uint8Array {
+  const buf = new Uint8Array(length);
+  const n = readSync(fd, buf, 0, length, position);
+  return buf.subarray(0, n);
+}
+
+function uint(bytes: Uint8Array, at: number, size: number): number {
+  let v = 0;
+  for (let i = size - 1; i >= 0; i--) v = v * 256 + (bytes[at + i] ?? 0);
+  return v;
+}
+
+/**
+ * Checks that `path` is a complete HDF5 file before h5wasm sees it (h5wasm only reports a bare
+ * "error" and prints diagnostics). The superblock records the end-of-file address, so a file cut
+ * short by a crash or a partial copy is recognized as truncated.
+ */
+export function checkHdf5File(path: string, where = path): void {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    throw new ModelFileError(`${where}: file not found`);
+  }
+  const fd = openSync(path, 'r');
+  try {
+    // The superblock sits at offset 0, 512, 1024, 2048, ... (after an optional user block).
+    for (let at = 0; at + 8 <= size; at = at === 0 ? 512 : at * 2) {
+      const head = readAt(fd, at, 64);
+      if (!SIGNATURE.every((b, i) => head[i] === b)) continue;
+      const version = head[8]!;
+      const offsets = version < 2 ? head[13]! : head[9]!;
+      const base = version === 0 ? 24 : version === 1 ? 28 : 12;
+      if (![2, 4, 8].includes(offsets)) break;
+      const baseAddress = uint(head, base, offsets);
+      const eofAddress = uint(head, base + 2 * offsets, offsets);
+      if (baseAddress + eofAddress > size) {
+        throw new ModelFileError(
+          `${where}: truncated HDF5 file (${size} bytes, the superblock says ${baseAddress + eofAddress})`,
+        );
+      }
+      return;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  throw new ModelFileError(`${where}: not an HDF5 file (no HDF5 signature)`);
+}
+
+function utf8Length(s: string): number {
+  return new TextEncoder().encode(s).length;
+}
+
+/** Builds an HDF5 file. Attribute helpers store strings the way h5py does when Keras writes them. */
+export class H5Writer {
+  private readonly written: { path: string; shape: readonly number[] }[] = [];
+
+  constructor(private readonly file: H5File) {}
+
+  /** The group at `path`, creating missing parents (h5wasm does not, and fails silently). */
+  group(path: string): H5Group {
+    let g: H5Group = this.file;
+    for (const part of path.split('/').filter(Boolean)) {
+      const next = g.get(part);
+      g = next && next.type === 'Group' ? (next as H5Group) : g.create_group(part);
+    }
+    return g;
+  }
+
+  /** A numeric dataset; `path` may contain '/' (parents are created), as in Keras weight names. */
+  dataset(path: string, data: H5Array, shape: readonly number[]): void {
+    const i = path.lastIndexOf('/');
+    this.group(path.slice(0, Math.max(i, 0))).create_dataset({ name: path.slice(i + 1), data, shape: [...shape] });
+    this.written.push({ path, shape });
+  }
+
+  /** A fixed-length string array attribute, like h5py's `np.asarray([b'...'])`; [] as h5py stores it. */
+  strings(path: string, name: string, values: readonly string[]): void {
+    const g = this.group(path);
+    if (values.length === 0) {
+      g.create_attribute(name, new Float64Array(0), [0]);
+      return;
+    }
+    const size = Math.max(1, ...values.map(utf8Length));
+    g.create_attribute(name, [...values], [values.length], `S${size}`);
+  }
+
+  /** A scalar fixed-length string attribute, like h5py's `attrs[k] = s.encode('utf8')`. */
+  bytes(path: string, name: string, value: string): void {
+    this.group(path).create_attribute(name, value, null, `S${Math.max(1, utf8Length(value))}`);
+  }
+
+  /** A scalar variable-length UTF-8 string attribute, like h5py's `attrs[k] = s`. */
+  text(path: string, name: string, value: string): void {
+    this.group(path).create_attribute(name, value);
+  }
+
+  /** Re-reads every dataset written: h5wasm reports some write failures only on stderr. */
+  verify(reader: H5Reader): void {
+    for (const { path, shape } of this.written) {
+      const got = reader.shapeOf(path);
+      if (!got || got.join() !== shape.join()) {
+        throw new ModelFileError(`${reader.where}: dataset '${path}' was not written correctly`);
+      }
+    }
+  }
+}
+
+/** Reads an HDF5 file, with errors that name the file and the object. */
+export class H5Reader {
+  constructor(
+    private readonly file: H5File,
+    readonly where: string,
+  ) {}
+
+  has(path: string): boolean {
+    return this.file.get(path) !== null;
+  }
+
+  isGroup(path: string): boolean {
+    return this.file.get(path)?.type === 'Group';
+  }
+
+  keys(path: string): string[] {
+    const g = this.file.get(path);
+    return g && g.type === 'Group' ? (g as H5Group).keys() : [];
+  }
+
+  private attrs(path: string) {
+    const obj = path === '' || path === '/' ? this.file : this.file.get(path);
+    return obj && 'attrs' in obj ? obj.attrs : {};
+  }
+
+  /** A string attribute (fixed or variable length), or null when absent. */
+  text(path: string, name: string): string | null {
+    const a = this.attrs(path)[name];
+    if (!a) return null;
+    const v = a.value;
+    if (typeof v === 'string') return v;
+    if (Array.isArray(v) && v.length === 1 && typeof v[0] === 'string') return v[0];
+    throw new ModelFileError(`${this.where}: attribute '${name}' of '${path || '/'}' is not a string`);
+  }
+
+  /**
+   * A string-list attribute such as `layer_names` or `weight_names`. Keras splits lists too big for
+   * one HDF5 object header into `name0`, `name1`, ...; those are joined back. Null when absent.
+   */
+  strings(path: string, name: string): string[] | null {
+    const attrs = this.attrs(path);
+    const parts = name in attrs ? [attrs[name]!] : [];
+    for (let i = 0; parts.length === i && `${name}${i}` in attrs; i++) parts.push(attrs[`${name}${i}`]!);
+    if (parts.length === 0) return null;
+    return parts.flatMap((a) => {
+      const v = a.value;
+      if (typeof v === 'string') return [v];
+      if (Array.isArray(v) && v.every((s) => typeof s === 'string')) return v as string[];
+      if (ArrayBuffer.isView(v) && (v as Float64Array).length === 0) return []; // h5py's empty list
+      throw new ModelFileError(`${this.where}: attribute '${name}' of '${path || '/'}' is not a list of strings`);
+    });
+  }
+
+  shapeOf(path: string): number[] | null {
+    const d = this.file.get(path);
+    return d && d.type === 'Dataset' ? ((d as H5Dataset).shape ?? []) : null;
+  }
+
+  /** A numeric dataset as a typed array with its shape. */
+  array(path: string): { data: H5Array; shape: number[] } {
+    const d = this.file.get(path);
+    if (!d || d.type !== 'Dataset') throw new ModelFileError(`${this.where}: missing dataset '${path}'`);
+    const ds = d as H5Dataset;
+    const value = ds.value;
+    const ok = value instanceof Float32Array || value instanceof Float64Array || value instanceof BigInt64Array;
+    const int = value instanceof Int32Array || value instanceof Int16Array || value instanceof Uint8Array;
+    if (ok || int) return { data: int ? Int32Array.from(value) : (value as H5Array), shape: ds.shape ?? [] };
+    if (typeof value === 'number' || typeof value === 'bigint') {
+      const data = typeof value === 'bigint' ? BigInt64Array.of(value) : Float64Array.of(value);
+      return { data, shape: ds.shape ?? [] };
+    }
+    throw new ModelFileError(`${this.where}: dataset '${path}' has an unsupported type (${JSON.stringify(ds.dtype)})`);
+  }
+
+  /** A dataset as float32 values (weights), checking its shape when `expected` is given. */
+  floats(path: string, expected?: { shape: readonly number[]; what: string }): Float32Array {
+    const { data, shape } = this.array(path);
+    if (expected && shape.join() !== expected.shape.join()) {
+      throw new ModelFileError(
+        `${this.where}: ${expected.what}: the file has shape ${fmtShape(shape)} at '${path}', the model expects ${fmtShape(expected.shape)}`,
+      );
+    }
+    return data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>, Number);
+  }
+}
+
+/** Writes an HDF5 file at `path` (the caller makes it atomic), then checks what was written. */
+export async function writeH5(path: string, build: (w: H5Writer) => void): Promise<void> {
+  const h5 = await h5wasm();
+  const file = new h5.File(resolve(path), 'w');
+  const writer = new H5Writer(file);
+  try {
+    build(writer);
+  } finally {
+    file.close();
+  }
+  await readH5(path, path, (r) => writer.verify(r));
+}
+
+/** Opens an HDF5 file for reading, after checking that it is one and is complete. */
+export async function readH5<T>(path: string, where: string, read: (r: H5Reader) => T): Promise<T> {
+  checkHdf5File(path, where);
+  const h5 = await h5wasm();
+  let file: H5File;
+  try {
+    file = new h5.File(resolve(path), 'r');
+  } catch (e) {
+    throw new ModelFileError(`${where}: HDF5 could not open the file (${String(e)})`);
+  }
+  try {
+    return read(new H5Reader(file, where));
+  } finally {
+    file.close();
+  }
+}
+
+/** Reads HDF5 bytes (e.g. `model.weights.h5` inside a .keras zip) through a private temporary file. */
+export async function readH5Bytes<T>(bytes: Uint8Array, where: string, read: (r: H5Reader) => T): Promise<T> {
+  const tmp = join(tmpdir(), `tensile-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}.h5`);
+  writeFileSync(tmp, bytes);
+  try {
+    return await readH5(tmp, where, read);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}

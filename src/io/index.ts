@@ -1,0 +1,102 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import type { Sequential } from '../models/sequential.js';
+import { ModelFileError } from './errors.js';
+import { readH5, readH5Bytes } from './hdf5.js';
+import { loadKeras, readKerasZip, readWeightsLayout, saveKeras, saveWeightsH5 } from './keras-format.js';
+import { loadLegacyH5, loadLegacyWeightsH5, saveLegacyH5 } from './legacy-h5.js';
+import type { LayerClass } from './registry.js';
+
+export { ModelFileError } from './errors.js';
+export type { LayerClass } from './registry.js';
+
+/** Options of loadModel. */
+export interface LoadModelOptions {
+  /** Compile with the saved optimizer, loss and metrics and restore the optimizer state (default true). */
+  compile?: boolean;
+  /** Layer classes Tensile does not have, keyed by Keras class name (Keras' `custom_objects`). */
+  customObjects?: Record<string, LayerClass>;
+}
+
+function isZip(path: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    throw new ModelFileError(`${path}: file not found`);
+  }
+  try {
+    const head = new Uint8Array(2);
+    readSync(fd, head, 0, 2, 0);
+    return head[0] === 0x50 && head[1] === 0x4b;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Saves a model, atomically: `.keras` writes the Keras 3 format (zip of config, metadata and weights
+ * with optimizer state), `.h5` the legacy Keras HDF5 format. Keras loads both.
+ *
+ * @example
+ * import { Sequential, Dense, saveModel } from 'tensile';
+ * const model = new Sequential([new Dense(1, { inputShape: [3] })]);
+ * await saveModel(model, 'runs/model.keras');
+ */
+export async function saveModel(model: Sequential, path: string): Promise<void> {
+  if (path.endsWith('.weights.h5')) {
+    throw new ModelFileError(`${path}: this is a weights file name; save weights with model.saveWeights(path)`);
+  }
+  if (path.endsWith('.keras')) return saveKeras(model, path);
+  if (path.endsWith('.h5') || path.endsWith('.hdf5')) return saveLegacyH5(model, path);
+  throw new ModelFileError(`${path}: expected a file name ending in .keras (Keras 3 format) or .h5 (legacy HDF5)`);
+}
+
+/**
+ * Loads a Sequential model from a `.keras` or legacy `.h5` file written by Keras or Tensile, compiled
+ * and with its optimizer state when the file has them, so `fit(..., { initialEpoch })` resumes.
+ *
+ * @example
+ * import { loadModel } from 'tensile';
+ * const model = await loadModel('runs/best.keras');
+ * const probabilities = model.predict(xTest);
+ */
+export async function loadModel(path: string, opts: LoadModelOptions = {}): Promise<Sequential> {
+  return isZip(path) ? loadKeras(path, opts) : loadLegacyH5(path, opts);
+}
+
+/**
+ * Saves the weights and optimizer state in Keras 3's `.weights.h5` layout, atomically.
+ *
+ * @example
+ * import { Sequential, Dense, saveWeights } from 'tensile';
+ * const model = new Sequential([new Dense(1, { inputShape: [3] })]);
+ * await saveWeights(model, 'runs/model.weights.h5');
+ */
+export async function saveWeights(model: Sequential, path: string): Promise<void> {
+  if (!path.endsWith('.weights.h5')) {
+    throw new ModelFileError(`${path}: a weights file name must end in .weights.h5 (Keras' weights format)`);
+  }
+  await saveWeightsH5(model, path);
+}
+
+/**
+ * Loads weights into a built model from a `.weights.h5`, `.keras` or legacy `.h5` file (layer
+ * order and shapes must match; the Keras 3 layouts also restore the optimizer state).
+ *
+ * @example
+ * import { Sequential, Dense, loadWeights } from 'tensile';
+ * const model = new Sequential([new Dense(1, { inputShape: [3] })]);
+ * await loadWeights(model, 'runs/model.weights.h5');
+ */
+export async function loadWeights(model: Sequential, path: string): Promise<void> {
+  if (isZip(path)) {
+    const weights = readKerasZip(path)['model.weights.h5']!;
+    await readH5Bytes(weights, `${path} (model.weights.h5)`, (r) => readWeightsLayout(r, model));
+    return;
+  }
+  await readH5(path, path, (r) => {
+    const legacy = r.isGroup('model_weights') || r.strings('', 'layer_names') !== null;
+    if (legacy) loadLegacyWeightsH5(model, r);
+    else readWeightsLayout(r, model);
+  });
+}

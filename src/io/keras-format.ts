@@ -1,0 +1,141 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import type { Sequential } from '../models/sequential.js';
+import { tempPathFor, writeAtomic, writeBytesAtomic } from './atomic.js';
+import { compileArgsFromConfig } from './compile-config.js';
+import { ModelFileError } from './errors.js';
+import { type H5Reader, type H5Writer, readH5Bytes, writeH5 } from './hdf5.js';
+import { kerasModelConfig, modelFromConfig } from './model-config.js';
+import { type LayerClass, cellOf, kerasSnakeCase } from './registry.js';
+import { type StoredArray, kerasLayerPaths, kerasWeights, optimizerArrays, planLayerAssign, restoreOptimizer } from './weights.js';
+
+/** The Keras release whose file layout Tensile writes (recorded as `keras_version`). */
+export const KERAS_VERSION = '3.6.0';
+
+const CONFIG = 'config.json';
+const METADATA = 'metadata.json';
+const WEIGHTS = 'model.weights.h5';
+
+/** Where Keras 3 keeps each layer's variables: `layers/<snake name>/vars` (or `.../cell/vars`). */
+function varsPaths(model: Sequential): { own: string; vars: string }[] {
+  return kerasLayerPaths(model.layers, kerasSnakeCase).map((path, i) => {
+    const cell = cellOf(model.layers[i]!.className);
+    return { own: `${path}/vars`, vars: cell ? `${path}/cell/vars` : `${path}/vars` };
+  });
+}
+
+/**
+ * The Keras 3 weights layout (saving_lib's H5IOStore): an empty root `vars`, each layer's variables
+ * as datasets `0`, `1`, ... and the optimizer's under `optimizer/vars`.
+ */
+export function writeWeightsLayout(w: H5Writer, model: Sequential): void {
+  w.group('vars');
+  varsPaths(model).forEach(({ own, vars }, i) => {
+    w.group(own);
+    kerasWeights(model.layers[i]!).forEach((weight, k) => {
+      w.dataset(`${vars}/${k}`, weight.variable.dataSync() as Float32Array, weight.variable.shape);
+    });
+  });
+  const opt = optimizerArrays(model);
+  if (opt) {
+    w.group('optimizer/vars');
+    opt.forEach((a, k) => w.dataset(`optimizer/vars/${k}`, a.data, a.shape));
+  }
+}
+
+/** Loads weights (and optimizer state, when the model is compiled) from the Keras 3 layout. */
+export function readWeightsLayout(r: H5Reader, model: Sequential): void {
+  if (!model.built) throw new ModelFileError(`${r.where}: the model must be built before loading weights`);
+  const assigns = varsPaths(model).map(({ vars }, i) => {
+    const layer = model.layers[i]!;
+    const count = r.keys(vars).length;
+    if (count === 0 && layer.weightEntries.length > 0 && !r.isGroup(vars)) {
+      throw new ModelFileError(`${r.where}: no weights for layer '${layer.name}' (${layer.className}) at '${vars}'`);
+    }
+    return planLayerAssign(layer, count, r.where, vars, (k, check) => r.floats(`${vars}/${k}`, check));
+  });
+  const opt: StoredArray[] = [];
+  if (model.optimizer && r.isGroup('optimizer/vars')) {
+    const n = r.keys('optimizer/vars').length;
+    for (let k = 0; k < n; k++) opt.push({ name: `optimizer/vars/${k}`, ...r.array(`optimizer/vars/${k}`) });
+  }
+  for (const assign of assigns) assign();
+  restoreOptimizer(model, opt, r.where);
+}
+
+function dateSaved(): string {
+  const d = new Date();
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}@${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+/** Saves a model as a Keras 3 `.keras` zip (metadata.json, config.json, model.weights.h5). */
+export async function saveKeras(model: Sequential, path: string): Promise<void> {
+  const h5 = `${tempPathFor(path)}.weights.h5`;
+  let weights: Uint8Array;
+  try {
+    await writeH5(h5, (w) => writeWeightsLayout(w, model));
+    weights = readFileSync(h5);
+  } finally {
+    rmSync(h5, { force: true });
+  }
+  const metadata = { keras_version: KERAS_VERSION, date_saved: dateSaved() };
+  // Stored, not deflated, as Keras' zipfile.ZipFile writes it; same member order.
+  const zip = zipSync(
+    {
+      [METADATA]: strToU8(JSON.stringify(metadata)),
+      [CONFIG]: strToU8(JSON.stringify(kerasModelConfig(model))),
+      [WEIGHTS]: weights,
+    },
+    { level: 0 },
+  );
+  await writeBytesAtomic(path, zip);
+}
+
+/** The members of a .keras archive, with errors naming the file. */
+export function readKerasZip(path: string): Record<string, Uint8Array> {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch {
+    throw new ModelFileError(`${path}: file not found`);
+  }
+  if (bytes[0] !== 0x50 || bytes[1] !== 0x4b) throw new ModelFileError(`${path}: not a .keras file (not a zip archive)`);
+  let members: Record<string, Uint8Array>;
+  try {
+    members = unzipSync(bytes);
+  } catch (e) {
+    throw new ModelFileError(`${path}: damaged .keras zip archive (${(e as Error).message})`);
+  }
+  for (const name of [CONFIG, WEIGHTS]) {
+    if (!members[name]) {
+      const npz = name === WEIGHTS && members['model.weights.npz'] ? ' (npz weights are not supported)' : '';
+      throw new ModelFileError(`${path}: the archive has no '${name}' member${npz}; it holds: ${Object.keys(members).join(', ')}`);
+    }
+  }
+  return members;
+}
+
+/** Loads a model from a Keras 3 `.keras` archive written by Keras or Tensile. */
+export async function loadKeras(
+  path: string,
+  opts: { compile?: boolean; customObjects?: Record<string, LayerClass> },
+): Promise<Sequential> {
+  const members = readKerasZip(path);
+  let config: Record<string, unknown>;
+  try {
+    config = JSON.parse(strFromU8(members[CONFIG]!));
+  } catch (e) {
+    throw new ModelFileError(`${path}: ${CONFIG} is not valid JSON (${(e as Error).message})`);
+  }
+  const model = modelFromConfig(config, path, opts.customObjects);
+  const compile = config.compile_config as Record<string, unknown> | null | undefined;
+  if (opts.compile !== false && compile) model.compile(compileArgsFromConfig(compile, path));
+  await readH5Bytes(members[WEIGHTS]!, `${path} (${WEIGHTS})`, (r) => readWeightsLayout(r, model));
+  return model;
+}
+
+/** Saves weights (and optimizer state) in Keras 3's `.weights.h5` layout. */
+export async function saveWeightsH5(model: Sequential, path: string): Promise<void> {
+  await writeAtomic(path, (tmp) => writeH5(tmp, (w) => writeWeightsLayout(w, model)));
+}

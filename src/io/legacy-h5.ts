@@ -1,0 +1,129 @@
+import type { Sequential } from '../models/sequential.js';
+import { writeAtomic } from './atomic.js';
+import { compileArgsFromConfig } from './compile-config.js';
+import { ModelFileError } from './errors.js';
+import { type H5Reader, type H5Writer, readH5, writeH5 } from './hdf5.js';
+import { KERAS_VERSION } from './keras-format.js';
+import { legacyModelConfig, modelFromConfig, trainingConfig } from './model-config.js';
+import { type LayerClass, cellOf } from './registry.js';
+import { type StoredArray, kerasWeights, optimizerArrays, planLayerAssign, restoreOptimizer } from './weights.js';
+
+const join = (group: string, name: string) => (group ? `${group}/${name}` : name);
+
+/** `dense/kernel:0`, or `lstm/lstm_cell/kernel:0` for layers whose weights Keras keeps in a cell. */
+function weightName(layerName: string, className: string, weight: string): string {
+  const cell = cellOf(className);
+  return `${layerName}/${cell ? `${cell}/` : ''}${weight}:0`;
+}
+
+/**
+ * Keras' `save_weights_to_hdf5_group`: `layer_names` on the group, one subgroup per layer (in
+ * name order) with `weight_names` and a dataset per weight, and an empty `top_level_model_weights`.
+ */
+function writeLegacyWeights(w: H5Writer, group: string, model: Sequential): void {
+  w.strings(group, 'layer_names', model.layers.map((l) => l.name));
+  w.bytes(group, 'backend', 'tensorflow');
+  w.bytes(group, 'keras_version', KERAS_VERSION);
+  for (const layer of [...model.layers].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const g = join(group, layer.name);
+    const weights = kerasWeights(layer);
+    const names = weights.map((x) => weightName(layer.name, layer.className, x.name));
+    w.strings(g, 'weight_names', names);
+    weights.forEach((x, i) => w.dataset(join(g, names[i]!), x.variable.dataSync() as Float32Array, x.variable.shape));
+  }
+  w.strings(join(group, 'top_level_model_weights'), 'weight_names', []);
+}
+
+/** Saves a model in the legacy Keras HDF5 format (`model.save('model.h5')`). */
+export async function saveLegacyH5(model: Sequential, path: string): Promise<void> {
+  await writeAtomic(path, (tmp) =>
+    writeH5(tmp, (w) => {
+      w.text('', 'keras_version', KERAS_VERSION);
+      w.text('', 'backend', 'tensorflow');
+      w.bytes('', 'model_config', JSON.stringify(legacyModelConfig(model)));
+      const training = trainingConfig(model);
+      if (training) w.bytes('', 'training_config', JSON.stringify(training));
+      writeLegacyWeights(w, 'model_weights', model);
+      const opt = optimizerArrays(model);
+      if (opt) {
+        const names = opt.map((a) => `${a.name}:0`);
+        w.strings('optimizer_weights', 'weight_names', names);
+        opt.forEach((a, i) => w.dataset(`optimizer_weights/${names[i]}`, a.data, a.shape));
+      }
+    }),
+  );
+}
+
+/**
+ * Keras' `load_weights_from_hdf5_group`: file layers with weights are matched, in order, to model
+ * layers with weights; each layer's weights are read in its `weight_names` order.
+ */
+export function readLegacyWeights(r: H5Reader, group: string, model: Sequential): () => void {
+  if (!model.built) throw new ModelFileError(`${r.where}: the model must be built before loading weights`);
+  const layerNames = r.strings(group, 'layer_names');
+  if (!layerNames) throw new ModelFileError(`${r.where}: no 'layer_names' attribute on '${group || '/'}'`);
+  const saved = layerNames
+    .map((name) => ({ name, weights: r.strings(join(group, name), 'weight_names') ?? [] }))
+    .filter((l) => l.weights.length > 0);
+  const layers = model.layers.filter((l) => l.weightEntries.length > 0);
+  if (saved.length !== layers.length) {
+    throw new ModelFileError(
+      `${r.where}: the model has ${layers.length} layers with weights (${layers.map((l) => l.name).join(', ')}) ` +
+        `but the file has ${saved.length} (${saved.map((l) => l.name).join(', ')})`,
+    );
+  }
+  const assigns = layers.map((layer, k) => {
+    const { name, weights } = saved[k]!;
+    const g = join(group, name);
+    return planLayerAssign(layer, weights.length, r.where, g, (i, check) => r.floats(join(g, weights[i]!), check));
+  });
+  return () => {
+    for (const assign of assigns) assign();
+  };
+}
+
+/** Optimizer values from `optimizer_weights`, in the file's order. */
+function readLegacyOptimizer(r: H5Reader): StoredArray[] {
+  const names = r.strings('optimizer_weights', 'weight_names') ?? [];
+  return names.map((name) => ({ name, ...r.array(`optimizer_weights/${name}`) }));
+}
+
+function parseJsonAttr(r: H5Reader, name: string): Record<string, unknown> | null {
+  const text = r.text('', name);
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ModelFileError(`${r.where}: the '${name}' attribute is not valid JSON (${(e as Error).message})`);
+  }
+}
+
+/** Loads a model from a legacy Keras HDF5 file written by Keras 2, Keras 3 or Tensile. */
+export function loadLegacyH5(
+  path: string,
+  opts: { compile?: boolean; customObjects?: Record<string, LayerClass> },
+): Promise<Sequential> {
+  return readH5(path, path, (r) => {
+    const config = parseJsonAttr(r, 'model_config');
+    if (!config) {
+      throw new ModelFileError(`${path}: no 'model_config' attribute; a weights-only file loads with model.loadWeights(path)`);
+    }
+    const model = modelFromConfig(config, path, opts.customObjects);
+    if (!r.isGroup('model_weights')) throw new ModelFileError(`${path}: no 'model_weights' group`);
+    const assign = readLegacyWeights(r, 'model_weights', model);
+    const training = opts.compile === false ? null : parseJsonAttr(r, 'training_config');
+    if (training) model.compile(compileArgsFromConfig(training, path));
+    const opt = training && r.isGroup('optimizer_weights') ? readLegacyOptimizer(r) : [];
+    assign();
+    restoreOptimizer(model, opt, path);
+    return model;
+  });
+}
+
+/**
+ * Loads layer weights from a legacy HDF5 file: a full model file or a Keras 2 `save_weights` file.
+ * Optimizer state is left alone, as Keras' legacy `load_weights` does.
+ */
+export function loadLegacyWeightsH5(model: Sequential, r: H5Reader): void {
+  readLegacyWeights(r, r.isGroup('model_weights') ? 'model_weights' : '', model)();
+}

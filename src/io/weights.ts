@@ -1,0 +1,151 @@
+import { scope } from '../engine/engine.js';
+import { fmtShape } from '../errors.js';
+import type { Layer, LayerWeight } from '../layers/layer.js';
+import type { Sequential } from '../models/sequential.js';
+import { zerosLike } from '../ops/creation.js';
+import { tensor } from '../ops/core.js';
+import type { Optimizer } from '../optimizers/optimizer.js';
+import type { Variable } from '../tensor/tensor.js';
+import { ModelFileError } from './errors.js';
+import type { H5Array } from './hdf5.js';
+
+/** One array as stored in a file. */
+export interface StoredArray {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly data: H5Array;
+}
+
+/** Keras' weight order for a layer: trainable variables, then non-trainable, each in creation order. */
+export function kerasWeights(layer: Layer): LayerWeight[] {
+  const entries = layer.weightEntries;
+  return [...entries.filter((w) => w.trainable), ...entries.filter((w) => !w.trainable)];
+}
+
+/** Keras 3's `.keras` group for each layer: the snake-cased class name, numbered from the second on. */
+export function kerasLayerPaths(layers: readonly Layer[], snake: (className: string) => string): string[] {
+  const used = new Map<string, number>();
+  return layers.map((layer) => {
+    const base = snake(layer.className);
+    const count = used.get(base);
+    used.set(base, count === undefined ? 0 : count + 1);
+    return `layers/${count === undefined ? base : `${base}_${count + 1}`}`;
+  });
+}
+
+/**
+ * Sets a layer's weights from a file after checking all of them (count and shapes), so a bad file
+ * leaves the model untouched. `read(i, check)` returns weight i in Keras order.
+ */
+export function planLayerAssign(
+  layer: Layer,
+  count: number,
+  where: string,
+  source: string,
+  read: (i: number, check: { shape: readonly number[]; what: string }) => Float32Array,
+): () => void {
+  const weights = kerasWeights(layer);
+  if (count !== weights.length) {
+    const names = weights.map((w) => w.name).join(', ') || 'none';
+    throw new ModelFileError(
+      `${where}: layer '${layer.name}' (${layer.className}) has ${weights.length} weights (${names}) but the file has ${count} at '${source}'`,
+    );
+  }
+  const values = weights.map((w, i) =>
+    read(i, { shape: w.variable.shape, what: `layer '${layer.name}' (${layer.className}) weight '${w.name}'` }),
+  );
+  return () => weights.forEach((w, i) => w.variable.assign(tensor(values[i]!, w.variable.shape)));
+}
+
+/**
+ * (variable, slot) pairs in the order Keras 3 lists optimizer variables after `iteration` and
+ * `learning_rate`: Adam creates momentum and velocity per variable together (interleaved), every
+ * other slot kind is created for all variables in turn (keras/src/optimizers/{sgd,rmsprop,adam}.py;
+ * the interleaving was restored for compatibility in keras-team/keras#21247).
+ */
+function slotOrder(opt: Optimizer, variables: number): [number, number][] {
+  const kinds = opt.slotNames().length;
+  const together = Math.min(kinds, opt.className === 'Adam' ? 2 : 1);
+  const order: [number, number][] = [];
+  for (let v = 0; v < variables; v++) for (let s = 0; s < together; s++) order.push([v, s]);
+  for (let s = together; s < kinds; s++) for (let v = 0; v < variables; v++) order.push([v, s]);
+  return order;
+}
+
+/**
+ * The optimizer's variables as Keras 3 saves them: iteration (int64), learning_rate (float32), then
+ * the slots. Slots not created yet (no training step so far) are written as the zeros they start as,
+ * so Keras can load the state into an optimizer it builds at load time.
+ */
+export function optimizerArrays(model: Sequential): StoredArray[] | null {
+  const opt = model.optimizer;
+  if (!opt) return null;
+  const prefix = String(opt.getConfig().name);
+  const vars = model.trainableWeights;
+  const kinds = opt.slotNames();
+  const out: StoredArray[] = [
+    { name: `${prefix}/iteration`, shape: [], data: BigInt64Array.of(BigInt(opt.iterations)) },
+    { name: `${prefix}/learning_rate`, shape: [], data: Float32Array.of(opt.learningRate) },
+  ];
+  for (const [v, s] of slotOrder(opt, vars.length)) {
+    const variable = vars[v]!;
+    const slot = opt.slotsOf(variable)?.[s];
+    const data = slot ? (slot.dataSync() as Float32Array) : new Float32Array(variable.size);
+    out.push({ name: `${prefix}/${variable.name.replace(/\//g, '_')}_${kinds[s]}`, shape: variable.shape, data });
+  }
+  return out;
+}
+
+/** Makes the optimizer create its slots (one zero-gradient step at learning rate 0; weights restored). */
+function buildSlots(opt: Optimizer, vars: readonly Variable[]): void {
+  if (vars.every((v) => opt.slotsOf(v))) return;
+  const [lr, iterations] = [opt.learningRate, opt.iterations];
+  const saved = vars.map((v) => v.dataSync());
+  opt.learningRate = 0;
+  try {
+    scope(() => opt.applyGradients(vars.map(zerosLike), vars));
+  } finally {
+    opt.learningRate = lr;
+    opt.iterations = iterations;
+    vars.forEach((v, i) => v.assign(tensor(saved[i]!, v.shape, v.dtype)));
+  }
+}
+
+/**
+ * Restores optimizer state saved in Keras 3 order (see optimizerArrays). A state of another size
+ * (another optimizer, or Keras 2's layout) is skipped with a warning, as Keras does.
+ */
+export function restoreOptimizer(model: Sequential, arrays: readonly StoredArray[], where: string): void {
+  const opt = model.optimizer;
+  if (!opt || arrays.length === 0) return;
+  const vars = model.trainableWeights;
+  const order = slotOrder(opt, vars.length);
+  const full = arrays.length === 2 + order.length;
+  if (!full && arrays.length !== 2) {
+    console.warn(
+      `${where}: the saved optimizer state has ${arrays.length} variables but ${opt.className} on this model has ` +
+        `${2 + order.length}; training resumes with a fresh optimizer state`,
+    );
+    return;
+  }
+  const slots = full
+    ? order.map(([v], k) => {
+        const a = arrays[2 + k]!;
+        const variable = vars[v]!;
+        if (a.shape.join() !== variable.shape.join()) {
+          throw new ModelFileError(
+            `${where}: optimizer variable '${a.name}' has shape ${fmtShape(a.shape)} but weight '${variable.name}' has ${fmtShape(variable.shape)}`,
+          );
+        }
+        return Float32Array.from(a.data as ArrayLike<number>, Number);
+      })
+    : [];
+  if (full) buildSlots(opt, vars);
+  order.forEach(([v, s], k) => {
+    if (full) opt.slotsOf(vars[v]!)![s]!.assign(tensor(slots[k]!, vars[v]!.shape));
+  });
+  opt.iterations = Number(arrays[0]!.data[0]);
+  // Keras stores the rate as float32; keep the config's double when it is the same number.
+  const stored = Number(arrays[1]!.data[0]);
+  if (Math.fround(opt.learningRate) !== stored) opt.learningRate = stored;
+}

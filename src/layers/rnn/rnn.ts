@@ -1,0 +1,217 @@
+import { ShapeError, ValueError } from '../../errors.js';
+import { tensor } from '../../ops/core.js';
+import { zeros } from '../../ops/creation.js';
+import { mul, notEqual, where } from '../../ops/elementwise.js';
+import { expandDims, gather, reshape, slice, stack } from '../../ops/layout.js';
+import type { Generator } from '../../random/generator.js';
+import { seedGenerator } from '../../random/global.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { type CallContext, Layer, type LayerArgs, type SymbolicShape, baseArgsFromConfig } from '../layer.js';
+import type { CellWeights, RecurrentCell } from './cell.js';
+import { getKerasMask, setKerasMask } from './masking.js';
+import type { SequenceOptions } from './sequence-ops.js';
+
+/**
+ * Options of the generic recurrent layer, with Keras' defaults.
+ *
+ * @example
+ * import { LSTM } from 'tensile';
+ * const encoder = new LSTM(8, { returnSequences: true, goBackwards: true });
+ */
+export interface RNNArgs extends LayerArgs {
+  /** Return the whole output sequence [batch, time, units] instead of the last output [batch, units]. */
+  returnSequences?: boolean;
+  /** Keep the final states in `layer.lastStates` (Keras returns them after the output). */
+  returnState?: boolean;
+  /** Process the sequence last step first; the returned sequence is in that (reversed) order. */
+  goBackwards?: boolean;
+  /** Not supported yet (throws). */
+  stateful?: boolean;
+  /** Accepted for Keras compatibility; the loop is never unrolled (results are identical). */
+  unroll?: boolean;
+  /** Masked steps output zeros instead of repeating the previous output (states still carry). */
+  zeroOutputForMask?: boolean;
+}
+
+/**
+ * Options of one run of the generic loop: masks, dropout, direction, and whether to try the fused kernel.
+ *
+ * @example
+ * // runRnn(cell, x, weights, { mask: null, inputDropout: null, recurrentDropout: null, goBackwards: false })
+ */
+export interface RunOptions extends SequenceOptions {
+  /** Try the backend's fused sequence kernel first (default true). */
+  readonly fused?: boolean;
+  /** Build the output sequence (default true); the composed loop can skip it. */
+  readonly returnSequences?: boolean;
+}
+
+/**
+ * The generic recurrent loop: the backend's fused sequence kernel when it has one (one tape node for
+ * the whole sequence), otherwise `cell.step` once per time step. Masked steps (mask 0) keep the
+ * previous states, and the output of a step is its first state, as in Keras.
+ *
+ * @example
+ * import { LSTMCell, runRnn, zeros } from 'tensile';
+ * const cell = new LSTMCell(4);
+ * const w = { kernel: zeros([3, 16]), recurrentKernel: zeros([4, 16]), bias: null };
+ * const opts = { mask: null, inputDropout: null, recurrentDropout: null, goBackwards: false, fused: false };
+ * console.log(runRnn(cell, zeros([2, 5, 3]), w, opts).sequence.shape); // [2, 5, 4]
+ */
+export function runRnn(cell: RecurrentCell, x: Tensor, w: CellWeights, opts: RunOptions): { sequence: Tensor | null; states: Tensor[] } {
+  if (x.rank !== 3) throw new ShapeError('rnn', [x.shape], 'expected inputs of shape [batch, time, features]');
+  if (opts.fused ?? true) {
+    const out = cell.sequence(x, w, opts);
+    if (out) return out;
+  }
+  const [B, T, I] = x.shape as [number, number, number];
+  const mask = opts.mask ? (opts.mask.dtype === 'int32' ? opts.mask : notEqual(opts.mask, 0)) : null;
+  const drop = { input: opts.inputDropout, recurrent: opts.recurrentDropout };
+  let states: Tensor[] = Array.from({ length: cell.stateCount }, () => zeros([B, cell.units]));
+  const outputs: Tensor[] = [];
+  for (let s = 0; s < T; s++) {
+    const t = opts.goBackwards ? T - 1 - s : s;
+    const [, next] = cell.step(reshape(slice(x, [0, t, 0], [B, 1, I]), [B, I]), states, w, drop);
+    if (mask) {
+      const m = slice(mask, [0, t], [B, 1]);
+      const previous = states;
+      states = next.map((n, i) => where(m, n, previous[i]!));
+    } else states = next;
+    if (opts.returnSequences ?? true) outputs.push(states[0]!);
+  }
+  return { sequence: outputs.length > 0 ? stack(outputs, 1) : null, states };
+}
+
+/** The time axis of [batch, time] reversed (go_backwards with zero_output_for_mask). */
+function reverseTime(mask: Tensor): Tensor {
+  const T = mask.shape[1]!;
+  return gather(mask, tensor(Int32Array.from({ length: T }, (_, i) => T - 1 - i), [T], 'int32'), 1);
+}
+
+/**
+ * Base of SimpleRNN, LSTM and GRU: a cell plus the generic loop (time iteration, returnSequences,
+ * goBackwards, masking, dropout masks). With `returnState`, the final states of the latest call are
+ * in `lastStates` ([h] or [h, c]); `call` returns the output only, because a layer returns one tensor.
+ *
+ * Masks: the loop reads a timestep mask attached to its input by the previous layer (Embedding with
+ * `maskZero`, see masking.ts) and, with `returnSequences`, attaches the same mask to its output.
+ *
+ * @example
+ * import { LSTM, tensor } from 'tensile';
+ * const lstm = new LSTM(4, { returnState: true });
+ * const out = lstm.apply(tensor(new Float32Array(2 * 5 * 3), [2, 5, 3]));
+ * console.log(out.shape, lstm.lastStates.length); // [2, 4] 2
+ */
+export abstract class RNN extends Layer {
+  readonly cell: RecurrentCell;
+  readonly returnSequences: boolean;
+  readonly returnState: boolean;
+  readonly goBackwards: boolean;
+  readonly unroll: boolean;
+  readonly zeroOutputForMask: boolean;
+  /** The final states of the latest call ([h], or [h, c] for LSTM); freed with the scope of that call. */
+  lastStates: Tensor[] | null = null;
+  /** Try the backend's fused sequence kernel (set false to force the composed cell loop, e.g. in parity tests). */
+  useFusedKernels = true;
+  /** The cell's weights (Variables) once built. */
+  cellWeights: CellWeights | null = null;
+  private generator: Generator | null = null;
+
+  constructor(cell: RecurrentCell, args: RNNArgs) {
+    super(args);
+    if (args.stateful) throw new ValueError(`${new.target.name}: stateful=true is not supported yet`);
+    this.cell = cell;
+    this.returnSequences = args.returnSequences ?? false;
+    this.returnState = args.returnState ?? false;
+    this.goBackwards = args.goBackwards ?? false;
+    this.unroll = args.unroll ?? false;
+    this.zeroOutputForMask = args.zeroOutputForMask ?? false;
+  }
+
+  get units(): number {
+    return this.cell.units;
+  }
+
+  override build(inputShape: SymbolicShape): void {
+    const inputDim = inputShape[2];
+    if (inputShape.length !== 3 || typeof inputDim !== 'number') {
+      throw new ShapeError(`layer '${this.name}' (${this.className})`, [inputShape.map((d) => d ?? -1)], 'expected inputs of shape [batch, time, features] with known features');
+    }
+    this.cellWeights = this.cell.build(inputDim, (name, shape, init) => this.addWeight(name, shape, init));
+    super.build(inputShape);
+  }
+
+  override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+    const [batch, time] = inputShape;
+    return this.returnSequences ? [batch ?? null, time ?? null, this.units] : [batch ?? null, this.units];
+  }
+
+  call(x: Tensor, ctx: CallContext): Tensor {
+    if (x.rank !== 3) {
+      throw new ShapeError(`layer '${this.name}' (${this.className})`, [x.shape], 'expected inputs of shape [batch, time, features]');
+    }
+    this.checkInputDim(x, this.cellWeights!.kernel.shape[0]!);
+    const [B, , I] = x.shape as [number, number, number];
+    const mask = getKerasMask(x);
+    const { sequence, states } = runRnn(this.cell, x, this.cellWeights!, {
+      mask,
+      inputDropout: ctx.training ? this.dropoutMask(B, I, this.cell.dropout) : null,
+      recurrentDropout: ctx.training ? this.dropoutMask(B, this.units, this.cell.recurrentDropout) : null,
+      goBackwards: this.goBackwards,
+      fused: this.useFusedKernels,
+      returnSequences: this.returnSequences,
+    });
+    this.lastStates = states;
+    let out = this.returnSequences ? sequence! : states[0]!;
+    if (this.zeroOutputForMask && mask) {
+      // Outputs are in processing order, so the mask is too.
+      const m = this.goBackwards ? reverseTime(mask) : mask;
+      const T = m.shape[1]!;
+      const maskF = this.returnSequences ? expandDims(m, -1) : slice(m, [0, T - 1], [B, 1]);
+      out = mul(out, notEqual(maskF, 0));
+    }
+    if (this.returnSequences && mask) setKerasMask(out, mask);
+    return out;
+  }
+
+  /** One dropout mask per sequence (Keras 3): 0 with probability `rate`, else 1/(1-rate). */
+  private dropoutMask(batch: number, dim: number, rate: number): Tensor | null {
+    if (!(rate > 0 && rate < 1)) return null;
+    this.generator ??= seedGenerator(this.cell.seed);
+    const values = this.generator.uniformArray(batch * dim);
+    const scale = 1 / (1 - rate);
+    for (let i = 0; i < values.length; i++) values[i] = values[i]! < rate ? 0 : scale;
+    return tensor(values, [batch, dim]);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      return_sequences: this.returnSequences,
+      return_state: this.returnState,
+      go_backwards: this.goBackwards,
+      stateful: false,
+      unroll: this.unroll,
+      zero_output_for_mask: this.zeroOutputForMask,
+      ...this.cell.getConfig(),
+    };
+  }
+}
+
+/**
+ * The RNNArgs part of a Keras recurrent layer config (plus name, trainable and input shape).
+ *
+ * @example
+ * // rnnArgsFromConfig({ return_sequences: true }).returnSequences === true
+ */
+export function rnnArgsFromConfig(config: Record<string, unknown>): RNNArgs {
+  return {
+    ...baseArgsFromConfig(config),
+    returnSequences: (config.return_sequences as boolean | undefined) ?? false,
+    returnState: (config.return_state as boolean | undefined) ?? false,
+    goBackwards: (config.go_backwards as boolean | undefined) ?? false,
+    stateful: (config.stateful as boolean | undefined) ?? false,
+    unroll: (config.unroll as boolean | undefined) ?? false,
+    zeroOutputForMask: (config.zero_output_for_mask as boolean | undefined) ?? false,
+  };
+}
