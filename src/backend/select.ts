@@ -11,7 +11,7 @@ const known = new Map<string, () => Backend>([['ts', () => tsBackend]]);
  * @example
  * import { setBackend, getBackend } from 'tensile';
  * setBackend('ts');
- * console.log(getBackend().name); // 'ts'
+ * console.log(getBackend().name); // ts
  */
 export function setBackend(backend: Backend | string): void {
   if (typeof backend !== 'string') return setActiveBackend(backend);

@@ -32,10 +32,16 @@ type Hook = void | Promise<void>;
  * instance can serve several fit calls.
  *
  * @example
- * import { Callback } from 'tensile';
- * class PrintLoss extends Callback {
- *   override onEpochEnd(epoch, logs) { console.log(epoch, logs.loss); }
+ * import { Callback, Dense, Sequential, tensor } from 'tensile';
+ * class CountEpochs extends Callback {
+ *   onTrainBegin() { this.count = 0; }
+ *   onEpochEnd(epoch, logs) { this.count++; }
  * }
+ * const model = new Sequential([new Dense(1, { inputShape: [2] })]);
+ * model.compile({ optimizer: 'sgd', loss: 'mse' });
+ * const counter = new CountEpochs();
+ * await model.fit(tensor([[0, 1], [1, 0]]), tensor([[1], [0]]), { epochs: 3, verbose: 0, callbacks: [counter] });
+ * console.log(counter.count); // 3
  */
 export class Callback {
   model: CallbackModel | null = null;

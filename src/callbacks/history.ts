@@ -5,8 +5,13 @@ import { Callback, type Logs } from './callback.js';
  * training loss, with the same keys Keras uses ('loss', 'accuracy', 'val_loss', 'val_accuracy').
  *
  * @example
- * const history = await model.fit(x, y, { epochs: 3, validationSplit: 0.1 });
- * console.log(history.history.val_loss);
+ * import { Dense, Sequential, tensor } from 'tensile';
+ * const model = new Sequential([new Dense(1, { inputShape: [2] })]);
+ * model.compile({ optimizer: 'sgd', loss: 'mse' });
+ * const x = tensor([[0, 1], [1, 0], [1, 1], [0, 0]]);
+ * const history = await model.fit(x, tensor([[1], [0], [1], [0]]), { epochs: 3, validationSplit: 0.25, verbose: 0 });
+ * console.log(Object.keys(history.history).sort()); // [loss, val_loss]
+ * console.log(history.history.loss.length); // 3
  */
 export class History extends Callback {
   history: Record<string, number[]> = {};

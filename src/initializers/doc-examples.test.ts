@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../backend/select.js';
-import { extractExamples, runExample } from '../random/test-utils/doc-examples.js';
+import { extractExamples, runExample } from '../test-utils/doc-examples.js';
 import * as initializers from './index.js';
 
 const dir = fileURLToPath(new URL('.', import.meta.url));

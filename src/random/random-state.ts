@@ -84,13 +84,6 @@ class MT19937 {
   }
 }
 
-/** Smallest all-ones mask ≥ max, split into its high and low 32-bit halves. */
-function maskOf(max: number): [number, number] {
-  let bits = 0;
-  while (bits < 53 && 2 ** bits <= max) bits++;
-  return bits > 32 ? [2 ** (bits - 32) - 1, 0xffffffff] : [0, bits === 32 ? 0xffffffff : 2 ** bits - 1];
-}
-
 type Shuffleable = { length: number; [i: number]: unknown };
 
 /**
@@ -99,7 +92,8 @@ type Shuffleable = { length: number; [i: number]: unknown };
  * @example
  * import { RandomState } from 'tensile';
  * const rng = new RandomState(42);
- * rng.permutation(5); // [1, 4, 2, 0, 3], as np.random.RandomState(42).permutation(5)
+ * // the same as np.random.RandomState(42).permutation(5)
+ * console.log(rng.permutation(5)); // [1, 4, 2, 0, 3]
  */
 export class RandomState {
   private readonly mt = new MT19937();
@@ -205,13 +199,14 @@ export class RandomState {
   /** A value in [0, max] by masked rejection (random_interval and bounded_masked_uint64 agree). */
   private bounded(max: number): number {
     if (max === 0) return 0;
-    const [hiMask, loMask] = maskOf(max);
     if (max <= 0xffffffff) {
+      const mask = 0xffffffff >>> Math.clz32(max); // smallest all-ones mask ≥ max
       let v: number;
-      do v = (this.mt.next32() & loMask) >>> 0;
+      do v = (this.mt.next32() & mask) >>> 0;
       while (v > max);
       return v;
     }
+    const hiMask = 0xffffffff >>> Math.clz32(Math.floor(max / 0x100000000)); // max < 2^53
     let v: number;
     do {
       const hi = this.mt.next32() & hiMask;

@@ -78,3 +78,32 @@ export function runExample(example: DocExample, exports: Record<string, unknown>
     });
   }
 }
+
+const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<void>;
+
+/**
+ * Like runExample, but the example body may use `await` (fit, loadData...). Every name imported
+ * from 'tensile' must exist in `exports`; `console.log` lines with a `// expected` comment are checked.
+ */
+export async function runExampleAsync(example: DocExample, exports: Record<string, unknown>): Promise<void> {
+  const names: string[] = [];
+  const body: string[] = [];
+  for (const line of example.code.split('\n')) {
+    const imp = /^\s*import\s*\{([^}]*)\}\s*from\s*'tensile';?\s*$/.exec(line);
+    if (imp) names.push(...imp[1]!.split(',').map((s) => s.trim()).filter(Boolean));
+    else body.push(line);
+  }
+  for (const name of names) {
+    if (!(name in exports)) throw new Error(`${example.symbol}: example imports unknown '${name}'`);
+  }
+  const expected = body.map((l) => /console\.log\(.*\);\s*\/\/\s*(.*)$/.exec(l)?.[1]?.trim());
+  const printed: string[] = [];
+  const fakeConsole = { log: (...args: unknown[]) => printed.push(args.map(show).join(' ')), warn: () => {} };
+  await new AsyncFunction(...names, 'console', body.join('\n'))(...names.map((n) => exports[n]), fakeConsole);
+  const checks = expected.filter((e): e is string => e !== undefined);
+  if (checks.length > 0 && checks.length === printed.length) {
+    checks.forEach((e, i) => {
+      if (printed[i] !== e) throw new Error(`${example.symbol}: printed '${printed[i]}', comment says '${e}'`);
+    });
+  }
+}
