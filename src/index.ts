@@ -61,22 +61,58 @@ export type { EvaluateArgs, PredictArgs } from './training/evaluate.js';
 export * from './plot/index.js';
 
 // Embeddings and recurrent layers (cells, the generic loop, fused sequence ops, masks).
-export { Embedding, type EmbeddingArgs } from './layers/embedding.js';
-export { RNN, type RNNArgs, type RunOptions, runRnn } from './layers/rnn/rnn.js';
-export { SimpleRNN, type SimpleRNNArgs } from './layers/rnn/simple-rnn.js';
-export { LSTM, type LSTMArgs } from './layers/rnn/lstm.js';
-export { GRU, type GRUArgs } from './layers/rnn/gru.js';
-export { SimpleRNNCell } from './layers/rnn/simple-rnn-cell.js';
-export { LSTMCell, type LSTMCellArgs } from './layers/rnn/lstm-cell.js';
-export { GRUCell, type GRUCellArgs } from './layers/rnn/gru-cell.js';
-export type { CellArgs, CellWeights, RecurrentCell, StepDropout } from './layers/rnn/cell.js';
-export { getKerasMask, setKerasMask } from './layers/rnn/masking.js';
-export { lstmSequence, gruSequence, simpleRnnSequence, type SequenceOptions, type SequenceOutput } from './layers/rnn/sequence-ops.js';
 export type {
-  RnnSequenceArgs,
   GruSequenceArgs,
-  SimpleRnnSequenceArgs,
-  RnnSequenceResult,
+  RnnSequenceArgs,
   RnnSequenceBackwardInputs,
   RnnSequenceGrads,
+  RnnSequenceResult,
+  SimpleRnnSequenceArgs,
 } from './backend/backend.js';
+export { Embedding, type EmbeddingArgs } from './layers/embedding.js';
+export type { CellArgs, CellWeights, RecurrentCell, StepDropout } from './layers/rnn/cell.js';
+export { GRU, type GRUArgs } from './layers/rnn/gru.js';
+export { GRUCell, type GRUCellArgs } from './layers/rnn/gru-cell.js';
+export { LSTM, type LSTMArgs } from './layers/rnn/lstm.js';
+export { LSTMCell, type LSTMCellArgs } from './layers/rnn/lstm-cell.js';
+export { getKerasMask, setKerasMask } from './layers/rnn/masking.js';
+export { RNN, type RNNArgs, type RunOptions, runRnn } from './layers/rnn/rnn.js';
+export {
+  gruSequence,
+  lstmSequence,
+  type SequenceOptions,
+  type SequenceOutput,
+  simpleRnnSequence,
+} from './ops/rnn.js';
+export { SimpleRNN, type SimpleRNNArgs } from './layers/rnn/simple-rnn.js';
+export { SimpleRNNCell } from './layers/rnn/simple-rnn-cell.js';
+
+// Callbacks and model files (.keras, legacy .h5, .weights.h5).
+export {
+  CSVLogger,
+  EarlyStopping,
+  LambdaCallback,
+  LearningRateScheduler,
+  ModelCheckpoint,
+  ReduceLROnPlateau,
+  TerminateOnNaN,
+  monitorDirection,
+} from './callbacks/index.js';
+export type {
+  CSVLoggerArgs,
+  EarlyStoppingArgs,
+  LambdaCallbackArgs,
+  ModelCheckpointArgs,
+  MonitorMode,
+  ReduceLROnPlateauArgs,
+  Schedule,
+} from './callbacks/index.js';
+export {
+  ModelFileError,
+  loadModel,
+  loadWeights,
+  saveModel,
+  saveWeights,
+  type LayerClass,
+  type LoadModelOptions,
+} from './io/index.js';

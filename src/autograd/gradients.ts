@@ -1,5 +1,5 @@
 import type { DenseGrads, FusedActivation } from '../backend/backend.js';
-import { sequenceGradient } from '../layers/rnn/sequence-ops.js';
+import { sequenceGradient } from '../ops/rnn.js';
 import { castTo, emit } from '../ops/core.js';
 import {
   div,

@@ -1,5 +1,5 @@
 import type { FusedActivation } from '../backend/backend.js';
-import type { SequenceAttrs } from '../layers/rnn/sequence-ops.js';
+import type { SequenceAttrs } from '../ops/rnn.js';
 
 /**
  * Every differentiable op the tape can record, with the attributes its gradient needs. The gradient

@@ -5,6 +5,7 @@ import type { Generator } from '../random/generator.js';
 import { seedGenerator } from '../random/global.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type CallContext, Layer, type LayerArgs, baseArgsFromConfig } from './layer.js';
+import { getKerasMask, setKerasMask } from './rnn/masking.js';
 
 export interface DropoutArgs extends LayerArgs {
   /** Broadcast shape of the mask, e.g. [null, 1, null] to drop whole timesteps' features alike. */
@@ -48,7 +49,10 @@ export class Dropout extends Layer {
     const keep = 1 / (1 - this.rate);
     const mask = new Float32Array(size);
     for (let i = 0; i < size; i++) mask[i] = u[i]! >= this.rate ? keep : 0;
-    return mul(x, tensor(mask, shape));
+    // Dropout keeps the timesteps' padding mask (from Embedding(maskZero)) for the next RNN layer.
+    const out = mul(x, tensor(mask, shape));
+    setKerasMask(out, getKerasMask(x));
+    return out;
   }
 
   static fromConfig(config: Record<string, unknown>): Dropout {

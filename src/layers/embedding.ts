@@ -1,10 +1,22 @@
 import { ValueError } from '../errors.js';
-import { type Initializer, type InitializerIdentifier, getInitializer, serialize } from '../initializers/index.js';
+import {
+  getInitializer,
+  type Initializer,
+  type InitializerIdentifier,
+  serialize,
+} from '../initializers/index.js';
 import { castTo } from '../ops/core.js';
 import { notEqual } from '../ops/elementwise.js';
 import { gather } from '../ops/layout.js';
 import type { Tensor, Variable } from '../tensor/tensor.js';
-import { type CallContext, Layer, type LayerArgs, type SymbolicShape, baseArgsFromConfig, requirePositiveInt } from './layer.js';
+import {
+  baseArgsFromConfig,
+  type CallContext,
+  Layer,
+  type LayerArgs,
+  requirePositiveInt,
+  type SymbolicShape,
+} from './layer.js';
 import { setKerasMask } from './rnn/masking.js';
 
 /**
@@ -44,8 +56,14 @@ export class Embedding extends Layer {
   embeddings: Variable | null = null;
 
   constructor(inputDim: number, outputDim: number, args: EmbeddingArgs = {}) {
-    const inputLength = args.inputLength === undefined ? undefined : requirePositiveInt('Embedding', 'inputLength', args.inputLength);
-    super({ ...args, inputShape: args.inputShape ?? (inputLength === undefined ? undefined : [inputLength]) });
+    const inputLength =
+      args.inputLength === undefined
+        ? undefined
+        : requirePositiveInt('Embedding', 'inputLength', args.inputLength);
+    super({
+      ...args,
+      inputShape: args.inputShape ?? (inputLength === undefined ? undefined : [inputLength]),
+    });
     this.inputDim = requirePositiveInt('Embedding', 'inputDim', inputDim);
     this.outputDim = requirePositiveInt('Embedding', 'outputDim', outputDim);
     this.maskZero = args.maskZero ?? false;
@@ -93,12 +111,14 @@ export class Embedding extends Layer {
   /** Rebuilds an Embedding from its Keras config (the inverse of getConfig). */
   static fromConfig(config: Record<string, unknown>): Embedding {
     for (const key of ['embeddings_regularizer', 'activity_regularizer', 'embeddings_constraint']) {
-      if (config[key] !== undefined && config[key] !== null) throw new ValueError(`Embedding.fromConfig: ${key} is not supported yet`);
+      if (config[key] !== undefined && config[key] !== null)
+        throw new ValueError(`Embedding.fromConfig: ${key} is not supported yet`);
     }
     const inputLength = config.input_length as number | null | undefined;
     return new Embedding(config.input_dim as number, config.output_dim as number, {
       ...baseArgsFromConfig(config),
-      embeddingsInitializer: (config.embeddings_initializer as InitializerIdentifier | undefined) ?? 'uniform',
+      embeddingsInitializer:
+        (config.embeddings_initializer as InitializerIdentifier | undefined) ?? 'uniform',
       maskZero: (config.mask_zero as boolean | undefined) ?? false,
       ...(typeof inputLength === 'number' ? { inputLength } : {}),
     });

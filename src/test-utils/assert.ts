@@ -54,13 +54,25 @@ export function expectTensorsClose(actual: Tensor, expected: Tensor, tol = 1e-6,
   expectClose(actual, expected.toArray(), opts);
 }
 
+/** The optional fused methods of the Backend interface. */
+export type FastPath =
+  | 'dense'
+  | 'denseBackward'
+  | 'softmaxCrossEntropy'
+  | 'lstmSequence'
+  | 'lstmSequenceBackward'
+  | 'gruSequence'
+  | 'gruSequenceBackward'
+  | 'simpleRnnSequence'
+  | 'simpleRnnSequenceBackward';
+
 /**
  * A view of `backend` without the named fast paths, so a test can run the composed fallback on the
  * same kernels. Built on the prototype chain, which also works for backends that are class instances.
  */
 export function withoutFastPaths(
   backend: Backend,
-  ...names: ('dense' | 'denseBackward' | 'softmaxCrossEntropy')[]
+  ...names: FastPath[]
 ): Backend {
   const copy = Object.create(backend) as { -readonly [K in keyof Backend]: Backend[K] };
   Object.defineProperty(copy, 'name', { value: `${backend.name}-unfused` });

@@ -24,7 +24,7 @@ import {
 function activate(v: number, act: FusedActivation): number {
   if (act === 'tanh') return Math.tanh(v);
   if (act === 'sigmoid') return sigmoid(v);
-  if (act === 'relu') return v > 0 ? v : 0;
+  if (act === 'relu') return Math.max(v, 0);
   return v;
 }
 

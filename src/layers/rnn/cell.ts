@@ -1,9 +1,14 @@
 import { type ActivationFn, type ActivationName, getActivation } from '../../activations/index.js';
 import { ValueError } from '../../errors.js';
-import { type Initializer, type InitializerIdentifier, getInitializer, serialize } from '../../initializers/index.js';
+import {
+  getInitializer,
+  type Initializer,
+  type InitializerIdentifier,
+  serialize,
+} from '../../initializers/index.js';
 import type { Tensor, Variable } from '../../tensor/tensor.js';
 import { requirePositiveInt } from '../layer.js';
-import type { SequenceOptions, SequenceOutput } from './sequence-ops.js';
+import type { SequenceOptions, SequenceOutput } from '../../ops/rnn.js';
 
 /**
  * The weights a cell computes with (Keras layout; the layer's Variables, or any tensors in tests).
@@ -79,7 +84,8 @@ export interface RecurrentCell {
 
 function rate(cls: string, what: string, value: number | undefined): number {
   const v = value ?? 0;
-  if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new ValueError(`${cls}: ${what} must be in [0, 1], got ${String(value)}`);
+  if (typeof v !== 'number' || !(v >= 0 && v <= 1))
+    throw new ValueError(`${cls}: ${what} must be in [0, 1], got ${String(value)}`);
   return v;
 }
 
@@ -116,7 +122,11 @@ export abstract class BaseCell {
   }
 
   /** Config keys in Keras' order: `before` follows activation, `afterBias` the initializers, `tail` the dropout rates. */
-  protected cellConfig(before: Record<string, unknown>, afterBias: Record<string, unknown>, tail: Record<string, unknown>) {
+  protected cellConfig(
+    before: Record<string, unknown>,
+    afterBias: Record<string, unknown>,
+    tail: Record<string, unknown>,
+  ) {
     return {
       units: this.units,
       activation: this.activationName,
@@ -149,8 +159,12 @@ export abstract class BaseCell {
  * // cellArgsFromConfig('LSTM', { units: 4, dropout: 0.5 }).dropout === 0.5
  */
 export function cellArgsFromConfig(cls: string, config: Record<string, unknown>): CellArgs {
-  for (const key of ['kernel', 'recurrent', 'bias', 'activity'].flatMap((k) => [`${k}_regularizer`, `${k}_constraint`])) {
-    if (config[key] !== undefined && config[key] !== null) throw new ValueError(`${cls}.fromConfig: ${key} is not supported yet`);
+  for (const key of ['kernel', 'recurrent', 'bias', 'activity'].flatMap((k) => [
+    `${k}_regularizer`,
+    `${k}_constraint`,
+  ])) {
+    if (config[key] !== undefined && config[key] !== null)
+      throw new ValueError(`${cls}.fromConfig: ${key} is not supported yet`);
   }
   const args: CellArgs = {};
   const take = <K extends keyof CellArgs>(key: K, configKey: string) => {
@@ -173,7 +187,9 @@ export function cellArgsFromConfig(cls: string, config: Record<string, unknown>)
  * @example
  * // const [name, fn] = recurrentActivationOf(args.recurrentActivation);
  */
-export function recurrentActivationOf(name: ActivationName | null | undefined): [ActivationName, ActivationFn] {
+export function recurrentActivationOf(
+  name: ActivationName | null | undefined,
+): [ActivationName, ActivationFn] {
   const n: ActivationName = name === undefined ? 'sigmoid' : (name ?? 'linear');
   return [n, getActivation(n)];
 }

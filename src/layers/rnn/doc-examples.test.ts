@@ -12,6 +12,7 @@ const sources = readdirSync(here)
 const files = [
   ...sources,
   fileURLToPath(new URL('../embedding.ts', import.meta.url)),
+  fileURLToPath(new URL('../../ops/rnn.ts', import.meta.url)),
   fileURLToPath(new URL('../../backend/backend.ts', import.meta.url)),
 ];
 

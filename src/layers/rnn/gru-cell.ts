@@ -3,8 +3,16 @@ import { add, mul, sub } from '../../ops/elementwise.js';
 import { slice } from '../../ops/layout.js';
 import { matmul } from '../../ops/matmul.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { type AddWeight, BaseCell, type CellArgs, type CellWeights, type RecurrentCell, type StepDropout, recurrentActivationOf } from './cell.js';
-import { type SequenceOptions, type SequenceOutput, gruSequence } from './sequence-ops.js';
+import {
+  type AddWeight,
+  BaseCell,
+  type CellArgs,
+  type CellWeights,
+  type RecurrentCell,
+  recurrentActivationOf,
+  type StepDropout,
+} from './cell.js';
+import { gruSequence, type SequenceOptions, type SequenceOutput } from '../../ops/rnn.js';
 
 /**
  * GRU cell options: CellArgs plus the recurrent activation and the reset convention.
@@ -43,7 +51,9 @@ export class GRUCell extends BaseCell implements RecurrentCell {
 
   constructor(units: number, args: GRUCellArgs = {}) {
     super('GRU', units, args);
-    [this.recurrentActivationName, this.recurrentActivation] = recurrentActivationOf(args.recurrentActivation);
+    [this.recurrentActivationName, this.recurrentActivation] = recurrentActivationOf(
+      args.recurrentActivation,
+    );
     this.resetAfter = args.resetAfter ?? true;
   }
 
@@ -52,7 +62,9 @@ export class GRUCell extends BaseCell implements RecurrentCell {
     const kernel = addWeight('kernel', [inputDim, 3 * u], this.kernelInitializer);
     const recurrentKernel = addWeight('recurrent_kernel', [u, 3 * u], this.recurrentInitializer);
     // Keras keeps separate input and recurrent biases with reset_after, as a [2, 3·units] weight.
-    const bias = this.useBias ? addWeight('bias', this.resetAfter ? [2, 3 * u] : [3 * u], this.biasInitializer) : null;
+    const bias = this.useBias
+      ? addWeight('bias', this.resetAfter ? [2, 3 * u] : [3 * u], this.biasInitializer)
+      : null;
     return { kernel, recurrentKernel, bias };
   }
 
@@ -68,7 +80,9 @@ export class GRUCell extends BaseCell implements RecurrentCell {
     if (w.bias && this.resetAfter) mh = add(mh, slice(w.bias, [1, 0], [1, 3 * u]));
     const z = this.recurrentActivation(add(cols(mx, 0, u), cols(mh, 0, u)));
     const r = this.recurrentActivation(add(cols(mx, u, u), cols(mh, u, u)));
-    const recurrentH = this.resetAfter ? mul(r, cols(mh, 2 * u, u)) : matmul(mul(r, hd), cols(w.recurrentKernel, 2 * u, u));
+    const recurrentH = this.resetAfter
+      ? mul(r, cols(mh, 2 * u, u))
+      : matmul(mul(r, hd), cols(w.recurrentKernel, 2 * u, u));
     const hh = this.activation(add(cols(mx, 2 * u, u), recurrentH));
     // The update gate mixes in the previous state itself (not its dropped copy).
     const hNext = add(mul(z, h), mul(sub(1, z), hh));
@@ -81,6 +95,10 @@ export class GRUCell extends BaseCell implements RecurrentCell {
   }
 
   getConfig(): Record<string, unknown> {
-    return this.cellConfig({ recurrent_activation: this.recurrentActivationName }, {}, { reset_after: this.resetAfter });
+    return this.cellConfig(
+      { recurrent_activation: this.recurrentActivationName },
+      {},
+      { reset_after: this.resetAfter },
+    );
   }
 }

@@ -4,8 +4,16 @@ import { add, mul } from '../../ops/elementwise.js';
 import { slice } from '../../ops/layout.js';
 import { matmul } from '../../ops/matmul.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { type AddWeight, BaseCell, type CellArgs, type CellWeights, type RecurrentCell, type StepDropout, recurrentActivationOf } from './cell.js';
-import { type SequenceOptions, type SequenceOutput, lstmSequence } from './sequence-ops.js';
+import {
+  type AddWeight,
+  BaseCell,
+  type CellArgs,
+  type CellWeights,
+  type RecurrentCell,
+  recurrentActivationOf,
+  type StepDropout,
+} from './cell.js';
+import { lstmSequence, type SequenceOptions, type SequenceOutput } from '../../ops/rnn.js';
 
 /**
  * LSTM cell options: CellArgs plus the recurrent activation and Keras' forget-gate bias of 1.
@@ -59,7 +67,9 @@ export class LSTMCell extends BaseCell implements RecurrentCell {
 
   constructor(units: number, args: LSTMCellArgs = {}) {
     super('LSTM', units, args);
-    [this.recurrentActivationName, this.recurrentActivation] = recurrentActivationOf(args.recurrentActivation);
+    [this.recurrentActivationName, this.recurrentActivation] = recurrentActivationOf(
+      args.recurrentActivation,
+    );
     this.unitForgetBias = args.unitForgetBias ?? true;
   }
 
@@ -95,6 +105,10 @@ export class LSTMCell extends BaseCell implements RecurrentCell {
   }
 
   getConfig(): Record<string, unknown> {
-    return this.cellConfig({ recurrent_activation: this.recurrentActivationName }, { unit_forget_bias: this.unitForgetBias }, {});
+    return this.cellConfig(
+      { recurrent_activation: this.recurrentActivationName },
+      { unit_forget_bias: this.unitForgetBias },
+      {},
+    );
   }
 }

@@ -1,15 +1,15 @@
 import { ShapeError, ValueError } from '../../errors.js';
 import { tensor } from '../../ops/core.js';
 import { zeros } from '../../ops/creation.js';
-import { mul, notEqual, where } from '../../ops/elementwise.js';
+import { notEqual, where } from '../../ops/elementwise.js';
 import { expandDims, gather, reshape, slice, stack } from '../../ops/layout.js';
 import type { Generator } from '../../random/generator.js';
 import { seedGenerator } from '../../random/global.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { type CallContext, Layer, type LayerArgs, type SymbolicShape, baseArgsFromConfig } from '../layer.js';
+import { baseArgsFromConfig, type CallContext, Layer, type LayerArgs, type SymbolicShape } from '../layer.js';
 import type { CellWeights, RecurrentCell } from './cell.js';
 import { getKerasMask, setKerasMask } from './masking.js';
-import type { SequenceOptions } from './sequence-ops.js';
+import type { SequenceOptions } from '../../ops/rnn.js';
 
 /**
  * Options of the generic recurrent layer, with Keras' defaults.
@@ -58,8 +58,14 @@ export interface RunOptions extends SequenceOptions {
  * const opts = { mask: null, inputDropout: null, recurrentDropout: null, goBackwards: false, fused: false };
  * console.log(runRnn(cell, zeros([2, 5, 3]), w, opts).sequence.shape); // [2, 5, 4]
  */
-export function runRnn(cell: RecurrentCell, x: Tensor, w: CellWeights, opts: RunOptions): { sequence: Tensor | null; states: Tensor[] } {
-  if (x.rank !== 3) throw new ShapeError('rnn', [x.shape], 'expected inputs of shape [batch, time, features]');
+export function runRnn(
+  cell: RecurrentCell,
+  x: Tensor,
+  w: CellWeights,
+  opts: RunOptions,
+): { sequence: Tensor | null; states: Tensor[] } {
+  if (x.rank !== 3)
+    throw new ShapeError('rnn', [x.shape], 'expected inputs of shape [batch, time, features]');
   if (opts.fused ?? true) {
     const out = cell.sequence(x, w, opts);
     if (out) return out;
@@ -85,7 +91,15 @@ export function runRnn(cell: RecurrentCell, x: Tensor, w: CellWeights, opts: Run
 /** The time axis of [batch, time] reversed (go_backwards with zero_output_for_mask). */
 function reverseTime(mask: Tensor): Tensor {
   const T = mask.shape[1]!;
-  return gather(mask, tensor(Int32Array.from({ length: T }, (_, i) => T - 1 - i), [T], 'int32'), 1);
+  return gather(
+    mask,
+    tensor(
+      Int32Array.from({ length: T }, (_, i) => T - 1 - i),
+      [T],
+      'int32',
+    ),
+    1,
+  );
 }
 
 /**
@@ -135,7 +149,11 @@ export abstract class RNN extends Layer {
   override build(inputShape: SymbolicShape): void {
     const inputDim = inputShape[2];
     if (inputShape.length !== 3 || typeof inputDim !== 'number') {
-      throw new ShapeError(`layer '${this.name}' (${this.className})`, [inputShape.map((d) => d ?? -1)], 'expected inputs of shape [batch, time, features] with known features');
+      throw new ShapeError(
+        `layer '${this.name}' (${this.className})`,
+        [inputShape.map((d) => d ?? -1)],
+        'expected inputs of shape [batch, time, features] with known features',
+      );
     }
     this.cellWeights = this.cell.build(inputDim, (name, shape, init) => this.addWeight(name, shape, init));
     super.build(inputShape);
@@ -148,7 +166,11 @@ export abstract class RNN extends Layer {
 
   call(x: Tensor, ctx: CallContext): Tensor {
     if (x.rank !== 3) {
-      throw new ShapeError(`layer '${this.name}' (${this.className})`, [x.shape], 'expected inputs of shape [batch, time, features]');
+      throw new ShapeError(
+        `layer '${this.name}' (${this.className})`,
+        [x.shape],
+        'expected inputs of shape [batch, time, features]',
+      );
     }
     this.checkInputDim(x, this.cellWeights!.kernel.shape[0]!);
     const [B, , I] = x.shape as [number, number, number];
@@ -168,7 +190,7 @@ export abstract class RNN extends Layer {
       const m = this.goBackwards ? reverseTime(mask) : mask;
       const T = m.shape[1]!;
       const maskF = this.returnSequences ? expandDims(m, -1) : slice(m, [0, T - 1], [B, 1]);
-      out = mul(out, notEqual(maskF, 0));
+      out = where(notEqual(maskF, 0), out, 0);
     }
     if (this.returnSequences && mask) setKerasMask(out, mask);
     return out;

@@ -2,8 +2,15 @@ import type { FusedActivation } from '../../backend/backend.js';
 import { add, mul } from '../../ops/elementwise.js';
 import { matmul } from '../../ops/matmul.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { type AddWeight, BaseCell, type CellArgs, type CellWeights, type RecurrentCell, type StepDropout } from './cell.js';
-import { type SequenceOptions, type SequenceOutput, simpleRnnSequence } from './sequence-ops.js';
+import {
+  type AddWeight,
+  BaseCell,
+  type CellArgs,
+  type CellWeights,
+  type RecurrentCell,
+  type StepDropout,
+} from './cell.js';
+import { type SequenceOptions, type SequenceOutput, simpleRnnSequence } from '../../ops/rnn.js';
 
 /** Activations the fused SimpleRNN kernel computes itself. */
 const FUSABLE = new Set<string>(['linear', 'relu', 'sigmoid', 'tanh']);

@@ -30,6 +30,9 @@ export class SimpleRNN extends RNN {
 
   /** Rebuilds a SimpleRNN from its Keras config (the inverse of getConfig). */
   static fromConfig(config: Record<string, unknown>): SimpleRNN {
-    return new SimpleRNN(config.units as number, { ...rnnArgsFromConfig(config), ...cellArgsFromConfig('SimpleRNN', config) });
+    return new SimpleRNN(config.units as number, {
+      ...rnnArgsFromConfig(config),
+      ...cellArgsFromConfig('SimpleRNN', config),
+    });
   }
 }

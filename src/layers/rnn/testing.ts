@@ -20,7 +20,14 @@ export function wave(n: number, seed: number): Float32Array {
   return Float32Array.from({ length: n }, (_, i) => 0.5 * Math.sin(seed + 1.3 * i));
 }
 
-const FUSED = ['lstmSequence', 'lstmSequenceBackward', 'gruSequence', 'gruSequenceBackward', 'simpleRnnSequence', 'simpleRnnSequenceBackward'];
+const FUSED = [
+  'lstmSequence',
+  'lstmSequenceBackward',
+  'gruSequence',
+  'gruSequenceBackward',
+  'simpleRnnSequence',
+  'simpleRnnSequenceBackward',
+];
 
 /**
  * A view of `backend` without the fused sequence kernels, so layers fall back to the composed loop.
@@ -41,11 +48,19 @@ export function unfused(backend: Backend): Backend {
  * @example
  * // expectAll(tensor.dataSync(), GOLDEN.y, 'y');
  */
-export function expectAll(actual: ArrayLike<number>, expected: readonly number[], label: string, tol = 2e-5): void {
+export function expectAll(
+  actual: ArrayLike<number>,
+  expected: readonly number[],
+  label: string,
+  tol = 2e-5,
+): void {
   expect(actual.length, `${label}: length`).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) {
     const err = Math.abs(actual[i]! - expected[i]!);
-    if (err > tol * (1 + Math.abs(expected[i]!))) expect.fail(`${label}[${i}]: got ${actual[i]}, expected ${expected[i]} (|diff| ${err.toExponential(2)})`);
+    if (err > tol * (1 + Math.abs(expected[i]!)))
+      expect.fail(
+        `${label}[${i}]: got ${actual[i]}, expected ${expected[i]} (|diff| ${err.toExponential(2)})`,
+      );
   }
 }
 
@@ -66,12 +81,18 @@ export interface LayerRun {
  * @example
  * // const run = layerGradients(new LSTM(3, { returnSequences: true, returnState: true }), x, [2, 3, 4], [k, rk, b]);
  */
-export function layerGradients(layer: RNN, x: Float32Array, xShape: number[], weights: Float32Array[], extra: { mask?: Tensor; training?: boolean } = {}): LayerRun {
+export function layerGradients(
+  layer: RNN,
+  x: Float32Array,
+  xShape: number[],
+  weights: Float32Array[],
+  extra: { mask?: Tensor; training?: boolean } = {},
+): LayerRun {
   return scope(() => {
     const xv = new Variable(tensor(x, xShape));
     if (extra.mask) setKerasMask(xv, extra.mask);
     if (!layer.built) layer.build([null, ...xShape.slice(1)]);
-    layer.weights.forEach((w, i) => w.assign(tensor(weights[i]!, w.shape)));
+    for (const [i, w] of layer.weights.entries()) w.assign(tensor(weights[i]!, w.shape));
     let y: Tensor | null = null;
     let states: Tensor[] = [];
     const { grads } = valueAndGrads(() => {
@@ -102,5 +123,5 @@ export function expectRunsClose(a: LayerRun, b: LayerRun, tol: number): void {
   expectAll(a.h, b.h, 'h', tol);
   if (a.c || b.c) expectAll(a.c!, b.c!, 'c', tol);
   expectAll(a.dx, b.dx, 'dx', tol);
-  a.dWeights.forEach((g, i) => expectAll(g, b.dWeights[i]!, `dWeight ${i}`, tol));
+  for (const [i, g] of a.dWeights.entries()) expectAll(g, b.dWeights[i]!, `dWeight ${i}`, tol);
 }

@@ -1,4 +1,4 @@
-import type { TapeNode } from '../../autograd/tape.js';
+import type { TapeNode } from '../autograd/tape.js';
 import type {
   Backend,
   FusedActivation,
@@ -9,18 +9,19 @@ import type {
   RnnSequenceResult,
   SimpleRnnSequenceArgs,
   TensorInfo,
-} from '../../backend/backend.js';
-import { activeTape, makeTensor } from '../../engine/engine.js';
-import { ShapeError } from '../../errors.js';
-import { backendOf, castTo } from '../../ops/core.js';
-import type { Tensor } from '../../tensor/tensor.js';
+} from '../backend/backend.js';
+import { activeTape, makeTensor } from '../engine/engine.js';
+import { ShapeError } from '../errors.js';
+import { backendOf, castTo } from './core.js';
+import type { Tensor } from '../tensor/tensor.js';
 
 /**
  * The whole-sequence options every fused recurrent op takes (see RnnSequenceArgs in the backend).
  *
  * @example
- * import type { SequenceOptions } from 'tensile';
- * const opts: SequenceOptions = { mask: null, inputDropout: null, recurrentDropout: null, goBackwards: false };
+ * import { lstmSequence, zeros } from 'tensile';
+ * const opts = { mask: zeros([2, 5], 'int32'), inputDropout: null, recurrentDropout: null, goBackwards: true };
+ * console.log(lstmSequence(zeros([2, 5, 3]), zeros([3, 8]), zeros([2, 8]), null, opts).sequence.shape); // [2, 5, 2]
  */
 export interface SequenceOptions {
   /** [batch, time]: non-zero = real step, 0 = padding. Any dtype (cast to float32). */
@@ -61,7 +62,10 @@ export interface SequenceOutput {
 
 type Kernels = {
   forward: (args: RnnSequenceArgs & GruSequenceArgs & SimpleRnnSequenceArgs) => RnnSequenceResult;
-  backward: (args: RnnSequenceArgs & GruSequenceArgs & SimpleRnnSequenceArgs, g: RnnSequenceBackwardInputs) => RnnSequenceGrads;
+  backward: (
+    args: RnnSequenceArgs & GruSequenceArgs & SimpleRnnSequenceArgs,
+    g: RnnSequenceBackwardInputs,
+  ) => RnnSequenceGrads;
 };
 
 /** The backend's forward/backward pair for `kind`, or null unless it has both. */
@@ -90,7 +94,15 @@ function kernelArgs(kind: SequenceOpKind, inputs: readonly Tensor[], a: Omit<Seq
   };
 }
 
-function checkShapes(kind: SequenceOpKind, gates: number, x: Tensor, kernel: Tensor, recurrent: Tensor, bias: Tensor | null, o: SequenceOptions) {
+function checkShapes(
+  kind: SequenceOpKind,
+  gates: number,
+  x: Tensor,
+  kernel: Tensor,
+  recurrent: Tensor,
+  bias: Tensor | null,
+  o: SequenceOptions,
+) {
   const units = recurrent.shape[0]!;
   const [batch, time, inputDim] = x.shape;
   const ok =
@@ -105,8 +117,14 @@ function checkShapes(kind: SequenceOpKind, gates: number, x: Tensor, kernel: Ten
     (!o.inputDropout || (o.inputDropout.shape[0] === batch && o.inputDropout.shape[1] === inputDim)) &&
     (!o.recurrentDropout || (o.recurrentDropout.shape[0] === batch && o.recurrentDropout.shape[1] === units));
   if (!ok) {
-    const shapes = [x, kernel, recurrent, bias, o.mask, o.inputDropout, o.recurrentDropout].flatMap((t) => (t ? [t.shape] : []));
-    throw new ShapeError(kind, shapes, `expected x [batch, time, input], kernel [input, ${gates}·units], recurrent kernel [units, ${gates}·units] and matching bias, mask and dropout`);
+    const shapes = [x, kernel, recurrent, bias, o.mask, o.inputDropout, o.recurrentDropout].flatMap((t) =>
+      t ? [t.shape] : [],
+    );
+    throw new ShapeError(
+      kind,
+      shapes,
+      `expected x [batch, time, input], kernel [input, ${gates}·units], recurrent kernel [units, ${gates}·units] and matching bias, mask and dropout`,
+    );
   }
 }
 
@@ -155,7 +173,13 @@ function run(
  * const out = lstmSequence(zeros([2, 5, 3]), zeros([3, 16]), zeros([4, 16]), zeros([16]), { mask: null, inputDropout: null, recurrentDropout: null, goBackwards: false });
  * console.log(out.sequence.shape, out.states.length); // [2, 5, 4] 2
  */
-export function lstmSequence(x: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor | null, opts: SequenceOptions): SequenceOutput | undefined {
+export function lstmSequence(
+  x: Tensor,
+  kernel: Tensor,
+  recurrentKernel: Tensor,
+  bias: Tensor | null,
+  opts: SequenceOptions,
+): SequenceOutput | undefined {
   return run('lstmSequence', 4, x, kernel, recurrentKernel, bias, opts);
 }
 
@@ -201,7 +225,10 @@ export function simpleRnnSequence(
  * @example
  * // In the gradient table: lstmSequence: sequenceGradient, gruSequence: ..., simpleRnnSequence: ...
  */
-export function sequenceGradient(dys: readonly (Tensor | null)[], node: TapeNode<SequenceOpKind>): (Tensor | null)[] {
+export function sequenceGradient(
+  dys: readonly (Tensor | null)[],
+  node: TapeNode<SequenceOpKind>,
+): (Tensor | null)[] {
   const x = node.inputs[0]!;
   const backend = x.backend;
   const kernels = kernelsOf(backend, node.kind)!;
