@@ -7,7 +7,7 @@ import { TensileError } from '../errors.js';
  * @example
  * import { DataFormatError, datasets } from 'tensile';
  * try {
- *   await datasets.mnist.loadData({ dataDir: './my-data' });
+ *   await datasets.imdb.getWordIndex({ dataDir: './my-data' });
  * } catch (e) {
  *   if (e instanceof DataFormatError) console.error(`bad file ${e.path}: ${e.detail}`);
  * }
@@ -29,7 +29,7 @@ export class DataFormatError extends TensileError {
  * @example
  * import { DownloadError, datasets } from 'tensile';
  * try {
- *   await datasets.imdb.loadData({ download: false });
+ *   await datasets.imdb.getWordIndex({ download: false });
  * } catch (e) {
  *   if (e instanceof DownloadError) console.error(e.message);
  * }

@@ -12,14 +12,20 @@ import * as fashionMnist from './datasets/fashion-mnist.js';
 import * as imdb from './datasets/imdb.js';
 import * as mnist from './datasets/mnist.js';
 
-/** The built-in data sets, as Keras' `keras.datasets`: `mnist`, `fashionMnist` and `imdb`. */
+/**
+ * The built-in data sets, as Keras' `keras.datasets`: `mnist`, `fashionMnist` and `imdb`.
+ *
+ * @example
+ * import { datasets } from 'tensile';
+ * console.log(Object.keys(datasets)); // [mnist, fashionMnist, imdb]
+ */
 export const datasets = { mnist, fashionMnist, imdb } as const;
 
 export { RandomState } from '../random/random-state.js';
 export type { DataOptions } from './datasets/files.js';
 export type { ImageData } from './datasets/image-data.js';
 export type { ImdbData, ImdbOptions } from './datasets/imdb.js';
-export type { SequenceOptions } from './datasets/imdb-words.js';
+export type { ImdbSequenceOptions } from './datasets/imdb-words.js';
 export { DataFormatError, DownloadError } from './errors.js';
 export { type PadOptions, padSequences } from './preprocessing/pad-sequences.js';
 export { toCategorical } from './preprocessing/to-categorical.js';

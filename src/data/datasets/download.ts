@@ -35,55 +35,67 @@ function progressBar(label: string, total: number): { update(done: number): void
  * Downloads `url` to `dest` through a temporary file in the same directory, checks its SHA-256
  * against `accepted`, and only then renames it into place, so an interrupted or corrupted download
  * never leaves a file that later loads would trust.
+ *
+ * @example
+ * await downloadFile(new URL('imdb.npz', KERAS_DATASETS_URL).href, '/tmp/imdb.npz', [IMDB_SHA256]);
  */
 export async function downloadFile(url: string, dest: string, accepted: readonly string[]): Promise<void> {
-  await mkdir(dirname(dest), { recursive: true });
-  const tmp = join(
-    dirname(dest),
-    `.tensile-tmp-${process.pid}-${randomBytes(4).toString('hex')}-${basename(dest)}`,
-  );
   const controller = new AbortController();
   let timer = setTimeout(() => controller.abort(), STALL_MS);
-  const file = await open(tmp, 'w');
-  let renamed = false;
+  const stillAlive = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => controller.abort(), STALL_MS);
+  };
   try {
     let res: Response;
     try {
       res = await fetch(url, { signal: controller.signal });
     } catch (e) {
-      throw new DownloadError(`download of ${url} failed: ${(e as Error).message}`);
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      const why = cause ? ` (${cause.code ?? cause.message})` : '';
+      throw new DownloadError(`download of ${url} failed: ${(e as Error).message}${why}`);
     }
     if (!res.ok || res.body === null)
       throw new DownloadError(`download of ${url} failed: HTTP ${res.status}`);
-    const hash = createHash('sha256');
-    const bar = progressBar(basename(dest), Number(res.headers.get('content-length') ?? 0));
-    let done = 0;
+    // Only now touch the disk, so a failed request leaves no directories or files behind.
+    await mkdir(dirname(dest), { recursive: true });
+    const tmp = join(
+      dirname(dest),
+      `.tensile-tmp-${process.pid}-${randomBytes(4).toString('hex')}-${basename(dest)}`,
+    );
+    const file = await open(tmp, 'w');
+    let renamed = false;
     try {
-      for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
-        clearTimeout(timer);
-        timer = setTimeout(() => controller.abort(), STALL_MS);
-        hash.update(chunk);
-        await file.write(chunk);
-        done += chunk.length;
-        bar.update(done);
+      const hash = createHash('sha256');
+      const bar = progressBar(basename(dest), Number(res.headers.get('content-length') ?? 0));
+      let done = 0;
+      try {
+        for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+          stillAlive();
+          hash.update(chunk);
+          await file.write(chunk);
+          done += chunk.length;
+          bar.update(done);
+        }
+      } catch (e) {
+        throw new DownloadError(`download of ${url} broke off after ${done} bytes: ${(e as Error).message}`);
+      } finally {
+        bar.end();
       }
-    } catch (e) {
-      throw new DownloadError(`download of ${url} broke off after ${done} bytes: ${(e as Error).message}`);
+      await file.close();
+      const digest = hash.digest('hex');
+      if (!accepted.includes(digest)) {
+        throw new DownloadError(
+          `download of ${url} has SHA-256 ${digest}, expected ${accepted.join(' or ')}; the file was discarded`,
+        );
+      }
+      await rename(tmp, dest);
+      renamed = true;
     } finally {
-      bar.end();
+      await file.close().catch(() => {});
+      if (!renamed) await rm(tmp, { force: true });
     }
-    await file.close();
-    const digest = hash.digest('hex');
-    if (!accepted.includes(digest)) {
-      throw new DownloadError(
-        `download of ${url} has SHA-256 ${digest}, expected ${accepted.join(' or ')}; the file was discarded`,
-      );
-    }
-    await rename(tmp, dest);
-    renamed = true;
   } finally {
     clearTimeout(timer);
-    await file.close().catch(() => {});
-    if (!renamed) await rm(tmp, { force: true });
   }
 }

@@ -34,7 +34,12 @@ export interface LoadedFile {
   readonly bytes: Uint8Array;
 }
 
-/** Where Keras downloads its data sets from. */
+/**
+ * Where Keras downloads its data sets from.
+ *
+ * @example
+ * new URL('mnist.npz', KERAS_DATASETS_URL).href; // the URL Keras' mnist.load_data() fetches
+ */
 export const KERAS_DATASETS_URL = 'https://storage.googleapis.com/tensorflow/tf-keras-datasets/';
 
 function cacheRoot(options: DataOptions): string {
@@ -43,7 +48,12 @@ function cacheRoot(options: DataOptions): string {
   return home ? join(resolve(home), 'datasets') : join(homedir(), '.tensile', 'datasets');
 }
 
-/** The directories searched for `dataset`, in resolution order. */
+/**
+ * The directories searched for `dataset`, in resolution order.
+ *
+ * @example
+ * searchDirs('mnist', { dataDir: 'data' }); // ['/abs/data/mnist', '/abs/data', …, '~/.tensile/datasets/mnist']
+ */
 export function searchDirs(dataset: string, options: DataOptions): string[] {
   const dirs: string[] = [];
   for (const root of [options.dataDir, process.env.TENSILE_DATA_DIR]) {
@@ -57,6 +67,10 @@ export function searchDirs(dataset: string, options: DataOptions): string[] {
  * Reads one of several alternative file sets (e.g. MNIST's four IDX files, or mnist.npz): the first
  * directory in resolution order that holds a complete set wins, and within a directory the earlier
  * alternative wins. When none is found, `download` (one of the alternatives) is fetched into the cache.
+ *
+ * @example
+ * const [npz] = await obtainFiles('imdb', [[IMDB_NPZ]], [IMDB_NPZ], { dataDir: 'data' });
+ * console.log(npz.path, npz.bytes.length);
  */
 export async function obtainFiles(
   dataset: string,
@@ -106,6 +120,11 @@ const warned = new Set<string>();
  * Warns (once per file per process) when a file's SHA-256 is not one Tensile knows. Called only after
  * the file parsed cleanly: a structurally valid file with other bytes (a re-zipped copy, a newer
  * export) is most likely fine, so it is loaded, but the user should know it is not the published one.
+ *
+ * @example
+ * const [file] = await obtainFiles('imdb', [[IMDB_NPZ]], [IMDB_NPZ], {});
+ * readNpz(file.bytes, file.path); // validate first…
+ * checkDigest(file); // …then warn if the bytes are not the published ones
  */
 export function checkDigest(file: LoadedFile): void {
   if (warned.has(file.path)) return;

@@ -2,7 +2,6 @@ import { getActiveBackend, makeTensor } from '../../engine/engine.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { formatError } from '../formats/bytes.js';
 import { type IdxArray, parseIdx } from '../formats/idx.js';
-import type { NpyArray } from '../formats/npy.js';
 import { checkDigest, type DataOptions, type KnownFile, type LoadedFile, obtainFiles } from './files.js';
 
 /** `[[xTrain, yTrain], [xTest, yTest]]`, as Keras' `load_data()` returns it. */
@@ -14,7 +13,13 @@ export interface IdxFileSet {
   readonly plain: readonly KnownFile[];
 }
 
-/** Builds an IdxFileSet from [name, sha256 of .gz, sha256 of the uncompressed file] rows. */
+/**
+ * Builds an IdxFileSet from [name, sha256 of .gz, sha256 of the uncompressed file] rows.
+ *
+ * @example
+ * const files = idxFiles([['train-labels-idx1-ubyte', gzSha256, rawSha256]]);
+ * files.gz[0].name; // 'train-labels-idx1-ubyte.gz'
+ */
 export function idxFiles(rows: readonly (readonly [string, string, string])[]): IdxFileSet {
   return {
     gz: rows.map(([name, gz]) => ({ name: `${name}.gz`, sha256: gz })),
@@ -22,7 +27,8 @@ export function idxFiles(rows: readonly (readonly [string, string, string])[]): 
   };
 }
 
-type Pixels = Pick<IdxArray, 'shape' | 'data'> | Pick<NpyArray, 'shape' | 'data' | 'dtype'>;
+/** What imageSplit needs of a parsed IDX or .npy array. */
+type Parsed = { readonly dtype: string; readonly shape: number[]; readonly data: unknown };
 
 /**
  * Bytes 0..255 as an int32 tensor with a single copy into the backend. `tensor()` would copy twice
@@ -33,13 +39,14 @@ function int32Tensor(bytes: Uint8Array, shape: number[]): Tensor {
   return makeTensor(backend, backend.upload(new Int32Array(bytes)), shape, 'int32');
 }
 
-/** Checks one split's images [n, 28, 28] and labels [n] in 0..classes-1 and wraps them as int32 tensors. */
-export function imageSplit(
-  x: Pixels & { dtype: string },
-  y: Pixels & { dtype: string },
-  where: string,
-  classes: number,
-): [Tensor, Tensor] {
+/**
+ * Checks one split's images [n, 28, 28] and labels [n] in 0..classes-1 and wraps them as int32 tensors.
+ *
+ * @example
+ * const [x, y] = imageSplit(npz.get('x_train'), npz.get('y_train'), 'mnist.npz', 10);
+ * console.log(x.shape, y.dtype); // [60000, 28, 28] 'int32'
+ */
+export function imageSplit(x: Parsed, y: Parsed, where: string, classes: number): [Tensor, Tensor] {
   const [n, h, w] = x.shape;
   if (x.dtype !== 'uint8' || x.shape.length !== 3 || h !== 28 || w !== 28) {
     throw formatError(where, `images must be uint8 [n,28,28], got ${x.dtype} [${x.shape}]`);
@@ -55,7 +62,13 @@ export function imageSplit(
   return [int32Tensor(x.data as Uint8Array, x.shape), int32Tensor(labels, [n!])];
 }
 
-/** Loads the four IDX files (train images, train labels, test images, test labels, in that order). */
+/**
+ * Loads the four IDX files (train images, train labels, test images, test labels, in that order).
+ *
+ * @example
+ * const files = await obtainFiles('mnist', [IDX.gz], IDX.gz, {});
+ * const [[xTrain, yTrain], [xTest, yTest]] = fromIdx(files, 10);
+ */
 export function fromIdx(files: LoadedFile[], classes: number): ImageData {
   const [xTrain, yTrain, xTest, yTest] = files.map((f) => parseIdx(f.bytes, f.path)) as [
     IdxArray,
@@ -69,7 +82,12 @@ export function fromIdx(files: LoadedFile[], classes: number): ImageData {
   return [train, test];
 }
 
-/** Loads an MNIST-style data set from its IDX files, found locally or downloaded. */
+/**
+ * Loads an MNIST-style data set from its IDX files, found locally or downloaded.
+ *
+ * @example
+ * const [[xTrain, yTrain]] = await loadIdxDataset('fashion-mnist', IDX, { dataDir: 'data' });
+ */
 export async function loadIdxDataset(
   dataset: string,
   files: IdxFileSet,

@@ -8,7 +8,7 @@ const WORD_INDEX: KnownFile = {
 };
 
 /** How word ranks become sequence values; the defaults are Keras' `imdb.load_data` defaults. */
-export interface SequenceOptions {
+export interface ImdbSequenceOptions {
   /** Keep the `numWords - indexFrom` most frequent words; rarer ones become `oovChar`. */
   numWords?: number;
   /** Also treat values below this as out of vocabulary (Keras' `skip_top`). Default 0. */
@@ -21,15 +21,26 @@ export interface SequenceOptions {
   indexFrom?: number;
 }
 
-/** Word ranks → sequence values, exactly as Keras' load_data does it (offset, start, then OOV). */
-export function rankToSequence(ranks: readonly number[], o: SequenceOptions, numWords: number): number[] {
+/**
+ * Word ranks → sequence values, exactly as Keras' load_data does it (offset, start, then OOV).
+ *
+ * @example
+ * rankToSequence([1, 700], { numWords: 500 }, 500); // [1, 4, 2]
+ */
+export function rankToSequence(ranks: readonly number[], o: ImdbSequenceOptions, numWords: number): number[] {
   const { skipTop = 0, startChar = 1, oovChar = 2, indexFrom = 3 } = o;
   const out: number[] = startChar === null ? [] : [startChar];
   for (const r of ranks) out.push(r + indexFrom);
   return applyVocabulary(out, skipTop, numWords, oovChar);
 }
 
-/** Keras' OOV rule: values outside [skipTop, numWords) become oovChar (or are dropped when it is null). */
+/**
+ * Keras' OOV rule: values outside [skipTop, numWords) become oovChar (or are dropped when it is null).
+ *
+ * @example
+ * applyVocabulary([1, 4, 703], 0, 500, 2); // [1, 4, 2]
+ * applyVocabulary([1, 4, 703], 0, 500, null); // [1, 4]
+ */
 export function applyVocabulary(
   seq: number[],
   skipTop: number,
@@ -97,8 +108,8 @@ export async function getWordIndex(options: DataOptions = {}): Promise<Map<strin
  *
  * @example
  * import { datasets } from 'tensile';
- * const [[xTrain]] = await datasets.imdb.loadData({ numWords: 10000 });
- * console.log(await datasets.imdb.decode(xTrain[0])); // "? this film was just brilliant casting ..."
+ * const seq = await datasets.imdb.encode('This film was just brilliant!', { numWords: 10000 });
+ * console.log(await datasets.imdb.decode(seq)); // ? this film was just brilliant
  */
 export async function decode(
   sequence: ArrayLike<number>,
@@ -112,7 +123,12 @@ export async function decode(
 /** Characters Keras' tokenizer turns into spaces (its default `filters`, as the data README documents). */
 const FILTERED = /[!"#$%&()*+,\-./:;<=>?@[\\\]^_`{|}~\t\n]/g;
 
-/** Splits text into words the way imdb.npz was built: A–Z lower-cased, punctuation to spaces, split on ' '. */
+/**
+ * Splits text into words the way imdb.npz was built: A–Z lower-cased, punctuation to spaces, split on ' '.
+ *
+ * @example
+ * tokenize("Great film!<br />I'd see it again"); // ['great', 'film', 'br', "i'd", 'see', 'it', 'again']
+ */
 export function tokenize(text: string): string[] {
   return text
     .replace(/[A-Z]+/g, (s) => s.toLowerCase())
@@ -130,7 +146,10 @@ export function tokenize(text: string): string[] {
  * const seq = await datasets.imdb.encode('A wonderful, moving film!', { numWords: 10000 });
  * const x = padSequences([seq], { maxlen: 100 }); // ready for model.predict(x)
  */
-export async function encode(text: string, options: SequenceOptions & DataOptions = {}): Promise<number[]> {
+export async function encode(
+  text: string,
+  options: ImdbSequenceOptions & DataOptions = {},
+): Promise<number[]> {
   const { index } = await loadIndex(options);
   const ranks: number[] = [];
   for (const token of tokenize(text)) {

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { setBackend } from '../../backend/select.js';
 import { ValueError } from '../../errors.js';
 import { seqSummary } from '../test-helpers.js';
 import * as imdb from './imdb.js';
-
-setBackend('ts');
 
 // Golden values: Keras' imdb.load_data reimplemented with numpy 1.24 (Keras is not installed):
 //   def load_data(num_words=None, skip_top=0, maxlen=None, seed=113, start_char=1, oov_char=2, index_from=3):
@@ -60,14 +57,15 @@ const A = {
     weighted: 4259863279082,
   },
   xTrain0: [
-    1, 14, 22, 16, 43, 2, 2, 2, 2, 65, 458, 2, 66, 2, 4, 173, 36, 256, 5, 25, 100, 43, 2, 112, 50, 2, 2, 9, 35, 480,
-    284, 5, 150, 4, 172, 112, 167, 2, 336, 385, 39, 4, 172, 2, 2, 17, 2, 38, 13, 447, 4, 192, 50, 16, 6, 147, 2, 19,
-    14, 22, 4, 2, 2, 469, 4, 22, 71, 87, 12, 16, 43, 2, 38, 76, 15, 13, 2, 4, 22, 17, 2, 17, 12, 16, 2, 18, 2, 5, 62,
-    386, 12, 8, 316, 8, 106, 5, 4, 2, 2, 16, 480, 66, 2, 33, 4, 130, 12, 16, 38, 2, 5, 25, 124, 51, 36, 135, 48, 25,
-    2, 33, 6, 22, 12, 215, 28, 77, 52, 5, 14, 407, 16, 82, 2, 8, 4, 107, 117, 2, 15, 256, 4, 2, 7, 2, 5, 2, 36, 71,
-    43, 2, 476, 26, 400, 317, 46, 7, 4, 2, 2, 13, 104, 88, 4, 381, 15, 297, 98, 32, 2, 56, 26, 141, 6, 194, 2, 18, 4,
-    226, 22, 21, 134, 476, 26, 480, 5, 144, 30, 2, 18, 51, 36, 28, 224, 92, 25, 104, 4, 226, 65, 16, 38, 2, 88, 12,
-    16, 283, 5, 16, 2, 113, 103, 32, 15, 16, 2, 19, 178, 32,
+    1, 14, 22, 16, 43, 2, 2, 2, 2, 65, 458, 2, 66, 2, 4, 173, 36, 256, 5, 25, 100, 43, 2, 112, 50, 2, 2, 9,
+    35, 480, 284, 5, 150, 4, 172, 112, 167, 2, 336, 385, 39, 4, 172, 2, 2, 17, 2, 38, 13, 447, 4, 192, 50, 16,
+    6, 147, 2, 19, 14, 22, 4, 2, 2, 469, 4, 22, 71, 87, 12, 16, 43, 2, 38, 76, 15, 13, 2, 4, 22, 17, 2, 17,
+    12, 16, 2, 18, 2, 5, 62, 386, 12, 8, 316, 8, 106, 5, 4, 2, 2, 16, 480, 66, 2, 33, 4, 130, 12, 16, 38, 2,
+    5, 25, 124, 51, 36, 135, 48, 25, 2, 33, 6, 22, 12, 215, 28, 77, 52, 5, 14, 407, 16, 82, 2, 8, 4, 107, 117,
+    2, 15, 256, 4, 2, 7, 2, 5, 2, 36, 71, 43, 2, 476, 26, 400, 317, 46, 7, 4, 2, 2, 13, 104, 88, 4, 381, 15,
+    297, 98, 32, 2, 56, 26, 141, 6, 194, 2, 18, 4, 226, 22, 21, 134, 476, 26, 480, 5, 144, 30, 2, 18, 51, 36,
+    28, 224, 92, 25, 104, 4, 226, 65, 16, 38, 2, 88, 12, 16, 283, 5, 16, 2, 113, 103, 32, 15, 16, 2, 19, 178,
+    32,
   ],
   xTest0Head: [1, 2, 202, 14, 31, 6, 2, 10, 10, 2, 2, 5, 4, 360, 7, 4, 177, 2, 394, 354],
 };
@@ -88,8 +86,23 @@ describe('imdb.loadData matches Keras', () => {
   it('defaults: numWords becomes the largest value, which itself turns into OOV (as in Keras)', async () => {
     // (a, b), (c, d) = load_data(); summary(a, b); summary(c, d)
     const [[xTrain, yTrain], [xTest, yTest]] = await imdb.loadData();
-    expect(seqSummary(xTrain, yTrain)).toEqual({ ...A.train, tok_sum: 13444425352, oov: 1, weighted: 167570083472221 });
-    expect(seqSummary(xTest, yTest)).toEqual({ ...A.test, tok_sum: 11575689090, oov: 0, weighted: 144533446311825 });
+    expect(seqSummary(xTrain, yTrain)).toEqual({
+      ...A.train,
+      tok_sum: 13444425352,
+      oov: 1,
+      weighted: 167570083472221,
+    });
+    expect(seqSummary(xTest, yTest)).toEqual({
+      ...A.test,
+      tok_sum: 11575689090,
+      oov: 0,
+      weighted: 144533446311825,
+    });
+    // The tutorial's first review (it uses num_words=10000; these words are all frequent):
+    // rev = {v: k for k, v in wi.items()}; ' '.join(rev.get(i - 3, '?') for i in xtr[0][:12])
+    expect(await imdb.decode(xTrain[0]!.slice(0, 12))).toBe(
+      "? this film was just brilliant casting location scenery story direction everyone's",
+    );
   });
 
   it('skipTop, maxlen, oovChar null and startChar null', async () => {
@@ -120,7 +133,9 @@ describe('imdb.loadData matches Keras', () => {
       oov: 0,
       weighted: 1558956839107,
     });
-    expect(xTrain[0]!.slice(0, 15)).toEqual([194, 194, 78, 228, 134, 26, 715, 118, 394, 20, 119, 954, 189, 102, 207]);
+    expect(xTrain[0]!.slice(0, 15)).toEqual([
+      194, 194, 78, 228, 134, 26, 715, 118, 394, 20, 119, 954, 189, 102, 207,
+    ]);
   });
 
   it('rejects bad options and a maxlen that keeps nothing', async () => {
@@ -139,13 +154,7 @@ describe('imdb word index, decode and encode', () => {
     expect(index.get('constructor')).toBe(74661);
   });
 
-  it('decodes the first training review as the Keras tutorial prints it', async () => {
-    // rev = {v: k for k, v in wi.items()}; (xtr, ytr), _ = load_data(num_words=10000)
-    // ' '.join(rev.get(i - 3, '?') for i in xtr[0][:12])
-    const [[xTrain]] = await imdb.loadData({ numWords: 10000 });
-    expect(await imdb.decode(xTrain[0]!.slice(0, 12))).toBe(
-      "? this film was just brilliant casting location scenery story direction everyone's",
-    );
+  it('decodes as the Keras tutorial prints it: reserved and unknown values become ?', async () => {
     expect(await imdb.decode([0, 1, 2, 4, 1e9])).toBe('? ? ? the ?');
   });
 
@@ -154,7 +163,9 @@ describe('imdb word index, decode and encode', () => {
     // ranks = [wi[t] for t in toks if t in wi]; seq = [1] + [r + 3 for r in ranks]
     // seq = [w if 0 <= w < 10000 else 2 for w in seq]
     const text = "This movie was GREAT!<br /><br />I'd watch it again... 10/10, zzyzxqq Straße";
-    expect(await imdb.encode(text, { numWords: 10000 })).toEqual([1, 14, 20, 16, 87, 10, 10, 474, 106, 12, 174, 158, 158]);
+    expect(await imdb.encode(text, { numWords: 10000 })).toEqual([
+      1, 14, 20, 16, 87, 10, 10, 474, 106, 12, 174, 158, 158,
+    ]);
     expect(await imdb.encode('the', { startChar: null })).toEqual([4]);
   });
 });

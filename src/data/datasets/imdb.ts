@@ -3,10 +3,10 @@ import { tensor } from '../../ops/core.js';
 import { RandomState } from '../../random/random-state.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { formatError } from '../formats/bytes.js';
-import { readNpz } from '../formats/npz.js';
 import { crc32 } from '../formats/compression.js';
+import { type NpzFile, readNpz } from '../formats/npz.js';
 import { checkDigest, type DataOptions, type KnownFile, type LoadedFile, obtainFiles } from './files.js';
-import { applyVocabulary, type SequenceOptions } from './imdb-words.js';
+import { applyVocabulary, type ImdbSequenceOptions } from './imdb-words.js';
 
 export { decode, encode, getWordIndex } from './imdb-words.js';
 
@@ -18,7 +18,7 @@ const NPZ: KnownFile = {
 };
 
 /** Options of `imdb.loadData`; names and defaults follow Keras' `imdb.load_data`. */
-export interface ImdbOptions extends SequenceOptions, DataOptions {
+export interface ImdbOptions extends ImdbSequenceOptions, DataOptions {
   /** Drop reviews whose sequence (start value included) is `maxlen` long or longer. */
   maxlen?: number;
   /** Seed of the numpy RandomState that shuffles train, then test. Default 113. */
@@ -28,11 +28,7 @@ export interface ImdbOptions extends SequenceOptions, DataOptions {
 /** `[[xTrain, yTrain], [xTest, yTest]]`: sequences as arrays of ints, labels (1 = positive) as int32. */
 export type ImdbData = [train: [x: number[][], y: Tensor], test: [x: number[][], y: Tensor]];
 
-function reviews(
-  npz: ReturnType<typeof readNpz>,
-  split: 'train' | 'test',
-  path: string,
-): [number[][], Int32Array] {
+function reviews(npz: NpzFile, split: 'train' | 'test', path: string): [number[][], Int32Array] {
   const x = npz.get(`x_${split}`, { allowPickle: true });
   const y = npz.get(`y_${split}`);
   if (x.dtype !== 'object' || x.shape.length !== 1)
@@ -70,10 +66,6 @@ function parse(file: LoadedFile): Raw {
   return raw;
 }
 
-function pick<T>(items: readonly T[], order: readonly number[]): T[] {
-  return order.map((i) => items[i]!);
-}
-
 function checkCount(name: string, v: number | undefined | null, allowNull = false): void {
   if (v === undefined || (v === null && allowNull)) return;
   if (!Number.isSafeInteger(v) || (v as number) < 0) {
@@ -99,44 +91,49 @@ export async function loadData(options: ImdbOptions = {}): Promise<ImdbData> {
   checkCount('startChar', startChar, true);
   checkCount('oovChar', oovChar, true);
   const [file] = await obtainFiles('imdb', [[NPZ]], [NPZ], options);
-  let [[xTrain, yTrain], [xTest, yTest]] = parse(file!);
+  const [[xTrain, yTrainRaw], [xTest, yTestRaw]] = parse(file!);
 
+  // Keras' order of operations, fused into one pass that builds each output sequence once:
+  // shuffle (train, then test, one generator) → prepend startChar and add indexFrom → drop sequences
+  // of maxlen or more (remove_long_seq keeps len(x) < maxlen) → values outside [skipTop, numWords)
+  // become oovChar (or are dropped when it is null).
   const rng = new RandomState(seed);
-  const trainOrder = rng.permutation(xTrain.length);
-  const testOrder = rng.permutation(xTest.length);
-  xTrain = pick(xTrain, trainOrder);
-  yTrain = Int32Array.from(trainOrder, (i) => yTrain[i]!);
-  xTest = pick(xTest, testOrder);
-  yTest = Int32Array.from(testOrder, (i) => yTest[i]!);
-
-  // New arrays: the start value plus each rank shifted by indexFrom (Keras adds index_from in both
-  // of its branches, and a start_char of None only drops the prefix).
-  const shift = (seq: number[]): number[] => {
-    const out: number[] = startChar === null ? [] : [startChar];
-    for (let i = 0; i < seq.length; i++) out.push(seq[i]! + indexFrom);
-    return out;
+  const prefix = startChar === null ? 0 : 1;
+  const select = (xs: number[][], ys: Int32Array): [number[][], Int32Array] => {
+    let order = rng.permutation(xs.length);
+    if (maxlen) order = order.filter((i) => xs[i]!.length + prefix < maxlen);
+    return [order.map((i) => xs[i]!), Int32Array.from(order, (i) => ys[i]!)];
   };
-  let train = xTrain.map(shift);
-  let test = xTest.map(shift);
-  if (maxlen) {
-    // Keras' remove_long_seq keeps a sequence only if len(x) < maxlen.
-    const keep = (xs: number[][], ys: Int32Array): [number[][], Int32Array] => {
-      const idx = xs.flatMap((x, i) => (x.length < maxlen ? [i] : []));
-      return [pick(xs, idx), Int32Array.from(idx, (i) => ys[i]!)];
-    };
-    [train, yTrain] = keep(train, yTrain);
-    [test, yTest] = keep(test, yTest);
-    if (train.length === 0 || test.length === 0) {
-      throw new ValueError(
-        `After filtering for sequences shorter than maxlen=${maxlen}, no sequence was kept. Increase maxlen.`,
-      );
+  const [rawTrain, yTrain] = select(xTrain, yTrainRaw);
+  const [rawTest, yTest] = select(xTest, yTestRaw);
+  if (maxlen && (rawTrain.length === 0 || rawTest.length === 0)) {
+    throw new ValueError(
+      `After filtering for sequences shorter than maxlen=${maxlen}, no sequence was kept. Increase maxlen.`,
+    );
+  }
+  // Keras' `if not num_words: num_words = max(...)`, which makes the largest value itself OOV.
+  let numWords = options.numWords || 0;
+  if (!numWords) {
+    for (const x of [rawTrain, rawTest].flat()) {
+      if (prefix && startChar! > numWords) numWords = startChar!;
+      for (const r of x) if (r + indexFrom > numWords) numWords = r + indexFrom;
     }
   }
-  // Keras' `if not num_words: num_words = max(...)` — note this makes the largest value itself OOV.
-  let numWords = options.numWords || 0;
-  if (!numWords) for (const x of [...train, ...test]) for (const w of x) if (w > numWords) numWords = w;
-  train = train.map((x) => applyVocabulary(x, skipTop, numWords, oovChar));
-  test = test.map((x) => applyVocabulary(x, skipTop, numWords, oovChar));
+  const encode = (raw: number[]): number[] => {
+    if (oovChar === null) {
+      const out: number[] = prefix ? [startChar!] : [];
+      return applyVocabulary(out.concat(raw.map((r) => r + indexFrom)), skipTop, numWords, null);
+    }
+    const out = new Array<number>(raw.length + prefix);
+    if (prefix) out[0] = startChar! < skipTop || startChar! >= numWords ? oovChar : startChar!;
+    for (let i = 0; i < raw.length; i++) {
+      const w = raw[i]! + indexFrom;
+      out[i + prefix] = w < skipTop || w >= numWords ? oovChar : w;
+    }
+    return out;
+  };
+  const train = rawTrain.map(encode);
+  const test = rawTest.map(encode);
   return [
     [train, tensor(yTrain, [yTrain.length], 'int32')],
     [test, tensor(yTest, [yTest.length], 'int32')],

@@ -2,12 +2,10 @@ import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { setBackend } from '../../backend/select.js';
 import { imageSummary } from '../test-helpers.js';
 import * as fashionMnist from './fashion-mnist.js';
 import * as mnist from './mnist.js';
 
-setBackend('ts');
 const shared = resolve(process.env.TENSILE_DATA_DIR ?? '../shared/data');
 
 // Golden values from numpy 1.24 reading the IDX files directly:

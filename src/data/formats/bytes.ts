@@ -3,6 +3,10 @@ import { DataFormatError } from '../errors.js';
 /**
  * A bounds-checked cursor over untrusted bytes. Every read checks the remaining length first, so a
  * truncated or lying file becomes a DataFormatError naming the file, never an out-of-bounds read.
+ *
+ * @example
+ * const r = new ByteReader(bytes, 'file.idx');
+ * const magic = r.u32be('magic'); // throws DataFormatError 'file.idx: truncated: …' on a short file
  */
 export class ByteReader {
   pos: number;
@@ -82,12 +86,23 @@ export class ByteReader {
   }
 }
 
-/** Shorthand for a format error about `path`. */
+/**
+ * Shorthand for a format error about `path`.
+ *
+ * @example
+ * throw formatError('a.npz', "missing member 'x.npy'"); // DataFormatError: a.npz: missing member 'x.npy'
+ */
 export function formatError(path: string, detail: string): DataFormatError {
   return new DataFormatError(path, detail);
 }
 
-/** The product of `shape`, or an error when a dimension is not a non-negative safe integer. */
+/**
+ * The product of `shape`, or an error when a dimension is not a non-negative safe integer.
+ *
+ * @example
+ * elementCount([60000, 28, 28], 'x.npy', 'shape'); // 47040000
+ * elementCount([-1], 'x.npy', 'shape'); // throws DataFormatError: x.npy: shape: bad dimension -1
+ */
 export function elementCount(shape: readonly number[], path: string, what: string): number {
   let n = 1;
   for (const d of shape) {

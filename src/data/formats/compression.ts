@@ -23,12 +23,22 @@ function zlibMessage(e: unknown): string {
   return (e as Error).message ?? String(e);
 }
 
-/** True when `bytes` starts with the gzip magic number. */
+/**
+ * True when `bytes` starts with the gzip magic number.
+ *
+ * @example
+ * isGzip(readFileSync('train-images-idx3-ubyte.gz')); // true
+ */
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-/** Gunzips untrusted bytes; zlib verifies the CRC-32 and length trailer. */
+/**
+ * Gunzips untrusted bytes; zlib verifies the CRC-32 and length trailer.
+ *
+ * @example
+ * const idx = gunzip(readFileSync('t10k-labels-idx1-ubyte.gz'), 't10k-labels-idx1-ubyte.gz');
+ */
 export function gunzip(bytes: Uint8Array, path: string): Uint8Array {
   try {
     return asBytes(zlib.gunzipSync(bytes, { maxOutputLength: maxOutput(bytes.length) }));
@@ -37,7 +47,12 @@ export function gunzip(bytes: Uint8Array, path: string): Uint8Array {
   }
 }
 
-/** Inflates a raw deflate stream that must produce exactly `size` bytes. */
+/**
+ * Inflates a raw deflate stream that must produce exactly `size` bytes.
+ *
+ * @example
+ * const data = inflateRaw(member, entry.size, 'a.npz[x.npy]');
+ */
 export function inflateRaw(bytes: Uint8Array, size: number, path: string): Uint8Array {
   if (size > maxOutput(bytes.length)) {
     throw formatError(path, `declared size ${size} is impossible for ${bytes.length} compressed bytes`);
@@ -54,7 +69,12 @@ export function inflateRaw(bytes: Uint8Array, size: number, path: string): Uint8
 
 let table: Int32Array | null = null;
 
-/** CRC-32 (zip/gzip polynomial); native when Node has zlib.crc32 (≥ 20.15), a table otherwise. */
+/**
+ * CRC-32 (zip/gzip polynomial); native when Node has zlib.crc32 (≥ 20.15), a table otherwise.
+ *
+ * @example
+ * crc32(new TextEncoder().encode('123456789')); // 0xcbf43926
+ */
 export function crc32(bytes: Uint8Array): number {
   const native = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
   if (native) return native(bytes) >>> 0;

@@ -6,7 +6,7 @@ import { parseIdx } from './idx.js';
 import { type NpyArray, parseNpy } from './npy.js';
 import { readNpz } from './npz.js';
 import { unpickleObjectArray } from './pickle.js';
-import { fixture, makeIdx, NPY, PICKLE } from './test-fixtures.js';
+import { fixture, makeIdx, NPY, PICKLE, ZIP64 } from './test-fixtures.js';
 
 /**
  * Thousands of seeded mutations of small valid files. Every outcome must be a parse that is

@@ -9,6 +9,10 @@ const MAX_DEPTH = 8;
  * Parses the Python dict literal of a .npy header, e.g. `{'descr': '<i8', 'fortran_order': False,
  * 'shape': (25000,), }`. A tiny recursive-descent parser over literals only: nothing is evaluated,
  * and nesting is capped so a hostile header cannot exhaust the stack.
+ *
+ * @example
+ * parseHeaderLiteral("{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }", 'y.npy');
+ * // { descr: '<i8', fortran_order: false, shape: [3] }
  */
 export function parseHeaderLiteral(text: string, path: string): HeaderValue {
   let i = 0;

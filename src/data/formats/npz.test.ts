@@ -17,8 +17,8 @@ describe('readNpz', () => {
 
   it('reads zip64 end records and extra fields', () => {
     const npz = readNpz(new Uint8Array(Buffer.from(ZIP64, 'base64')), 'z64.npz');
-    expect(Array.from(npz.get('a').data)).toEqual([0, 1, 2, 3, 4]);
-    expect(Array.from(npz.get('b').data)).toEqual([1.5, 2.5]);
+    expect(Array.from(npz.get('a').data as Int32Array)).toEqual([0, 1, 2, 3, 4]);
+    expect(Array.from(npz.get('b').data as Float64Array)).toEqual([1.5, 2.5]);
   });
 
   it('names the archive and the member in errors', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DataFormatError } from '../errors.js';
 import { unpickleObjectArray } from './pickle.js';
-import { fixture, PICKLE } from './test-fixtures.js';
+import { fixture, ITEMS, PICKLE } from './test-fixtures.js';
 
 const bytes = (name: string) => fixture(PICKLE, name);
 const latin1 = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));

@@ -39,6 +39,10 @@ const NAMES: Record<number, string> = Object.fromEntries(
 class Tuple {
   constructor(readonly items: unknown[]) {}
 }
+/** A Python list. A wrapper, so the first APPENDS can take its items in one slice of the stack. */
+class PyList {
+  items: unknown[] = [];
+}
 class Global {
   constructor(readonly name: string) {}
 }
@@ -54,7 +58,7 @@ class DTypeStub {
 function describe(v: unknown): string {
   if (v instanceof Global) return `global ${v.name}`;
   if (v instanceof Tuple) return 'tuple';
-  if (Array.isArray(v)) return 'list';
+  if (v instanceof PyList) return 'list';
   return v === null ? 'None' : typeof v;
 }
 
@@ -75,17 +79,20 @@ export function unpickleObjectArray(bytes: Uint8Array, path: string): number[][]
   const marks: number[] = [];
   const memo = new Map<number, unknown>();
   let pos = 0;
+  let at = 0; // where the current opcode starts, for error messages
   let op = 0;
   const fail = (what: string): never => {
-    throw formatError(path, `pickle: ${what} (opcode at byte ${pos - 1})`);
+    throw formatError(path, `pickle: ${what} (opcode at byte ${at})`);
   };
+  /** The stack bottom visible to the current opcode: nothing below the last MARK (as in CPython). */
+  const fence = (): number => marks[marks.length - 1] ?? 0;
   const need = (k: number): void => {
     if (pos + k > n) fail(`truncated: ${NAMES[op] ?? 'opcode'} needs ${k} more bytes`);
   };
   const push = (v: unknown): void => {
     stack[sp++] = v;
   };
-  const pop = (): unknown => (sp > (marks.at(-1) ?? 0) ? stack[--sp] : fail('stack underflow'));
+  const pop = (): unknown => (sp > fence() ? stack[--sp] : fail('stack underflow'));
   const popMark = (): unknown[] => {
     const m = marks.pop() ?? fail('no MARK to pop');
     const items = stack.slice(m, sp);
@@ -99,23 +106,24 @@ export function unpickleObjectArray(bytes: Uint8Array, path: string): number[][]
     return s;
   };
   const line = (): string => {
-    const end = bytes.indexOf(0x0a, pos);
-    if (end < 0 || end - pos > 256) fail('GLOBAL name is not a short line');
-    const s = text(end - pos, 'latin1');
+    const length = bytes.subarray(pos, pos + 257).indexOf(0x0a);
+    if (length < 0) fail('GLOBAL name is not a short line');
+    const s = text(length, 'latin1');
     pos++; // the newline
     return s;
   };
   const global = (name: string): Global =>
     GLOBALS.has(name) ? new Global(name) : fail(`refused global '${name}'`);
-  const top = (what: string): unknown => (sp > 0 ? stack[sp - 1] : fail(`${what} on an empty stack`));
+  const top = (what: string): unknown => (sp > fence() ? stack[sp - 1] : fail(`${what} on an empty stack`));
   const recall = (key: number): unknown =>
     memo.has(key) ? memo.get(key) : fail(`memo slot ${key} is unset`);
-  const listTop = (): unknown[] => {
+  const listTop = (): PyList => {
     const last = top('APPEND');
-    return Array.isArray(last) ? last : fail(`APPEND to a ${describe(last)}`);
+    return last instanceof PyList ? last : fail(`APPEND to a ${describe(last)}`);
   };
 
   while (pos < n) {
+    at = pos;
     op = bytes[pos++]!;
     switch (op) {
       case 0x4b: // BININT1: the hot path (most word ranks), kept first
@@ -135,9 +143,11 @@ export function unpickleObjectArray(bytes: Uint8Array, path: string): number[][]
       case 0x65: {
         // APPENDS: items above the mark go into the list just below it
         const m = marks.pop() ?? fail('APPENDS without MARK');
-        const list = m > 0 ? stack[m - 1] : undefined;
-        if (!Array.isArray(list)) fail(`APPENDS to a ${describe(list)}`);
-        for (let i = m; i < sp; i++) (list as unknown[]).push(stack[i]);
+        const list = m > fence() ? stack[m - 1] : undefined;
+        if (!(list instanceof PyList)) return fail(`APPENDS to a ${describe(list)}`);
+        // Most lists get all their items in one APPENDS: one right-sized copy instead of growing by push.
+        if (list.items.length === 0) list.items = stack.slice(m, sp);
+        else for (let i = m; i < sp; i++) list.items.push(stack[i]);
         sp = m;
         break;
       }
@@ -145,12 +155,12 @@ export function unpickleObjectArray(bytes: Uint8Array, path: string): number[][]
         marks.push(sp);
         break;
       case 0x5d: // EMPTY_LIST
-        push([]);
+        push(new PyList());
         break;
       case 0x61: {
         // APPEND
         const v = pop();
-        listTop().push(v);
+        listTop().items.push(v);
         break;
       }
       case 0x71: // BINPUT
@@ -283,25 +293,26 @@ function build(target: unknown, state: unknown, fail: (w: string) => never): voi
   }
   const code = (dtype as DTypeStub).code;
   if (!/^O\d*$/.test(code)) fail(`array dtype '${code}' is not object`);
-  if (!Array.isArray(items)) fail('object array data is not a list');
+  const list = items instanceof PyList ? items : fail('object array data is not a list');
   const dims = (shape as Tuple).items;
-  const count = (items as unknown[]).length;
+  const count = list.items.length;
   if (dims.length !== 1 || dims[0] !== count) {
     fail(`expected a 1-D object array, got shape (${dims.join(', ')}) with ${count} items`);
   }
   target.shape = dims as number[];
-  target.items = items as unknown[];
+  target.items = list.items;
 }
 
 function finish(result: unknown, atEnd: boolean, fail: (w: string) => never): number[][] {
   if (!atEnd) fail('bytes after STOP');
   if (!(result instanceof ArrayStub) || result.items === null)
     return fail('result is not a numpy object array');
-  const items = result.items;
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i];
-    if (!Array.isArray(item)) fail(`item ${i} is a ${describe(item)}, expected a list of ints`);
-    for (const v of item as unknown[]) if (typeof v !== 'number') fail(`item ${i} holds a ${describe(v)}`);
+  const out: number[][] = new Array(result.items.length);
+  for (let i = 0; i < out.length; i++) {
+    const item = result.items[i];
+    if (!(item instanceof PyList)) return fail(`item ${i} is a ${describe(item)}, expected a list of ints`);
+    for (const v of item.items) if (typeof v !== 'number') fail(`item ${i} holds a ${describe(v)}`);
+    out[i] = item.items as number[];
   }
-  return items as number[][];
+  return out;
 }

@@ -148,14 +148,24 @@ export const ZIP64 =
 /** The items of the object array in the pickle and npz fixtures. */
 export const ITEMS = [[1, 2, 300], [70000], [], [5, 6]];
 
-/** The bytes of fixture `name` from `table`. */
+/**
+ * The bytes of fixture `name` from `table`.
+ *
+ * @example
+ * parseNpy(fixture(NPY, 'i4<'), 'i4.npy').shape; // [2, 3]
+ */
 export function fixture(table: Record<string, string>, name: string): Uint8Array {
   const b64 = table[name];
   if (b64 === undefined) throw new Error(`no fixture '${name}'`);
   return new Uint8Array(Buffer.from(b64, 'base64'));
 }
 
-/** An IDX file as LeCun's format page defines it: 0, 0, type code, rank, big-endian dims, big-endian data. */
+/**
+ * An IDX file as LeCun's format page defines it: 0, 0, type code, rank, big-endian dims, big-endian data.
+ *
+ * @example
+ * parseIdx(makeIdx(0x08, [2], [3, 4]), 'x.idx').data; // Uint8Array [3, 4]
+ */
 export function makeIdx(code: number, shape: number[], values: number[]): Uint8Array {
   const size = { 8: 1, 9: 1, 11: 2, 12: 4, 13: 4, 14: 8 }[code]!;
   const out = new Uint8Array(4 + 4 * shape.length + size * values.length);

@@ -29,14 +29,12 @@ function findEocd(r: ByteReader): number {
   return r.fail('not a zip archive (no end-of-central-directory record)');
 }
 
-/** Reads the zip64 end record when the classic one is saturated (archives past 4 GB or 65535 members). */
+/** Reads the zip64 end record (archives past 4 GB or 65535 members), given its locator at eocd - 20. */
 function readZip64(
   r: ByteReader,
   eocd: number,
 ): { count: number; cdSize: number; cdOffset: number; end: number } {
-  r.seek(eocd - 20, 'zip64 locator');
-  if (r.u32le('zip64 locator') !== ZIP64_LOCATOR) r.fail('zip64 locator missing');
-  r.pos += 4;
+  r.seek(eocd - 12, 'zip64 locator'); // signature and disk number skipped
   const end = r.u64le('zip64 end record offset');
   r.seek(end, 'zip64 end record');
   if (r.u32le('zip64 end record') !== ZIP64_EOCD) r.fail('zip64 end record has a wrong signature');
@@ -66,7 +64,13 @@ function applyZip64Extra(
   }
 }
 
-/** Parses and checks a zip archive's central directory. */
+/**
+ * Parses and checks a zip archive's central directory.
+ *
+ * @example
+ * const entries = readZipDirectory(readFileSync('mnist.npz'), 'mnist.npz');
+ * [...entries.keys()]; // ['x_test.npy', 'x_train.npy', 'y_train.npy', 'y_test.npy']
+ */
 export function readZipDirectory(bytes: Uint8Array, path: string): Map<string, ZipEntry> {
   const r = new ByteReader(bytes, path);
   const eocd = findEocd(r);
@@ -77,7 +81,9 @@ export function readZipDirectory(bytes: Uint8Array, path: string): Map<string, Z
   let cdSize = r.u32le('directory size');
   let cdOffset = r.u32le('directory offset');
   let cdEnd = eocd;
-  if (count === 0xffff || cdSize === MAX32 || cdOffset === MAX32) {
+  // Like Python's zipfile, use the zip64 record whenever its locator precedes the end record.
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (eocd >= 20 && view.getUint32(eocd - 20, true) === ZIP64_LOCATOR) {
     ({ count, cdSize, cdOffset, end: cdEnd } = readZip64(r, eocd));
   } else if (disks[0] !== 0 || disks[1] !== 0 || disks[2] !== count) {
     r.fail(`end record describes a multi-disk or inconsistent archive (${disks.join(', ')}, ${count})`);
@@ -124,7 +130,13 @@ export function readZipDirectory(bytes: Uint8Array, path: string): Map<string, Z
   return entries;
 }
 
-/** Extracts one member, checking its local header, sizes and CRC-32. */
+/**
+ * Extracts one member, checking its local header, sizes and CRC-32.
+ *
+ * @example
+ * const entries = readZipDirectory(bytes, 'a.npz');
+ * const npy = readZipEntry(bytes, entries.get('x.npy')!, 'a.npz');
+ */
 export function readZipEntry(bytes: Uint8Array, entry: ZipEntry, path: string): Uint8Array {
   const where = `${path}[${entry.name}]`;
   const r = new ByteReader(bytes, where);

@@ -1,12 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { setBackend } from '../../backend/select.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import * as imdb from '../datasets/imdb.js';
 import { seqSummary } from '../test-helpers.js';
 import { padSequences } from './pad-sequences.js';
 import { trainTestSplit } from './train-test-split.js';
-
-setBackend('ts');
 
 // The Keras user's pipeline, with goldens from numpy 1.24 + scikit-learn 1.2 (load_data and summary as in
 // src/data/datasets/imdb.test.ts; pad_sequences reimplemented from keras/src/utils/sequence_utils.py):
@@ -70,13 +67,19 @@ describe('imdb → trainTestSplit → padSequences, number for number with Keras
     expect(pre.shape).toEqual([20000, 100]);
     expect(pre.dtype).toBe('int32');
     expect(weightedSum(pre)).toEqual([117371069, 6136526599]);
-    expect((pre.toArray() as number[][])[0]!.slice(0, 12)).toEqual([10, 4, 20, 9, 2, 364, 352, 5, 45, 6, 2, 2]);
+    expect((pre.toArray() as number[][])[0]!.slice(0, 12)).toEqual([
+      10, 4, 20, 9, 2, 364, 352, 5, 45, 6, 2, 2,
+    ]);
     const post = padSequences(xTr, { maxlen: 100, padding: 'post', truncating: 'post' });
     expect(weightedSum(post)).toEqual([113246488, 5633423732]);
   });
 
   it('stratified split keeps the label balance exactly as StratifiedShuffleSplit', () => {
-    const [xTr, xVa, yTr, yVa] = trainTestSplit(xTrain, yTrain, { testSize: 0.2, randomState: 42, stratify: yTrain });
+    const [xTr, xVa, yTr, yVa] = trainTestSplit(xTrain, yTrain, {
+      testSize: 0.2,
+      randomState: 42,
+      stratify: yTrain,
+    });
     expect(seqSummary(xTr, yTr)).toEqual({
       n: 20000,
       y_sum: 10000,

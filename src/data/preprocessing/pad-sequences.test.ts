@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { setBackend } from '../../backend/select.js';
 import { ValueError } from '../../errors.js';
 import { padSequences } from './pad-sequences.js';
 
-setBackend('ts');
 const seqs = [[1], [2, 3], [4, 5, 6]];
 
 describe('padSequences', () => {
@@ -32,7 +30,9 @@ describe('padSequences', () => {
   });
 
   it('truncates at the end with truncating post, handles empty rows, typed arrays and float32', () => {
-    expect(padSequences([[1, 2, 3], [], new Int32Array([7])], { maxlen: 2, truncating: 'post' }).toArray()).toEqual([
+    expect(
+      padSequences([[1, 2, 3], [], new Int32Array([7])], { maxlen: 2, truncating: 'post' }).toArray(),
+    ).toEqual([
       [1, 2],
       [0, 0],
       [0, 7],
@@ -46,7 +46,9 @@ describe('padSequences', () => {
   });
 
   it('rejects what Keras rejects, with clear messages', () => {
-    expect(() => padSequences(seqs, { padding: 'middle' as 'pre' })).toThrow(/padding type "middle" not understood/);
+    expect(() => padSequences(seqs, { padding: 'middle' as 'pre' })).toThrow(
+      /padding type "middle" not understood/,
+    );
     expect(() => padSequences(seqs, { truncating: 'x' as 'pre' })).toThrow(ValueError);
     expect(() => padSequences([[1], 5 as unknown as number[]])).toThrow(/sequences\[1\] is not a sequence/);
     expect(() => padSequences(seqs, { maxlen: -1 })).toThrow(/maxlen/);

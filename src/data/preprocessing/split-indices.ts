@@ -9,6 +9,10 @@ import type { RandomState } from '../../random/random-state.js';
 /**
  * Train and test sizes from fractions (in (0, 1)) or counts (integers), with scikit-learn's rules:
  * a test fraction rounds up, a train fraction rounds down, a missing side takes the rest.
+ *
+ * @example
+ * splitSizes(25000, 0.2); // [20000, 5000]
+ * splitSizes(10, 3, 5); // [5, 3]
  */
 export function splitSizes(
   n: number,
@@ -52,7 +56,12 @@ export function splitSizes(
   return [nTrain, nTest];
 }
 
-/** ShuffleSplit: one permutation; the test rows come first, then the train rows. */
+/**
+ * ShuffleSplit: one permutation; the test rows come first, then the train rows.
+ *
+ * @example
+ * shuffleSplit(5, 3, 2, new RandomState(42)); // [[2, 0, 3], [1, 4]]
+ */
 export function shuffleSplit(
   n: number,
   nTrain: number,
@@ -84,7 +93,13 @@ function approximateMode(counts: readonly number[], draws: number, rng: RandomSt
   return floored;
 }
 
-/** StratifiedShuffleSplit: each class keeps its share of the rows in both parts. */
+/**
+ * StratifiedShuffleSplit: each class keeps its share of the rows in both parts.
+ *
+ * @example
+ * const [train, test] = stratifiedSplit([0, 0, 1, 1, 1, 1], 3, 3, new RandomState(0));
+ * // each part holds one or two rows of class 0 and the rest of class 1
+ */
 export function stratifiedSplit(
   y: readonly (number | string)[],
   nTrain: number,

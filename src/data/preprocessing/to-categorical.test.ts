@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { setBackend } from '../../backend/select.js';
 import { ValueError } from '../../errors.js';
 import { tensor } from '../../ops/core.js';
 import { toCategorical } from './to-categorical.js';
-
-setBackend('ts');
 
 describe('toCategorical', () => {
   it('one-hot encodes arrays and tensors as float32, like Keras', () => {
@@ -19,7 +16,18 @@ describe('toCategorical', () => {
     // keras.utils.to_categorical drops a trailing axis of size 1: shape (2, 1) -> (2, 3)
     expect(toCategorical(tensor([[2], [0]], undefined, 'int32'), 3).shape).toEqual([2, 3]);
     // and keeps other axes: shape (2, 2) -> (2, 2, 2)
-    expect(toCategorical(tensor([[1, 0], [0, 1]], undefined, 'int32')).shape).toEqual([2, 2, 2]);
+    expect(
+      toCategorical(
+        tensor(
+          [
+            [1, 0],
+            [0, 1],
+          ],
+          undefined,
+          'int32',
+        ),
+      ).shape,
+    ).toEqual([2, 2, 2]);
   });
 
   it('names the label that is out of range', () => {

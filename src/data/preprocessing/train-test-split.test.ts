@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { setBackend } from '../../backend/select.js';
 import { ValueError } from '../../errors.js';
 import { tensor } from '../../ops/core.js';
 import { RandomState } from '../../random/random-state.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { trainTestSplit } from './train-test-split.js';
 
-setBackend('ts');
 const X = Array.from({ length: 20 }, (_, i) => i);
 
 describe('trainTestSplit matches scikit-learn 1.2', () => {
@@ -67,7 +65,9 @@ describe('trainTestSplit matches scikit-learn 1.2', () => {
     // y3 = np.array([0]*9 + [1]*9 + [2]*2)
     // train_test_split(X, test_size=0.15, random_state=4, stratify=y3)
     const y3 = [...Array(9).fill(0), ...Array(9).fill(1), 2, 2];
-    expect(trainTestSplit(X, { testSize: 0.15, randomState: 4, stratify: tensor(y3, undefined, 'int32') })).toEqual([
+    expect(
+      trainTestSplit(X, { testSize: 0.15, randomState: 4, stratify: tensor(y3, undefined, 'int32') }),
+    ).toEqual([
       [14, 10, 4, 19, 6, 15, 12, 18, 1, 11, 9, 0, 17, 3, 2, 8, 13],
       [16, 7, 5],
     ]);
@@ -103,12 +103,18 @@ describe('trainTestSplit matches scikit-learn 1.2', () => {
     expect(() => trainTestSplit(X, { testSize: 1.5 })).toThrow(/test_size=1.5 should be either positive/);
     expect(() => trainTestSplit(X, { testSize: 20 })).toThrow(ValueError);
     expect(() => trainTestSplit(X, { trainSize: 0 })).toThrow(/train_size=0/);
-    expect(() => trainTestSplit(X, { testSize: 0.6, trainSize: 0.6 })).toThrow(/sum of test_size and train_size/);
-    expect(() => trainTestSplit(X, { testSize: 15, trainSize: 10 })).toThrow(/should be smaller than the number/);
+    expect(() => trainTestSplit(X, { testSize: 0.6, trainSize: 0.6 })).toThrow(
+      /sum of test_size and train_size/,
+    );
+    expect(() => trainTestSplit(X, { testSize: 15, trainSize: 10 })).toThrow(
+      /should be smaller than the number/,
+    );
     expect(() => trainTestSplit(X, [1, 2])).toThrow(/inconsistent numbers of samples: \[20,2\]/);
     expect(() => trainTestSplit()).toThrow(/at least one array/);
     expect(() => trainTestSplit(X, { stratify: X, shuffle: false })).toThrow(/shuffle=False/);
     expect(() => trainTestSplit(X, { stratify: X })).toThrow(/least populated class/);
-    expect(() => trainTestSplit(X, { testSize: 2, stratify: X.map((i) => i % 4) })).toThrow(/test_size = 2 should be/);
+    expect(() => trainTestSplit(X, { testSize: 2, stratify: X.map((i) => i % 4) })).toThrow(
+      /test_size = 2 should be/,
+    );
   });
 });
