@@ -4,7 +4,12 @@ import { ModelFileError } from './errors.js';
 
 let counter = 0;
 
-/** A fresh temporary path next to `path` (same directory, so the final rename is atomic). */
+/**
+ * A fresh temporary path next to `path` (same directory, so the final rename is atomic).
+ *
+ * @example
+ * // tempPathFor('runs/best.keras') → '/abs/runs/.tensile-tmp-best.keras-<pid>-<time>-<n>'
+ */
 export function tempPathFor(path: string): string {
   const abs = resolve(path);
   const tag = `${process.pid}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
@@ -24,6 +29,9 @@ function fsyncPath(path: string, flags: 'r' | 'r+'): void {
  * Writes `path` through a temporary file in the same directory: `write(tmp)` fills it, it is
  * flushed to disk, then renamed over `path`. A crash at any point leaves either the old file or the
  * new one, never a half-written file (the rename is atomic on POSIX file systems).
+ *
+ * @example
+ * // await writeAtomic('runs/log.json', (tmp) => writeFileSync(tmp, text));
  */
 export async function writeAtomic(path: string, write: (tmp: string) => void | Promise<void>): Promise<void> {
   const target = resolve(path);
@@ -48,7 +56,12 @@ export async function writeAtomic(path: string, write: (tmp: string) => void | P
   } catch {}
 }
 
-/** Writes bytes to `path` atomically (see writeAtomic). */
+/**
+ * Writes bytes to `path` atomically (see writeAtomic).
+ *
+ * @example
+ * // await writeBytesAtomic('runs/model.keras', zipBytes);
+ */
 export function writeBytesAtomic(path: string, bytes: Uint8Array): Promise<void> {
   return writeAtomic(path, (tmp) => writeFileSync(tmp, bytes));
 }

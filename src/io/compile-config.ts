@@ -7,7 +7,7 @@ import {
 } from '../losses/index.js';
 import type { Metric } from '../metrics/index.js';
 import type { CompileArgs, Sequential } from '../models/sequential.js';
-import { Adam, type Optimizer, RMSprop, SGD, getOptimizer } from '../optimizers/index.js';
+import { Adam, getOptimizer, type Optimizer, RMSprop, SGD } from '../optimizers/index.js';
 import { ModelFileError } from './errors.js';
 
 type Json = Record<string, unknown>;
@@ -18,17 +18,30 @@ function serializeLoss(loss: Loss, legacy: boolean): unknown {
   if (Object.keys(loss.config).length === 0) return loss.name;
   const config = { name: loss.name, reduction: 'sum_over_batch_size', ...loss.config };
   const className = camel(loss.name);
-  return legacy ? { class_name: className, config } : { module: 'keras.losses', class_name: className, config, registered_name: null };
+  return legacy
+    ? { class_name: className, config }
+    : { module: 'keras.losses', class_name: className, config, registered_name: null };
 }
 
-const metricNames = (ids: readonly (string | Metric)[]) => ids.map((m) => (typeof m === 'string' ? m : m.name));
+const metricNames = (ids: readonly (string | Metric)[]) =>
+  ids.map((m) => (typeof m === 'string' ? m : m.name));
 
-/** Keras 3's `compile_config` (config.json of a .keras file); null when the model is not compiled. */
+/**
+ * Keras 3's `compile_config` (config.json of a .keras file); null when the model is not compiled.
+ *
+ * @example
+ * // compileConfig(model) → { optimizer: { module: 'keras.optimizers', class_name: 'Adam', ... }, loss: 'mse', ... }
+ */
 export function compileConfig(model: Sequential): Json | null {
   if (!model.optimizer || !model.loss) return null;
   const opt = model.optimizer;
   return {
-    optimizer: { module: 'keras.optimizers', class_name: opt.className, config: opt.getConfig(), registered_name: null },
+    optimizer: {
+      module: 'keras.optimizers',
+      class_name: opt.className,
+      config: opt.getConfig(),
+      registered_name: null,
+    },
     loss: serializeLoss(model.loss, false),
     loss_weights: null,
     metrics: metricNames(model.metricIds),
@@ -39,7 +52,12 @@ export function compileConfig(model: Sequential): Json | null {
   };
 }
 
-/** The legacy HDF5 `training_config` attribute; null when the model is not compiled. */
+/**
+ * The legacy HDF5 `training_config` attribute; null when the model is not compiled.
+ *
+ * @example
+ * // trainingConfig(model) → { loss: 'mse', metrics: [], optimizer_config: { class_name: 'Adam', config: {...} }, ... }
+ */
 export function trainingConfig(model: Sequential): Json | null {
   if (!model.optimizer || !model.loss) return null;
   return {
@@ -54,13 +72,20 @@ export function trainingConfig(model: Sequential): Json | null {
 const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
 const numOrNull = (v: unknown) => (typeof v === 'number' ? v : null);
 
-/** An optimizer from Keras' serialized form: a name, or `{ class_name, config }` (Keras 2 or 3 keys). */
+/**
+ * An optimizer from Keras' serialized form: a name, or `{ class_name, config }` (Keras 2 or 3 keys).
+ *
+ * @example
+ * // optimizerFromConfig({ class_name: 'SGD', config: { learning_rate: 0.1, momentum: 0.9 } }, file)
+ */
 export function optimizerFromConfig(spec: unknown, where: string): Optimizer {
   if (typeof spec === 'string') return getOptimizer(spec);
   const { class_name: className, config = {} } = (spec ?? {}) as { class_name?: string; config?: Json };
   const lr = config.learning_rate ?? config.lr;
   if (lr !== undefined && typeof lr !== 'number') {
-    throw new ModelFileError(`${where}: learning-rate schedules are not supported (optimizer ${String(className)})`);
+    throw new ModelFileError(
+      `${where}: learning-rate schedules are not supported (optimizer ${String(className)})`,
+    );
   }
   const ignored = [
     config.use_ema === true && 'use_ema',
@@ -68,7 +93,8 @@ export function optimizerFromConfig(spec: unknown, where: string): Optimizer {
     config.gradient_accumulation_steps != null && 'gradient_accumulation_steps',
     config.loss_scale_factor != null && 'loss_scale_factor',
   ].filter(Boolean);
-  if (ignored.length > 0) console.warn(`${where}: optimizer settings not supported by Tensile were ignored: ${ignored.join(', ')}`);
+  if (ignored.length > 0)
+    console.warn(`${where}: optimizer settings not supported by Tensile were ignored: ${ignored.join(', ')}`);
   const base = {
     learningRate: num(lr),
     weightDecay: numOrNull(config.weight_decay),
@@ -102,7 +128,12 @@ export function optimizerFromConfig(spec: unknown, where: string): Optimizer {
   }
 }
 
-/** A loss from Keras' serialized form: a name, a builtin function entry, or a loss class config. */
+/**
+ * A loss from Keras' serialized form: a name, a builtin function entry, or a loss class config.
+ *
+ * @example
+ * // lossFromConfig({ class_name: 'BinaryCrossentropy', config: { from_logits: true } }, file)
+ */
 export function lossFromConfig(spec: unknown, where: string): Loss {
   try {
     if (typeof spec === 'string') return Loss.get(spec);
@@ -110,7 +141,9 @@ export function lossFromConfig(spec: unknown, where: string): Loss {
     if (typeof config === 'string') return Loss.get(config); // Keras 3: {class_name: 'function', config: 'mse'}
     const c = (config ?? {}) as Json;
     if (typeof c.label_smoothing === 'number' && c.label_smoothing !== 0) {
-      console.warn(`${where}: loss label_smoothing=${c.label_smoothing} is not supported by Tensile and was ignored`);
+      console.warn(
+        `${where}: loss label_smoothing=${c.label_smoothing} is not supported by Tensile and was ignored`,
+      );
     }
     const fromLogits = c.from_logits === true;
     switch (className) {
@@ -126,7 +159,9 @@ export function lossFromConfig(spec: unknown, where: string): Loss {
         return Loss.get(String(className));
     }
   } catch (e) {
-    throw new ModelFileError(`${where}: ${(e as Error).message}; load with { compile: false } to skip compiling`);
+    throw new ModelFileError(
+      `${where}: ${(e as Error).message}; load with { compile: false } to skip compiling`,
+    );
   }
 }
 
@@ -139,7 +174,12 @@ function metricIds(spec: unknown): string[] {
   return [String((config as Json | undefined)?.name ?? className)];
 }
 
-/** compile() arguments from a Keras 3 `compile_config` or a legacy `training_config`. */
+/**
+ * compile() arguments from a Keras 3 `compile_config` or a legacy `training_config`.
+ *
+ * @example
+ * // model.compile(compileArgsFromConfig(config.compile_config, file));
+ */
 export function compileArgsFromConfig(config: Json, where: string): CompileArgs {
   const optimizer = config.optimizer ?? config.optimizer_config;
   if (optimizer === undefined) throw new ModelFileError(`${where}: the compile config has no optimizer`);

@@ -7,7 +7,11 @@ import { TensileError } from '../errors.js';
  *
  * @example
  * import { ModelFileError, loadModel } from 'tensile';
- * try { await loadModel('missing.keras'); } catch (e) { console.log(e instanceof ModelFileError); }
+ * try {
+ *   await loadModel('runs/doc/missing.keras');
+ * } catch (e) {
+ *   console.log(e instanceof ModelFileError); // true
+ * }
  */
 export class ModelFileError extends TensileError {
   override name = 'ModelFileError';

@@ -1,6 +1,15 @@
-import { closeSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Dataset as H5Dataset, File as H5File, Group as H5Group } from 'h5wasm';
 import { fmtShape } from '../errors.js';
 import { ModelFileError } from './errors.js';
@@ -17,7 +26,12 @@ function h5wasm(): Promise<H5Module> {
   return loading;
 }
 
-/** Numeric arrays we write and read. */
+/**
+ * Numeric arrays we write and read.
+ *
+ * @example
+ * // const iteration: H5Array = BigInt64Array.of(7n);
+ */
 export type H5Array = Float32Array | Float64Array | Int32Array | BigInt64Array;
 
 const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -38,6 +52,9 @@ function uint(bytes: Uint8Array, at: number, size: number): number {
  * Checks that `path` is a complete HDF5 file before h5wasm sees it (h5wasm only reports a bare
  * "error" and prints diagnostics). The superblock records the end-of-file address, so a file cut
  * short by a crash or a partial copy is recognized as truncated.
+ *
+ * @example
+ * // checkHdf5File('cut.h5') throws "cut.h5: truncated HDF5 file (11800 bytes, the superblock says 23600)"
  */
 export function checkHdf5File(path: string, where = path): void {
   let size: number;
@@ -58,7 +75,8 @@ export function checkHdf5File(path: string, where = path): void {
       if (![2, 4, 8].includes(offsets)) break;
       const baseAddress = uint(head, base, offsets);
       const eofAddress = uint(head, base + 2 * offsets, offsets);
-      if (baseAddress + eofAddress > size) {
+      const undefinedAddress = head.subarray(base + 2 * offsets, base + 3 * offsets).every((b) => b === 0xff);
+      if (!undefinedAddress && baseAddress + eofAddress > size) {
         throw new ModelFileError(
           `${where}: truncated HDF5 file (${size} bytes, the superblock says ${baseAddress + eofAddress})`,
         );
@@ -71,11 +89,21 @@ export function checkHdf5File(path: string, where = path): void {
   throw new ModelFileError(`${where}: not an HDF5 file (no HDF5 signature)`);
 }
 
+/** 'Group', 'Dataset', ... for an h5wasm entity (references have no type), or null. */
+function kind(entity: unknown): string | null {
+  return entity && typeof entity === 'object' && 'type' in entity ? String(entity.type) : null;
+}
+
 function utf8Length(s: string): number {
   return new TextEncoder().encode(s).length;
 }
 
-/** Builds an HDF5 file. Attribute helpers store strings the way h5py does when Keras writes them. */
+/**
+ * Builds an HDF5 file. Attribute helpers store strings the way h5py does when Keras writes them.
+ *
+ * @example
+ * // await writeH5(path, (w) => { w.group('vars'); w.dataset('layers/dense/vars/0', kernel, [4, 3]); });
+ */
 export class H5Writer {
   private readonly written: { path: string; shape: readonly number[] }[] = [];
 
@@ -86,7 +114,7 @@ export class H5Writer {
     let g: H5Group = this.file;
     for (const part of path.split('/').filter(Boolean)) {
       const next = g.get(part);
-      g = next && next.type === 'Group' ? (next as H5Group) : g.create_group(part);
+      g = kind(next) === 'Group' ? (next as H5Group) : g.create_group(part);
     }
     return g;
   }
@@ -94,7 +122,11 @@ export class H5Writer {
   /** A numeric dataset; `path` may contain '/' (parents are created), as in Keras weight names. */
   dataset(path: string, data: H5Array, shape: readonly number[]): void {
     const i = path.lastIndexOf('/');
-    this.group(path.slice(0, Math.max(i, 0))).create_dataset({ name: path.slice(i + 1), data, shape: [...shape] });
+    this.group(path.slice(0, Math.max(i, 0))).create_dataset({
+      name: path.slice(i + 1),
+      data,
+      shape: [...shape],
+    });
     this.written.push({ path, shape });
   }
 
@@ -130,7 +162,12 @@ export class H5Writer {
   }
 }
 
-/** Reads an HDF5 file, with errors that name the file and the object. */
+/**
+ * Reads an HDF5 file, with errors that name the file and the object.
+ *
+ * @example
+ * // await readH5(path, path, (r) => r.strings('model_weights', 'layer_names'));
+ */
 export class H5Reader {
   constructor(
     private readonly file: H5File,
@@ -142,12 +179,12 @@ export class H5Reader {
   }
 
   isGroup(path: string): boolean {
-    return this.file.get(path)?.type === 'Group';
+    return kind(this.file.get(path)) === 'Group';
   }
 
   keys(path: string): string[] {
     const g = this.file.get(path);
-    return g && g.type === 'Group' ? (g as H5Group).keys() : [];
+    return kind(g) === 'Group' ? (g as H5Group).keys() : [];
   }
 
   private attrs(path: string) {
@@ -179,29 +216,42 @@ export class H5Reader {
       if (typeof v === 'string') return [v];
       if (Array.isArray(v) && v.every((s) => typeof s === 'string')) return v as string[];
       if (ArrayBuffer.isView(v) && (v as Float64Array).length === 0) return []; // h5py's empty list
-      throw new ModelFileError(`${this.where}: attribute '${name}' of '${path || '/'}' is not a list of strings`);
+      throw new ModelFileError(
+        `${this.where}: attribute '${name}' of '${path || '/'}' is not a list of strings`,
+      );
     });
   }
 
   shapeOf(path: string): number[] | null {
     const d = this.file.get(path);
-    return d && d.type === 'Dataset' ? ((d as H5Dataset).shape ?? []) : null;
+    return kind(d) === 'Dataset' ? ((d as H5Dataset).shape ?? []) : null;
   }
 
   /** A numeric dataset as a typed array with its shape. */
   array(path: string): { data: H5Array; shape: number[] } {
     const d = this.file.get(path);
-    if (!d || d.type !== 'Dataset') throw new ModelFileError(`${this.where}: missing dataset '${path}'`);
+    if (kind(d) !== 'Dataset') throw new ModelFileError(`${this.where}: missing dataset '${path}'`);
     const ds = d as H5Dataset;
     const value = ds.value;
-    const ok = value instanceof Float32Array || value instanceof Float64Array || value instanceof BigInt64Array;
+    const ok =
+      value instanceof Float32Array || value instanceof Float64Array || value instanceof BigInt64Array;
     const int = value instanceof Int32Array || value instanceof Int16Array || value instanceof Uint8Array;
     if (ok || int) return { data: int ? Int32Array.from(value) : (value as H5Array), shape: ds.shape ?? [] };
     if (typeof value === 'number' || typeof value === 'bigint') {
-      const data = typeof value === 'bigint' ? BigInt64Array.of(value) : Float64Array.of(value);
+      // h5wasm returns scalars as plain numbers; keep the stored precision.
+      const data =
+        typeof value === 'bigint'
+          ? BigInt64Array.of(value)
+          : ds.dtype === '<f'
+            ? Float32Array.of(value)
+            : ds.dtype === '<d'
+              ? Float64Array.of(value)
+              : Int32Array.of(value);
       return { data, shape: ds.shape ?? [] };
     }
-    throw new ModelFileError(`${this.where}: dataset '${path}' has an unsupported type (${JSON.stringify(ds.dtype)})`);
+    throw new ModelFileError(
+      `${this.where}: dataset '${path}' has an unsupported type (${JSON.stringify(ds.dtype)})`,
+    );
   }
 
   /** A dataset as float32 values (weights), checking its shape when `expected` is given. */
@@ -216,10 +266,17 @@ export class H5Reader {
   }
 }
 
-/** Writes an HDF5 file at `path` (the caller makes it atomic), then checks what was written. */
+/**
+ * Writes an HDF5 file at `path` (the caller makes it atomic), then checks what was written.
+ *
+ * @example
+ * // await writeH5(tmp, (w) => w.text('', 'backend', 'tensorflow'));
+ */
 export async function writeH5(path: string, build: (w: H5Writer) => void): Promise<void> {
   const h5 = await h5wasm();
+  mkdirSync(dirname(resolve(path)), { recursive: true });
   const file = new h5.File(resolve(path), 'w');
+  if (!existsSync(path)) throw new ModelFileError(`${path}: HDF5 could not create the file`);
   const writer = new H5Writer(file);
   try {
     build(writer);
@@ -229,7 +286,12 @@ export async function writeH5(path: string, build: (w: H5Writer) => void): Promi
   await readH5(path, path, (r) => writer.verify(r));
 }
 
-/** Opens an HDF5 file for reading, after checking that it is one and is complete. */
+/**
+ * Opens an HDF5 file for reading, after checking that it is one and is complete.
+ *
+ * @example
+ * // const names = await readH5(path, path, (r) => r.keys('layers'));
+ */
 export async function readH5<T>(path: string, where: string, read: (r: H5Reader) => T): Promise<T> {
   checkHdf5File(path, where);
   const h5 = await h5wasm();
@@ -246,9 +308,17 @@ export async function readH5<T>(path: string, where: string, read: (r: H5Reader)
   }
 }
 
-/** Reads HDF5 bytes (e.g. `model.weights.h5` inside a .keras zip) through a private temporary file. */
+/**
+ * Reads HDF5 bytes (e.g. `model.weights.h5` inside a .keras zip) through a private temporary file.
+ *
+ * @example
+ * // await readH5Bytes(members['model.weights.h5'], `${path} (model.weights.h5)`, (r) => r.keys(''));
+ */
 export async function readH5Bytes<T>(bytes: Uint8Array, where: string, read: (r: H5Reader) => T): Promise<T> {
-  const tmp = join(tmpdir(), `tensile-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}.h5`);
+  const tmp = join(
+    tmpdir(),
+    `tensile-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}.h5`,
+  );
   writeFileSync(tmp, bytes);
   try {
     return await readH5(tmp, where, read);

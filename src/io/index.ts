@@ -9,7 +9,14 @@ import type { LayerClass } from './registry.js';
 export { ModelFileError } from './errors.js';
 export type { LayerClass } from './registry.js';
 
-/** Options of loadModel. */
+/**
+ * Options of loadModel.
+ *
+ * @example
+ * import { Dense, Sequential, loadModel } from 'tensile';
+ * await new Sequential([new Dense(2, { inputShape: [3] })]).save('runs/doc/plain.h5');
+ * const model = await loadModel('runs/doc/plain.h5', { compile: false });
+ */
 export interface LoadModelOptions {
   /** Compile with the saved optimizer, loss and metrics and restore the optimizer state (default true). */
   compile?: boolean;
@@ -40,15 +47,19 @@ function isZip(path: string): boolean {
  * @example
  * import { Sequential, Dense, saveModel } from 'tensile';
  * const model = new Sequential([new Dense(1, { inputShape: [3] })]);
- * await saveModel(model, 'runs/model.keras');
+ * await saveModel(model, 'runs/doc/model.keras');
  */
 export async function saveModel(model: Sequential, path: string): Promise<void> {
   if (path.endsWith('.weights.h5')) {
-    throw new ModelFileError(`${path}: this is a weights file name; save weights with model.saveWeights(path)`);
+    throw new ModelFileError(
+      `${path}: this is a weights file name; save weights with model.saveWeights(path)`,
+    );
   }
   if (path.endsWith('.keras')) return saveKeras(model, path);
   if (path.endsWith('.h5') || path.endsWith('.hdf5')) return saveLegacyH5(model, path);
-  throw new ModelFileError(`${path}: expected a file name ending in .keras (Keras 3 format) or .h5 (legacy HDF5)`);
+  throw new ModelFileError(
+    `${path}: expected a file name ending in .keras (Keras 3 format) or .h5 (legacy HDF5)`,
+  );
 }
 
 /**
@@ -56,9 +67,12 @@ export async function saveModel(model: Sequential, path: string): Promise<void> 
  * and with its optimizer state when the file has them, so `fit(..., { initialEpoch })` resumes.
  *
  * @example
- * import { loadModel } from 'tensile';
- * const model = await loadModel('runs/best.keras');
- * const probabilities = model.predict(xTest);
+ * import { Sequential, Dense, loadModel } from 'tensile';
+ * const model = new Sequential([new Dense(2, { activation: 'softmax', inputShape: [3] })]);
+ * model.compile({ optimizer: 'adam', loss: 'categorical_crossentropy' });
+ * await model.save('runs/doc/best.keras');
+ * const best = await loadModel('runs/doc/best.keras');
+ * console.log(best.optimizer.className, best.layers[0].name === model.layers[0].name); // Adam true
  */
 export async function loadModel(path: string, opts: LoadModelOptions = {}): Promise<Sequential> {
   return isZip(path) ? loadKeras(path, opts) : loadLegacyH5(path, opts);
@@ -70,7 +84,7 @@ export async function loadModel(path: string, opts: LoadModelOptions = {}): Prom
  * @example
  * import { Sequential, Dense, saveWeights } from 'tensile';
  * const model = new Sequential([new Dense(1, { inputShape: [3] })]);
- * await saveWeights(model, 'runs/model.weights.h5');
+ * await saveWeights(model, 'runs/doc/model.weights.h5');
  */
 export async function saveWeights(model: Sequential, path: string): Promise<void> {
   if (!path.endsWith('.weights.h5')) {
@@ -85,8 +99,11 @@ export async function saveWeights(model: Sequential, path: string): Promise<void
  *
  * @example
  * import { Sequential, Dense, loadWeights } from 'tensile';
- * const model = new Sequential([new Dense(1, { inputShape: [3] })]);
- * await loadWeights(model, 'runs/model.weights.h5');
+ * const a = new Sequential([new Dense(1, { inputShape: [3] })]);
+ * await a.saveWeights('runs/doc/a.weights.h5');
+ * const b = new Sequential([new Dense(1, { inputShape: [3] })]);
+ * await loadWeights(b, 'runs/doc/a.weights.h5');
+ * console.log(b.getWeights()[0].dataSync()[0] === a.getWeights()[0].dataSync()[0]); // true
  */
 export async function loadWeights(model: Sequential, path: string): Promise<void> {
   if (isZip(path)) {

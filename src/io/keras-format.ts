@@ -6,10 +6,22 @@ import { compileArgsFromConfig } from './compile-config.js';
 import { ModelFileError } from './errors.js';
 import { type H5Reader, type H5Writer, readH5Bytes, writeH5 } from './hdf5.js';
 import { kerasModelConfig, modelFromConfig } from './model-config.js';
-import { type LayerClass, cellOf, kerasSnakeCase } from './registry.js';
-import { type StoredArray, kerasLayerPaths, kerasWeights, optimizerArrays, planLayerAssign, restoreOptimizer } from './weights.js';
+import { cellOf, kerasSnakeCase, type LayerClass } from './registry.js';
+import {
+  kerasLayerPaths,
+  kerasWeights,
+  optimizerArrays,
+  planLayerAssign,
+  planOptimizerRestore,
+  type StoredArray,
+} from './weights.js';
 
-/** The Keras release whose file layout Tensile writes (recorded as `keras_version`). */
+/**
+ * The Keras release whose file layout Tensile writes (recorded as `keras_version`).
+ *
+ * @example
+ * // metadata.json: { keras_version: KERAS_VERSION, date_saved: '2026-11-22@12:00:00' }
+ */
 export const KERAS_VERSION = '3.6.0';
 
 const CONFIG = 'config.json';
@@ -27,6 +39,9 @@ function varsPaths(model: Sequential): { own: string; vars: string }[] {
 /**
  * The Keras 3 weights layout (saving_lib's H5IOStore): an empty root `vars`, each layer's variables
  * as datasets `0`, `1`, ... and the optimizer's under `optimizer/vars`.
+ *
+ * @example
+ * // await writeH5(tmp, (w) => writeWeightsLayout(w, model));
  */
 export function writeWeightsLayout(w: H5Writer, model: Sequential): void {
   w.group('vars');
@@ -39,18 +54,25 @@ export function writeWeightsLayout(w: H5Writer, model: Sequential): void {
   const opt = optimizerArrays(model);
   if (opt) {
     w.group('optimizer/vars');
-    opt.forEach((a, k) => w.dataset(`optimizer/vars/${k}`, a.data, a.shape));
+    for (const [k, a] of opt.entries()) w.dataset(`optimizer/vars/${k}`, a.data, a.shape);
   }
 }
 
-/** Loads weights (and optimizer state, when the model is compiled) from the Keras 3 layout. */
+/**
+ * Loads weights (and optimizer state, when the model is compiled) from the Keras 3 layout.
+ *
+ * @example
+ * // await readH5(path, path, (r) => readWeightsLayout(r, model));
+ */
 export function readWeightsLayout(r: H5Reader, model: Sequential): void {
   if (!model.built) throw new ModelFileError(`${r.where}: the model must be built before loading weights`);
   const assigns = varsPaths(model).map(({ vars }, i) => {
     const layer = model.layers[i]!;
     const count = r.keys(vars).length;
     if (count === 0 && layer.weightEntries.length > 0 && !r.isGroup(vars)) {
-      throw new ModelFileError(`${r.where}: no weights for layer '${layer.name}' (${layer.className}) at '${vars}'`);
+      throw new ModelFileError(
+        `${r.where}: no weights for layer '${layer.name}' (${layer.className}) at '${vars}'`,
+      );
     }
     return planLayerAssign(layer, count, r.where, vars, (k, check) => r.floats(`${vars}/${k}`, check));
   });
@@ -59,8 +81,9 @@ export function readWeightsLayout(r: H5Reader, model: Sequential): void {
     const n = r.keys('optimizer/vars').length;
     for (let k = 0; k < n; k++) opt.push({ name: `optimizer/vars/${k}`, ...r.array(`optimizer/vars/${k}`) });
   }
+  const restore = planOptimizerRestore(model, opt, r.where);
   for (const assign of assigns) assign();
-  restoreOptimizer(model, opt, r.where);
+  restore();
 }
 
 function dateSaved(): string {
@@ -69,7 +92,12 @@ function dateSaved(): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}@${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
-/** Saves a model as a Keras 3 `.keras` zip (metadata.json, config.json, model.weights.h5). */
+/**
+ * Saves a model as a Keras 3 `.keras` zip (metadata.json, config.json, model.weights.h5).
+ *
+ * @example
+ * // await saveKeras(model, 'runs/best.keras');
+ */
 export async function saveKeras(model: Sequential, path: string): Promise<void> {
   const h5 = `${tempPathFor(path)}.weights.h5`;
   let weights: Uint8Array;
@@ -92,7 +120,12 @@ export async function saveKeras(model: Sequential, path: string): Promise<void> 
   await writeBytesAtomic(path, zip);
 }
 
-/** The members of a .keras archive, with errors naming the file. */
+/**
+ * The members of a .keras archive, with errors naming the file.
+ *
+ * @example
+ * // const { 'config.json': config } = readKerasZip('runs/best.keras');
+ */
 export function readKerasZip(path: string): Record<string, Uint8Array> {
   let bytes: Uint8Array;
   try {
@@ -100,7 +133,8 @@ export function readKerasZip(path: string): Record<string, Uint8Array> {
   } catch {
     throw new ModelFileError(`${path}: file not found`);
   }
-  if (bytes[0] !== 0x50 || bytes[1] !== 0x4b) throw new ModelFileError(`${path}: not a .keras file (not a zip archive)`);
+  if (bytes[0] !== 0x50 || bytes[1] !== 0x4b)
+    throw new ModelFileError(`${path}: not a .keras file (not a zip archive)`);
   let members: Record<string, Uint8Array>;
   try {
     members = unzipSync(bytes);
@@ -110,13 +144,20 @@ export function readKerasZip(path: string): Record<string, Uint8Array> {
   for (const name of [CONFIG, WEIGHTS]) {
     if (!members[name]) {
       const npz = name === WEIGHTS && members['model.weights.npz'] ? ' (npz weights are not supported)' : '';
-      throw new ModelFileError(`${path}: the archive has no '${name}' member${npz}; it holds: ${Object.keys(members).join(', ')}`);
+      throw new ModelFileError(
+        `${path}: the archive has no '${name}' member${npz}; it holds: ${Object.keys(members).join(', ')}`,
+      );
     }
   }
   return members;
 }
 
-/** Loads a model from a Keras 3 `.keras` archive written by Keras or Tensile. */
+/**
+ * Loads a model from a Keras 3 `.keras` archive written by Keras or Tensile.
+ *
+ * @example
+ * // const model = await loadKeras('runs/best.keras', { compile: true });
+ */
 export async function loadKeras(
   path: string,
   opts: { compile?: boolean; customObjects?: Record<string, LayerClass> },
@@ -135,7 +176,12 @@ export async function loadKeras(
   return model;
 }
 
-/** Saves weights (and optimizer state) in Keras 3's `.weights.h5` layout. */
+/**
+ * Saves weights (and optimizer state) in Keras 3's `.weights.h5` layout.
+ *
+ * @example
+ * // await saveWeightsH5(model, 'runs/best.weights.h5');
+ */
 export async function saveWeightsH5(model: Sequential, path: string): Promise<void> {
   await writeAtomic(path, (tmp) => writeH5(tmp, (w) => writeWeightsLayout(w, model)));
 }

@@ -1,12 +1,18 @@
 import type { Sequential } from '../models/sequential.js';
 import { writeAtomic } from './atomic.js';
-import { compileArgsFromConfig } from './compile-config.js';
+import { compileArgsFromConfig, trainingConfig } from './compile-config.js';
 import { ModelFileError } from './errors.js';
 import { type H5Reader, type H5Writer, readH5, writeH5 } from './hdf5.js';
 import { KERAS_VERSION } from './keras-format.js';
-import { legacyModelConfig, modelFromConfig, trainingConfig } from './model-config.js';
-import { type LayerClass, cellOf } from './registry.js';
-import { type StoredArray, kerasWeights, optimizerArrays, planLayerAssign, restoreOptimizer } from './weights.js';
+import { legacyModelConfig, modelFromConfig } from './model-config.js';
+import { cellOf, type LayerClass } from './registry.js';
+import {
+  kerasWeights,
+  optimizerArrays,
+  planLayerAssign,
+  planOptimizerRestore,
+  type StoredArray,
+} from './weights.js';
 
 const join = (group: string, name: string) => (group ? `${group}/${name}` : name);
 
@@ -21,7 +27,11 @@ function weightName(layerName: string, className: string, weight: string): strin
  * name order) with `weight_names` and a dataset per weight, and an empty `top_level_model_weights`.
  */
 function writeLegacyWeights(w: H5Writer, group: string, model: Sequential): void {
-  w.strings(group, 'layer_names', model.layers.map((l) => l.name));
+  w.strings(
+    group,
+    'layer_names',
+    model.layers.map((l) => l.name),
+  );
   w.bytes(group, 'backend', 'tensorflow');
   w.bytes(group, 'keras_version', KERAS_VERSION);
   for (const layer of [...model.layers].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
@@ -29,12 +39,19 @@ function writeLegacyWeights(w: H5Writer, group: string, model: Sequential): void
     const weights = kerasWeights(layer);
     const names = weights.map((x) => weightName(layer.name, layer.className, x.name));
     w.strings(g, 'weight_names', names);
-    weights.forEach((x, i) => w.dataset(join(g, names[i]!), x.variable.dataSync() as Float32Array, x.variable.shape));
+    for (const [i, x] of weights.entries()) {
+      w.dataset(join(g, names[i]!), x.variable.dataSync() as Float32Array, x.variable.shape);
+    }
   }
   w.strings(join(group, 'top_level_model_weights'), 'weight_names', []);
 }
 
-/** Saves a model in the legacy Keras HDF5 format (`model.save('model.h5')`). */
+/**
+ * Saves a model in the legacy Keras HDF5 format (`model.save('model.h5')`).
+ *
+ * @example
+ * // await saveLegacyH5(model, 'runs/best.h5');
+ */
 export async function saveLegacyH5(model: Sequential, path: string): Promise<void> {
   await writeAtomic(path, (tmp) =>
     writeH5(tmp, (w) => {
@@ -48,7 +65,7 @@ export async function saveLegacyH5(model: Sequential, path: string): Promise<voi
       if (opt) {
         const names = opt.map((a) => `${a.name}:0`);
         w.strings('optimizer_weights', 'weight_names', names);
-        opt.forEach((a, i) => w.dataset(`optimizer_weights/${names[i]}`, a.data, a.shape));
+        for (const [i, a] of opt.entries()) w.dataset(`optimizer_weights/${names[i]}`, a.data, a.shape);
       }
     }),
   );
@@ -57,6 +74,9 @@ export async function saveLegacyH5(model: Sequential, path: string): Promise<voi
 /**
  * Keras' `load_weights_from_hdf5_group`: file layers with weights are matched, in order, to model
  * layers with weights; each layer's weights are read in its `weight_names` order.
+ *
+ * @example
+ * // const assign = readLegacyWeights(r, 'model_weights', model); assign();
  */
 export function readLegacyWeights(r: H5Reader, group: string, model: Sequential): () => void {
   if (!model.built) throw new ModelFileError(`${r.where}: the model must be built before loading weights`);
@@ -75,7 +95,9 @@ export function readLegacyWeights(r: H5Reader, group: string, model: Sequential)
   const assigns = layers.map((layer, k) => {
     const { name, weights } = saved[k]!;
     const g = join(group, name);
-    return planLayerAssign(layer, weights.length, r.where, g, (i, check) => r.floats(join(g, weights[i]!), check));
+    return planLayerAssign(layer, weights.length, r.where, g, (i, check) =>
+      r.floats(join(g, weights[i]!), check),
+    );
   });
   return () => {
     for (const assign of assigns) assign();
@@ -94,11 +116,18 @@ function parseJsonAttr(r: H5Reader, name: string): Record<string, unknown> | nul
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new ModelFileError(`${r.where}: the '${name}' attribute is not valid JSON (${(e as Error).message})`);
+    throw new ModelFileError(
+      `${r.where}: the '${name}' attribute is not valid JSON (${(e as Error).message})`,
+    );
   }
 }
 
-/** Loads a model from a legacy Keras HDF5 file written by Keras 2, Keras 3 or Tensile. */
+/**
+ * Loads a model from a legacy Keras HDF5 file written by Keras 2, Keras 3 or Tensile.
+ *
+ * @example
+ * // const model = await loadLegacyH5('keras2_model.h5', {});
+ */
 export function loadLegacyH5(
   path: string,
   opts: { compile?: boolean; customObjects?: Record<string, LayerClass> },
@@ -106,7 +135,9 @@ export function loadLegacyH5(
   return readH5(path, path, (r) => {
     const config = parseJsonAttr(r, 'model_config');
     if (!config) {
-      throw new ModelFileError(`${path}: no 'model_config' attribute; a weights-only file loads with model.loadWeights(path)`);
+      throw new ModelFileError(
+        `${path}: no 'model_config' attribute; a weights-only file loads with model.loadWeights(path)`,
+      );
     }
     const model = modelFromConfig(config, path, opts.customObjects);
     if (!r.isGroup('model_weights')) throw new ModelFileError(`${path}: no 'model_weights' group`);
@@ -114,8 +145,9 @@ export function loadLegacyH5(
     const training = opts.compile === false ? null : parseJsonAttr(r, 'training_config');
     if (training) model.compile(compileArgsFromConfig(training, path));
     const opt = training && r.isGroup('optimizer_weights') ? readLegacyOptimizer(r) : [];
+    const restore = planOptimizerRestore(model, opt, path);
     assign();
-    restoreOptimizer(model, opt, path);
+    restore();
     return model;
   });
 }
@@ -123,6 +155,9 @@ export function loadLegacyH5(
 /**
  * Loads layer weights from a legacy HDF5 file: a full model file or a Keras 2 `save_weights` file.
  * Optimizer state is left alone, as Keras' legacy `load_weights` does.
+ *
+ * @example
+ * // await readH5(path, path, (r) => loadLegacyWeightsH5(model, r));
  */
 export function loadLegacyWeightsH5(model: Sequential, r: H5Reader): void {
   readLegacyWeights(r, r.isGroup('model_weights') ? 'model_weights' : '', model)();

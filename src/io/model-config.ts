@@ -1,13 +1,18 @@
 import { InputLayer } from '../layers/input-layer.js';
 import type { Layer, SymbolicShape } from '../layers/layer.js';
 import { Sequential } from '../models/sequential.js';
-import { compileConfig, trainingConfig } from './compile-config.js';
+import { compileConfig } from './compile-config.js';
 import { ModelFileError } from './errors.js';
 import { type LayerClass, layerFromConfig } from './registry.js';
 
 type Json = Record<string, unknown>;
 
-/** The batch input shape `[null, ...]` of a built model, or null. */
+/**
+ * The batch input shape `[null, ...]` of a built model, or null.
+ *
+ * @example
+ * // batchInputShape(new Sequential([new Dense(2, { inputShape: [3] })])) → [null, 3]
+ */
 export function batchInputShape(model: Sequential): (number | null)[] | null {
   const sample = model.sampleShape;
   return sample ? [model.layers[0]?.batchSizeArg ?? null, ...sample] : null;
@@ -19,12 +24,25 @@ function layerConfig(layer: Layer): Json {
   return config;
 }
 
-/** Keras 3 `config.json` of a .keras file (serialize_keras_object of a Sequential model). */
+/**
+ * Keras 3 `config.json` of a .keras file (serialize_keras_object of a Sequential model).
+ *
+ * @example
+ * // JSON.stringify(kerasModelConfig(model)) is the config.json of a .keras file
+ */
 export function kerasModelConfig(model: Sequential): Json {
   const shape = batchInputShape(model);
-  const entry = (className: string, config: Json) => ({ module: 'keras.layers', class_name: className, config, registered_name: null });
+  const entry = (className: string, config: Json) => ({
+    module: 'keras.layers',
+    class_name: className,
+    config,
+    registered_name: null,
+  });
   const layers: Json[] = [];
-  if (shape) layers.push(entry('InputLayer', { batch_shape: shape, dtype: 'float32', sparse: false, name: 'input_layer' }));
+  if (shape)
+    layers.push(
+      entry('InputLayer', { batch_shape: shape, dtype: 'float32', sparse: false, name: 'input_layer' }),
+    );
   for (const layer of model.layers) {
     const e: Json = entry(layer.className, layerConfig(layer));
     if (layer.builtInputShape) e.build_config = { input_shape: [...layer.builtInputShape] };
@@ -53,20 +71,30 @@ function legacy(value: unknown): unknown {
   return out;
 }
 
-/** The legacy HDF5 `model_config`: Keras 2 style configs, which Keras 2 and Keras 3 both load. */
+/**
+ * The legacy HDF5 `model_config`: Keras 2 style configs, which Keras 2 and Keras 3 both load.
+ *
+ * @example
+ * // h5.attrs.model_config = JSON.stringify(legacyModelConfig(model))
+ */
 export function legacyModelConfig(model: Sequential): Json {
   const shape = batchInputShape(model);
   const layers: Json[] = [];
   if (shape) {
     // batch_input_shape (not Keras 3's batch_shape): the one key both Keras 2 and 3 InputLayers accept.
-    const input = { batch_input_shape: shape, dtype: 'float32', sparse: false, ragged: false, name: 'input_layer' };
+    const input = {
+      batch_input_shape: shape,
+      dtype: 'float32',
+      sparse: false,
+      ragged: false,
+      name: 'input_layer',
+    };
     layers.push({ class_name: 'InputLayer', config: input });
   }
-  for (const layer of model.layers) layers.push({ class_name: layer.className, config: legacy(layerConfig(layer)) });
+  for (const layer of model.layers)
+    layers.push({ class_name: layer.className, config: legacy(layerConfig(layer)) });
   return { class_name: 'Sequential', config: { name: model.name, layers, build_input_shape: shape } };
 }
-
-export { trainingConfig };
 
 /** Keras may serialize a built-in activation as `{class_name: 'function', config: 'relu'}`. */
 function normalizeLayerConfig(config: Json): Json {
@@ -82,11 +110,20 @@ function normalizeLayerConfig(config: Json): Json {
  * A Sequential model from a Keras model config (Keras 3 config.json, or a Keras 2/3 legacy HDF5
  * `model_config`): layers through the registry, input shape from the InputLayer entry, the first
  * layer's `batch_input_shape`, or `build_input_shape`.
+ *
+ * @example
+ * // const model = modelFromConfig(JSON.parse(configJson), 'best.keras');
  */
-export function modelFromConfig(raw: unknown, where: string, custom: Record<string, LayerClass> = {}): Sequential {
+export function modelFromConfig(
+  raw: unknown,
+  where: string,
+  custom: Record<string, LayerClass> = {},
+): Sequential {
   const top = (raw ?? {}) as Json;
   if (top.class_name !== 'Sequential') {
-    throw new ModelFileError(`${where}: only Sequential models can be loaded, this file holds a '${String(top.class_name)}'`);
+    throw new ModelFileError(
+      `${where}: only Sequential models can be loaded, this file holds a '${String(top.class_name)}'`,
+    );
   }
   const config = top.config as Json | Json[] | undefined;
   const entries = (Array.isArray(config) ? config : (config?.layers ?? [])) as Json[];
@@ -95,14 +132,18 @@ export function modelFromConfig(raw: unknown, where: string, custom: Record<stri
     const className = String(entry.class_name);
     const layerConfig = normalizeLayerConfig((entry.config ?? {}) as Json);
     if (className === 'InputLayer') {
-      if (i !== 0) throw new ModelFileError(`${where}: an InputLayer may only come first (found at position ${i})`);
+      if (i !== 0)
+        throw new ModelFileError(`${where}: an InputLayer may only come first (found at position ${i})`);
       return InputLayer.fromConfig(layerConfig);
     }
     return layerFromConfig(className, layerConfig, where, custom);
   });
   const name = Array.isArray(config) ? undefined : (config?.name as string | undefined);
   const model = new Sequential(layers, { name });
-  const buildShape = (Array.isArray(config) ? undefined : config?.build_input_shape) ?? (top.build_config as Json | undefined)?.input_shape;
-  if (!model.built && Array.isArray(buildShape) && model.layers.length > 0) model.build(buildShape as SymbolicShape);
+  const buildShape =
+    (Array.isArray(config) ? undefined : config?.build_input_shape) ??
+    (top.build_config as Json | undefined)?.input_shape;
+  if (!model.built && Array.isArray(buildShape) && model.layers.length > 0)
+    model.build(buildShape as SymbolicShape);
   return model;
 }

@@ -2,10 +2,19 @@ import { Activation } from '../layers/activation.js';
 import { BatchNormalization } from '../layers/batch-normalization.js';
 import { Dense } from '../layers/dense.js';
 import { Dropout } from '../layers/dropout.js';
+import { Embedding } from '../layers/embedding.js';
 import type { Layer } from '../layers/layer.js';
+import { GRU } from '../layers/rnn/gru.js';
+import { LSTM } from '../layers/rnn/lstm.js';
+import { SimpleRNN } from '../layers/rnn/simple-rnn.js';
 import { ModelFileError } from './errors.js';
 
-/** How to rebuild a layer class from its Keras config. */
+/**
+ * How to rebuild a layer class from its Keras config.
+ *
+ * @example
+ * // loadModel(path, { customObjects: { MyLayer } }) where MyLayer has static fromConfig(config)
+ */
 export interface LayerClass {
   fromConfig(config: Record<string, unknown>): Layer;
 }
@@ -25,9 +34,18 @@ const LAYERS: Record<string, Entry> = {
   Activation: { cls: Activation },
   Dropout: { cls: Dropout },
   BatchNormalization: { cls: BatchNormalization },
+  Embedding: { cls: Embedding },
+  SimpleRNN: { cls: SimpleRNN, cell: 'simple_rnn_cell' },
+  LSTM: { cls: LSTM, cell: 'lstm_cell' },
+  GRU: { cls: GRU, cell: 'gru_cell' },
 };
 
-/** Keras' `naming.to_snake_case`, which names the weight groups of a .keras file. */
+/**
+ * Keras' `naming.to_snake_case`, which names the weight groups of a .keras file.
+ *
+ * @example
+ * // kerasSnakeCase('BatchNormalization') === 'batch_normalization'; kerasSnakeCase('SimpleRNN') === 'simple_rnn'
+ */
 export function kerasSnakeCase(name: string): string {
   return name
     .replace(/\W+/g, '')
@@ -36,17 +54,22 @@ export function kerasSnakeCase(name: string): string {
     .toLowerCase();
 }
 
-/** Keras class names that `loadModel` can rebuild. */
-export function knownLayerClasses(): string[] {
-  return Object.keys(LAYERS);
-}
-
-/** The Keras sub-layer name holding a layer's weights ('lstm_cell' for LSTM), if any. */
+/**
+ * The Keras sub-layer name holding a layer's weights ('lstm_cell' for LSTM), if any.
+ *
+ * @example
+ * // cellOf('LSTM') === 'lstm_cell'; cellOf('Dense') === undefined
+ */
 export function cellOf(className: string): string | undefined {
   return LAYERS[className]?.cell;
 }
 
-/** Rebuilds a layer from its Keras class name and config, with custom classes taking precedence. */
+/**
+ * Rebuilds a layer from its Keras class name and config, with custom classes taking precedence.
+ *
+ * @example
+ * // layerFromConfig('Dense', { name: 'dense', units: 3 }, 'model.keras')
+ */
 export function layerFromConfig(
   className: string,
   config: Record<string, unknown>,
@@ -65,6 +88,8 @@ export function layerFromConfig(
   try {
     return cls.fromConfig(config);
   } catch (e) {
-    throw new ModelFileError(`${where}: cannot rebuild layer '${String(config.name)}' (${className}): ${(e as Error).message}`);
+    throw new ModelFileError(
+      `${where}: cannot rebuild layer '${String(config.name)}' (${className}): ${(e as Error).message}`,
+    );
   }
 }

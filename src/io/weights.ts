@@ -2,27 +2,42 @@ import { scope } from '../engine/engine.js';
 import { fmtShape } from '../errors.js';
 import type { Layer, LayerWeight } from '../layers/layer.js';
 import type { Sequential } from '../models/sequential.js';
-import { zerosLike } from '../ops/creation.js';
 import { tensor } from '../ops/core.js';
+import { zerosLike } from '../ops/creation.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import type { Variable } from '../tensor/tensor.js';
 import { ModelFileError } from './errors.js';
 import type { H5Array } from './hdf5.js';
 
-/** One array as stored in a file. */
+/**
+ * One array as stored in a file.
+ *
+ * @example
+ * // { name: 'adam/iteration', shape: [], data: BigInt64Array.of(7n) }
+ */
 export interface StoredArray {
   readonly name: string;
   readonly shape: readonly number[];
   readonly data: H5Array;
 }
 
-/** Keras' weight order for a layer: trainable variables, then non-trainable, each in creation order. */
+/**
+ * Keras' weight order for a layer: trainable variables, then non-trainable, each in creation order.
+ *
+ * @example
+ * // kerasWeights(batchNorm).map((w) => w.name) → ['gamma', 'beta', 'moving_mean', 'moving_variance']
+ */
 export function kerasWeights(layer: Layer): LayerWeight[] {
   const entries = layer.weightEntries;
   return [...entries.filter((w) => w.trainable), ...entries.filter((w) => !w.trainable)];
 }
 
-/** Keras 3's `.keras` group for each layer: the snake-cased class name, numbered from the second on. */
+/**
+ * Keras 3's `.keras` group for each layer: the snake-cased class name, numbered from the second on.
+ *
+ * @example
+ * // kerasLayerPaths([dense, dropout, dense2], kerasSnakeCase) → ['layers/dense', 'layers/dropout', 'layers/dense_1']
+ */
 export function kerasLayerPaths(layers: readonly Layer[], snake: (className: string) => string): string[] {
   const used = new Map<string, number>();
   return layers.map((layer) => {
@@ -36,6 +51,9 @@ export function kerasLayerPaths(layers: readonly Layer[], snake: (className: str
 /**
  * Sets a layer's weights from a file after checking all of them (count and shapes), so a bad file
  * leaves the model untouched. `read(i, check)` returns weight i in Keras order.
+ *
+ * @example
+ * // const assign = planLayerAssign(layer, 2, file, 'layers/dense/vars', (i, check) => r.floats(`.../${i}`, check)); assign();
  */
 export function planLayerAssign(
   layer: Layer,
@@ -52,9 +70,14 @@ export function planLayerAssign(
     );
   }
   const values = weights.map((w, i) =>
-    read(i, { shape: w.variable.shape, what: `layer '${layer.name}' (${layer.className}) weight '${w.name}'` }),
+    read(i, {
+      shape: w.variable.shape,
+      what: `layer '${layer.name}' (${layer.className}) weight '${w.name}'`,
+    }),
   );
-  return () => weights.forEach((w, i) => w.variable.assign(tensor(values[i]!, w.variable.shape)));
+  return () => {
+    for (const [i, w] of weights.entries()) w.variable.assign(tensor(values[i]!, w.variable.shape));
+  };
 }
 
 /**
@@ -76,6 +99,9 @@ function slotOrder(opt: Optimizer, variables: number): [number, number][] {
  * The optimizer's variables as Keras 3 saves them: iteration (int64), learning_rate (float32), then
  * the slots. Slots not created yet (no training step so far) are written as the zeros they start as,
  * so Keras can load the state into an optimizer it builds at load time.
+ *
+ * @example
+ * // optimizerArrays(model)?.map((a) => a.name) → ['adam/iteration', 'adam/learning_rate', 'adam/dense_kernel_momentum', ...]
  */
 export function optimizerArrays(model: Sequential): StoredArray[] | null {
   const opt = model.optimizer;
@@ -91,7 +117,11 @@ export function optimizerArrays(model: Sequential): StoredArray[] | null {
     const variable = vars[v]!;
     const slot = opt.slotsOf(variable)?.[s];
     const data = slot ? (slot.dataSync() as Float32Array) : new Float32Array(variable.size);
-    out.push({ name: `${prefix}/${variable.name.replace(/\//g, '_')}_${kinds[s]}`, shape: variable.shape, data });
+    out.push({
+      name: `${prefix}/${variable.name.replace(/\//g, '_')}_${kinds[s]}`,
+      shape: variable.shape,
+      data,
+    });
   }
   return out;
 }
@@ -107,17 +137,25 @@ function buildSlots(opt: Optimizer, vars: readonly Variable[]): void {
   } finally {
     opt.learningRate = lr;
     opt.iterations = iterations;
-    vars.forEach((v, i) => v.assign(tensor(saved[i]!, v.shape, v.dtype)));
+    for (const [i, v] of vars.entries()) v.assign(tensor(saved[i]!, v.shape, v.dtype));
   }
 }
 
 /**
- * Restores optimizer state saved in Keras 3 order (see optimizerArrays). A state of another size
- * (another optimizer, or Keras 2's layout) is skipped with a warning, as Keras does.
+ * Checks optimizer state saved in Keras 3 order (see optimizerArrays) and returns the function that
+ * restores it, so a bad file is reported before anything changes. A state of another size (another
+ * optimizer, or Keras 2's layout) is skipped with a warning, as Keras does.
+ *
+ * @example
+ * // const restore = planOptimizerRestore(model, arraysFromFile, 'best.keras'); restore();
  */
-export function restoreOptimizer(model: Sequential, arrays: readonly StoredArray[], where: string): void {
+export function planOptimizerRestore(
+  model: Sequential,
+  arrays: readonly StoredArray[],
+  where: string,
+): () => void {
   const opt = model.optimizer;
-  if (!opt || arrays.length === 0) return;
+  if (!opt || arrays.length === 0) return () => {};
   const vars = model.trainableWeights;
   const order = slotOrder(opt, vars.length);
   const full = arrays.length === 2 + order.length;
@@ -126,7 +164,7 @@ export function restoreOptimizer(model: Sequential, arrays: readonly StoredArray
       `${where}: the saved optimizer state has ${arrays.length} variables but ${opt.className} on this model has ` +
         `${2 + order.length}; training resumes with a fresh optimizer state`,
     );
-    return;
+    return () => {};
   }
   const slots = full
     ? order.map(([v], k) => {
@@ -140,12 +178,16 @@ export function restoreOptimizer(model: Sequential, arrays: readonly StoredArray
         return Float32Array.from(a.data as ArrayLike<number>, Number);
       })
     : [];
-  if (full) buildSlots(opt, vars);
-  order.forEach(([v, s], k) => {
-    if (full) opt.slotsOf(vars[v]!)![s]!.assign(tensor(slots[k]!, vars[v]!.shape));
-  });
-  opt.iterations = Number(arrays[0]!.data[0]);
-  // Keras stores the rate as float32; keep the config's double when it is the same number.
+  const iterations = Number(arrays[0]!.data[0]);
   const stored = Number(arrays[1]!.data[0]);
-  if (Math.fround(opt.learningRate) !== stored) opt.learningRate = stored;
+  return () => {
+    if (full) {
+      buildSlots(opt, vars);
+      for (const [k, [v, s]] of order.entries())
+        opt.slotsOf(vars[v]!)![s]!.assign(tensor(slots[k]!, vars[v]!.shape));
+    }
+    opt.iterations = iterations;
+    // Keras stores the rate as float32; keep the config's double when it is the same number.
+    if (Math.fround(opt.learningRate) !== stored) opt.learningRate = stored;
+  };
 }

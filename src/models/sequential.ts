@@ -201,6 +201,23 @@ export class Sequential {
     return predict(this, x, args);
   }
 
+  // File I/O lives in src/io, loaded on first use (it pulls in the HDF5 WebAssembly module).
+
+  /** Saves atomically as Keras 3 `.keras` or legacy Keras `.h5` (with optimizer state); see saveModel. */
+  async save(path: string): Promise<void> {
+    return (await import('../io/index.js')).saveModel(this, path);
+  }
+
+  /** Saves weights and optimizer state atomically in Keras 3's `.weights.h5` layout. */
+  async saveWeights(path: string): Promise<void> {
+    return (await import('../io/index.js')).saveWeights(this, path);
+  }
+
+  /** Loads weights from a `.weights.h5`, `.keras` or legacy `.h5` file; see loadWeights. */
+  async loadWeights(path: string): Promise<void> {
+    return (await import('../io/index.js')).loadWeights(this, path);
+  }
+
   /** Keras-style config for saving: the layer list with each layer's config. */
   getConfig(): Record<string, unknown> {
     return {

@@ -67,6 +67,7 @@ export async function fit(model: Sequential, xIn: Tensor, yIn: Tensor, args: Fit
   const variables = model.trainableWeights;
 
   model.stopTraining = false;
+  let badLossReported = false;
   await callbacks.trainBegin({});
   let lastYield = performance.now();
   for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
@@ -91,6 +92,13 @@ export async function fit(model: Sequential, xIn: Tensor, yIn: Tensor, args: Fit
         for (const m of metrics) m.updateState(yb, yPred!);
         return value.item();
       });
+      if (!badLossReported && !Number.isFinite(batchLoss)) {
+        badLossReported = true; // once per fit: every later batch would repeat it
+        console.warn(
+          `fit: the loss is ${batchLoss} at epoch ${epoch + 1}/${epochs}, batch ${b + 1}/${ranges.length}; ` +
+            'add a TerminateOnNaN callback to stop training when this happens',
+        );
+      }
       // Keras weights each batch's mean loss by its size, so a short last batch counts less.
       lossTotal += batchLoss * (end - start);
       seen += end - start;
