@@ -9,17 +9,19 @@ import { parseArgs } from 'node:util';
 import {
   BatchNormalization,
   Dense,
-  type Layer,
-  SGD,
-  Sequential,
   datasets,
   div,
+  type Layer,
   reshape,
+  Sequential,
+  SGD,
   setRandomSeed,
   toCategorical,
 } from '../src/index.js';
 
-const { values } = parseArgs({ options: { epochs: { type: 'string', default: '3' }, seed: { type: 'string', default: '42' } } });
+const { values } = parseArgs({
+  options: { epochs: { type: 'string', default: '3' }, seed: { type: 'string', default: '42' } },
+});
 const epochs = Number(values.epochs);
 
 const [[xTrainRaw, yTrainRaw], [xTestRaw, yTestRaw]] = await datasets.mnist.loadData();
@@ -31,10 +33,18 @@ const yTest = toCategorical(yTestRaw, 10);
 function build(withBn: boolean): Sequential {
   const layers: Layer[] = [new Dense(512, { activation: 'sigmoid', inputShape: [784] })];
   if (withBn) layers.push(new BatchNormalization());
-  layers.push(new Dense(256, { activation: 'sigmoid' }), new Dense(128, { activation: 'sigmoid' }), new Dense(64, { activation: 'sigmoid' }));
+  layers.push(
+    new Dense(256, { activation: 'sigmoid' }),
+    new Dense(128, { activation: 'sigmoid' }),
+    new Dense(64, { activation: 'sigmoid' }),
+  );
   layers.push(new Dense(10, { activation: 'softmax' }));
   const model = new Sequential(layers, { name: withBn ? 'with_bn' : 'without_bn' });
-  model.compile({ optimizer: new SGD({ learningRate: 0.01, momentum: 0.9, nesterov: true }), loss: 'categorical_crossentropy', metrics: ['accuracy'] });
+  model.compile({
+    optimizer: new SGD({ learningRate: 0.01, momentum: 0.9, nesterov: true }),
+    loss: 'categorical_crossentropy',
+    metrics: ['accuracy'],
+  });
   return model;
 }
 
@@ -43,7 +53,12 @@ for (const withBn of [true, false]) {
   setRandomSeed(Number(values.seed));
   const model = build(withBn);
   if (withBn) model.summary();
-  const history = await model.fit(xTrain, yTrain, { epochs, batchSize: 128, validationData: [xTest, yTest], verbose: process.stdout.isTTY ? 1 : 2 });
+  const history = await model.fit(xTrain, yTrain, {
+    epochs,
+    batchSize: 128,
+    validationData: [xTest, yTest],
+    verbose: process.stdout.isTTY ? 1 : 2,
+  });
   curves[model.name] = history.history;
 }
 

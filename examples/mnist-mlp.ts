@@ -6,7 +6,16 @@
  * Data: TENSILE_DATA_DIR (e.g. ../shared/data), else ~/.tensile/datasets, else downloaded.
  */
 import { parseArgs } from 'node:util';
-import { Dense, SGD, Sequential, datasets, div, reshape, setRandomSeed, toCategorical } from '../src/index.js';
+import {
+  Dense,
+  datasets,
+  div,
+  reshape,
+  Sequential,
+  SGD,
+  setRandomSeed,
+  toCategorical,
+} from '../src/index.js';
 
 const { values } = parseArgs({
   options: {

@@ -26,19 +26,26 @@ const diagnostics = [];
 const { error } = await asc.main(
   [
     entry,
-    '--outFile', 'kernels.wasm',
+    '--outFile',
+    'kernels.wasm',
     ...(watFile ? ['--textFile', 'kernels.wat'] : []),
     // -O3 without shrinking: speed over size; noAssert drops the bounds assertions of builtins.
-    '--optimizeLevel', '3',
-    '--shrinkLevel', '0',
+    '--optimizeLevel',
+    '3',
+    '--shrinkLevel',
+    '0',
     '--converge',
     '--noAssert',
     // The JS side owns every allocation, so the kernels need no GC and no allocator: the stub runtime.
-    '--runtime', 'stub',
-    '--enable', 'simd',
+    '--runtime',
+    'stub',
+    '--enable',
+    'simd',
     // No imports at all: the module instantiates with an empty import object.
-    '--use', 'abort=',
-    '--initialMemory', '1',
+    '--use',
+    'abort=',
+    '--initialMemory',
+    '1',
   ],
   {
     baseDir: root,
@@ -79,7 +86,9 @@ try {
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 if (check) {
   if (current !== source) {
-    console.error('build-wasm: src/backends/wasm/generated/kernels-wasm.ts is out of date; run npm run build:wasm');
+    console.error(
+      'build-wasm: src/backends/wasm/generated/kernels-wasm.ts is out of date; run npm run build:wasm',
+    );
     process.exit(1);
   }
   console.log(`build-wasm: up to date (${wasm.length} bytes, ${seconds}s)`);

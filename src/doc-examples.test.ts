@@ -6,7 +6,21 @@ import { extractExamples, runExampleAsync } from './test-utils/doc-examples.js';
 
 // Directories whose examples run here; random, initializers, data, plot and layers/rnn have
 // their own doc-example tests beside them.
-const DIRS = ['activations', 'autograd', 'backend', 'callbacks', 'engine', 'layers', 'losses', 'metrics', 'models', 'ops', 'optimizers', 'tensor', 'training'];
+const DIRS = [
+  'activations',
+  'autograd',
+  'backend',
+  'callbacks',
+  'engine',
+  'layers',
+  'losses',
+  'metrics',
+  'models',
+  'ops',
+  'optimizers',
+  'tensor',
+  'training',
+];
 
 const files = DIRS.flatMap((dir) =>
   readdirSync(fileURLToPath(new URL(`./${dir}/`, import.meta.url)))

@@ -1,10 +1,34 @@
 import { ValueError } from '../errors.js';
-import { add, exp, log, mul, relu, sigmoid as sigmoidOp, tanh, where, greater, sub, abs, maximum, neg } from '../ops/elementwise.js';
+import {
+  abs,
+  add,
+  exp,
+  greater,
+  log,
+  maximum,
+  mul,
+  neg,
+  relu,
+  sigmoid as sigmoidOp,
+  sub,
+  tanh,
+  where,
+} from '../ops/elementwise.js';
 import { softmax as softmaxOp } from '../ops/nn.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** Keras activation names Tensile knows. */
-export type ActivationName = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'softplus' | 'elu' | 'selu' | 'swish' | 'silu';
+export type ActivationName =
+  | 'linear'
+  | 'relu'
+  | 'sigmoid'
+  | 'tanh'
+  | 'softmax'
+  | 'softplus'
+  | 'elu'
+  | 'selu'
+  | 'swish'
+  | 'silu';
 export type ActivationFn = (x: Tensor) => Tensor;
 
 /**

@@ -1,6 +1,5 @@
-import { setActiveTape } from '../engine/engine.js';
+import { getActiveBackend, setActiveBackend, setActiveTape } from '../engine/engine.js';
 import { ShapeError, TensileError } from '../errors.js';
-import { getActiveBackend, setActiveBackend } from '../engine/engine.js';
 import { fill, zerosLike } from '../ops/creation.js';
 import { add } from '../ops/elementwise.js';
 import { shapesEqual } from '../tensor/shape.js';

@@ -1,5 +1,4 @@
 import type { DenseGrads, FusedActivation } from '../backend/backend.js';
-import { sequenceGradient } from '../ops/rnn.js';
 import { castTo, emit } from '../ops/core.js';
 import {
   div,
@@ -23,6 +22,7 @@ import { broadcastTo, gather, pad, reshape, scatterAdd, slice, transpose } from 
 import { matmul } from '../ops/matmul.js';
 import { logSoftmax } from '../ops/nn.js';
 import { sum } from '../ops/reduce.js';
+import { sequenceGradient } from '../ops/rnn.js';
 import { reducedShape, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { OpKind } from './op-kinds.js';
@@ -84,10 +84,11 @@ function denseGrad([dy]: readonly Grad[], n: TapeNode<'dense'>, needs: readonly 
     y.info('dense'),
     n.attrs.activation,
     hasBias,
+    needs[0]!,
   ) as DenseGrads | undefined;
   if (g !== undefined) {
     const wrap = (data: unknown, t: Tensor) => emit(null, b, data, t.shape, 'float32', [], null);
-    return [wrap(g.dx, x), wrap(g.dw, w), hasBias ? wrap(g.db, n.inputs[2]!) : null];
+    return [needs[0] ? wrap(g.dx, x) : null, wrap(g.dw, w), hasBias ? wrap(g.db, n.inputs[2]!) : null];
   }
   const d = activationDerivative(y, n.attrs.activation);
   const dz = d ? mul(dy!, d) : dy!;

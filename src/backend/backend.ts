@@ -39,7 +39,8 @@ export interface TensorInfo {
 }
 
 export interface DenseGrads {
-  dx: unknown;
+  /** null when the caller said it needs no dx. */
+  dx: unknown | null;
   dw: unknown;
   db: unknown | null;
 }
@@ -202,7 +203,10 @@ export interface Backend {
   // Optional fused fast paths (float32 only).
   /** y = act(x·w + b) for x [n, k], w [k, m], b [m] or null. */
   dense?(x: TensorInfo, w: TensorInfo, b: TensorInfo | null, act: FusedActivation): unknown;
-  /** Gradients of dense given dy and the forward output y (activations' derivatives come from y). */
+  /**
+   * Gradients of dense given dy and the forward output y (activations' derivatives come from y).
+   * `needDx` is false when x needs no gradient (a model's first layer), which skips a whole GEMM.
+   */
   denseBackward?(
     dy: TensorInfo,
     x: TensorInfo,
@@ -210,6 +214,7 @@ export interface Backend {
     y: TensorInfo,
     act: FusedActivation,
     hasBias: boolean,
+    needDx: boolean,
   ): DenseGrads;
   /**
    * Row-wise softmax cross-entropy of logits [n, c] against target probabilities [n, c].

@@ -1,9 +1,13 @@
+import { tsBackend } from '../backends/ts/index.js';
+import { wasmBackend } from '../backends/wasm/index.js';
 import { getActiveBackend, setActiveBackend } from '../engine/engine.js';
 import { ValueError } from '../errors.js';
 import type { Backend } from './backend.js';
-import { tsBackend } from '../backends/ts/index.js';
 
-const known = new Map<string, () => Backend>([['ts', () => tsBackend]]);
+const known = new Map<string, () => Backend>([
+  ['ts', () => tsBackend],
+  ['wasm', () => wasmBackend],
+]);
 
 /**
  * Selects the backend new tensors are created on: a Backend value or a known name ('ts').
@@ -14,9 +18,13 @@ const known = new Map<string, () => Backend>([['ts', () => tsBackend]]);
  * console.log(getBackend().name); // ts
  */
 export function setBackend(backend: Backend | string): void {
-  if (typeof backend !== 'string') return setActiveBackend(backend);
+  if (typeof backend !== 'string') {
+    setActiveBackend(backend);
+    return;
+  }
   const make = known.get(backend);
-  if (!make) throw new ValueError(`setBackend: unknown backend '${backend}' (known: ${[...known.keys()].join(', ')})`);
+  if (!make)
+    throw new ValueError(`setBackend: unknown backend '${backend}' (known: ${[...known.keys()].join(', ')})`);
   setActiveBackend(make());
 }
 

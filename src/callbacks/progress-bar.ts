@@ -65,7 +65,9 @@ export class ProgressBar extends Callback {
     const done = batch + 1;
     const elapsed = (now - this.epochStart) / 1000;
     const eta = (elapsed / done) * (this.params!.steps - done);
-    this.out.write(`\r${this.bar(done)} ${formatDuration(eta)} ${formatPerStep(elapsed / done)}${formatLogs(logs)}\x1b[K`);
+    this.out.write(
+      `\r${this.bar(done)} ${formatDuration(eta)} ${formatPerStep(elapsed / done)}${formatLogs(logs)}\x1b[K`,
+    );
   }
 
   override onEpochEnd(_epoch: number, logs: Logs): void {
@@ -76,7 +78,9 @@ export class ProgressBar extends Callback {
       this.out.write(`${steps}/${steps} - ${formatDuration(elapsed)} - ${perStep}${formatLogs(logs)}\n`);
     } else {
       const prefix = this.out.isTTY ? '\r' : '';
-      this.out.write(`${prefix}${this.bar(steps)} ${formatDuration(elapsed)} ${perStep}${formatLogs(logs)}${this.out.isTTY ? '\x1b[K' : ''}\n`);
+      this.out.write(
+        `${prefix}${this.bar(steps)} ${formatDuration(elapsed)} ${perStep}${formatLogs(logs)}${this.out.isTTY ? '\x1b[K' : ''}\n`,
+      );
     }
   }
 

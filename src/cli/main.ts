@@ -17,7 +17,9 @@ Commands:
 `;
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -58,7 +60,9 @@ main(process.argv.slice(2)).then(
   },
   (e: unknown) => {
     // Our own errors are for users: print the message, not a stack.
-    process.stderr.write(`tensile: ${e instanceof TensileError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.stderr.write(
+      `tensile: ${e instanceof TensileError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+    );
     process.exitCode = 1;
   },
 );

@@ -13,12 +13,15 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const meta = join(dir, 'study.json');
-  if (!existsSync(meta)) throw new ValueError(`report: ${meta} not found; is ${dir} a study output directory?`);
+  if (!existsSync(meta))
+    throw new ValueError(`report: ${meta} not found; is ${dir} a study output directory?`);
   const { study: name, runs } = JSON.parse(readFileSync(meta, 'utf8')) as { study: string; runs: RunSpec[] };
   const results = runs.map((r) => readResult(dir, r.id)).filter((r) => r !== null);
   if (results.length === 0) throw new ValueError(`report: no finished runs in ${dir}`);
   const missing = runs.length - results.length;
   await getStudy(name).report(dir, results);
-  console.log(`report written: ${join(dir, 'report.html')}${missing ? ` (${missing} run(s) not finished yet)` : ''}`);
+  console.log(
+    `report written: ${join(dir, 'report.html')}${missing ? ` (${missing} run(s) not finished yet)` : ''}`,
+  );
   return 0;
 }

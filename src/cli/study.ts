@@ -40,14 +40,20 @@ export function parseStudyArgs(name: string, argv: readonly string[]): StudyOpti
   const int = (flag: string, v: string | undefined, min: number) => {
     if (v === undefined) return undefined;
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new ValueError(`--${flag} must be an integer ≥ ${min}, got '${v}'`);
+    if (!Number.isInteger(n) || n < min)
+      throw new ValueError(`--${flag} must be an integer ≥ ${min}, got '${v}'`);
     return n;
   };
   return {
     out: resolve(values.out ?? join('runs', `${name}-${timestamp()}`)),
     seed: int('seed', values.seed, 0)!,
     backend: values.backend,
-    only: values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : [],
+    only: values.only
+      ? values.only
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [],
     epochs: int('epochs', values.epochs, 1),
     quick: values.quick ?? false,
     jobs: int('jobs', values.jobs, 1) ?? availableParallelism(),
@@ -57,8 +63,16 @@ export function parseStudyArgs(name: string, argv: readonly string[]): StudyOpti
 function describe(r: RunResult): string {
   const e = r.extra as { bestEpoch?: number; bestValLoss?: number; testAccuracy?: number };
   const parts = [`${r.epochsRun} epochs`, `${r.secondsPerEpoch.toFixed(2)} s/epoch`];
-  if (e.bestEpoch !== undefined) parts.push(`best val_loss ${e.bestValLoss?.toFixed(4)} at epoch ${e.bestEpoch}`, `test accuracy ${e.testAccuracy?.toFixed(4)}`);
-  else parts.push(`loss ${last(r.history.loss).toFixed(4)}`, `val_accuracy ${last(r.history.val_accuracy).toFixed(4)}`);
+  if (e.bestEpoch !== undefined)
+    parts.push(
+      `best val_loss ${e.bestValLoss?.toFixed(4)} at epoch ${e.bestEpoch}`,
+      `test accuracy ${e.testAccuracy?.toFixed(4)}`,
+    );
+  else
+    parts.push(
+      `loss ${last(r.history.loss).toFixed(4)}`,
+      `val_accuracy ${last(r.history.val_accuracy).toFixed(4)}`,
+    );
   return parts.join(', ');
 }
 

@@ -1,6 +1,7 @@
 import type { Tape } from '../autograd/tape.js';
 import type { Backend } from '../backend/backend.js';
 import { tsBackend } from '../backends/ts/index.js';
+import { wasmAvailable, wasmBackend } from '../backends/wasm/index.js';
 import { TensileError } from '../errors.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
@@ -17,8 +18,11 @@ class Scope {
 
 const scopes: Scope[] = [];
 let activeBackend: Backend | null = null;
-/** Picks the default backend on first use (never at import time); replaced when faster ones exist. */
-let backendResolver: () => Backend = () => tsBackend;
+/**
+ * Picks the default backend on first use, never at import time: WebAssembly SIMD where it loads
+ * (Node, current browsers), else the TypeScript reference backend.
+ */
+let backendResolver: () => Backend = () => (wasmAvailable() ? wasmBackend : tsBackend);
 /** The tape recording the current training step, if any. */
 export let activeTape: Tape | null = null;
 

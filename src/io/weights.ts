@@ -126,19 +126,9 @@ export function optimizerArrays(model: Sequential): StoredArray[] | null {
   return out;
 }
 
-/** Makes the optimizer create its slots (one zero-gradient step at learning rate 0; weights restored). */
+/** Makes the optimizer create its slots, so saved state can be written into them. */
 function buildSlots(opt: Optimizer, vars: readonly Variable[]): void {
-  if (vars.every((v) => opt.slotsOf(v))) return;
-  const [lr, iterations] = [opt.learningRate, opt.iterations];
-  const saved = vars.map((v) => v.dataSync());
-  opt.learningRate = 0;
-  try {
-    scope(() => opt.applyGradients(vars.map(zerosLike), vars));
-  } finally {
-    opt.learningRate = lr;
-    opt.iterations = iterations;
-    for (const [i, v] of vars.entries()) v.assign(tensor(saved[i]!, v.shape, v.dtype));
-  }
+  opt.build(vars);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { type ActivationFn, type ActivationName, getActivation } from '../activations/index.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { type CallContext, Layer, type LayerArgs, baseArgsFromConfig } from './layer.js';
+import { baseArgsFromConfig, type CallContext, Layer, type LayerArgs } from './layer.js';
 
 /**
  * Applies an activation function as its own layer.

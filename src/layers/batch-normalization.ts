@@ -1,12 +1,17 @@
 import { ShapeError } from '../errors.js';
-import { type Initializer, type InitializerIdentifier, getInitializer, serialize } from '../initializers/index.js';
+import {
+  getInitializer,
+  type Initializer,
+  type InitializerIdentifier,
+  serialize,
+} from '../initializers/index.js';
 import { add, mul, rsqrt, square, sub } from '../ops/elementwise.js';
 import { reshape } from '../ops/layout.js';
 import { stopGradient } from '../ops/nn.js';
 import { mean } from '../ops/reduce.js';
 import { normalizeAxis } from '../tensor/shape.js';
 import type { Tensor, Variable } from '../tensor/tensor.js';
-import { type CallContext, Layer, type LayerArgs, type SymbolicShape, baseArgsFromConfig } from './layer.js';
+import { baseArgsFromConfig, type CallContext, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
 
 export interface BatchNormalizationArgs extends LayerArgs {
   axis?: number;
@@ -61,23 +66,37 @@ export class BatchNormalization extends Layer {
   }
 
   override build(inputShape: SymbolicShape): void {
-    this.featureAxis = normalizeAxis(`layer '${this.name}' (BatchNormalization)`, this.axis, inputShape.length);
+    this.featureAxis = normalizeAxis(
+      `layer '${this.name}' (BatchNormalization)`,
+      this.axis,
+      inputShape.length,
+    );
     const dim = inputShape[this.featureAxis];
     if (typeof dim !== 'number') {
-      throw new ShapeError(`layer '${this.name}' (BatchNormalization)`, [inputShape.map((d) => d ?? -1)], `axis ${this.axis} must have a known size`);
+      throw new ShapeError(
+        `layer '${this.name}' (BatchNormalization)`,
+        [inputShape.map((d) => d ?? -1)],
+        `axis ${this.axis} must have a known size`,
+      );
     }
     // Keras' weight order: gamma, beta, moving_mean, moving_variance.
     if (this.scale) this.gamma = this.addWeight('gamma', [dim], this.inits.gamma);
     if (this.center) this.beta = this.addWeight('beta', [dim], this.inits.beta);
     this.movingMean = this.addWeight('moving_mean', [dim], this.inits.movingMean, { trainable: false });
-    this.movingVariance = this.addWeight('moving_variance', [dim], this.inits.movingVariance, { trainable: false });
+    this.movingVariance = this.addWeight('moving_variance', [dim], this.inits.movingVariance, {
+      trainable: false,
+    });
     super.build(inputShape);
   }
 
   call(x: Tensor, ctx: CallContext): Tensor {
     const dim = this.movingMean!.shape[0]!;
     if (x.shape[this.featureAxis] !== dim) {
-      throw new ShapeError(`layer '${this.name}' (BatchNormalization)`, [x.shape], `expected size ${dim} on axis ${this.axis}`);
+      throw new ShapeError(
+        `layer '${this.name}' (BatchNormalization)`,
+        [x.shape],
+        `expected size ${dim} on axis ${this.axis}`,
+      );
     }
     const reduceAxes = x.shape.map((_, i) => i).filter((i) => i !== this.featureAxis);
     // Per-feature vectors are reshaped to broadcast along the feature axis.

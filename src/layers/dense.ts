@@ -1,11 +1,23 @@
 import { type ActivationFn, type ActivationName, getActivation } from '../activations/index.js';
 import type { FusedActivation } from '../backend/backend.js';
 import { ShapeError } from '../errors.js';
-import { type Initializer, type InitializerIdentifier, getInitializer, serialize } from '../initializers/index.js';
-import { dense as denseOp } from '../ops/nn.js';
+import {
+  getInitializer,
+  type Initializer,
+  type InitializerIdentifier,
+  serialize,
+} from '../initializers/index.js';
 import { reshape } from '../ops/layout.js';
+import { dense as denseOp } from '../ops/nn.js';
 import type { Tensor, Variable } from '../tensor/tensor.js';
-import { type CallContext, Layer, type LayerArgs, type SymbolicShape, baseArgsFromConfig, requirePositiveInt } from './layer.js';
+import {
+  baseArgsFromConfig,
+  type CallContext,
+  Layer,
+  type LayerArgs,
+  requirePositiveInt,
+  type SymbolicShape,
+} from './layer.js';
 
 export interface DenseArgs extends LayerArgs {
   activation?: ActivationName | null;
@@ -48,7 +60,11 @@ export class Dense extends Layer {
   override build(inputShape: SymbolicShape): void {
     const inputDim = inputShape[inputShape.length - 1];
     if (typeof inputDim !== 'number') {
-      throw new ShapeError(`layer '${this.name}' (Dense)`, [inputShape.map((d) => d ?? -1)], 'the last input dimension must be known');
+      throw new ShapeError(
+        `layer '${this.name}' (Dense)`,
+        [inputShape.map((d) => d ?? -1)],
+        'the last input dimension must be known',
+      );
     }
     this.kernel = this.addWeight('kernel', [inputDim, this.units], this.kernelInit);
     if (this.useBias) this.bias = this.addWeight('bias', [this.units], this.biasInit);

@@ -25,7 +25,9 @@ describe('Dropout', () => {
 
   it('broadcasts the mask along noiseShape and validates the rate', () => {
     const layer = new Dropout(0.5, { noiseShape: [null, 1], seed: 1 });
-    const y = layer.apply(tensor(new Float32Array(40).fill(1), [10, 4]), { training: true }).toArray() as number[][];
+    const y = layer
+      .apply(tensor(new Float32Array(40).fill(1), [10, 4]), { training: true })
+      .toArray() as number[][];
     for (const row of y) expect(new Set(row).size).toBe(1);
     expect(() => new Dropout(1)).toThrow(/rate must be a number in \[0, 1\)/);
     expect(Dropout.fromConfig(layer.getConfig()).getConfig()).toEqual(layer.getConfig());

@@ -4,7 +4,7 @@ import { mul } from '../ops/elementwise.js';
 import type { Generator } from '../random/generator.js';
 import { seedGenerator } from '../random/global.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { type CallContext, Layer, type LayerArgs, baseArgsFromConfig } from './layer.js';
+import { baseArgsFromConfig, type CallContext, Layer, type LayerArgs } from './layer.js';
 import { getKerasMask, setKerasMask } from './rnn/masking.js';
 
 export interface DropoutArgs extends LayerArgs {

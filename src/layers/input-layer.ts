@@ -1,5 +1,5 @@
 import type { Tensor } from '../tensor/tensor.js';
-import { type CallContext, Layer, baseArgsFromConfig } from './layer.js';
+import { baseArgsFromConfig, type CallContext, Layer } from './layer.js';
 
 /**
  * Declares the shape of one sample, like `keras.Input(shape=...)`. As a Sequential model's first
@@ -26,6 +26,11 @@ export class InputLayer extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { batch_shape: [this.batchSizeArg ?? null, ...(this.inputShapeArg ?? [])], dtype: 'float32', sparse: false, name: this.name };
+    return {
+      batch_shape: [this.batchSizeArg ?? null, ...(this.inputShapeArg ?? [])],
+      dtype: 'float32',
+      sparse: false,
+      name: this.name,
+    };
   }
 }

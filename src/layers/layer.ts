@@ -1,7 +1,7 @@
 import { ShapeError, ValueError } from '../errors.js';
-import { type InitializerIdentifier, getInitializer } from '../initializers/index.js';
-import { Variable } from '../tensor/tensor.js';
+import { getInitializer, type InitializerIdentifier } from '../initializers/index.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { Variable } from '../tensor/tensor.js';
 
 /** A shape whose batch dimension (and possibly others) is unknown: Keras' `None`. */
 export type SymbolicShape = readonly (number | null)[];
@@ -140,7 +140,11 @@ export abstract class Layer {
   /** Throws a ShapeError naming this layer when the input's last dim is not what it was built for. */
   protected checkInputDim(x: Tensor, expected: number): void {
     if (x.shape[x.rank - 1] !== expected) {
-      throw new ShapeError(`layer '${this.name}' (${this.className})`, [x.shape], `expected last dimension ${expected}, got ${x.shape[x.rank - 1]}`);
+      throw new ShapeError(
+        `layer '${this.name}' (${this.className})`,
+        [x.shape],
+        `expected last dimension ${expected}, got ${x.shape[x.rank - 1]}`,
+      );
     }
   }
 }

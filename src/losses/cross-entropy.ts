@@ -59,9 +59,14 @@ export function categoricalCrossentropy(yTrue: Tensor, yPred: Tensor, fromLogits
 export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor, fromLogits = false): Tensor {
   const classes = yPred.shape[yPred.rank - 1]!;
   let labels = yTrue;
-  if (labels.rank === yPred.rank && labels.shape[labels.rank - 1] === 1) labels = reshape(labels, labels.shape.slice(0, -1));
+  if (labels.rank === yPred.rank && labels.shape[labels.rank - 1] === 1)
+    labels = reshape(labels, labels.shape.slice(0, -1));
   if (labels.rank !== yPred.rank - 1 || labels.shape.some((d, i) => d !== yPred.shape[i])) {
-    throw new ShapeError('sparse_categorical_crossentropy', [yTrue.shape, yPred.shape], 'labels must be [batch] or [batch, 1] class indices');
+    throw new ShapeError(
+      'sparse_categorical_crossentropy',
+      [yTrue.shape, yPred.shape],
+      'labels must be [batch] or [batch, 1] class indices',
+    );
   }
   return categoricalCrossentropy(oneHot(castTo(labels, 'int32'), classes), yPred, fromLogits);
 }

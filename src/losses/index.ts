@@ -2,15 +2,22 @@ import { ValueError } from '../errors.js';
 import { mean } from '../ops/reduce.js';
 import type { Tensor } from '../tensor/tensor.js';
 import {
-  EPSILON,
   binaryCrossentropy,
   categoricalCrossentropy,
+  EPSILON,
   meanAbsoluteError,
   meanSquaredError,
   sparseCategoricalCrossentropy,
 } from './cross-entropy.js';
 
-export { EPSILON, binaryCrossentropy, categoricalCrossentropy, sparseCategoricalCrossentropy, meanSquaredError, meanAbsoluteError };
+export {
+  binaryCrossentropy,
+  categoricalCrossentropy,
+  EPSILON,
+  meanAbsoluteError,
+  meanSquaredError,
+  sparseCategoricalCrossentropy,
+};
 
 /** A per-sample loss function: [batch, ...] targets and predictions → [batch] losses. */
 export type LossFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
@@ -83,7 +90,9 @@ export class BinaryCrossentropy extends Loss {
 export class CategoricalCrossentropy extends Loss {
   constructor(opts: { fromLogits?: boolean } = {}) {
     const fromLogits = opts.fromLogits ?? false;
-    super('categorical_crossentropy', (y, p) => categoricalCrossentropy(y, p, fromLogits), { from_logits: fromLogits });
+    super('categorical_crossentropy', (y, p) => categoricalCrossentropy(y, p, fromLogits), {
+      from_logits: fromLogits,
+    });
   }
 }
 

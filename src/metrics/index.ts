@@ -1,6 +1,6 @@
 import { ValueError } from '../errors.js';
 import { castTo } from '../ops/core.js';
-import { abs, equal, greater, sub, square } from '../ops/elementwise.js';
+import { abs, equal, greater, square, sub } from '../ops/elementwise.js';
 import { reshape } from '../ops/layout.js';
 import { argmax, mean, sum } from '../ops/reduce.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -71,7 +71,11 @@ export class Metric {
  * categorical accuracy from the shapes of targets and predictions: one output unit means binary,
  * integer labels (lower rank or a trailing 1) mean sparse, otherwise categorical.
  */
-export function resolveMetric(id: string | Metric, yTrueShape: readonly number[], yPredShape: readonly number[]): Metric {
+export function resolveMetric(
+  id: string | Metric,
+  yTrueShape: readonly number[],
+  yPredShape: readonly number[],
+): Metric {
   if (id instanceof Metric) return id;
   const snake = id.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
   if (snake === 'accuracy' || snake === 'acc') {
@@ -82,6 +86,9 @@ export function resolveMetric(id: string | Metric, yTrueShape: readonly number[]
   }
   const name = ALIASES[snake] ?? snake;
   const fn = METRICS[name];
-  if (!fn) throw new ValueError(`unknown metric '${id}' (known: accuracy, ${Object.keys(METRICS).join(', ')}, mse, mae)`);
+  if (!fn)
+    throw new ValueError(
+      `unknown metric '${id}' (known: accuracy, ${Object.keys(METRICS).join(', ')}, mse, mae)`,
+    );
   return new Metric(id, fn);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Activation, Dense, Sequential, clearSession, tensor } from '../index.js';
+import { Activation, clearSession, Dense, Sequential, tensor } from '../index.js';
 
 function mnistMlp(activation: 'sigmoid' | 'relu') {
   return new Sequential([
@@ -39,14 +39,19 @@ describe('Sequential', () => {
     b.setWeights(a.getWeights());
     const x = tensor([[1, 2, 3]]);
     expect(b.predict(x).toArray()).toEqual(a.predict(x).toArray());
-    expect(() => b.setWeights([tensor(new Float32Array(12), [4, 3]), tensor(new Float32Array(4))])).toThrow(/setWeights .*\[3,4\] · \[4,3\]/);
+    expect(() => b.setWeights([tensor(new Float32Array(12), [4, 3]), tensor(new Float32Array(4))])).toThrow(
+      /setWeights .*\[3,4\] · \[4,3\]/,
+    );
     expect(() => b.setWeights([])).toThrow(/has 2 weights, got 0/);
   });
 
   it('exposes per-layer outputs', () => {
     const model = new Sequential([new Dense(4, { activation: 'relu', inputShape: [3] }), new Dense(2)]);
     const outs = model.layerOutputs(tensor([[1, 2, 3]]));
-    expect(outs.map((o) => o.output.shape)).toEqual([[1, 4], [1, 2]]);
+    expect(outs.map((o) => o.output.shape)).toEqual([
+      [1, 4],
+      [1, 2],
+    ]);
     expect(outs[1]!.output.toArray()).toEqual(model.predict(tensor([[1, 2, 3]])).toArray());
   });
 

@@ -6,10 +6,10 @@ import { type CallContext, Layer, type SymbolicShape } from '../layers/layer.js'
 import { Loss, type LossIdentifier } from '../losses/index.js';
 import type { Metric } from '../metrics/index.js';
 import { tensor } from '../ops/core.js';
-import { type Optimizer, getOptimizer } from '../optimizers/index.js';
+import { getOptimizer, type Optimizer } from '../optimizers/index.js';
 import { shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { type EvaluateArgs, type PredictArgs, evaluate, predict } from '../training/evaluate.js';
+import { type EvaluateArgs, evaluate, type PredictArgs, predict } from '../training/evaluate.js';
 import { type FitArgs, fit } from '../training/fit.js';
 import { renderSummary, summaryData } from './summary.js';
 
@@ -51,14 +51,17 @@ export class Sequential {
 
   /** Appends a layer. The first layer's `inputShape` option lets the model build right away. */
   add(layer: Layer): void {
-    if (!(layer instanceof Layer)) throw new ValueError(`Sequential.add: expected a Layer, got ${String(layer)}`);
+    if (!(layer instanceof Layer))
+      throw new ValueError(`Sequential.add: expected a Layer, got ${String(layer)}`);
     if (layer instanceof InputLayer) {
       if (this.layers.length > 0) throw new ValueError('Sequential.add: an InputLayer must come first');
       this.inputShape = [layer.batchSizeArg ?? null, ...layer.inputShapeArg!];
       return;
     }
     if (this.layers.some((l) => l.name === layer.name)) {
-      throw new ValueError(`Sequential.add: a layer named '${layer.name}' is already in model '${this.name}'`);
+      throw new ValueError(
+        `Sequential.add: a layer named '${layer.name}' is already in model '${this.name}'`,
+      );
     }
     this.layers.push(layer);
     if (this.layers.length === 1 && layer.inputShapeArg) {
@@ -159,7 +162,9 @@ export class Sequential {
   setWeights(values: readonly Tensor[]): void {
     const vars = this.weights;
     if (values.length !== vars.length) {
-      throw new ValueError(`setWeights: model '${this.name}' has ${vars.length} weights, got ${values.length}`);
+      throw new ValueError(
+        `setWeights: model '${this.name}' has ${vars.length} weights, got ${values.length}`,
+      );
     }
     vars.forEach((v, i) => {
       const value = values[i]!;

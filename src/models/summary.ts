@@ -37,7 +37,11 @@ function formatBytes(params: number): string {
 const count = (n: number) => n.toLocaleString('en-US');
 
 /** Collects what the summary shows from built layers and their output shapes. */
-export function summaryData(modelName: string, layers: readonly Layer[], outputShapes: readonly SymbolicShape[]): SummaryData {
+export function summaryData(
+  modelName: string,
+  layers: readonly Layer[],
+  outputShapes: readonly SymbolicShape[],
+): SummaryData {
   const rows = layers.map((layer, i) => ({
     name: layer.name,
     className: layer.className,
@@ -54,14 +58,20 @@ export function summaryData(modelName: string, layers: readonly Layer[], outputS
  * then total / trainable / non-trainable params with their size).
  */
 export function renderSummary(data: SummaryData): string {
-  const cells = data.rows.map((r) => [`${r.name} (${r.className})`, formatShape(r.outputShape), count(r.params)]);
+  const cells = data.rows.map((r) => [
+    `${r.name} (${r.className})`,
+    formatShape(r.outputShape),
+    count(r.params),
+  ]);
   const headers = ['Layer (type)', 'Output Shape', 'Param #'];
   const widths = headers.map((h, c) => Math.max(h.length, ...cells.map((row) => row[c]!.length)) + 2);
   widths[0] = Math.max(widths[0]!, 33);
   widths[1] = Math.max(widths[1]!, 24);
   widths[2] = Math.max(widths[2]!, 15);
-  const pad = (text: string, c: number) => (c === 2 ? ` ${text.padStart(widths[c]! - 2)} ` : ` ${text.padEnd(widths[c]! - 2)} `);
-  const line = (l: string, m: string, r: string, fill: string) => l + widths.map((w) => fill.repeat(w)).join(m) + r;
+  const pad = (text: string, c: number) =>
+    c === 2 ? ` ${text.padStart(widths[c]! - 2)} ` : ` ${text.padEnd(widths[c]! - 2)} `;
+  const line = (l: string, m: string, r: string, fill: string) =>
+    l + widths.map((w) => fill.repeat(w)).join(m) + r;
   const out = [`Model: "${data.modelName}"`, line('┏', '┳', '┓', '━')];
   out.push(`┃${headers.map((h, c) => (c === 2 ? ` ${h.padStart(widths[c]! - 2)} ` : pad(h, c))).join('┃')}┃`);
   out.push(line('┡', '╇', '┩', '━'));

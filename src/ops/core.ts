@@ -94,7 +94,8 @@ export function tensor(values: TensorLike, shape?: readonly number[], dtype?: DT
   const dt: DType = dtype ?? 'float32';
   const backend = getActiveBackend();
   // A typed array of the right kind goes straight to the backend, which makes the one copy.
-  const direct = (dt === 'int32' && flat instanceof Int32Array) || (dt === 'float32' && flat instanceof Float32Array);
+  const direct =
+    (dt === 'int32' && flat instanceof Int32Array) || (dt === 'float32' && flat instanceof Float32Array);
   if (direct) return makeTensor(backend, backend.upload(flat as Int32Array | Float32Array), finalShape, dt);
   const arr = allocArray(dt, flat.length);
   if (dt === 'int32') {

@@ -12,8 +12,8 @@ import type {
 } from '../backend/backend.js';
 import { activeTape, makeTensor } from '../engine/engine.js';
 import { ShapeError } from '../errors.js';
-import { backendOf, castTo } from './core.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { backendOf, castTo } from './core.js';
 
 /**
  * The whole-sequence options every fused recurrent op takes (see RnnSequenceArgs in the backend).

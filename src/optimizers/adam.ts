@@ -58,6 +58,12 @@ export class Adam extends Optimizer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), beta_1: this.beta1, beta_2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad };
+    return {
+      ...super.getConfig(),
+      beta_1: this.beta1,
+      beta_2: this.beta2,
+      epsilon: this.epsilon,
+      amsgrad: this.amsgrad,
+    };
   }
 }

@@ -4,10 +4,10 @@ import { Optimizer } from './optimizer.js';
 import { RMSprop } from './rmsprop.js';
 import { SGD } from './sgd.js';
 
-export { Optimizer, type OptimizerArgs } from './optimizer.js';
-export { SGD, type SGDArgs } from './sgd.js';
-export { RMSprop, type RMSpropArgs } from './rmsprop.js';
 export { Adam, type AdamArgs } from './adam.js';
+export { Optimizer, type OptimizerArgs } from './optimizer.js';
+export { RMSprop, type RMSpropArgs } from './rmsprop.js';
+export { SGD, type SGDArgs } from './sgd.js';
 
 const BY_NAME: Record<string, () => Optimizer> = {
   sgd: () => new SGD(),

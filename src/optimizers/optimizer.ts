@@ -1,10 +1,9 @@
 import { ValueError } from '../errors.js';
 import { zerosLike } from '../ops/creation.js';
-import { clip, mul, sqrt, sub, div, maximum } from '../ops/elementwise.js';
+import { clip, div, maximum, mul, sqrt, square, sub } from '../ops/elementwise.js';
 import { sum } from '../ops/reduce.js';
-import { square } from '../ops/elementwise.js';
-import { Variable } from '../tensor/tensor.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { Variable } from '../tensor/tensor.js';
 
 export interface OptimizerArgs {
   learningRate?: number;
@@ -61,6 +60,11 @@ export abstract class Optimizer {
     return this.slots.get(variable);
   }
 
+  /** Creates the slot variables of `variables` that do not exist yet (Keras' `optimizer.build`). */
+  build(variables: readonly Variable[]): void {
+    for (const v of variables) if (!this.slots.has(v)) this.slots.set(v, this.buildSlots(v));
+  }
+
   /** Applies gradients to variables (one step). */
   applyGradients(grads: readonly Tensor[], variables: readonly Variable[]): void {
     if (grads.length !== variables.length) {
@@ -68,12 +72,9 @@ export abstract class Optimizer {
     }
     const clipped = this.clip(grads);
     const lr = this.learningRate;
+    this.build(variables);
     variables.forEach((v, i) => {
-      let slots = this.slots.get(v);
-      if (!slots) {
-        slots = this.buildSlots(v);
-        this.slots.set(v, slots);
-      }
+      const slots = this.slots.get(v)!;
       if (this.weightDecay) v.assign(sub(v, mul(v, lr * this.weightDecay)));
       this.updateStep(clipped[i]!, v, lr, slots);
     });

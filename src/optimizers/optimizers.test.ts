@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Adam, RMSprop, SGD, Variable, getOptimizer, tensor } from '../index.js';
+import { Adam, getOptimizer, RMSprop, SGD, tensor, Variable } from '../index.js';
 import type { Optimizer } from './optimizer.js';
 
 /** Applies `steps` updates with the given gradients to w0 and returns the final weights. */
@@ -9,7 +9,11 @@ function run(opt: Optimizer, w0: number[], grads: number[][]): number[] {
   return Array.from(w.dataSync());
 }
 
-const close = (got: number[], want: number[]) => got.forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 6));
+const close = (got: number[], want: number[]) => {
+  got.forEach((v, i) => {
+    expect(v).toBeCloseTo(want[i]!, 6);
+  });
+};
 
 // Hand-computed from Keras 3's update rules (keras/src/optimizers/{sgd,rmsprop,adam}.py):
 // w0 = [1, -2], g1 = [0.5, -1], g2 = [0.1, 0.2].
@@ -29,7 +33,10 @@ describe('optimizers follow Keras update formulas', () => {
     const lr = 0.1;
     const m1 = g[0]!.map((v) => -lr * v);
     const m2 = m1.map((m, i) => 0.9 * m - lr * g[1]![i]!);
-    close(run(new SGD({ learningRate: lr, momentum: 0.9 }), w0, g), w0.map((w, i) => w + m1[i]! + m2[i]!));
+    close(
+      run(new SGD({ learningRate: lr, momentum: 0.9 }), w0, g),
+      w0.map((w, i) => w + m1[i]! + m2[i]!),
+    );
     const nest = w0.map((w, i) => w + (0.9 * m1[i]! - lr * g[0]![i]!) + (0.9 * m2[i]! - lr * g[1]![i]!));
     close(run(new SGD({ learningRate: lr, momentum: 0.9, nesterov: true }), w0, g), nest);
   });
@@ -82,7 +89,10 @@ describe('optimizers follow Keras update formulas', () => {
   it('clips by value and by norm', () => {
     close(run(new SGD({ learningRate: 1, clipvalue: 0.25 }), w0, [g[0]!]), [0.75, -1.75]);
     const norm = Math.hypot(0.5, -1);
-    close(run(new SGD({ learningRate: 1, clipnorm: 0.5 }), w0, [g[0]!]), [1 - (0.5 * 0.5) / norm, -2 + (1 * 0.5) / norm]);
+    close(run(new SGD({ learningRate: 1, clipnorm: 0.5 }), w0, [g[0]!]), [
+      1 - (0.5 * 0.5) / norm,
+      -2 + (1 * 0.5) / norm,
+    ]);
   });
 
   it('resolves Keras names with Keras defaults and rejects unknown ones', () => {

@@ -37,7 +37,11 @@ export class RMSprop extends Optimizer {
   }
 
   slotNames(): string[] {
-    return ['velocity', ...(this.momentum > 0 ? ['momentum'] : []), ...(this.centered ? ['average_gradient'] : [])];
+    return [
+      'velocity',
+      ...(this.momentum > 0 ? ['momentum'] : []),
+      ...(this.centered ? ['average_gradient'] : []),
+    ];
   }
 
   protected buildSlots(variable: Variable): Variable[] {
@@ -66,6 +70,12 @@ export class RMSprop extends Optimizer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };
+    return {
+      ...super.getConfig(),
+      rho: this.rho,
+      momentum: this.momentum,
+      epsilon: this.epsilon,
+      centered: this.centered,
+    };
   }
 }

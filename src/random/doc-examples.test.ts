@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import * as random from './index.js';
 import { extractExamples, runExample } from '../test-utils/doc-examples.js';
+import * as random from './index.js';
 
 const files = ['generator.ts', 'global.ts', 'index.ts'].map((f) =>
   fileURLToPath(new URL(f, import.meta.url)),

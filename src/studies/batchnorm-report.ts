@@ -4,7 +4,7 @@ import { histogramChart } from '../plot/histogram.js';
 import { lineChart } from '../plot/line.js';
 import { experiments, runId } from './batchnorm.js';
 import { comparePair, last, rankByLoss } from './findings.js';
-import { type Figure, type Section, fmt, figure, writeReport } from './report-writer.js';
+import { type Figure, figure, fmt, type Section, writeReport } from './report-writer.js';
 import type { RunResult } from './types.js';
 
 interface LayerStats {
@@ -18,22 +18,54 @@ interface LayerStats {
 const epochsOf = (r: RunResult) => Array.from({ length: r.history.loss?.length ?? 0 }, (_, i) => i + 1);
 
 async function curves(dir: string, name: string, title: string, runs: RunResult[]): Promise<Figure[]> {
-  const series = (key: string) => runs.map((r) => ({ name: r.label, x: epochsOf(r), y: r.history[key] ?? [] }));
+  const series = (key: string) =>
+    runs.map((r) => ({ name: r.label, x: epochsOf(r), y: r.history[key] ?? [] }));
   return [
-    await figure(dir, `${name}-loss`, `${title}: training loss per epoch.`, lineChart({ title: `${title}: training loss`, xLabel: 'Epoch', yLabel: 'Training loss', series: series('loss') })),
+    await figure(
+      dir,
+      `${name}-loss`,
+      `${title}: training loss per epoch.`,
+      lineChart({
+        title: `${title}: training loss`,
+        xLabel: 'Epoch',
+        yLabel: 'Training loss',
+        series: series('loss'),
+      }),
+    ),
     await figure(
       dir,
       `${name}-val-accuracy`,
       `${title}: validation accuracy per epoch (MNIST test set).`,
-      lineChart({ title: `${title}: validation accuracy`, xLabel: 'Epoch', yLabel: 'Validation accuracy', series: series('val_accuracy') }),
+      lineChart({
+        title: `${title}: validation accuracy`,
+        xLabel: 'Epoch',
+        yLabel: 'Validation accuracy',
+        series: series('val_accuracy'),
+      }),
     ),
   ];
 }
 
 function table(runs: RunResult[]) {
   return {
-    headers: ['Run', 'Params', 'Epochs', 'Final loss', 'Final val loss', 'Final val accuracy', 'Seconds / epoch'],
-    rows: runs.map((r) => [r.label, r.params_count.toLocaleString('en-US'), r.epochsRun, fmt.loss(last(r.history.loss)), fmt.loss(last(r.history.val_loss)), fmt.acc(last(r.history.val_accuracy)), fmt.sec(r.secondsPerEpoch)]),
+    headers: [
+      'Run',
+      'Params',
+      'Epochs',
+      'Final loss',
+      'Final val loss',
+      'Final val accuracy',
+      'Seconds / epoch',
+    ],
+    rows: runs.map((r) => [
+      r.label,
+      r.params_count.toLocaleString('en-US'),
+      r.epochsRun,
+      fmt.loss(last(r.history.loss)),
+      fmt.loss(last(r.history.val_loss)),
+      fmt.acc(last(r.history.val_accuracy)),
+      fmt.sec(r.secondsPerEpoch),
+    ]),
   };
 }
 
@@ -60,7 +92,11 @@ function findingsFor(name: string, runs: RunResult[], byId: Map<string, RunResul
     case 'bn-relu':
       return pair({ ...sgd, activation: 'relu' }, 'ReLU');
     case 'sgd-vs-adam':
-      return [...pair({ ...sgd, activation: 'sigmoid' }, 'SGD'), ...pair({ activation: 'sigmoid', optimizer: 'adam', batchSize: 128 }, 'Adam'), rankByLoss(runs)];
+      return [
+        ...pair({ ...sgd, activation: 'sigmoid' }, 'SGD'),
+        ...pair({ activation: 'sigmoid', optimizer: 'adam', batchSize: 128 }, 'Adam'),
+        rankByLoss(runs),
+      ];
     case 'batch-size':
       return [4, 64, 256, 1024].flatMap((b) => {
         const lines = pair({ activation: 'sigmoid', optimizer: 'sgd', batchSize: b }, `Batch ${b}`);
@@ -82,7 +118,12 @@ async function activationSection(dir: string, byId: Map<string, RunResult>): Pro
     runs.forEach((r, bn) => {
       for (const l of r!.extra.layers as LayerStats[]) {
         groups.push({ name: `${bn ? 'BN' : 'no BN'}: ${l.name} (${l.className})`, values: l.sample });
-        rows.push([`${activation}, ${bn ? 'BN' : 'no BN'}`, `${l.name} (${l.className})`, l.mean.toFixed(4), l.std.toFixed(4)]);
+        rows.push([
+          `${activation}, ${bn ? 'BN' : 'no BN'}`,
+          `${l.name} (${l.className})`,
+          l.mean.toFixed(4),
+          l.std.toFixed(4),
+        ]);
       }
     });
     const [noBn, withBn] = runs.map((r) => r!.extra.layers as LayerStats[]);
@@ -94,13 +135,28 @@ async function activationSection(dir: string, byId: Map<string, RunResult>): Pro
       );
     }
     sections.push(
-      await figure(dir, `activations-${activation}`, `Test-time outputs of each layer (${activation}), without and with one BN layer.`, histogramChart({ title: `Layer outputs at test time (${activation})`, xLabel: 'Activation value', groups, columns: 4, bins: 40, width: 200, height: 120 })),
+      await figure(
+        dir,
+        `activations-${activation}`,
+        `Test-time outputs of each layer (${activation}), without and with one BN layer.`,
+        histogramChart({
+          title: `Layer outputs at test time (${activation})`,
+          xLabel: 'Activation value',
+          groups,
+          columns: 4,
+          bins: 40,
+          width: 200,
+          height: 120,
+        }),
+      ),
     );
   }
   if (sections.length === 0) return null;
   return {
     title: '6. Layer outputs at test time',
-    paragraphs: ['Each histogram shows a random sample of 5,000 output values of one layer over the whole test set; means and standard deviations use every value.'],
+    paragraphs: [
+      'Each histogram shows a random sample of 5,000 output values of one layer over the whole test set; means and standard deviations use every value.',
+    ],
     bullets,
     figures: sections,
     tables: [{ headers: ['Model', 'Layer', 'Mean', 'Std'], rows }],
@@ -110,13 +166,22 @@ async function activationSection(dir: string, byId: Map<string, RunResult>): Pro
 /** Writes figures and report.{md,html} for the batch-normalization study from its run results. */
 export async function reportBatchnorm(dir: string, results: RunResult[]): Promise<void> {
   const byId = new Map(results.map((r) => [r.id, r]));
-  const study = existsSync(join(dir, 'study.json')) ? (JSON.parse(readFileSync(join(dir, 'study.json'), 'utf8')) as { options: Record<string, unknown> }) : null;
+  const study = existsSync(join(dir, 'study.json'))
+    ? (JSON.parse(readFileSync(join(dir, 'study.json'), 'utf8')) as { options: Record<string, unknown> })
+    : null;
   const sections: Section[] = [];
   for (const [name, variants] of Object.entries(experiments())) {
     if (name === 'activations') continue;
-    const runs = [...new Set(variants.map(runId))].map((id) => byId.get(id)).filter((r): r is RunResult => r !== undefined);
+    const runs = [...new Set(variants.map(runId))]
+      .map((id) => byId.get(id))
+      .filter((r): r is RunResult => r !== undefined);
     if (runs.length === 0) continue;
-    sections.push({ title: TITLES[name] ?? name, bullets: findingsFor(name, runs, byId), figures: await curves(dir, name, TITLES[name] ?? name, runs), tables: [table(runs)] });
+    sections.push({
+      title: TITLES[name] ?? name,
+      bullets: findingsFor(name, runs, byId),
+      figures: await curves(dir, name, TITLES[name] ?? name, runs),
+      tables: [table(runs)],
+    });
   }
   const acts = await activationSection(dir, byId);
   if (acts) sections.push(acts);

@@ -1,19 +1,19 @@
+import { datasets } from '../data/index.js';
+import { toCategorical } from '../data/preprocessing/to-categorical.js';
 import { BatchNormalization } from '../layers/batch-normalization.js';
 import { Dense } from '../layers/dense.js';
 import type { Layer } from '../layers/layer.js';
 import { Sequential } from '../models/sequential.js';
-import { Adam } from '../optimizers/adam.js';
-import { SGD } from '../optimizers/sgd.js';
 import { div } from '../ops/elementwise.js';
 import { reshape, slice } from '../ops/layout.js';
+import { Adam } from '../optimizers/adam.js';
+import { SGD } from '../optimizers/sgd.js';
 import { binValues } from '../plot/histogram.js';
-import { setRandomSeed } from '../random/global.js';
 import { Generator } from '../random/generator.js';
+import { setRandomSeed } from '../random/global.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { datasets } from '../data/index.js';
-import { toCategorical } from '../data/preprocessing/to-categorical.js';
 import { reportBatchnorm } from './batchnorm-report.js';
-import { ProgressReporter, fitResumable } from './training-support.js';
+import { fitResumable, ProgressReporter } from './training-support.js';
 import type { RunResult, RunSpec, Study, StudyOptions } from './types.js';
 
 type Act = 'sigmoid' | 'relu';
@@ -52,9 +52,15 @@ export function experiments(): Record<string, Omit<BnParams, 'epochs'>[]> {
     'bn-relu': [0, 1].map((bn) => ({ ...base, activation: 'relu' as Act, bn })),
     'bn-count-sigmoid': bnCount('sigmoid'),
     'bn-count-relu': bnCount('relu'),
-    'sgd-vs-adam': (['sgd', 'adam'] as Opt[]).flatMap((optimizer) => [0, 1].map((bn) => ({ ...base, activation: 'sigmoid' as Act, bn, optimizer }))),
-    'batch-size': [4, 64, 256, 1024].flatMap((batchSize) => [0, 1].map((bn) => ({ ...base, activation: 'sigmoid' as Act, bn, batchSize }))),
-    activations: (['sigmoid', 'relu'] as Act[]).flatMap((activation) => [0, 1].map((bn) => ({ ...base, activation, bn }))),
+    'sgd-vs-adam': (['sgd', 'adam'] as Opt[]).flatMap((optimizer) =>
+      [0, 1].map((bn) => ({ ...base, activation: 'sigmoid' as Act, bn, optimizer })),
+    ),
+    'batch-size': [4, 64, 256, 1024].flatMap((batchSize) =>
+      [0, 1].map((bn) => ({ ...base, activation: 'sigmoid' as Act, bn, batchSize })),
+    ),
+    activations: (['sigmoid', 'relu'] as Act[]).flatMap((activation) =>
+      [0, 1].map((bn) => ({ ...base, activation, bn })),
+    ),
   };
 }
 
@@ -67,7 +73,10 @@ export function buildModel(p: BnParams): Sequential {
   });
   layers.push(new Dense(10, { activation: 'softmax' }));
   const model = new Sequential(layers, { name: runId(p).replace(/-/g, '_') });
-  const optimizer = p.optimizer === 'sgd' ? new SGD({ learningRate: 0.01, momentum: 0.9, nesterov: true }) : new Adam({ learningRate: 0.01 });
+  const optimizer =
+    p.optimizer === 'sgd'
+      ? new SGD({ learningRate: 0.01, momentum: 0.9, nesterov: true })
+      : new Adam({ learningRate: 0.01 });
   model.compile({ optimizer, loss: 'categorical_crossentropy', metrics: ['accuracy'] });
   return model;
 }
@@ -86,7 +95,8 @@ async function loadMnist(quick: boolean): Promise<MnistArrays> {
   const key = String(quick);
   if (cached?.key === key) return cached.data;
   const [[xTr, yTr], [xTe, yTe]] = await datasets.mnist.loadData();
-  const take = (t: Tensor, n: number) => (quick ? slice(t, [0, ...t.shape.slice(1).map(() => 0)], [n, ...t.shape.slice(1)]) : t);
+  const take = (t: Tensor, n: number) =>
+    quick ? slice(t, [0, ...t.shape.slice(1).map(() => 0)], [n, ...t.shape.slice(1)]) : t;
   const data = {
     xTrain: div(reshape(take(xTr, 2000), [-1, 784]), 255),
     yTrain: toCategorical(take(yTr, 2000), 10),
@@ -109,7 +119,14 @@ function layerStatistics(model: Sequential, x: Tensor) {
     for (const a of v) sq += (a - mean) ** 2;
     const n = Math.min(5000, v.length);
     const sample = Array.from({ length: n }, () => v[sampler.int(v.length)]!);
-    return { name, className: model.getLayer(name).className, mean, std: Math.sqrt(sq / v.length), sample, bins: binValues(v as Float32Array, 40) };
+    return {
+      name,
+      className: model.getLayer(name).className,
+      mean,
+      std: Math.sqrt(sq / v.length),
+      sample,
+      bins: binValues(v as Float32Array, 40),
+    };
   });
 }
 
@@ -128,7 +145,9 @@ export const batchnormStudy: Study = {
     return [...seen.values()];
   },
   groups(): Record<string, string[]> {
-    return Object.fromEntries(Object.entries(experiments()).map(([name, vs]) => [name, [...new Set(vs.map(runId))]]));
+    return Object.fromEntries(
+      Object.entries(experiments()).map(([name, vs]) => [name, [...new Set(vs.map(runId))]]),
+    );
   },
   async execute(run, dir, opts, progress): Promise<RunResult> {
     const p = run.params as unknown as BnParams;

@@ -4,7 +4,8 @@ import type { RunResult } from './types.js';
 export const last = (xs: number[] | undefined) => (xs && xs.length > 0 ? xs[xs.length - 1]! : Number.NaN);
 
 /** Value at 1-based epoch `e`, or the last one if the run was shorter. */
-export const atEpoch = (xs: number[] | undefined, e: number) => (xs && xs.length > 0 ? xs[Math.min(e, xs.length) - 1]! : Number.NaN);
+export const atEpoch = (xs: number[] | undefined, e: number) =>
+  xs && xs.length > 0 ? xs[Math.min(e, xs.length) - 1]! : Number.NaN;
 
 /** First 1-based epoch where `xs` reaches `threshold` (≥), or null. */
 export function firstReaching(xs: number[] | undefined, threshold: number): number | null {
@@ -22,7 +23,9 @@ export function comparePair(withRun: RunResult, without: RunResult, what: string
   const ratio = lo / lw;
   const out = [
     `${what}: training loss after ${e} epoch${e === 1 ? '' : 's'} was ${f4(lw)} with BN vs ${f4(lo)} without` +
-      (Number.isFinite(ratio) ? ` (${ratio >= 1 ? `${ratio.toFixed(2)}× lower with BN` : `${(1 / ratio).toFixed(2)}× higher with BN`}).` : '.'),
+      (Number.isFinite(ratio)
+        ? ` (${ratio >= 1 ? `${ratio.toFixed(2)}× lower with BN` : `${(1 / ratio).toFixed(2)}× higher with BN`}).`
+        : '.'),
     `${what}: final validation accuracy ${f4(last(withRun.history.val_accuracy))} with BN vs ${f4(last(without.history.val_accuracy))} without; final training loss ${f4(last(withRun.history.loss))} vs ${f4(last(without.history.loss))}.`,
   ];
   const thresholds = [0.9, 0.95, 0.97];
@@ -30,8 +33,11 @@ export function comparePair(withRun: RunResult, without: RunResult, what: string
     const a = firstReaching(withRun.history.val_accuracy, t);
     const b = firstReaching(without.history.val_accuracy, t);
     if (a === null && b === null) continue;
-    const show = (x: number | null, run: RunResult) => (x === null ? `not within ${run.epochsRun} epochs` : `epoch ${x}`);
-    out.push(`${what}: validation accuracy first reached ${t} at ${show(a, withRun)} with BN vs ${show(b, without)} without.`);
+    const show = (x: number | null, run: RunResult) =>
+      x === null ? `not within ${run.epochsRun} epochs` : `epoch ${x}`;
+    out.push(
+      `${what}: validation accuracy first reached ${t} at ${show(a, withRun)} with BN vs ${show(b, without)} without.`,
+    );
     break;
   }
   return out;

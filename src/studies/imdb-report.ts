@@ -1,7 +1,7 @@
 import { barChart } from '../plot/bar.js';
 import { lineChart } from '../plot/line.js';
 import { last } from './findings.js';
-import { type Figure, type Section, fmt, figure, writeReport } from './report-writer.js';
+import { type Figure, figure, fmt, type Section, writeReport } from './report-writer.js';
 import type { RunResult } from './types.js';
 
 interface ImdbExtra {
@@ -38,29 +38,75 @@ export async function reportImdb(dir: string, results: RunResult[]): Promise<voi
     (r) =>
       `${r.label}: stopped after ${r.epochsRun} epochs; best validation loss ${fmt.loss(extra(r).bestValLoss)} (accuracy ${fmt.acc(extra(r).bestValAccuracy)}) at epoch ${extra(r).bestEpoch}; the best checkpoint scores ${fmt.acc(extra(r).testAccuracy)} accuracy on ${extra(r).testSamples.toLocaleString('en-US')} test reviews.`,
   );
-  if (best) summaryBullets.push(`Lowest validation loss: ${best.label} (${fmt.loss(extra(best).bestValLoss)}).`);
+  if (best)
+    summaryBullets.push(`Lowest validation loss: ${best.label} (${fmt.loss(extra(best).bestValLoss)}).`);
   const comparison: Figure[] = [
-    await figure(dir, 'comparison-val-loss', 'Validation loss per epoch, all models.', lineChart({ title: 'Validation loss, all models', xLabel: 'Epoch', yLabel: 'Validation loss', series: results.map((r) => ({ name: r.label, x: epochsOf(r), y: r.history.val_loss ?? [] })) })),
-    await figure(dir, 'comparison-test-accuracy', 'Test accuracy of each model’s best checkpoint.', barChart({ title: 'Test accuracy (best checkpoint)', yLabel: 'Accuracy', bars: results.map((r) => ({ label: r.label, value: extra(r).testAccuracy })), format: '.3f' })),
+    await figure(
+      dir,
+      'comparison-val-loss',
+      'Validation loss per epoch, all models.',
+      lineChart({
+        title: 'Validation loss, all models',
+        xLabel: 'Epoch',
+        yLabel: 'Validation loss',
+        series: results.map((r) => ({ name: r.label, x: epochsOf(r), y: r.history.val_loss ?? [] })),
+      }),
+    ),
+    await figure(
+      dir,
+      'comparison-test-accuracy',
+      'Test accuracy of each model’s best checkpoint.',
+      barChart({
+        title: 'Test accuracy (best checkpoint)',
+        yLabel: 'Accuracy',
+        bars: results.map((r) => ({ label: r.label, value: extra(r).testAccuracy })),
+        format: '.3f',
+      }),
+    ),
   ];
   sections.push({
     title: 'Results',
     bullets: summaryBullets,
     figures: comparison,
-    tables: [{ headers: ['Model', 'Params', 'Epochs run', 'Best epoch', 'Best val loss', 'Best val accuracy', 'Test loss', 'Test accuracy', 'Seconds / epoch'], rows }],
+    tables: [
+      {
+        headers: [
+          'Model',
+          'Params',
+          'Epochs run',
+          'Best epoch',
+          'Best val loss',
+          'Best val accuracy',
+          'Test loss',
+          'Test accuracy',
+          'Seconds / epoch',
+        ],
+        rows,
+      },
+    ],
   });
   for (const r of results) {
     const fig = await figure(
       dir,
       `loss-${r.id}`,
       `${r.label}: training and validation loss per epoch (best epoch ${extra(r).bestEpoch}).`,
-      lineChart({ title: `${r.label}: loss`, xLabel: 'Epoch', yLabel: 'Binary cross-entropy', series: [{ name: 'training loss', x: epochsOf(r), y: r.history.loss ?? [] }, { name: 'validation loss', x: epochsOf(r), y: r.history.val_loss ?? [], dash: true }] }),
+      lineChart({
+        title: `${r.label}: loss`,
+        xLabel: 'Epoch',
+        yLabel: 'Binary cross-entropy',
+        series: [
+          { name: 'training loss', x: epochsOf(r), y: r.history.loss ?? [] },
+          { name: 'validation loss', x: epochsOf(r), y: r.history.val_loss ?? [], dash: true },
+        ],
+      }),
     );
     sections.push({
       title: r.label,
       bullets: [
         `Final epoch: training loss ${fmt.loss(last(r.history.loss))}, accuracy ${fmt.acc(last(r.history.accuracy))}; validation loss ${fmt.loss(last(r.history.val_loss))}, accuracy ${fmt.acc(last(r.history.val_accuracy))}.`,
-        ...extra(r).samples.map((s) => `“${s.text}” → ${s.score.toFixed(3)} (${s.score >= 0.5 ? 'positive' : 'negative'})`),
+        ...extra(r).samples.map(
+          (s) => `“${s.text}” → ${s.score.toFixed(3)} (${s.score >= 0.5 ? 'positive' : 'negative'})`,
+        ),
       ],
       figures: [fig],
       code: [r.summary],

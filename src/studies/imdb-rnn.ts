@@ -6,10 +6,21 @@ import type { Sequential } from '../models/sequential.js';
 import { setRandomSeed } from '../random/global.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { reportImdb } from './imdb-report.js';
-import { ProgressReporter, fitResumable } from './training-support.js';
+import { fitResumable, ProgressReporter, ResumedEarlyStopping } from './training-support.js';
 import type { RunResult, RunSpec, Study, StudyOptions } from './types.js';
 
-const { Dense, Embedding, GRU, LSTM, SimpleRNN, Sequential: SequentialModel, RMSprop, datasets, padSequences, trainTestSplit } = tensile;
+const {
+  Dense,
+  Embedding,
+  GRU,
+  LSTM,
+  SimpleRNN,
+  Sequential: SequentialModel,
+  RMSprop,
+  datasets,
+  padSequences,
+  trainTestSplit,
+} = tensile;
 
 /** The five models of the Keras tutorial: Embedding(500, 16) → recurrent layer(s) → Dense(1, sigmoid). */
 export const MODELS: Record<string, { label: string; recurrent: () => Layer[] }> = {
@@ -36,8 +47,19 @@ export const SAMPLE_SENTENCES = [
 
 export function buildModel(id: string): Sequential {
   const spec = MODELS[id]!;
-  const model = new SequentialModel([new Embedding(NUM_WORDS, 16, { inputLength: MAXLEN, inputShape: [MAXLEN] }), ...spec.recurrent(), new Dense(1, { activation: 'sigmoid' })], { name: id });
-  model.compile({ optimizer: new RMSprop({ learningRate: 1e-4 }), loss: 'binary_crossentropy', metrics: ['accuracy'] });
+  const model = new SequentialModel(
+    [
+      new Embedding(NUM_WORDS, 16, { inputLength: MAXLEN, inputShape: [MAXLEN] }),
+      ...spec.recurrent(),
+      new Dense(1, { activation: 'sigmoid' }),
+    ],
+    { name: id },
+  );
+  model.compile({
+    optimizer: new RMSprop({ learningRate: 1e-4 }),
+    loss: 'binary_crossentropy',
+    metrics: ['accuracy'],
+  });
   return model;
 }
 
@@ -60,7 +82,10 @@ async function loadImdb(quick: boolean): Promise<ImdbArrays> {
   const nTrain = quick ? 2000 : xAll.length;
   const nTest = quick ? 500 : xTestSeq.length;
   const yAllArr = Array.from(yAll.dataSync()).slice(0, nTrain);
-  const [xTr, xVal, yTr, yVal] = trainTestSplit(xAll.slice(0, nTrain), yAllArr, { testSize: 0.2, randomState: 42 }) as [number[][], number[][], number[], number[]];
+  const [xTr, xVal, yTr, yVal] = trainTestSplit(xAll.slice(0, nTrain), yAllArr, {
+    testSize: 0.2,
+    randomState: 42,
+  }) as [number[][], number[][], number[], number[]];
   const labels = (ys: ArrayLike<number>) => tensile.tensor(Float32Array.from(ys), [ys.length, 1]);
   const data = {
     xTrain: padSequences(xTr, { maxlen: MAXLEN }),
@@ -82,7 +107,11 @@ export const imdbRnnStudy: Study = {
   title: 'Recurrent sentiment models on IMDB',
   runs(opts: StudyOptions): RunSpec[] {
     const epochs = opts.epochs ?? (opts.quick ? 2 : 100);
-    return Object.entries(MODELS).map(([id, m]) => ({ id, label: m.label, params: { model: id, epochs, batchSize: 64, patience: 3 } }));
+    return Object.entries(MODELS).map(([id, m]) => ({
+      id,
+      label: m.label,
+      params: { model: id, epochs, batchSize: 64, patience: 3 },
+    }));
   },
   groups(): Record<string, string[]> {
     return { lstms: ['lstm', 'lstm_dropout', 'lstm_stacked'], all: Object.keys(MODELS) };
@@ -101,8 +130,12 @@ export const imdbRnnStudy: Study = {
       (_m, past) => {
         const pastBest = past.val_loss && past.val_loss.length > 0 ? Math.min(...past.val_loss) : undefined;
         return [
-          new tensile.ModelCheckpoint(bestPath, { monitor: 'val_loss', saveBestOnly: true, initialValueThreshold: pastBest }),
-          tensile.EarlyStopping.resumed({ monitor: 'val_loss', patience: 3, restoreBestWeights: true }, past),
+          new tensile.ModelCheckpoint(bestPath, {
+            monitor: 'val_loss',
+            saveBestOnly: true,
+            initialValueThreshold: pastBest,
+          }),
+          new ResumedEarlyStopping({ monitor: 'val_loss', patience: 3, restoreBestWeights: true }, past, bestPath),
           new ProgressReporter(run.id, progress),
         ];
       },

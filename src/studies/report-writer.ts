@@ -29,7 +29,12 @@ export interface Section {
 }
 
 /** Renders a chart to SVG and PNG under <dir>/figures. */
-export async function figure(dir: string, name: string, caption: string, spec: TopLevelSpec): Promise<Figure> {
+export async function figure(
+  dir: string,
+  name: string,
+  caption: string,
+  spec: TopLevelSpec,
+): Promise<Figure> {
   const { svgPath, pngPath } = await saveFigure(spec, join(dir, 'figures', name));
   return { name, caption, svgPath, pngPath };
 }
@@ -42,7 +47,8 @@ function markdown(title: string, intro: string[], sections: Section[], dir: stri
     out.push(`## ${s.title}`, '');
     for (const p of s.paragraphs ?? []) out.push(p, '');
     if (s.bullets?.length) out.push(...s.bullets.map((b) => `- ${b}`), '');
-    for (const f of s.figures ?? []) out.push(`![${f.caption}](${relative(dir, f.pngPath)})`, '', `*${f.caption}*`, '');
+    for (const f of s.figures ?? [])
+      out.push(`![${f.caption}](${relative(dir, f.pngPath)})`, '', `*${f.caption}*`, '');
     for (const t of s.tables ?? []) {
       out.push(`| ${t.headers.join(' | ')} |`, `|${t.headers.map(() => ' --- ').join('|')}|`);
       for (const r of t.rows) out.push(`| ${r.join(' | ')} |`);
@@ -65,13 +71,18 @@ function html(title: string, intro: string[], sections: Section[]): string {
   for (const s of sections) {
     body.push(`<h2>${escapeHtml(s.title)}</h2>`);
     for (const p of s.paragraphs ?? []) body.push(`<p>${escapeHtml(p)}</p>`);
-    if (s.bullets?.length) body.push(`<ul>${s.bullets.map((b) => `<li>${escapeHtml(b)}</li>`).join('')}</ul>`);
+    if (s.bullets?.length)
+      body.push(`<ul>${s.bullets.map((b) => `<li>${escapeHtml(b)}</li>`).join('')}</ul>`);
     for (const f of s.figures ?? []) {
-      body.push(`<figure>${readFileSync(f.svgPath, 'utf8')}<figcaption>${escapeHtml(f.caption)}</figcaption></figure>`);
+      body.push(
+        `<figure>${readFileSync(f.svgPath, 'utf8')}<figcaption>${escapeHtml(f.caption)}</figcaption></figure>`,
+      );
     }
     for (const t of s.tables ?? []) {
       const head = `<tr>${t.headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>`;
-      const rows = t.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(String(c))}</td>`).join('')}</tr>`).join('');
+      const rows = t.rows
+        .map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(String(c))}</td>`).join('')}</tr>`)
+        .join('');
       body.push(`<table>${head}${rows}</table>`);
     }
     for (const c of s.code ?? []) body.push(`<pre>${escapeHtml(c)}</pre>`);
@@ -80,7 +91,12 @@ function html(title: string, intro: string[], sections: Section[]): string {
 }
 
 /** Writes report.md and report.html into `dir`. */
-export function writeReport(dir: string, title: string, intro: string[], sections: Section[]): { md: string; html: string } {
+export function writeReport(
+  dir: string,
+  title: string,
+  intro: string[],
+  sections: Section[],
+): { md: string; html: string } {
   const md = join(dir, 'report.md');
   const htmlPath = join(dir, 'report.html');
   writeFileAtomic(md, markdown(title, intro, sections, dir));

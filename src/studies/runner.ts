@@ -8,7 +8,11 @@ import { readResult, runDir, writeFileAtomic, writeResult } from './run-store.js
 import type { RunProgress, RunResult, RunSpec, Study, StudyOptions } from './types.js';
 
 /** Keeps the runs named by `--only` (run ids or group names); an unknown name is an error. */
-export function selectRuns(all: RunSpec[], groups: Record<string, string[]>, only: readonly string[]): RunSpec[] {
+export function selectRuns(
+  all: RunSpec[],
+  groups: Record<string, string[]>,
+  only: readonly string[],
+): RunSpec[] {
   if (only.length === 0) return all;
   const wanted = new Set<string>();
   for (const name of only) {
@@ -23,6 +27,7 @@ export function selectRuns(all: RunSpec[], groups: Record<string, string[]>, onl
 }
 
 type WorkerMessage =
+  | { type: 'ready' }
   | { type: 'progress'; progress: RunProgress }
   | { type: 'done'; result: RunResult }
   | { type: 'error'; message: string };
@@ -34,12 +39,21 @@ function cliEntry(): string {
 }
 
 /** Trains one run in a child process, relaying its progress; resolves with its result. */
-function runInWorker(study: Study, run: RunSpec, opts: StudyOptions, onProgress: (p: RunProgress) => void): Promise<RunResult> {
+function runInWorker(
+  study: Study,
+  run: RunSpec,
+  opts: StudyOptions,
+  onProgress: (p: RunProgress) => void,
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(cliEntry(), ['__study-worker', study.name], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(cliEntry(), ['__study-worker', study.name], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     let settled = false;
     child.on('message', (msg: WorkerMessage) => {
-      if (msg.type === 'progress') onProgress(msg.progress);
+      // The worker loads the library before it listens; sending earlier would lose the run.
+      if (msg.type === 'ready') child.send({ run, opts });
+      else if (msg.type === 'progress') onProgress(msg.progress);
       else if (msg.type === 'done') {
         settled = true;
         resolve(msg.result);
@@ -51,32 +65,40 @@ function runInWorker(study: Study, run: RunSpec, opts: StudyOptions, onProgress:
     child.on('exit', (code) => {
       if (!settled) reject(new Error(`run '${run.id}': worker exited with code ${code} before finishing`));
     });
-    child.send({ run, opts });
   });
 }
 
 /** Worker-process side: trains the run it is sent and reports back over IPC. */
 export function serveWorker(study: Study): void {
-  process.once('message', async ({ run, opts }: { run: RunSpec; opts: StudyOptions }) => {
-    const send = (m: WorkerMessage) => {
-      process.send?.(m);
-    };
+  // `on`, not `once`: with no 'message' listener left, Node unrefs the IPC channel and the worker
+  // could exit in the middle of training. The worker disconnects itself when done.
+  let busy = false;
+  process.on('message', async ({ run, opts }: { run: RunSpec; opts: StudyOptions }) => {
+    if (busy) return;
+    busy = true;
+    // Resolves once the message is handed to the channel, so disconnecting cannot drop it.
+    const send = (m: WorkerMessage) =>
+      new Promise<void>((resolve) => {
+        if (!process.send) resolve();
+        else process.send(m, undefined, {}, () => resolve());
+      });
     try {
       let last = 0;
       const result = await study.execute(run, runDir(opts.out, run.id), opts, (progress) => {
         const now = Date.now();
         if (now - last > 250 || progress.batch === 0) {
           last = now;
-          send({ type: 'progress', progress });
+          void send({ type: 'progress', progress });
         }
       });
       writeResult(opts.out, result);
-      send({ type: 'done', result });
+      await send({ type: 'done', result });
     } catch (e) {
-      send({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+      await send({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
     }
     process.disconnect?.();
   });
+  process.send?.({ type: 'ready' } satisfies WorkerMessage);
 }
 
 /** One line describing a finished run, for the progress log. */
@@ -86,13 +108,24 @@ export type ResultSummary = (r: RunResult) => string;
  * Runs every selected run that has not finished yet (resuming interrupted ones from their
  * checkpoints), `jobs` at a time in worker processes, then writes the report.
  */
-export async function runStudy(study: Study, opts: StudyOptions, describe: ResultSummary): Promise<RunResult[]> {
+export async function runStudy(
+  study: Study,
+  opts: StudyOptions,
+  describe: ResultSummary,
+): Promise<RunResult[]> {
   const specs = selectRuns(study.runs(opts), study.groups(opts), opts.only);
   mkdirSync(opts.out, { recursive: true });
-  writeFileAtomic(join(opts.out, 'study.json'), JSON.stringify({ study: study.name, options: opts, runs: specs }, null, 1));
+  writeFileAtomic(
+    join(opts.out, 'study.json'),
+    JSON.stringify({ study: study.name, options: opts, runs: specs }, null, 1),
+  );
   const epochsOf = (r: RunSpec) => Number(r.params.epochs ?? 1);
   const pending = specs.filter((r) => readResult(opts.out, r.id) === null);
-  const progress = new StudyProgress(specs.length, pending.reduce((n, r) => n + epochsOf(r), 0), opts.jobs);
+  const progress = new StudyProgress(
+    specs.length,
+    pending.reduce((n, r) => n + epochsOf(r), 0),
+    opts.jobs,
+  );
   for (const r of specs) if (!pending.includes(r)) progress.skipped(r.id);
 
   const queue = [...pending];
@@ -117,7 +150,8 @@ export async function runStudy(study: Study, opts: StudyOptions, describe: Resul
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.jobs, pending.length)) }, worker));
-  if (failures.length > 0) throw new Error(`${failures.length} run(s) failed; re-run the same command to resume`);
+  if (failures.length > 0)
+    throw new Error(`${failures.length} run(s) failed; re-run the same command to resume`);
   const results = specs.map((r) => readResult(opts.out, r.id)!);
   await study.report(opts.out, results);
   return results;

@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Callback, type Logs } from '../callbacks/callback.js';
+import { EarlyStopping, type EarlyStoppingArgs } from '../callbacks/early-stopping.js';
+import { loadModel } from '../io/index.js';
 import type { Sequential } from '../models/sequential.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { FitArgs } from '../training/fit.js';
-import { loadModel } from '../io/index.js';
 import { writeFileAtomic } from './run-store.js';
 import type { RunProgress } from './types.js';
 
@@ -128,7 +129,40 @@ export async function fitResumable(
   }
   const done = partial.seconds.length;
   const timer = new EpochTimer();
-  const callbacks = [timer, ...callbacksFor(model, partial.history), new ResumePoint(dir, model, partial, timer), ...(args.callbacks ?? [])];
+  const callbacks = [
+    timer,
+    ...callbacksFor(model, partial.history),
+    new ResumePoint(dir, model, partial, timer),
+    ...(args.callbacks ?? []),
+  ];
   if (done < args.epochs) await model.fit(x, y, { ...args, initialEpoch: done, callbacks });
   return { model, history: partial.history, secondsPerEpoch: partial.seconds };
+}
+
+/**
+ * EarlyStopping for a resumed run: after the usual reset it replays the epochs trained before the
+ * interruption, so its wait counter and best value are what they would have been. The best
+ * weights come from the best checkpoint, which ModelCheckpoint(saveBestOnly) kept on the same
+ * criterion.
+ */
+export class ResumedEarlyStopping extends EarlyStopping {
+  constructor(
+    args: EarlyStoppingArgs,
+    private readonly past: Record<string, number[]>,
+    private readonly bestCheckpoint: string,
+  ) {
+    super(args);
+  }
+
+  override async onTrainBegin(): Promise<void> {
+    super.onTrainBegin();
+    const epochs = Math.max(0, ...Object.values(this.past).map((v) => v.length));
+    for (let e = 0; e < epochs; e++) {
+      const logs = Object.fromEntries(Object.entries(this.past).map(([k, v]) => [k, v[e]!]));
+      super.onEpochEnd(e, logs);
+    }
+    if (epochs > 0 && this.restoreBestWeights && existsSync(this.bestCheckpoint)) {
+      this.bestWeights = ((await loadModel(this.bestCheckpoint)) as Sequential).getWeights();
+    }
+  }
 }

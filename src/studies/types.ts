@@ -60,7 +60,12 @@ export interface Study {
   /** Names `--only` accepts besides run ids (experiments, model names), mapped to run ids. */
   groups(opts: StudyOptions): Record<string, string[]>;
   /** Trains one run, checkpointing in `dir`, resuming from what is there. */
-  execute(run: RunSpec, dir: string, opts: StudyOptions, progress: (p: RunProgress) => void): Promise<RunResult>;
+  execute(
+    run: RunSpec,
+    dir: string,
+    opts: StudyOptions,
+    progress: (p: RunProgress) => void,
+  ): Promise<RunResult>;
   /** Writes figures and the report from the finished runs' results. */
   report(dir: string, results: RunResult[]): Promise<void>;
 }

@@ -49,7 +49,7 @@ const finalizer = new FinalizationRegistry<Holder>((holder) => {
 
 /** Hands a tensor to garbage collection: its storage is released when the tensor is collected. */
 export function releaseOnGC(t: Tensor): void {
-  finalizer.register(t, t['holder'], t);
+  finalizer.register(t, t.gcHolder(), t);
 }
 
 let nextTensorId = 0;
@@ -88,6 +88,11 @@ export class Tensor {
     liveStats.tensors++;
   }
 
+  /** @internal what the finalizer releases for this tensor. */
+  gcHolder(): Holder {
+    return this.holder;
+  }
+
   /** @internal the storage; null once disposed. */
   get ref(): DataRef | null {
     return this.holder.ref;
@@ -107,12 +112,12 @@ export class Tensor {
 
   /** @internal the backend's view of this tensor. */
   info(op: string): { data: unknown; shape: Shape; dtype: DType } {
-    return { data: this.live(op).data, shape: this.shape, dtype: this.dtype };
+    return { data: this.liveRef(op).data, shape: this.shape, dtype: this.dtype };
   }
 
   /** A copy of the values in row-major order. */
   dataSync(): TypedArray {
-    const ref = this.live('dataSync');
+    const ref = this.liveRef('dataSync');
     const values = ref.backend.read(this.info('dataSync'));
     return values instanceof Float64Array ? Float32Array.from(values) : values.slice();
   }
@@ -134,7 +139,7 @@ export class Tensor {
   /** The single value of a tensor with one element. */
   item(): number {
     if (this.size !== 1) throw new ShapeError('item', [this.shape], 'tensor has more than one element');
-    return this.live('item').backend.read(this.info('item'))[0]!;
+    return this.liveRef('item').backend.read(this.info('item'))[0]!;
   }
 
   /** Frees the storage now (optional; garbage collection and training scopes do it otherwise). */
@@ -157,7 +162,8 @@ export class Tensor {
     return `Tensor(shape=[${this.shape}], dtype=${this.dtype}, ${preview})`;
   }
 
-  protected live(op: string): DataRef {
+  /** @internal the storage, or an error naming `op` when the tensor was disposed. */
+  liveRef(op: string): DataRef {
     if (this.ref === null) throw new TensileError(`${op}: tensor ${this.id} was disposed`);
     return this.ref;
   }
@@ -174,7 +180,7 @@ export class Variable extends Tensor {
   trainable: boolean;
 
   constructor(initial: Tensor, opts: { name?: string; trainable?: boolean } = {}) {
-    super(initial.ref ?? initial['live']('Variable'), initial.shape, initial.dtype);
+    super(initial.liveRef('Variable'), initial.shape, initial.dtype);
     this.name = opts.name ?? `variable_${nextVariableId++}`;
     this.trainable = opts.trainable ?? true;
     releaseOnGC(this);
@@ -188,12 +194,12 @@ export class Variable extends Tensor {
     if (value.dtype !== this.dtype) {
       throw new DTypeError(`assign to ${this.name}`, `dtype ${value.dtype} ≠ ${this.dtype}`);
     }
-    const next = value['live'](`assign to ${this.name}`);
+    const next = value.liveRef(`assign to ${this.name}`);
     if (next.backend !== this.backend) {
       throw new TensileError(`assign to ${this.name}: value lives on backend '${next.backend.name}'`);
     }
     next.refs++;
-    this.live(`assign to ${this.name}`).release();
+    this.liveRef(`assign to ${this.name}`).release();
     this.setRef(next);
   }
 }

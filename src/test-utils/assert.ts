@@ -70,10 +70,7 @@ export type FastPath =
  * A view of `backend` without the named fast paths, so a test can run the composed fallback on the
  * same kernels. Built on the prototype chain, which also works for backends that are class instances.
  */
-export function withoutFastPaths(
-  backend: Backend,
-  ...names: FastPath[]
-): Backend {
+export function withoutFastPaths(backend: Backend, ...names: FastPath[]): Backend {
   const copy = Object.create(backend) as { -readonly [K in keyof Backend]: Backend[K] };
   Object.defineProperty(copy, 'name', { value: `${backend.name}-unfused` });
   for (const name of names) Object.defineProperty(copy, name, { value: undefined });

@@ -79,7 +79,9 @@ export function runExample(example: DocExample, exports: Record<string, unknown>
   }
 }
 
-const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<void>;
+const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
+  ...args: string[]
+) => (...a: unknown[]) => Promise<void>;
 
 /**
  * Like runExample, but the example body may use `await` (fit, loadData...). Every name imported
@@ -90,7 +92,13 @@ export async function runExampleAsync(example: DocExample, exports: Record<strin
   const body: string[] = [];
   for (const line of example.code.split('\n')) {
     const imp = /^\s*import\s*\{([^}]*)\}\s*from\s*'tensile';?\s*$/.exec(line);
-    if (imp) names.push(...imp[1]!.split(',').map((s) => s.trim()).filter(Boolean));
+    if (imp)
+      names.push(
+        ...imp[1]!
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      );
     else body.push(line);
   }
   for (const name of names) {
@@ -103,7 +111,8 @@ export async function runExampleAsync(example: DocExample, exports: Record<strin
   const checks = expected.filter((e): e is string => e !== undefined);
   if (checks.length > 0 && checks.length === printed.length) {
     checks.forEach((e, i) => {
-      if (printed[i] !== e) throw new Error(`${example.symbol}: printed '${printed[i]}', comment says '${e}'`);
+      if (printed[i] !== e)
+        throw new Error(`${example.symbol}: printed '${printed[i]}', comment says '${e}'`);
     });
   }
 }

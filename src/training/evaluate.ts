@@ -23,12 +23,18 @@ export function compiledMetrics(model: Sequential, y: Tensor): Metric[] {
 }
 
 export function requireCompiled(model: Sequential, op: string) {
-  if (!model.loss || !model.optimizer) throw new TensileError(`${op}: call model.compile({ optimizer, loss }) first`);
+  if (!model.loss || !model.optimizer)
+    throw new TensileError(`${op}: call model.compile({ optimizer, loss }) first`);
   return { loss: model.loss, optimizer: model.optimizer };
 }
 
 /** Loss and metric values over all of x, y in inference mode, as a named record and as a list. */
-export function evaluate(model: Sequential, x: Tensor, y: Tensor, args: EvaluateArgs = {}): { logs: Record<string, number>; values: number[] } {
+export function evaluate(
+  model: Sequential,
+  x: Tensor,
+  y: Tensor,
+  args: EvaluateArgs = {},
+): { logs: Record<string, number>; values: number[] } {
   const { loss } = requireCompiled(model, 'evaluate');
   model.checkInput(x);
   y = conformTargets(y, model.outputShape);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Dense, Sequential, SGD, liveStats, setRandomSeed, tensor, Adam, RMSprop } from '../index.js';
 import { Callback } from '../callbacks/callback.js';
+import { Adam, Dense, liveStats, RMSprop, Sequential, SGD, setRandomSeed, tensor } from '../index.js';
 
 /** A separable toy problem: label = x0 + x1 > 0. */
 function toyData(n: number, seed = 1) {
@@ -17,7 +17,10 @@ function toyData(n: number, seed = 1) {
 }
 
 function makeModel() {
-  return new Sequential([new Dense(8, { activation: 'tanh', inputShape: [2] }), new Dense(1, { activation: 'sigmoid' })]);
+  return new Sequential([
+    new Dense(8, { activation: 'tanh', inputShape: [2] }),
+    new Dense(1, { activation: 'sigmoid' }),
+  ]);
 }
 
 describe('fit', () => {
@@ -25,7 +28,11 @@ describe('fit', () => {
     setRandomSeed(1);
     const { x, y } = toyData(256);
     const model = makeModel();
-    model.compile({ optimizer: new Adam({ learningRate: 0.05 }), loss: 'binary_crossentropy', metrics: ['accuracy'] });
+    model.compile({
+      optimizer: new Adam({ learningRate: 0.05 }),
+      loss: 'binary_crossentropy',
+      metrics: ['accuracy'],
+    });
     const history = await model.fit(x, y, { epochs: 15, batchSize: 32, validationSplit: 0.25, verbose: 0 });
     expect(Object.keys(history.history).sort()).toEqual(['accuracy', 'loss', 'val_accuracy', 'val_loss']);
     expect(history.history.loss!.length).toBe(15);
@@ -52,7 +59,11 @@ describe('fit', () => {
     setRandomSeed(3);
     const { x, y } = toyData(64);
     const model = makeModel();
-    model.compile({ optimizer: new SGD({ momentum: 0.9, nesterov: true }), loss: 'binary_crossentropy', metrics: ['accuracy'] });
+    model.compile({
+      optimizer: new SGD({ momentum: 0.9, nesterov: true }),
+      loss: 'binary_crossentropy',
+      metrics: ['accuracy'],
+    });
     await model.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0 }); // creates optimizer slots
     const before = { ...liveStats };
     await model.fit(x, y, { epochs: 20, batchSize: 8, verbose: 0 }); // 160 steps
@@ -77,11 +88,17 @@ describe('fit', () => {
     const { x, y } = toyData(16);
     const model = makeModel();
     model.compile({ optimizer: 'sgd', loss: 'binary_crossentropy' });
-    await expect(model.fit(x, tensor(new Float32Array(15), [15, 1]))).rejects.toThrow(/x has 16 samples but y has 15/);
-    await expect(model.fit(tensor(new Float32Array(48), [16, 3]), y)).rejects.toThrow(/expected samples of shape \[2\], got \[3\]/);
+    await expect(model.fit(x, tensor(new Float32Array(15), [15, 1]))).rejects.toThrow(
+      /x has 16 samples but y has 15/,
+    );
+    await expect(model.fit(tensor(new Float32Array(48), [16, 3]), y)).rejects.toThrow(
+      /expected samples of shape \[2\], got \[3\]/,
+    );
     const clf = new Sequential([new Dense(3, { activation: 'softmax', inputShape: [2] })]);
     clf.compile({ optimizer: 'sgd', loss: 'sparse_categorical_crossentropy' });
-    await expect(clf.fit(x, tensor([0, 1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], [16], 'int32'))).rejects.toThrow(/label 3 at sample 3 is out of range for 3 classes/);
+    await expect(
+      clf.fit(x, tensor([0, 1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], [16], 'int32')),
+    ).rejects.toThrow(/label 3 at sample 3 is out of range for 3 classes/);
     const fresh = makeModel();
     await expect(fresh.fit(x, y)).rejects.toThrow(/compile/);
   });

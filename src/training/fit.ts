@@ -1,5 +1,5 @@
 import { valueAndGrads } from '../autograd/backward.js';
-import { Callback, CallbackList, type Logs } from '../callbacks/callback.js';
+import { type Callback, CallbackList, type Logs } from '../callbacks/callback.js';
 import { History } from '../callbacks/history.js';
 import { ProgressBar } from '../callbacks/progress-bar.js';
 import { scope } from '../engine/engine.js';
@@ -41,27 +41,53 @@ export async function fit(model: Sequential, xIn: Tensor, yIn: Tensor, args: Fit
   const epochs = args.epochs ?? 1;
   const batchSize = args.batchSize ?? 32;
   const initialEpoch = args.initialEpoch ?? 0;
-  if (!Number.isInteger(batchSize) || batchSize <= 0) throw new ValueError(`fit: batchSize must be a positive integer, got ${batchSize}`);
-  if (!Number.isInteger(epochs) || epochs < 0) throw new ValueError(`fit: epochs must be a non-negative integer, got ${epochs}`);
+  if (!Number.isInteger(batchSize) || batchSize <= 0)
+    throw new ValueError(`fit: batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(epochs) || epochs < 0)
+    throw new ValueError(`fit: epochs must be a non-negative integer, got ${epochs}`);
   const split = args.validationSplit ?? 0;
-  if (!(split >= 0 && split < 1)) throw new ValueError(`fit: validationSplit must be in [0, 1), got ${split}`);
+  if (!(split >= 0 && split < 1))
+    throw new ValueError(`fit: validationSplit must be in [0, 1), got ${split}`);
   if (xIn.shape[0] !== yIn.shape[0]) {
-    throw new ShapeError('fit', [xIn.shape, yIn.shape], `x has ${xIn.shape[0]} samples but y has ${yIn.shape[0]}`);
+    throw new ShapeError(
+      'fit',
+      [xIn.shape, yIn.shape],
+      `x has ${xIn.shape[0]} samples but y has ${yIn.shape[0]}`,
+    );
   }
   model.checkInput(xIn);
   yIn = conformTargets(yIn, model.outputShape);
   validateData('fit', xIn, yIn, model.sampleShape!, model.outputShape, loss);
 
   let [x, y] = [xIn, yIn];
-  let validation = args.validationData ? ([args.validationData[0], conformTargets(args.validationData[1], model.outputShape)] as [Tensor, Tensor]) : null;
+  let validation = args.validationData
+    ? ([args.validationData[0], conformTargets(args.validationData[1], model.outputShape)] as [
+        Tensor,
+        Tensor,
+      ])
+    : null;
   if (split > 0) [[x, y], validation] = splitValidation(xIn, yIn, split);
-  if (validation) validateData('fit (validation data)', validation[0], validation[1], model.sampleShape!, model.outputShape, loss);
+  if (validation)
+    validateData(
+      'fit (validation data)',
+      validation[0],
+      validation[1],
+      model.sampleShape!,
+      model.outputShape,
+      loss,
+    );
 
   const samples = x.shape[0]!;
   const ranges = batchRanges(samples, batchSize);
   const verbose = args.verbose ?? 1;
   const history = new History();
-  const callbacks = new CallbackList([history, ...(verbose ? [new ProgressBar(verbose)] : []), ...(args.callbacks ?? [])]);
+  // Keras order: the user's callbacks first, then History and the progress bar, so that logs a
+  // callback adds (e.g. learning_rate from ReduceLROnPlateau) are recorded and shown.
+  const callbacks = new CallbackList([
+    ...(args.callbacks ?? []),
+    history,
+    ...(verbose ? [new ProgressBar(verbose)] : []),
+  ]);
   callbacks.configure(model, { epochs, steps: ranges.length, verbose, samples, batchSize });
   const metrics = compiledMetrics(model, y);
   const variables = model.trainableWeights;

@@ -47,6 +47,7 @@ export function denseBackward(
   y: TensorInfo,
   act: FusedActivation,
   hasBias: boolean,
+  needDx: boolean,
   alloc: Alloc,
 ): DenseGrads {
   const g = dy.data as FloatArr;
@@ -59,7 +60,7 @@ export function denseBackward(
     dz[i] = g[i]! * d;
   }
   const dzInfo = { data: dz, shape: dy.shape, dtype: dy.dtype };
-  const dx = matmul(dzInfo, w, false, true, alloc);
+  const dx = needDx ? matmul(dzInfo, w, false, true, alloc) : null;
   const dw = matmul(x, dzInfo, true, false, alloc);
   let db: FloatArr | null = null;
   if (hasBias) {

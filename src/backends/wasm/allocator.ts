@@ -101,7 +101,9 @@ export class Allocator {
   private grow(end: number): void {
     const have = this.memory.buffer.byteLength;
     if (end > MAX_BYTES) {
-      throw new TensileError(`wasm backend: out of memory (${end} bytes needed, wasm32 memory ends at 4 GiB)`);
+      throw new TensileError(
+        `wasm backend: out of memory (${end} bytes needed, wasm32 memory ends at 4 GiB)`,
+      );
     }
     // Grow by at least a quarter of the current size, so a growing model takes few (costly) steps.
     const needed = Math.ceil((end - have) / PAGE);

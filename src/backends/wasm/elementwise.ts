@@ -3,20 +3,31 @@ import { DTypeError } from '../../errors.js';
 import type { DType } from '../../tensor/dtype.js';
 import { type Shape, sizeOf } from '../../tensor/shape.js';
 import { broadcastStrides } from '../ts/broadcast.js';
-import { type Heap, collapse } from './heap.js';
-import { BINARY_CODE, COMPARE_CODE, INT_BINARY, INT_OFFSET, INT_UNARY, UNARY_CODE, WHERE_CODE } from './kernels.js';
+import { collapse, type Heap } from './heap.js';
+import {
+  BINARY_CODE,
+  COMPARE_CODE,
+  INT_BINARY,
+  INT_OFFSET,
+  INT_UNARY,
+  UNARY_CODE,
+  WHERE_CODE,
+} from './kernels.js';
 
 const ptr = (x: TensorInfo) => x.data as number;
 const isInt = (x: TensorInfo) => (x.dtype === 'int32' ? 1 : 0);
 
+/** out = op(x) elementwise (int32 only for the ops that keep integers). */
 export function unary(heap: Heap, op: UnaryOp, x: TensorInfo): number {
   const n = sizeOf(x.shape);
-  if (x.dtype === 'int32' && !INT_UNARY.has(op)) throw new DTypeError(op, 'wasm backend: int32 input (cast to float32 first)');
+  if (x.dtype === 'int32' && !INT_UNARY.has(op))
+    throw new DTypeError(op, 'wasm backend: int32 input (cast to float32 first)');
   const out = heap.malloc(n);
   if (n > 0) heap.k.unary(UNARY_CODE[op], isInt(x), ptr(x), out, n);
   return out;
 }
 
+/** A copy converted to `dtype` (float → int truncates toward zero, as the reference does). */
 export function cast(heap: Heap, x: TensorInfo, dtype: DType): number {
   const n = sizeOf(x.shape);
   const out = heap.malloc(n);
@@ -35,10 +46,17 @@ function broadcast(heap: Heap, code: number, inputs: readonly TensorInfo[], outS
   const n = sizeOf(outShape);
   const out = heap.malloc(n);
   if (n === 0) return out;
-  const [dims, strides] = collapse(
-    outShape,
-    inputs.map((x) => broadcastStrides(x.shape, outShape)),
-  );
+  // Every input full-size or a scalar: one flat row, without building stride arrays.
+  const flat = inputs.every((x) => {
+    const size = sizeOf(x.shape);
+    return size === n || size === 1;
+  });
+  const [dims, strides] = flat
+    ? [[n], inputs.map((x) => [sizeOf(x.shape) === n && n > 1 ? 1 : 0])]
+    : collapse(
+        outShape,
+        inputs.map((x) => broadcastStrides(x.shape, outShape)),
+      );
   // A binary or compare kernel still reads a third operand; give it the first input at stride 0.
   const c = inputs[2] ?? inputs[0]!;
   const sc = inputs[2] ? strides[2]! : dims.map(() => 0);
@@ -48,12 +66,15 @@ function broadcast(heap: Heap, code: number, inputs: readonly TensorInfo[], outS
   return out;
 }
 
+/** out = a op b with numpy broadcasting to `outShape`. */
 export function binary(heap: Heap, op: BinaryOp, a: TensorInfo, b: TensorInfo, outShape: Shape): number {
-  if (a.dtype === 'int32' && !INT_BINARY.has(op)) throw new DTypeError(op, 'wasm backend: int32 inputs (cast to float32 first)');
+  if (a.dtype === 'int32' && !INT_BINARY.has(op))
+    throw new DTypeError(op, 'wasm backend: int32 inputs (cast to float32 first)');
   const code = BINARY_CODE[op] + (a.dtype === 'int32' ? INT_OFFSET : 0);
   return broadcast(heap, code, [a, b], outShape);
 }
 
+/** int32 0/1: a op b with numpy broadcasting. */
 export function compare(heap: Heap, op: CompareOp, a: TensorInfo, b: TensorInfo, outShape: Shape): number {
   return broadcast(heap, COMPARE_CODE[op] + (a.dtype === 'int32' ? INT_OFFSET : 0), [a, b], outShape);
 }
@@ -63,6 +84,7 @@ export function where(heap: Heap, cond: TensorInfo, a: TensorInfo, b: TensorInfo
   return broadcast(heap, WHERE_CODE, [cond, a, b], outShape);
 }
 
+/** A new storage of `size` copies of `value`. */
 export function fill(heap: Heap, size: number, value: number, dtype: DType): number {
   const out = heap.malloc(size);
   heap.fill(out, size, value, dtype);

@@ -6,7 +6,13 @@ import { gemm, operand } from './matmul.js';
 const ptr = (x: TensorInfo) => x.data as number;
 
 /** y = act(x·w + b): one GEMM, then bias and activation in one pass over y while it is in cache. */
-export function dense(heap: Heap, x: TensorInfo, w: TensorInfo, b: TensorInfo | null, act: FusedActivation): number {
+export function dense(
+  heap: Heap,
+  x: TensorInfo,
+  w: TensorInfo,
+  b: TensorInfo | null,
+  act: FusedActivation,
+): number {
   const [n, k] = x.shape as [number, number];
   const m = w.shape[1]!;
   const y = heap.malloc(n * m);
@@ -27,6 +33,7 @@ export function denseBackward(
   y: TensorInfo,
   act: FusedActivation,
   hasBias: boolean,
+  needDx: boolean,
 ): DenseGrads {
   const [n, k] = x.shape as [number, number];
   const m = w.shape[1]!;
@@ -35,8 +42,11 @@ export function denseBackward(
     dz = heap.malloc(n * m);
     if (n * m > 0) heap.k.actGrad(ptr(dy), ptr(y), dz, n * m, ACT_CODE[act]);
   }
-  const dx = heap.malloc(n * k);
-  gemm(heap, n, k, m, operand(dz, n, m, false), operand(ptr(w), m, k, true), dx);
+  let dx: number | null = null;
+  if (needDx) {
+    dx = heap.malloc(n * k);
+    gemm(heap, n, k, m, operand(dz, n, m, false), operand(ptr(w), m, k, true), dx);
+  }
   const dw = heap.malloc(k * m);
   gemm(heap, k, m, n, operand(ptr(x), k, n, true), operand(dz, n, m, false), dw);
   let db: number | null = null;
@@ -49,7 +59,11 @@ export function denseBackward(
 }
 
 /** Row-wise softmax and cross-entropy against target probabilities, in one pass per row. */
-export function softmaxCrossEntropy(heap: Heap, logits: TensorInfo, labels: TensorInfo): { loss: number; probs: number } {
+export function softmaxCrossEntropy(
+  heap: Heap,
+  logits: TensorInfo,
+  labels: TensorInfo,
+): { loss: number; probs: number } {
   const [n, c] = logits.shape as [number, number];
   const loss = heap.malloc(n);
   const probs = heap.malloc(n * c);

@@ -3,7 +3,7 @@ import { ShapeError } from '../../errors.js';
 import type { BackendArray, DType, TypedArray } from '../../tensor/dtype.js';
 import { sizeOf } from '../../tensor/shape.js';
 import { Allocator } from './allocator.js';
-import { type KernelExports, instantiateKernels } from './kernels.js';
+import { instantiateKernels, type KernelExports } from './kernels.js';
 
 /** Ranks above this are collapsed or rejected: the parameter area holds 5 int32 arrays of this length. */
 export const MAX_RANK = 32;
@@ -94,19 +94,22 @@ export class Heap {
  * Merges adjacent dims that every stride array walks contiguously (stride[d] = stride[d+1]·dim[d+1]) and
  * drops dims of size 1, so kernels see the fewest, longest rows. Returns rank ≥ 1.
  */
-export function collapse(dims: readonly number[], strides: readonly (readonly number[])[]): [number[], number[][]] {
+export function collapse(
+  dims: readonly number[],
+  strides: readonly (readonly number[])[],
+): [number[], number[][]] {
   const outDims: number[] = [];
   const outStrides: number[][] = strides.map(() => []);
   for (let d = 0; d < dims.length; d++) {
     const n = dims[d]!;
     if (n === 1) continue;
     const last = outDims.length - 1;
-    if (last >= 0 && strides.every((s, i) => outStrides[i]![last] === s[d]! * n)) {
-      outDims[last]! *= n;
-      strides.forEach((s, i) => (outStrides[i]![last] = s[d]!));
-    } else {
-      outDims.push(n);
-      strides.forEach((s, i) => outStrides[i]!.push(s[d]!));
+    const merge = last >= 0 && strides.every((s, i) => outStrides[i]![last] === s[d]! * n);
+    if (merge) outDims[last]! *= n;
+    else outDims.push(n);
+    for (let i = 0; i < strides.length; i++) {
+      if (merge) outStrides[i]![last] = strides[i]![d]!;
+      else outStrides[i]!.push(strides[i]![d]!);
     }
   }
   if (outDims.length === 0) return [[1], strides.map(() => [0])];

@@ -1,4 +1,16 @@
-import type { Backend, BinaryOp, CompareOp, FusedActivation, ReduceOp, TensorInfo, UnaryOp } from '../../backend/backend.js';
+import type {
+  Backend,
+  BinaryOp,
+  CompareOp,
+  FusedActivation,
+  GruSequenceArgs,
+  ReduceOp,
+  RnnSequenceArgs,
+  RnnSequenceBackwardInputs,
+  SimpleRnnSequenceArgs,
+  TensorInfo,
+  UnaryOp,
+} from '../../backend/backend.js';
 import type { BackendArray, DType, TypedArray } from '../../tensor/dtype.js';
 import type { Shape } from '../../tensor/shape.js';
 import * as ew from './elementwise.js';
@@ -7,6 +19,7 @@ import { Heap } from './heap.js';
 import * as layout from './layout.js';
 import { matmul } from './matmul.js';
 import { argmax, reduce } from './reduce.js';
+import { bridgedRnnKernels } from './rnn-bridge.js';
 
 export { wasmAvailable } from './kernels.js';
 
@@ -21,6 +34,7 @@ export { wasmAvailable } from './kernels.js';
 class WasmBackend implements Backend {
   readonly name = 'wasm';
   private heap_: Heap | null = null;
+  private readonly rnn = bridgedRnnKernels(() => this.heap);
 
   constructor(eager: boolean) {
     if (eager) this.heap_ = new Heap();
@@ -91,11 +105,37 @@ class WasmBackend implements Backend {
   dense(x: TensorInfo, w: TensorInfo, b: TensorInfo | null, act: FusedActivation): unknown {
     return fused.dense(this.heap, x, w, b, act);
   }
-  denseBackward(dy: TensorInfo, x: TensorInfo, w: TensorInfo, y: TensorInfo, act: FusedActivation, hasBias: boolean) {
-    return fused.denseBackward(this.heap, dy, x, w, y, act, hasBias);
+  denseBackward(
+    dy: TensorInfo,
+    x: TensorInfo,
+    w: TensorInfo,
+    y: TensorInfo,
+    act: FusedActivation,
+    hasBias: boolean,
+    needDx: boolean,
+  ) {
+    return fused.denseBackward(this.heap, dy, x, w, y, act, hasBias, needDx);
   }
   softmaxCrossEntropy(logits: TensorInfo, labels: TensorInfo) {
     return fused.softmaxCrossEntropy(this.heap, logits, labels);
+  }
+  lstmSequence(args: RnnSequenceArgs) {
+    return this.rnn.lstmSequence(args);
+  }
+  lstmSequenceBackward(args: RnnSequenceArgs, grads: RnnSequenceBackwardInputs) {
+    return this.rnn.lstmSequenceBackward(args, grads);
+  }
+  gruSequence(args: GruSequenceArgs) {
+    return this.rnn.gruSequence(args);
+  }
+  gruSequenceBackward(args: GruSequenceArgs, grads: RnnSequenceBackwardInputs) {
+    return this.rnn.gruSequenceBackward(args, grads);
+  }
+  simpleRnnSequence(args: SimpleRnnSequenceArgs) {
+    return this.rnn.simpleRnnSequence(args);
+  }
+  simpleRnnSequenceBackward(args: SimpleRnnSequenceArgs, grads: RnnSequenceBackwardInputs) {
+    return this.rnn.simpleRnnSequenceBackward(args, grads);
   }
 }
 

@@ -25,13 +25,38 @@ export interface KernelExports {
   cast(toInt: number, x: number, out: number, n: number): void;
   broadcast(code: number, a: number, b: number, c: number, out: number, rank: number, plan: number): void;
   reduceRows(op: number, isInt: number, x: number, rows: number, len: number, out: number): void;
-  reduceCols(op: number, isInt: number, x: number, outer: number, red: number, inner: number, out: number): void;
+  reduceCols(
+    op: number,
+    isInt: number,
+    x: number,
+    outer: number,
+    red: number,
+    inner: number,
+    out: number,
+  ): void;
   fillIdentity(op: number, isInt: number, out: number, n: number): void;
   argmax(isInt: number, x: number, outer: number, n: number, inner: number, out: number): void;
   stridedCopy(src: number, dst: number, rank: number, plan: number): void;
   transpose2d(src: number, dst: number, batch: number, rows: number, cols: number): void;
-  gatherRows(x: number, idx: number, count: number, outer: number, n: number, inner: number, out: number): void;
-  scatterAddRows(isInt: number, u: number, idx: number, count: number, outer: number, n: number, inner: number, out: number): void;
+  gatherRows(
+    x: number,
+    idx: number,
+    count: number,
+    outer: number,
+    n: number,
+    inner: number,
+    out: number,
+  ): void;
+  scatterAddRows(
+    isInt: number,
+    u: number,
+    idx: number,
+    count: number,
+    outer: number,
+    n: number,
+    inner: number,
+    out: number,
+  ): void;
   gemmScratchBytes(): number;
   gemm(
     m: number,
@@ -75,7 +100,15 @@ export const UNARY_CODE: Record<UnaryOp, number> = {
 /** Unary ops with an int32 kernel (the ops layer casts the rest to float32 first). */
 export const INT_UNARY = new Set<UnaryOp>(['neg', 'square', 'abs', 'sign', 'relu', 'step', 'floor', 'round']);
 /** Broadcast codes: float32 binary 0..6, int32 binary +8, float32 compare 16..21, int32 compare +8, where 32. */
-export const BINARY_CODE: Record<BinaryOp, number> = { add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6 };
+export const BINARY_CODE: Record<BinaryOp, number> = {
+  add: 0,
+  sub: 1,
+  mul: 2,
+  div: 3,
+  pow: 4,
+  maximum: 5,
+  minimum: 6,
+};
 export const INT_BINARY = new Set<BinaryOp>(['add', 'sub', 'mul', 'maximum', 'minimum']);
 export const COMPARE_CODE: Record<CompareOp, number> = {
   equal: 16,
@@ -105,22 +138,27 @@ let compiled: object | null = null;
  * main thread. Each call returns a fresh instance with its own memory.
  */
 export function instantiateKernels(): KernelExports {
-  if (!wasmAvailable()) throw new TensileError('wasm backend: this JavaScript engine has no WebAssembly SIMD');
+  if (!wasmAvailable())
+    throw new TensileError('wasm backend: this JavaScript engine has no WebAssembly SIMD');
   const api = wasmApi()!;
   compiled ??= new api.Module(decodeBase64(KERNELS_WASM_BASE64));
   return new api.Instance(compiled, {}).exports as KernelExports;
 }
 
 /** The smallest module using SIMD: () -> v128 { i8x16.popcnt(i8x16.splat(0)) } (wasm-feature-detect's probe). */
-const SIMD_PROBE = [0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11];
+const SIMD_PROBE = [
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98,
+  11,
+];
 let available: boolean | null = null;
 
 /**
- * Whether this engine runs the wasm backend (WebAssembly with 128-bit SIMD).
+ * Whether this engine runs the wasm backend (WebAssembly with 128-bit SIMD): true in Node ≥ 16.4 and
+ * current browsers.
  *
  * @example
  * import { wasmAvailable } from 'tensile';
- * console.log(wasmAvailable()); // true in Node 20 and current browsers
+ * console.log(wasmAvailable()); // true
  */
 export function wasmAvailable(): boolean {
   if (available === null) {

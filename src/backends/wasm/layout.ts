@@ -1,6 +1,6 @@
 import type { TensorInfo } from '../../backend/backend.js';
 import { type Shape, sizeOf, stridesOf } from '../../tensor/shape.js';
-import { type Heap, collapse } from './heap.js';
+import { collapse, type Heap } from './heap.js';
 
 const ptr = (x: TensorInfo) => x.data as number;
 
@@ -8,7 +8,14 @@ const ptr = (x: TensorInfo) => x.data as number;
  * Copies the block `dims` from src (element strides `ss`) to dst (strides `ds`), after collapsing
  * dims. A transpose of the last two dims (batched or not) takes the cache-blocked SIMD kernel.
  */
-function copyBlock(heap: Heap, src: number, ss: readonly number[], dst: number, ds: readonly number[], dims: Shape): void {
+function copyBlock(
+  heap: Heap,
+  src: number,
+  ss: readonly number[],
+  dst: number,
+  ds: readonly number[],
+  dims: Shape,
+): void {
   if (sizeOf(dims) === 0) return;
   const [d, [s, t]] = collapse(dims, [ss, ds]) as [number[], [number[], number[]]];
   const contiguousOut = t[d.length - 1] === 1 && (d.length === 1 || t[d.length - 2] === d[d.length - 1]);
@@ -16,22 +23,44 @@ function copyBlock(heap: Heap, src: number, ss: readonly number[], dst: number, 
     heap.k.transpose2d(src, dst, 1, d[1]!, d[0]!);
     return;
   }
-  if (d.length === 3 && contiguousOut && t[0] === d[1]! * d[2]! && s[1] === 1 && s[2] === d[1] && s[0] === d[1]! * d[2]!) {
+  if (
+    d.length === 3 &&
+    contiguousOut &&
+    t[0] === d[1]! * d[2]! &&
+    s[1] === 1 &&
+    s[2] === d[1] &&
+    s[0] === d[1]! * d[2]!
+  ) {
     heap.k.transpose2d(src, dst, d[0]!, d[2]!, d[1]!);
     return;
   }
-  const plan = heap.writePlan('copy', d, s, t, d.map(() => 0));
+  const plan = heap.writePlan(
+    'copy',
+    d,
+    s,
+    t,
+    d.map(() => 0),
+  );
   heap.k.stridedCopy(src, dst, d.length, plan);
 }
 
+/** x with its dims permuted by `perm` (a copy). */
 export function transpose(heap: Heap, x: TensorInfo, perm: readonly number[]): number {
   const out = heap.malloc(sizeOf(x.shape));
   const inStrides = stridesOf(x.shape);
   const outShape = perm.map((p) => x.shape[p]!);
-  copyBlock(heap, ptr(x), perm.map((p) => inStrides[p]!), out, stridesOf(outShape), outShape);
+  copyBlock(
+    heap,
+    ptr(x),
+    perm.map((p) => inStrides[p]!),
+    out,
+    stridesOf(outShape),
+    outShape,
+  );
   return out;
 }
 
+/** The block [begin, begin + size) of x (a copy). */
 export function slice(heap: Heap, x: TensorInfo, begin: readonly number[], size: readonly number[]): number {
   const out = heap.malloc(sizeOf(size));
   const inStrides = stridesOf(x.shape);
@@ -40,6 +69,7 @@ export function slice(heap: Heap, x: TensorInfo, begin: readonly number[], size:
   return out;
 }
 
+/** xs joined along `axis`: one strided copy per input into its slot of the output. */
 export function concat(heap: Heap, xs: readonly TensorInfo[], axis: number, outShape: Shape): number {
   const out = heap.malloc(sizeOf(outShape));
   const outStrides = stridesOf(outShape);
@@ -51,7 +81,13 @@ export function concat(heap: Heap, xs: readonly TensorInfo[], axis: number, outS
   return out;
 }
 
-export function pad(heap: Heap, x: TensorInfo, paddings: readonly (readonly [number, number])[], value: number): number {
+/** x inside a border of `value`: fill, then one strided copy into the interior. */
+export function pad(
+  heap: Heap,
+  x: TensorInfo,
+  paddings: readonly (readonly [number, number])[],
+  value: number,
+): number {
   const outShape = x.shape.map((d, i) => d + paddings[i]![0] + paddings[i]![1]);
   const size = sizeOf(outShape);
   const out = heap.malloc(size);
@@ -67,6 +103,7 @@ function around(shape: Shape, axis: number): [number, number, number] {
   return [sizeOf(shape.slice(0, axis)), shape[axis]!, sizeOf(shape.slice(axis + 1))];
 }
 
+/** Rows of x along `axis` at int32 `indices`. */
 export function gather(heap: Heap, x: TensorInfo, indices: TensorInfo, axis: number): number {
   const [outer, n, inner] = around(x.shape, axis);
   const count = sizeOf(indices.shape);
@@ -75,7 +112,14 @@ export function gather(heap: Heap, x: TensorInfo, indices: TensorInfo, axis: num
   return out;
 }
 
-export function scatterAdd(heap: Heap, updates: TensorInfo, indices: TensorInfo, axis: number, outShape: Shape): number {
+/** Zeros of `outShape` with `updates` added at `indices` along `axis` (gather's adjoint). */
+export function scatterAdd(
+  heap: Heap,
+  updates: TensorInfo,
+  indices: TensorInfo,
+  axis: number,
+  outShape: Shape,
+): number {
   const [outer, n, inner] = around(outShape, axis);
   const out = heap.malloc(sizeOf(outShape));
   const isInt = updates.dtype === 'int32' ? 1 : 0;

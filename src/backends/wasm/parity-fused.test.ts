@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import type { FusedActivation } from '../../backend/backend.js';
-import { type Input, f32, parity, ts, upload } from './test-utils/parity.js';
+import { f32, type Input, parity, ts, upload } from './test-utils/parity.js';
 
 const ACTS: FusedActivation[] = ['linear', 'relu', 'sigmoid', 'tanh'];
 /** [n, k, m]: odd sizes (every GEMM edge), single rows and columns, the small-M no-pack path, block edges. */
@@ -36,22 +36,38 @@ describe('wasm parity: matmul', () => {
       ] as const) {
         const a = f32(ta ? [k, m] : [m, k], m + k);
         const b = f32(tb ? [n, k] : [k, n], n + 2 * k);
-        parity(`matmul ${m}×${k}·${k}×${n} ta=${ta} tb=${tb}`, [a, b], (be, [x, y]) => be.matmul(x!, y!, ta, tb), [
-          { shape: [m, n], dtype: 'float32' },
-        ], GEMM_TOL);
+        parity(
+          `matmul ${m}×${k}·${k}×${n} ta=${ta} tb=${tb}`,
+          [a, b],
+          (be, [x, y]) => be.matmul(x!, y!, ta, tb),
+          [{ shape: [m, n], dtype: 'float32' }],
+          GEMM_TOL,
+        );
       }
     }
   });
   it('batches, and handles empty dims', () => {
-    parity('batched', [f32([2, 3, 5, 7], 1), f32([2, 3, 6, 7], 2)], (b, [x, y]) => b.matmul(x!, y!, false, true), [
-      { shape: [2, 3, 5, 6], dtype: 'float32' },
-    ], GEMM_TOL);
-    parity('k = 0', [f32([3, 0], 1), f32([0, 4], 2)], (b, [x, y]) => b.matmul(x!, y!, false, false), [
-      { shape: [3, 4], dtype: 'float32' },
-    ], [0, 0]);
-    parity('m = 0', [f32([0, 5], 1), f32([5, 4], 2)], (b, [x, y]) => b.matmul(x!, y!, false, false), [
-      { shape: [0, 4], dtype: 'float32' },
-    ], [0, 0]);
+    parity(
+      'batched',
+      [f32([2, 3, 5, 7], 1), f32([2, 3, 6, 7], 2)],
+      (b, [x, y]) => b.matmul(x!, y!, false, true),
+      [{ shape: [2, 3, 5, 6], dtype: 'float32' }],
+      GEMM_TOL,
+    );
+    parity(
+      'k = 0',
+      [f32([3, 0], 1), f32([0, 4], 2)],
+      (b, [x, y]) => b.matmul(x!, y!, false, false),
+      [{ shape: [3, 4], dtype: 'float32' }],
+      [0, 0],
+    );
+    parity(
+      'm = 0',
+      [f32([0, 5], 1), f32([5, 4], 2)],
+      (b, [x, y]) => b.matmul(x!, y!, false, false),
+      [{ shape: [0, 4], dtype: 'float32' }],
+      [0, 0],
+    );
   });
 });
 
@@ -66,7 +82,13 @@ describe('wasm parity: dense', () => {
         for (const withBias of [true, false]) {
           const what = `dense ${act} ${n}×${k}·${k}×${m} bias=${withBias}`;
           const inputs: Input[] = withBias ? [x, w, bias] : [x, w];
-          parity(what, inputs, (b, [xi, wi, bi]) => b.dense!(xi!, wi!, bi ?? null, act), [{ shape: [n, m], dtype: 'float32' }], GEMM_TOL);
+          parity(
+            what,
+            inputs,
+            (b, [xi, wi, bi]) => b.dense!(xi!, wi!, bi ?? null, act),
+            [{ shape: [n, m], dtype: 'float32' }],
+            GEMM_TOL,
+          );
           // The backward takes the forward's y from the reference, so both backends start from the same y.
           const y = { values: forwardOnTs(x, w, withBias ? bias : null, act), shape: [n, m] };
           const outs = [
@@ -74,10 +96,16 @@ describe('wasm parity: dense', () => {
             { shape: [k, m], dtype: 'float32' as const },
             ...(withBias ? [{ shape: [m], dtype: 'float32' as const }] : []),
           ];
-          parity(`${what} backward`, [dy, x, w, y], (b, [g, xi, wi, yi]) => {
-            const r = b.denseBackward!(g!, xi!, wi!, yi!, act, withBias);
-            return withBias ? r : { dx: r.dx, dw: r.dw };
-          }, outs, GEMM_TOL);
+          parity(
+            `${what} backward`,
+            [dy, x, w, y],
+            (b, [g, xi, wi, yi]) => {
+              const r = b.denseBackward!(g!, xi!, wi!, yi!, act, withBias, true);
+              return withBias ? r : { dx: r.dx, dw: r.dw };
+            },
+            outs,
+            GEMM_TOL,
+          );
         }
       }
     });
@@ -101,12 +129,21 @@ describe('wasm parity: softmax cross-entropy', () => {
     ] as [number, number][]) {
       const logits = f32([n, c], n * c, -20, 20);
       const soft = f32([n, c], n + c, 0, 1);
-      const oneHot = { values: new Float32Array(n * c).map((_, i) => (i % c === (Math.floor(i / c) * 7) % c ? 1 : 0)), shape: [n, c] };
+      const oneHot = {
+        values: new Float32Array(n * c).map((_, i) => (i % c === (Math.floor(i / c) * 7) % c ? 1 : 0)),
+        shape: [n, c],
+      };
       for (const labels of [soft, oneHot]) {
-        parity(`softmaxCrossEntropy [${n}, ${c}]`, [logits, labels], (b, [z, t]) => b.softmaxCrossEntropy!(z!, t!), [
-          { shape: [n], dtype: 'float32' },
-          { shape: [n, c], dtype: 'float32' },
-        ], [2e-6, 1e-7]);
+        parity(
+          `softmaxCrossEntropy [${n}, ${c}]`,
+          [logits, labels],
+          (b, [z, t]) => b.softmaxCrossEntropy!(z!, t!),
+          [
+            { shape: [n], dtype: 'float32' },
+            { shape: [n, c], dtype: 'float32' },
+          ],
+          [2e-6, 1e-7],
+        );
       }
     }
   });

@@ -12,6 +12,7 @@ function contiguousSplit(shape: readonly number[], axes: readonly number[]): [nu
   return [sizeOf(shape.slice(0, first)), sizeOf(shape.slice(first, last + 1)), sizeOf(shape.slice(last + 1))];
 }
 
+/** sum / max / min over sorted, unique `axes`; the output drops them. */
 export function reduce(heap: Heap, op: ReduceOp, x: TensorInfo, axes: readonly number[]): number {
   const outSize = sizeOf(reducedShape(x.shape, axes, false));
   const out = heap.malloc(outSize);
@@ -42,6 +43,7 @@ export function reduce(heap: Heap, op: ReduceOp, x: TensorInfo, axes: readonly n
   return out;
 }
 
+/** int32 index of the first maximum along `axis`. */
 export function argmax(heap: Heap, x: TensorInfo, axis: number): number {
   const outer = sizeOf(x.shape.slice(0, axis));
   const n = x.shape[axis]!;

@@ -6,9 +6,9 @@ import {
   type InitializerIdentifier,
   serialize,
 } from '../../initializers/index.js';
+import type { SequenceOptions, SequenceOutput } from '../../ops/rnn.js';
 import type { Tensor, Variable } from '../../tensor/tensor.js';
 import { requirePositiveInt } from '../layer.js';
-import type { SequenceOptions, SequenceOutput } from '../../ops/rnn.js';
 
 /**
  * The weights a cell computes with (Keras layout; the layer's Variables, or any tensors in tests).

@@ -2,6 +2,7 @@ import type { ActivationFn, ActivationName } from '../../activations/index.js';
 import { add, mul, sub } from '../../ops/elementwise.js';
 import { slice } from '../../ops/layout.js';
 import { matmul } from '../../ops/matmul.js';
+import { gruSequence, type SequenceOptions, type SequenceOutput } from '../../ops/rnn.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import {
   type AddWeight,
@@ -12,7 +13,6 @@ import {
   recurrentActivationOf,
   type StepDropout,
 } from './cell.js';
-import { gruSequence, type SequenceOptions, type SequenceOutput } from '../../ops/rnn.js';
 
 /**
  * GRU cell options: CellArgs plus the recurrent activation and the reset convention.

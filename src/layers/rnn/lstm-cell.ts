@@ -3,6 +3,7 @@ import { Initializer } from '../../initializers/index.js';
 import { add, mul } from '../../ops/elementwise.js';
 import { slice } from '../../ops/layout.js';
 import { matmul } from '../../ops/matmul.js';
+import { lstmSequence, type SequenceOptions, type SequenceOutput } from '../../ops/rnn.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import {
   type AddWeight,
@@ -13,7 +14,6 @@ import {
   recurrentActivationOf,
   type StepDropout,
 } from './cell.js';
-import { lstmSequence, type SequenceOptions, type SequenceOutput } from '../../ops/rnn.js';
 
 /**
  * LSTM cell options: CellArgs plus the recurrent activation and Keras' forget-gate bias of 1.

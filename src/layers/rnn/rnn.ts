@@ -3,13 +3,13 @@ import { tensor } from '../../ops/core.js';
 import { zeros } from '../../ops/creation.js';
 import { notEqual, where } from '../../ops/elementwise.js';
 import { expandDims, gather, reshape, slice, stack } from '../../ops/layout.js';
+import type { SequenceOptions } from '../../ops/rnn.js';
 import type { Generator } from '../../random/generator.js';
 import { seedGenerator } from '../../random/global.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { baseArgsFromConfig, type CallContext, Layer, type LayerArgs, type SymbolicShape } from '../layer.js';
 import type { CellWeights, RecurrentCell } from './cell.js';
 import { getKerasMask, setKerasMask } from './masking.js';
-import type { SequenceOptions } from '../../ops/rnn.js';
 
 /**
  * Options of the generic recurrent layer, with Keras' defaults.

@@ -1,6 +1,7 @@
 import type { FusedActivation } from '../../backend/backend.js';
 import { add, mul } from '../../ops/elementwise.js';
 import { matmul } from '../../ops/matmul.js';
+import { type SequenceOptions, type SequenceOutput, simpleRnnSequence } from '../../ops/rnn.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import {
   type AddWeight,
@@ -10,7 +11,6 @@ import {
   type RecurrentCell,
   type StepDropout,
 } from './cell.js';
-import { type SequenceOptions, type SequenceOutput, simpleRnnSequence } from '../../ops/rnn.js';
 
 /** Activations the fused SimpleRNN kernel computes itself. */
 const FUSABLE = new Set<string>(['linear', 'relu', 'sigmoid', 'tanh']);

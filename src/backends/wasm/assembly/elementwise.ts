@@ -6,14 +6,14 @@
 // Whole storages are allocated in 16-byte blocks, so a kernel over a complete storage may run whole
 // vectors past the last element ("flat" loops, no scalar tail). Rows inside a matrix may not: they
 // finish their last partial vector through the TMP buffer.
-import { exp4, sigmoid4, tanh4 } from './math';
+import { Vec } from './math';
 
-/** 4 input vectors and 1 output vector for partial-vector tails (and scalar lane loops). */
-export const TMP: usize = memory.data(80, 16);
+/** Scratch vectors: tail operands and result (0..63), broadcast scalars for the fast rows (64..95). */
+export const TMP: usize = memory.data(96, 16);
 
 /** Float unaries that have no vector instruction and must match Math.* exactly: computed in f64. */
 function unaryScalarF32(op: i32, v: f32): f32 {
-  if (op == 2) return <f32>Math.log(<f64>v);
+  if (op === 2) return <f32>Math.log(<f64>v);
   return <f32>(1.0 / Math.sqrt(<f64>v)); // rsqrt: Math in f64 as the reference does
 }
 
@@ -22,8 +22,6 @@ function unaryVecF32(op: i32, x: v128): v128 {
   switch (op) {
     case 0:
       return f32x4.neg(x);
-    case 1:
-      return exp4(x);
     case 3:
       return f32x4.sqrt(x);
     case 5:
@@ -37,12 +35,6 @@ function unaryVecF32(op: i32, x: v128): v128 {
     }
     case 8:
       return f32x4.div(f32x4.splat(1), x);
-    case 9:
-      return tanh4(x);
-    case 10:
-      return sigmoid4(x);
-    case 11:
-      return f32x4.max(x, zero); // relu as Math.max(v, 0): NaN stays NaN, -0 becomes +0
     case 12:
       return v128.and(f32x4.splat(1), f32x4.gt(x, zero));
     case 13:
@@ -77,11 +69,26 @@ function unaryVecI32(op: i32, x: v128): v128 {
   }
 }
 
-/** out = op(x) over a whole storage of n elements (flat). */
+/**
+ * out = op(x) over a whole storage of n elements (flat). The hot float ops get their own loops (a
+ * dispatch per vector costs as much as a cheap op); the rest share one loop over unaryVecF32.
+ */
 export function unary(op: i32, isInt: bool, x: usize, out: usize, n: i32): void {
   const end = x + <usize>(n << 2);
   if (isInt) {
     for (; x < end; x += 16, out += 16) v128.store(out, unaryVecI32(op, v128.load(x)));
+  } else if (op === 1) {
+    for (; x < end; x += 16, out += 16) v128.store(out, Vec.exp(v128.load(x)));
+  } else if (op === 9) {
+    for (; x < end; x += 16, out += 16) v128.store(out, Vec.tanh(v128.load(x)));
+  } else if (op === 10) {
+    for (; x < end; x += 16, out += 16) v128.store(out, Vec.sigmoid(v128.load(x)));
+  } else if (op === 11) {
+    for (; x < end; x += 16, out += 16) v128.store(out, Vec.relu(v128.load(x)));
+  } else if (op === 0) {
+    for (; x < end; x += 16, out += 16) v128.store(out, f32x4.neg(v128.load(x)));
+  } else if (op === 5) {
+    for (; x < end; x += 16, out += 16) v128.store(out, f32x4.mul(v128.load(x), v128.load(x)));
   } else {
     for (; x < end; x += 16, out += 16) v128.store(out, unaryVecF32(op, v128.load(x)));
   }
@@ -90,7 +97,7 @@ export function unary(op: i32, isInt: bool, x: usize, out: usize, n: i32): void 
 /** JavaScript's ToInt32 of a truncated float: wraps modulo 2³², and NaN or ±Infinity give 0. */
 function toInt32(v: f32): i32 {
   const t = Math.trunc(<f64>v);
-  if (!isFinite(t)) return 0;
+  if (!Number.isFinite(t)) return 0;
   let m = t % 4294967296.0;
   if (m < 0) m += 4294967296.0;
   return <i32>(<u32>m);
@@ -136,7 +143,9 @@ function combine(code: i32, a: v128, b: v128, c: v128): v128 {
       v128.store(TMP, a);
       v128.store(TMP, b, 16);
       for (let i: usize = 0; i < 16; i += 4) {
-        store<f32>(TMP + i, <f32>Math.pow(<f64>load<f32>(TMP + i), <f64>load<f32>(TMP + i, 16)));
+        const base: f64 = load<f32>(TMP + i);
+        const exponent: f64 = load<f32>(TMP + i, 16);
+        store<f32>(TMP + i, <f32>(base ** exponent));
       }
       return v128.load(TMP);
     }
@@ -185,7 +194,7 @@ function combine(code: i32, a: v128, b: v128, c: v128): v128 {
 
 /** Vector at p: a load when the input advances (stride 1), else its single value broadcast. */
 function operand(p: usize, stride: i32): v128 {
-  return stride != 0 ? v128.load(p) : v128.load32_splat(p);
+  return stride !== 0 ? v128.load(p) : v128.load32_splat(p);
 }
 
 /** Copies the first r lanes at p (or p's value, stride 0) into a TMP slot, for a tail vector. */
@@ -193,18 +202,80 @@ function stageTail(p: usize, stride: i32, r: i32, slot: usize): void {
   for (let i = 0; i < r; i++) store<i32>(slot + <usize>(i << 2), load<i32>(p + <usize>(i * stride * 4)));
 }
 
+/**
+ * The arithmetic a training step runs most, as tight loops over `full` elements: float32 and int32
+ * add, sub, mul and float32 div. A broadcast scalar (stride 0) is splatted into TMP once and read in
+ * place (a load that never advances), so one loop per op serves every stride pattern. Returns false
+ * for the other codes, which take the generic loop.
+ */
+function fastRow(code: i32, a: usize, sa: i32, b: usize, sb: i32, o: usize, full: i32): bool {
+  if (code > 10 || code === 4 || code === 5 || code === 6) return false;
+  if (sa === 0) {
+    v128.store(TMP + 64, v128.load32_splat(a));
+    a = TMP + 64;
+  }
+  if (sb === 0) {
+    v128.store(TMP + 80, v128.load32_splat(b));
+    b = TMP + 80;
+  }
+  const da = <usize>(sa << 4);
+  const db = <usize>(sb << 4);
+  const end = o + <usize>(full << 2);
+  switch (code) {
+    case 0:
+      for (; o < end; o += 16, a += da, b += db) v128.store(o, f32x4.add(v128.load(a), v128.load(b)));
+      return true;
+    case 1:
+      for (; o < end; o += 16, a += da, b += db) v128.store(o, f32x4.sub(v128.load(a), v128.load(b)));
+      return true;
+    case 2:
+      for (; o < end; o += 16, a += da, b += db) v128.store(o, f32x4.mul(v128.load(a), v128.load(b)));
+      return true;
+    case 3:
+      for (; o < end; o += 16, a += da, b += db) v128.store(o, f32x4.div(v128.load(a), v128.load(b)));
+      return true;
+    case 8:
+      for (; o < end; o += 16, a += da, b += db) v128.store(o, i32x4.add(v128.load(a), v128.load(b)));
+      return true;
+    case 9:
+      for (; o < end; o += 16, a += da, b += db) v128.store(o, i32x4.sub(v128.load(a), v128.load(b)));
+      return true;
+    default:
+      for (; o < end; o += 16, a += da, b += db) v128.store(o, i32x4.mul(v128.load(a), v128.load(b)));
+      return true;
+  }
+}
+
 /** One broadcast row: n outputs from inputs with element stride 0 or 1. `flat` allows a whole last vector. */
-function row(code: i32, a: usize, sa: i32, b: usize, sb: i32, c: usize, sc: i32, o: usize, n: i32, flat: bool): void {
+function row(
+  code: i32,
+  a: usize,
+  sa: i32,
+  b: usize,
+  sb: i32,
+  c: usize,
+  sc: i32,
+  o: usize,
+  n: i32,
+  flat: bool,
+): void {
   const da = <usize>(sa << 4);
   const db = <usize>(sb << 4);
   const dc = <usize>(sc << 4);
   const full = flat ? (n + 3) & ~3 : n & ~3;
-  for (let i = 0; i < full; i += 4) {
-    v128.store(o, combine(code, operand(a, sa), operand(b, sb), operand(c, sc)));
-    a += da;
-    b += db;
-    c += dc;
-    o += 16;
+  if (!fastRow(code, a, sa, b, sb, o, full)) {
+    for (let i = 0; i < full; i += 4) {
+      v128.store(o, combine(code, operand(a, sa), operand(b, sb), operand(c, sc)));
+      a += da;
+      b += db;
+      c += dc;
+      o += 16;
+    }
+  } else {
+    const bytes = <usize>(full << 2);
+    a += <usize>sa * bytes;
+    b += <usize>sb * bytes;
+    o += bytes;
   }
   const r = n - full;
   if (r <= 0) return;
@@ -231,7 +302,7 @@ export function broadcast(code: i32, a: usize, b: usize, c: usize, out: usize, r
   const ia = load<i32>(sa + last);
   const ib = load<i32>(sb + last);
   const ic = load<i32>(sc + last);
-  if (rank == 1) {
+  if (rank === 1) {
     row(code, a, ia, b, ib, c, ic, out, n, true);
     return;
   }

@@ -2,59 +2,50 @@
 // The non-GEMM halves of the fused kernels: dense's bias + activation epilogue, its backward's
 // activation derivative and bias gradient, and the row-wise softmax cross-entropy.
 // Activation codes: 0 linear, 1 relu, 2 sigmoid, 3 tanh.
-import { exp4, sigmoid4, tanh4 } from './math';
-import { TMP } from './elementwise';
 
-function activate(act: i32, v: v128): v128 {
-  if (act == 1) return f32x4.max(v, f32x4.splat(0)); // Math.max(v, 0): NaN stays NaN
-  if (act == 2) return sigmoid4(v);
-  if (act == 3) return tanh4(v);
-  return v;
-}
+import { TMP } from './elementwise';
+import { Vec } from './math';
 
 /** The activation's derivative written in terms of its output y (as the reference does). */
 function derivative(act: i32, y: v128): v128 {
   const one = f32x4.splat(1);
-  if (act == 1) return v128.and(one, f32x4.gt(y, f32x4.splat(0)));
-  if (act == 2) return f32x4.mul(y, f32x4.sub(one, y));
-  if (act == 3) return f32x4.sub(one, f32x4.mul(y, y));
+  if (act === 1) return v128.and(one, f32x4.gt(y, f32x4.splat(0)));
+  if (act === 2) return f32x4.mul(y, f32x4.sub(one, y));
+  if (act === 3) return f32x4.sub(one, f32x4.mul(y, y));
   return one;
 }
 
 /**
- * y[r, :] = act(y[r, :] + bias) in place, for y [rows, cols] (bias 0 = none). Without a bias the
- * matrix is one flat run (whole storage); with one, each row ends with a partial vector via TMP.
+ * y = act(y + bias) in place for y [rows, cols] (bias 0 = none): the bias row by row (rows end in a
+ * partial vector), then the activation over the whole storage (flat), one loop per activation so the
+ * inlined polynomial's constants stay out of the loop.
  */
 export function biasAct(y: usize, bias: usize, rows: i32, cols: i32, act: i32): void {
-  if (bias == 0) {
-    if (act == 0) return;
-    const end = y + <usize>(rows * cols * 4);
-    for (; y < end; y += 16) v128.store(y, activate(act, v128.load(y)));
-    return;
-  }
-  const full = cols & ~3;
-  const r = cols - full;
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < full; j += 4) {
-      const p = <usize>(j << 2);
-      v128.store(y + p, activate(act, f32x4.add(v128.load(y + p), v128.load(bias + p))));
-    }
-    if (r > 0) {
-      for (let j = 0; j < r; j++) {
-        const p = <usize>((full + j) << 2);
-        store<f32>(TMP + <usize>(j << 2), load<f32>(y + p) + load<f32>(bias + p));
+  if (bias !== 0) {
+    const full = cols & ~3;
+    for (let i = 0, row = y; i < rows; i++, row += <usize>(cols << 2)) {
+      let j = 0;
+      for (; j < full; j += 4) {
+        const p = <usize>(j << 2);
+        v128.store(row + p, f32x4.add(v128.load(row + p), v128.load(bias + p)));
       }
-      v128.store(TMP, activate(act, v128.load(TMP)), 16);
-      for (let j = 0; j < r; j++) store<f32>(y + <usize>((full + j) << 2), load<f32>(TMP + <usize>(16 + j * 4)));
+      for (; j < cols; j++) {
+        const p = <usize>(j << 2);
+        store<f32>(row + p, load<f32>(row + p) + load<f32>(bias + p));
+      }
     }
-    y += <usize>(cols << 2);
   }
+  const end = y + <usize>(rows * cols * 4);
+  if (act === 1) for (; y < end; y += 16) v128.store(y, Vec.relu(v128.load(y)));
+  else if (act === 2) for (; y < end; y += 16) v128.store(y, Vec.sigmoid(v128.load(y)));
+  else if (act === 3) for (; y < end; y += 16) v128.store(y, Vec.tanh(v128.load(y)));
 }
 
 /** dz = dy · act'(y) over whole storages of n elements (flat). */
 export function actGrad(dy: usize, y: usize, dz: usize, n: i32, act: i32): void {
   const end = dz + <usize>(n << 2);
-  for (; dz < end; dz += 16, dy += 16, y += 16) v128.store(dz, f32x4.mul(v128.load(dy), derivative(act, v128.load(y))));
+  for (; dz < end; dz += 16, dy += 16, y += 16)
+    v128.store(dz, f32x4.mul(v128.load(dy), derivative(act, v128.load(y))));
 }
 
 /** out[j] = Σ_i x[i, j], summed down each column in row order (bit-identical to the reference). */
@@ -87,18 +78,19 @@ export function softmaxXent(z: usize, t: usize, rows: i32, c: i32, loss: usize, 
     let mx: f32 = -Infinity;
     for (let j = 0; j < c; j++) {
       const v = load<f32>(z + <usize>(j << 2));
-      mx = v > mx || v != v ? v : mx;
+      mx = v > mx || F32.isNaN(v) ? v : mx;
     }
     const vmx = f32x4.splat(mx);
     let j = 0;
     for (; j < full; j += 4) {
       const p = <usize>(j << 2);
-      v128.store(probs + p, exp4(f32x4.sub(v128.load(z + p), vmx)));
+      v128.store(probs + p, Vec.exp(f32x4.sub(v128.load(z + p), vmx)));
     }
     if (j < c) {
       for (let q = j; q < c; q++) store<f32>(TMP + <usize>((q - j) << 2), load<f32>(z + <usize>(q << 2)));
-      v128.store(TMP, exp4(f32x4.sub(v128.load(TMP), vmx)), 16);
-      for (let q = j; q < c; q++) store<f32>(probs + <usize>(q << 2), load<f32>(TMP + <usize>(16 + ((q - j) << 2))));
+      v128.store(TMP, Vec.exp(f32x4.sub(v128.load(TMP), vmx)), 16);
+      for (let q = j; q < c; q++)
+        store<f32>(probs + <usize>(q << 2), load<f32>(TMP + <usize>(16 + ((q - j) << 2))));
     }
     let s: f64 = 0;
     for (let q = 0; q < c; q++) s += <f64>load<f32>(probs + <usize>(q << 2));

@@ -1,8 +1,9 @@
 // @ts-nocheck: AssemblyScript (compiled by scripts/build-wasm.mjs with asc), not checked by tsc.
-// GEMM: C (=|+=) A·B with arbitrary element strides for A and B, so all four transpose combinations
-// run without copying A. The structure is GotoBLAS's: B is packed into 8-column panels per K block
-// (skipped for small M, where packing costs as much as the multiply), each panel stays in L1 while
-// every 4-row strip of A streams past it, and a 4×8 register tile of C accumulates in 8 v128 values.
+// GEMM: C (=|+=) A·B where A and B are read through arbitrary element strides, so all four transpose
+// combinations run without a transposed copy: the packing absorbs them. The structure is GotoBLAS's:
+// per K block, B is packed into 8-column panels (skipped for small M, where packing would cost as
+// much as the multiply) and A into 4-row strips; each panel stays in L1 while every strip streams
+// past it, and a 4×8 register tile of C accumulates in 8 v128 values.
 // Pointers and strides below are in bytes unless a name says otherwise.
 
 /** Rows of K per block: a 4×KC strip of A (4 KB) and a KC×8 panel of B (8 KB) sit in L1 together. */
@@ -93,7 +94,7 @@ function packB(b: usize, rsb: i32, csb: i32, kc: i32, nc: i32, dst: usize): void
     const w = min(8, nc - jp);
     const d = dst + <usize>(jp * kc * 4);
     const src = b + <usize>(jp * csb * 4);
-    if (w == 8 && csb == 1) {
+    if (w === 8 && csb === 1) {
       const ld = <usize>(rsb * 4);
       for (let p = 0; p < kc; p++) {
         const s = src + <usize>p * ld;
@@ -101,7 +102,7 @@ function packB(b: usize, rsb: i32, csb: i32, kc: i32, nc: i32, dst: usize): void
         v128.store(o, v128.load(s));
         v128.store(o, v128.load(s, 16), 16);
       }
-    } else if (w == 8 && rsb == 1) {
+    } else if (w === 8 && rsb === 1) {
       packTransposed(src, <usize>(csb * 4), kc, d);
     } else {
       for (let p = 0; p < kc; p++) {
@@ -125,7 +126,8 @@ function packTransposed(src: usize, ld: usize, kc: i32, d: usize): void {
     transpose4(s + 4 * ld, ld, o + 16, 32);
   }
   for (; p < kc; p++) {
-    for (let j = 0; j < 8; j++) store<f32>(d + <usize>(p * 32 + j * 4), load<f32>(src + <usize>j * ld + <usize>(p * 4)));
+    for (let j = 0; j < 8; j++)
+      store<f32>(d + <usize>(p * 32 + j * 4), load<f32>(src + <usize>j * ld + <usize>(p * 4)));
   }
 }
 
@@ -154,10 +156,10 @@ function packA(a: usize, rsa: i32, csa: i32, mc: i32, kc: i32, dst: usize): void
   for (let i = 0; i < mc; i += 4) {
     const d = dst + <usize>(i * kc * 4);
     const src = a + <usize>(i * rsa * 4);
-    if (i + 4 <= mc && rsa == 1) {
+    if (i + 4 <= mc && rsa === 1) {
       const ld = <usize>(csa * 4);
       for (let p = 0; p < kc; p++) v128.store(d + <usize>(p * 16), v128.load(src + <usize>p * ld));
-    } else if (i + 4 <= mc && csa == 1 && (kc & 3) == 0) {
+    } else if (i + 4 <= mc && csa === 1 && (kc & 3) === 0) {
       const ld = <usize>(rsa * 4);
       for (let p = 0; p < kc; p += 4) transpose4(src + <usize>(p * 4), ld, d + <usize>(p * 16), 16);
     } else {
@@ -189,7 +191,7 @@ function stripsTimesPanel(
   for (let i = 0; i < mc; i += 4) {
     const rows = min(4, mc - i);
     const ci = c + <usize>i * ldc;
-    if (rows == 4 && w == 8) kernel4x8(a, panel, ldb, ci, ldc, kc, acc);
+    if (rows === 4 && w === 8) kernel4x8(a, panel, ldb, ci, ldc, kc, acc);
     else {
       kernel4x8(a, panel, ldb, tile, 32, kc, false);
       copyTile(tile, rows, w, ci, ldc, acc);
@@ -224,7 +226,7 @@ export function gemm(
   scratch: usize,
   accumulate: bool,
 ): void {
-  const noPack = m <= SMALL_M && csb == 1;
+  const noPack = m <= SMALL_M && csb === 1;
   const aPack = scratch + <usize>B_PACK_BYTES;
   const tile = aPack + <usize>A_PACK_BYTES;
   const ldcB = <usize>(ldc * 4);
@@ -246,7 +248,7 @@ export function gemm(
           const w = min(8, nc - jp);
           let panel = scratch + <usize>(jp * kc * 4);
           let ldb: usize = 32;
-          if (noPack && w == 8) {
+          if (noPack && w === 8) {
             panel = bBlock + <usize>(jp * 4);
             ldb = <usize>(rsb * 4);
           } else if (noPack) packB(bBlock + <usize>(jp * 4), rsb, 1, kc, w, panel);

@@ -1,11 +1,11 @@
 // @ts-nocheck: AssemblyScript (compiled by scripts/build-wasm.mjs with asc), not checked by tsc.
 // The module's exports: every kernel the JS side of the wasm backend calls (see ../kernels.ts).
 // The module imports nothing and allocates nothing: the JS side owns the linear memory's layout.
-export { unary, cast, broadcast } from './elementwise';
-export { reduceRows, reduceCols, fillIdentity, argmax } from './reduce';
-export { stridedCopy, transpose2d, gatherRows, scatterAddRows } from './layout';
+export { broadcast, cast, unary } from './elementwise';
+export { actGrad, biasAct, colSum, softmaxXent } from './fused';
 export { gemm, gemmScratchBytes } from './gemm';
-export { biasAct, actGrad, colSum, softmaxXent } from './fused';
+export { gatherRows, scatterAddRows, stridedCopy, transpose2d } from './layout';
+export { argmax, fillIdentity, reduceCols, reduceRows } from './reduce';
 
 /** First byte past the kernels' static data: where the JS allocator may start. */
 export function heapBase(): usize {

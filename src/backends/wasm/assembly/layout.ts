@@ -27,12 +27,13 @@ export function stridedCopy(src: usize, dst: usize, rank: i32, plan: usize): voi
   for (let r = 0; r < rows; r++) {
     const s = src + <usize>(so << 2);
     const t = dst + <usize>(dO << 2);
-    if (si == 1 && di == 1) memory.copy(t, s, <usize>(n << 2));
-    else if (si == 0) {
+    if (si === 1 && di === 1) memory.copy(t, s, <usize>(n << 2));
+    else if (si === 0) {
       const v = load<i32>(s);
       for (let i = 0; i < n; i++) store<i32>(t + <usize>((i * di) << 2), v);
     } else {
-      for (let i = 0; i < n; i++) store<i32>(t + <usize>((i * di) << 2), load<i32>(s + <usize>((i * si) << 2)));
+      for (let i = 0; i < n; i++)
+        store<i32>(t + <usize>((i * di) << 2), load<i32>(s + <usize>((i * si) << 2)));
     }
     for (let d = rank - 2; d >= 0; d--) {
       const at = <usize>(d << 2);
@@ -98,7 +99,15 @@ export function transpose2d(src: usize, dst: usize, batch: i32, rows: i32, cols:
 }
 
 /** out[o, i, :] = x[o, idx[i], :] for rows of `inner` elements (indices already range-checked). */
-export function gatherRows(x: usize, idx: usize, count: i32, outer: i32, n: i32, inner: i32, out: usize): void {
+export function gatherRows(
+  x: usize,
+  idx: usize,
+  count: i32,
+  outer: i32,
+  n: i32,
+  inner: i32,
+  out: usize,
+): void {
   const bytes = <usize>(inner << 2);
   for (let o = 0; o < outer; o++) {
     const base = x + <usize>o * <usize>n * bytes;
@@ -109,7 +118,16 @@ export function gatherRows(x: usize, idx: usize, count: i32, outer: i32, n: i32,
 }
 
 /** out = zeros, then out[o, idx[i], :] += u[o, i, :] in index order (repeated indices accumulate). */
-export function scatterAddRows(isInt: bool, u: usize, idx: usize, count: i32, outer: i32, n: i32, inner: i32, out: usize): void {
+export function scatterAddRows(
+  isInt: bool,
+  u: usize,
+  idx: usize,
+  count: i32,
+  outer: i32,
+  n: i32,
+  inner: i32,
+  out: usize,
+): void {
   const bytes = <usize>(inner << 2);
   memory.fill(out, 0, <usize>outer * <usize>n * bytes);
   const full = inner & ~3;

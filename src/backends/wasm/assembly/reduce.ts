@@ -5,33 +5,33 @@
 // max/min propagate NaN, as the reference's `v > m || isNaN(v)` does.
 
 function combineF32(op: i32, a: v128, b: v128): v128 {
-  if (op == 0) return f32x4.add(a, b);
-  return op == 1 ? f32x4.max(a, b) : f32x4.min(a, b);
+  if (op === 0) return f32x4.add(a, b);
+  return op === 1 ? f32x4.max(a, b) : f32x4.min(a, b);
 }
 
 function combineI32(op: i32, a: v128, b: v128): v128 {
-  if (op == 0) return i32x4.add(a, b);
-  return op == 1 ? i32x4.max_s(a, b) : i32x4.min_s(a, b);
+  if (op === 0) return i32x4.add(a, b);
+  return op === 1 ? i32x4.max_s(a, b) : i32x4.min_s(a, b);
 }
 
 function scalarF32(op: i32, acc: f32, v: f32): f32 {
-  if (op == 0) return acc + v;
-  if (v != v) return v;
-  return op == 1 ? (v > acc ? v : acc) : v < acc ? v : acc;
+  if (op === 0) return acc + v;
+  if (F32.isNaN(v)) return v;
+  return op === 1 ? (v > acc ? v : acc) : v < acc ? v : acc;
 }
 
 function scalarI32(op: i32, acc: i32, v: i32): i32 {
-  if (op == 0) return acc + v;
-  return op == 1 ? max(acc, v) : min(acc, v);
+  if (op === 0) return acc + v;
+  return op === 1 ? max(acc, v) : min(acc, v);
 }
 
 /** Identity of the reduction: 0 for sum, -Infinity / +Infinity (or the int32 extremes) for max / min. */
 function identityF32(op: i32): f32 {
-  return op == 0 ? 0 : op == 1 ? -Infinity : Infinity;
+  return op === 0 ? 0 : op === 1 ? -Infinity : Infinity;
 }
 
 function identityI32(op: i32): i32 {
-  return op == 0 ? 0 : op == 1 ? i32.MIN_VALUE : i32.MAX_VALUE;
+  return op === 0 ? 0 : op === 1 ? i32.MIN_VALUE : i32.MAX_VALUE;
 }
 
 /** Combines the 4 lanes of v into one value. */
@@ -84,7 +84,15 @@ export function reduceRows(op: i32, isInt: bool, x: usize, rows: i32, len: i32, 
 }
 
 /** out[o, i] = reduce over r of x[o, r, i]: each input row folds into the output row, in order. */
-export function reduceCols(op: i32, isInt: bool, x: usize, outer: i32, red: i32, inner: i32, out: usize): void {
+export function reduceCols(
+  op: i32,
+  isInt: bool,
+  x: usize,
+  outer: i32,
+  red: i32,
+  inner: i32,
+  out: usize,
+): void {
   const bytes = <usize>(inner << 2);
   const full = inner & ~3;
   for (let o = 0; o < outer; o++, out += bytes) {
@@ -129,7 +137,7 @@ export function argmax(isInt: bool, x: usize, outer: i32, n: i32, inner: i32, ou
       for (let k = 0; k < n; k++) {
         const p = x + <usize>(((o * n + k) * inner + i) << 2);
         const v: f64 = isInt ? <f64>load<i32>(p) : <f64>load<f32>(p);
-        if (v > best || (v != v && best == best)) {
+        if (v > best || (F64.isNaN(v) && !F64.isNaN(best))) {
           best = v;
           bestIdx = k;
         }

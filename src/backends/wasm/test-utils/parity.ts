@@ -30,7 +30,10 @@ export interface Input {
   shape: number[];
 }
 
-export const f32 = (shape: number[], seed: number, lo = -1, hi = 1): Input => ({ values: rand(sizeOf(shape), seed, lo, hi), shape });
+export const f32 = (shape: number[], seed: number, lo = -1, hi = 1): Input => ({
+  values: rand(sizeOf(shape), seed, lo, hi),
+  shape,
+});
 export const i32 = (shape: number[], seed: number, lo = -5, hi = 5): Input => ({
   values: randInt(sizeOf(shape), seed, lo, hi),
   shape,
@@ -50,7 +53,13 @@ export function download(backend: Backend, data: unknown, shape: readonly number
  * |actual - expected| ≤ atol + rtol·|expected| elementwise (numpy's allclose); NaN matches NaN and
  * infinities must be equal. rtol = atol = 0 demands identical values (including the sign of zero).
  */
-export function expectClose(actual: readonly number[], expected: readonly number[], what: string, rtol = 1e-5, atol = 1e-6): void {
+export function expectClose(
+  actual: readonly number[],
+  expected: readonly number[],
+  what: string,
+  rtol = 1e-5,
+  atol = 1e-6,
+): void {
   expect(actual.length, `${what}: length`).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) {
     const a = actual[i]!;
@@ -82,5 +91,7 @@ export function parity(
   };
   const expected = run(ts);
   const actual = run(wasm);
-  outputs.forEach((_, i) => expectClose(actual[i]!, expected[i]!, `${what} output ${i}`, tol[0], tol[1]));
+  outputs.forEach((_, i) => {
+    expectClose(actual[i]!, expected[i]!, `${what} output ${i}`, tol[0], tol[1]);
+  });
 }
