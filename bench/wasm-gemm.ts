@@ -63,7 +63,15 @@ const cases: Case[] = [
     shapes: [[128, 784], [784, 512], [512], [128, 512]],
     run: (b, [x, w, bias, dy]) => {
       const y = b.dense!(x!, w!, bias!, 'relu');
-      const g = b.denseBackward!(dy!, x!, w!, { data: y, shape: [128, 512], dtype: 'float32' }, 'relu', true);
+      const g = b.denseBackward!(
+        dy!,
+        x!,
+        w!,
+        { data: y, shape: [128, 512], dtype: 'float32' },
+        'relu',
+        true,
+        true,
+      );
       return [y, g.dx, g.dw, g.db];
     },
   },

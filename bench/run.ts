@@ -1,0 +1,162 @@
+/**
+ * `npm run bench`: times Tensile's workloads and, with --torch, the PyTorch reference scripts of
+ * ../shared/bench in the same session, then prints a Markdown table of seconds per epoch, ratios
+ * and peak RSS. Every workload runs in its own process, so peak RSS is its own.
+ *
+ *   npm run bench -- [--only A1,B1-sigmoid-bn_none-sgd-b128] [--family rnn|mlp] [--epochs 3]
+ *                    [--torch] [--torch-threads 1,2] [--frac 1] [--out bench/results/<date>.jsonl]
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { workloads } from './workloads.js';
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    family: { type: 'string' },
+    epochs: { type: 'string', default: '3' },
+    frac: { type: 'string', default: '1' },
+    torch: { type: 'boolean', default: false },
+    'torch-threads': { type: 'string', default: '1,2' },
+    acts: { type: 'string', default: 'sigmoid' },
+    out: { type: 'string' },
+    backend: { type: 'string' },
+  },
+});
+const dataDir = process.env.TENSILE_DATA_DIR ?? '../shared/data';
+const benchDir = join(dataDir, '..', 'bench');
+const out =
+  values.out ??
+  join('bench', 'results', `${new Date().toISOString().slice(0, 16).replace(/[:T]/g, '-')}.jsonl`);
+mkdirSync(join(out, '..'), { recursive: true });
+const acts = values.acts!.split(',') as ('sigmoid' | 'relu')[];
+let selected = workloads(acts);
+if (values.family) selected = selected.filter((w) => w.family === values.family);
+if (values.only) {
+  const ids = values.only.split(',');
+  selected = selected.filter((w) => ids.some((id) => w.id === id || w.id.startsWith(`${id}-`)));
+}
+
+interface Row {
+  runner: string;
+  workload: string;
+  threads?: number;
+  epoch_s: { median: number };
+  peak_rss_mb: number;
+}
+const rows: Row[] = [];
+
+console.log(
+  `# ${new Date().toISOString()} · ${cpus().length} × ${cpus()[0]?.model} · node ${process.version} · load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
+for (const w of selected) {
+  const args = [
+    '--import',
+    'tsx',
+    'bench/workload-runner.ts',
+    w.id,
+    '--epochs',
+    values.epochs!,
+    '--frac',
+    values.frac!,
+    '--acts',
+    acts.join(','),
+  ];
+  if (values.backend) args.push('--backend', values.backend);
+  const res = spawnSync(process.execPath, args, {
+    encoding: 'utf8',
+    env: { ...process.env, TENSILE_DATA_DIR: dataDir },
+  });
+  const line = res.stdout.trim().split('\n').pop() ?? '';
+  if (res.status !== 0 || !line.startsWith('{')) {
+    console.error(`✗ ${w.id}: ${res.stderr.slice(-2000)}`);
+    continue;
+  }
+  appendFileSync(out, `${line}\n`);
+  const r = JSON.parse(line) as Row;
+  rows.push(r);
+  console.log(
+    `tensile ${w.id}: ${r.epoch_s.median.toFixed(3)} s/epoch, peak RSS ${r.peak_rss_mb.toFixed(0)} MB`,
+  );
+}
+
+/** Runs one reference workload in its own python process; peak RSS from getrusage. */
+function torchRun(script: string, flagArgs: string[], threads: number): Row[] {
+  const tmp = `${out}.torch-${process.pid}.jsonl`;
+  const wrapper = [
+    'import json, resource, runpy, sys',
+    `sys.argv = ${JSON.stringify([script, '--threads', String(threads), '--out', tmp, '--epochs', values.epochs!, '--frac', values.frac!, '--wait-quiet', '5', ...flagArgs])}`,
+    `sys.path.insert(0, ${JSON.stringify(benchDir)})`,
+    `runpy.run_path(${JSON.stringify(join(benchDir, script))}, run_name='__main__')`,
+    "print('PEAK_RSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)",
+  ].join('\n');
+  const env = {
+    ...process.env,
+    TENSILE_DATA_DIR: dataDir,
+    LD_LIBRARY_PATH: '/usr/lib/x86_64-linux-gnu/openblas-openmp',
+  };
+  const stdout = execFileSync('/usr/bin/python3', ['-c', wrapper], {
+    encoding: 'utf8',
+    env,
+    maxBuffer: 1 << 26,
+  });
+  const rss = Number(/PEAK_RSS_KB (\d+)/.exec(stdout)?.[1] ?? 0) / 1024;
+  if (!existsSync(tmp)) return [];
+  const recs = readFileSync(tmp, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  execFileSync('rm', ['-f', tmp]);
+  return recs.map((r) => ({
+    runner: 'torch',
+    workload: r.act ? `${r.workload}-${r.act}-bn_${r.bn}-${r.opt}-b${r.batch}` : r.workload,
+    threads: threads,
+    epoch_s: r.epoch_s,
+    peak_rss_mb: rss,
+  }));
+}
+
+if (values.torch) {
+  for (const threads of values['torch-threads']!.split(',').map(Number)) {
+    for (const w of selected) {
+      const [name] = w.id.split('-');
+      const recs =
+        w.family === 'rnn'
+          ? torchRun('bench_rnn.py', ['--models', name!], threads)
+          : torchRun(
+              'bench_mlp.py',
+              ['--configs', name!, '--acts', w.id.split('-')[1]!, '--batches', String(w.batch)],
+              threads,
+            );
+      for (const r of recs.filter((x) => x.workload === w.id)) {
+        appendFileSync(out, `${JSON.stringify(r)}\n`);
+        rows.push(r);
+        console.log(
+          `torch(${threads}t) ${r.workload}: ${r.epoch_s.median.toFixed(3)} s/epoch, peak RSS ${r.peak_rss_mb.toFixed(0)} MB`,
+        );
+      }
+    }
+  }
+}
+
+console.log(
+  '\n| Workload | Tensile s/epoch | PyTorch s/epoch (best of threads) | Speed-up | Tensile peak RSS | PyTorch peak RSS |',
+);
+console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+for (const w of selected) {
+  const t = rows.find((r) => r.runner === 'tensile' && r.workload === w.id);
+  const torch = rows
+    .filter((r) => r.runner === 'torch' && r.workload === w.id)
+    .sort((a, b) => a.epoch_s.median - b.epoch_s.median)[0];
+  const fmt = (r: Row | undefined) => (r ? r.epoch_s.median.toFixed(3) : '–');
+  const ratio = t && torch ? `${(torch.epoch_s.median / t.epoch_s.median).toFixed(2)}×` : '–';
+  console.log(
+    `| ${w.id} | ${fmt(t)} | ${fmt(torch)}${torch ? ` (${torch.threads}t)` : ''} | ${ratio} | ${t ? `${t.peak_rss_mb.toFixed(0)} MB` : '–'} | ${torch ? `${torch.peak_rss_mb.toFixed(0)} MB` : '–'} |`,
+  );
+}
+console.log(`\nresults: ${out}`);
