@@ -98,8 +98,8 @@ export {
 } from './ops/rnn.js';
 export type { AdamArgs, OptimizerArgs, RMSpropArgs, SGDArgs } from './optimizers/index.js';
 export { Adam, getOptimizer, Optimizer, RMSprop, SGD } from './optimizers/index.js';
-// Figures (Vega-Lite → SVG → PNG).
-export * from './plot/index.js';
+// Figures (Vega-Lite → SVG → PNG) are the subpath export 'tensile/plot': vega is large, and
+// loading it for every user would add ~50 MB and ~0.5 s to each start.
 // Random numbers and initializers (a namespace: `zeros`/`ones` would clash with the ops).
 export { Generator, globalGenerator, seedGenerator, setRandomSeed } from './random/index.js';
 export type { DType, TypedArray } from './tensor/dtype.js';

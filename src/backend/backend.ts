@@ -169,6 +169,12 @@ export interface Backend {
   // into the backend; the engine copies it before handing it to users.
   upload(values: TypedArray | Float64Array): unknown;
   read(x: TensorInfo): BackendArray;
+  /**
+   * New storage of `size` elements filled in place by `fill` (which gets a view of it and must not
+   * call into the backend). Loaders use it to decode straight into backend memory, with no
+   * intermediate JavaScript array. Optional: without it the engine fills an array and uploads it.
+   */
+  allocWith?(size: number, dtype: DType, fill: (view: Float32Array | Int32Array) => void): unknown;
   free(data: unknown): void;
   /** Bytes the backend itself holds for live storages (0 where storage is garbage-collected). */
   heapBytes(): number;

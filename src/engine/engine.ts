@@ -124,6 +124,23 @@ export function keep<T extends Tensor>(t: T): T {
   return t;
 }
 
+/**
+ * A new tensor whose values `fill` writes in place: straight into backend memory when the backend
+ * supports it, else into an array that is then uploaded.
+ */
+export function tensorFilledBy(
+  shape: Shape,
+  dtype: DType,
+  fill: (view: Float32Array | Int32Array) => void,
+): Tensor {
+  const backend = getActiveBackend();
+  const size = sizeOfShape(shape);
+  if (backend.allocWith) return makeTensor(backend, backend.allocWith(size, dtype, fill), shape, dtype);
+  const values = dtype === 'int32' ? new Int32Array(size) : new Float32Array(size);
+  fill(values);
+  return makeTensor(backend, backend.upload(values), shape, dtype);
+}
+
 /** A tensor that shares `source`'s storage under another shape (reshape never copies). */
 export function viewTensor(source: Tensor, shape: Shape): Tensor {
   const ref = source.ref;

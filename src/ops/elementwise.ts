@@ -1,4 +1,5 @@
 import type { BinaryOp, CompareOp, UnaryOp } from '../backend/backend.js';
+import { activeTape } from '../engine/engine.js';
 import { broadcastShapes } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, backendOf, castTo, emit, type TensorLike } from './core.js';
@@ -37,18 +38,40 @@ export const round = (x: TensorLike) => unary('round', x);
 
 /** Broadcasts a and b as numpy does and promotes them to one dtype (div and pow always to float). */
 function prepareBinary(op: string, a: TensorLike, b: TensorLike, forceFloat: boolean) {
-  let ta = asTensor(a, b instanceof Tensor ? b : undefined);
-  let tb = asTensor(b, ta);
-  const dtype = forceFloat || ta.dtype === 'float32' || tb.dtype === 'float32' ? 'float32' : 'int32';
-  ta = castTo(ta, dtype, op);
-  tb = castTo(tb, dtype, op);
+  const a0 = asTensor(a, b instanceof Tensor ? b : undefined);
+  const b0 = asTensor(b, a0);
+  const dtype = forceFloat || a0.dtype === 'float32' || b0.dtype === 'float32' ? 'float32' : 'int32';
+  const ta = castTo(a0, dtype, op);
+  const tb = castTo(b0, dtype, op);
   const backend = backendOf(op, ta, tb);
-  return { ta, tb, backend, shape: broadcastShapes(op, ta.shape, tb.shape), dtype } as const;
+  /** Frees promotion copies once `out` exists, unless the tape holds them for a gradient. */
+  const releaseTemps = (out: Tensor) => {
+    if (activeTape?.requiresGrad(out)) return;
+    if (ta !== a0) ta.dispose();
+    if (tb !== b0) tb.dispose();
+  };
+  return { ta, tb, backend, shape: broadcastShapes(op, ta.shape, tb.shape), dtype, releaseTemps } as const;
 }
 
 function binary(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
-  const { ta, tb, backend, shape, dtype } = prepareBinary(op, a, b, op === 'div' || op === 'pow');
-  return emit(op, backend, backend.binary(op, ta.info(op), tb.info(op), shape), shape, dtype, [ta, tb], null);
+  const { ta, tb, backend, shape, dtype, releaseTemps } = prepareBinary(
+    op,
+    a,
+    b,
+    op === 'div' || op === 'pow',
+  );
+  const out = emit(
+    op,
+    backend,
+    backend.binary(op, ta.info(op), tb.info(op), shape),
+    shape,
+    dtype,
+    [ta, tb],
+    null,
+  );
+  // An int32 image divided by 255 would otherwise keep a full float32 copy alive until GC.
+  releaseTemps(out);
+  return out;
 }
 
 export const add = (a: TensorLike, b: TensorLike) => binary('add', a, b);

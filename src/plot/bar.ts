@@ -36,7 +36,7 @@ export interface BarChartOptions {
  * Vega-Lite spec of vertical bars in input order with values printed on top, grouped when bars have `group`.
  *
  * @example
- * import { barChart } from 'tensile';
+ * import { barChart } from 'tensile/plot';
  * const spec = barChart({ title: 'Test accuracy', yLabel: 'accuracy',
  *   bars: [{ label: 'mlp', value: 0.978 }, { label: 'cnn', value: 0.991 }] });
  */
@@ -124,7 +124,7 @@ function headroom(values: readonly number[]): { nice: boolean; domainMin?: numbe
  * Concatenates chart specs into a grid with `columns` per row; each keeps its own scales and legend.
  *
  * @example
- * import { barChart, gridOfCharts } from 'tensile';
+ * import { barChart, gridOfCharts } from 'tensile/plot';
  * const a = barChart({ title: 'A', yLabel: 'accuracy', bars: [{ label: 'mlp', value: 0.97 }] });
  * const grid = gridOfCharts([a, a], 2);
  */

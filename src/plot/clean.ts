@@ -7,7 +7,7 @@ import { ValueError } from '../errors.js';
  * Numbers a chart accepts: a plain array or a typed array (activations come as Float32Array).
  *
  * @example
- * import { binValues } from 'tensile';
+ * import { binValues } from 'tensile/plot';
  * binValues(new Float32Array([1, 2, 3]), 2).counts; // [1, 2]
  */
 export type Values = readonly number[] | Float32Array | Float64Array;

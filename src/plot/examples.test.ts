@@ -51,7 +51,7 @@ function toRunnable(code: string): string {
 }
 
 async function load(spec: string): Promise<unknown> {
-  if (spec === 'tensile') return import('./index.js');
+  if (spec === 'tensile/plot') return import('./index.js');
   if (spec.startsWith('./')) return import(/* @vite-ignore */ join(dir, spec.replace(/\.js$/, '.ts')));
   return import(/* @vite-ignore */ spec);
 }

@@ -9,7 +9,7 @@ import { TensileError } from '../errors.js';
  * Advance widths of one TrueType/OpenType face, read from its `cmap`, `hmtx`, `hhea`, `head` tables.
  *
  * @example
- * import { findFont } from 'tensile';
+ * import { findFont } from 'tensile/plot';
  * findFont().regular.width('epoch', 12) > 0; // true
  */
 export interface FontMetrics {
@@ -22,7 +22,7 @@ export interface FontMetrics {
  * A font found on disk: the family name to write into SVGs and the files to give resvg.
  *
  * @example
- * import { findFont } from 'tensile';
+ * import { findFont } from 'tensile/plot';
  * findFont().files[0].endsWith('.ttf'); // true
  */
 export interface ResolvedFont {
@@ -55,7 +55,7 @@ const CANDIDATES: FontCandidate[] = [
  * Paths searched for a font, in order, after the `TENSILE_FONT` environment variable.
  *
  * @example
- * import { fontSearchPaths } from 'tensile';
+ * import { fontSearchPaths } from 'tensile/plot';
  * fontSearchPaths()[0]; // '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf'
  */
 export function fontSearchPaths(): string[] {
@@ -79,7 +79,7 @@ let cached: ResolvedFont | null | undefined;
  * The font used for charts: `TENSILE_FONT` (a .ttf path) if set, else the first of `fontSearchPaths()`.
  *
  * @example
- * import { findFont } from 'tensile';
+ * import { findFont } from 'tensile/plot';
  * findFont()?.family; // 'DejaVu Sans' on Debian with fonts-dejavu-core
  */
 export function findFont(): ResolvedFont | undefined {
@@ -113,7 +113,7 @@ export function resolveFont(candidates: readonly FontCandidate[]): ResolvedFont 
  * Like `findFont`, but throws an error that says which package to install when no font is found.
  *
  * @example
- * import { requireFont } from 'tensile';
+ * import { requireFont } from 'tensile/plot';
  * requireFont('svgToPng').files.length > 0; // true
  */
 export function requireFont(who: string): ResolvedFont {

@@ -40,7 +40,7 @@ export interface HistogramOptions {
  * Bin edges (`counts.length + 1` of them), counts per bin, and how many non-finite values were skipped.
  *
  * @example
- * import { binValues } from 'tensile';
+ * import { binValues } from 'tensile/plot';
  * binValues([0, 1, NaN], 1); // { edges: [0, 1], counts: [2], dropped: 1 }
  */
 export interface Binned {
@@ -53,7 +53,7 @@ export interface Binned {
  * Equal-width histogram like `numpy.histogram(values, bins, range)`, skipping NaN and ±Infinity.
  *
  * @example
- * import { binValues } from 'tensile';
+ * import { binValues } from 'tensile/plot';
  * binValues([0, 1, 1, 2, 4], 4).counts; // [1, 2, 1, 1]
  */
 export function binValues(values: Values, bins = 30, range?: readonly [number, number]): Binned {
@@ -102,7 +102,7 @@ function finiteRange(values: Values): [number, number] {
  * Vega-Lite spec of pre-binned histograms, overlaid on shared bins or faceted one per group.
  *
  * @example
- * import { histogramChart } from 'tensile';
+ * import { histogramChart } from 'tensile/plot';
  * const spec = histogramChart({ title: 'Dense 1 activations', xLabel: 'activation',
  *   groups: [{ name: 'dense_1', values: new Float32Array([0, 0.1, 0.5, 0.7, 1.2]) }], bins: 10 });
  */

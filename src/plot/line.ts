@@ -41,7 +41,7 @@ const SOLID: number[] = [1, 0];
  * Vega-Lite spec of one or more lines with point markers, a legend on the right, integer ticks for epochs.
  *
  * @example
- * import { lineChart } from 'tensile';
+ * import { lineChart } from 'tensile/plot';
  * const spec = lineChart({ title: 'Loss', xLabel: 'epoch', yLabel: 'loss',
  *   series: [{ name: 'train', x: [1, 2, 3], y: [0.9, 0.5, 0.4] },
  *            { name: 'validation', x: [1, 2, 3], y: [1.0, 0.7, 0.6], dash: true }] });

@@ -13,7 +13,7 @@ import { FONT_STACK } from './theme.js';
  * Compiles a Vega-Lite spec to a Vega spec and collects Vega-Lite's warnings instead of printing them.
  *
  * @example
- * import { compileSpec, lineChart } from 'tensile';
+ * import { compileSpec, lineChart } from 'tensile/plot';
  * const { warnings } = compileSpec(lineChart({ title: 'Loss', xLabel: 'epoch', yLabel: 'loss',
  *   series: [{ name: 'train', x: [1, 2], y: [0.5, 0.4] }] }));
  * warnings; // []
@@ -41,7 +41,7 @@ export function compileSpec(spec: TopLevelSpec): {
  * Renders a Vega-Lite spec to an SVG string, headless (no DOM, no canvas), text measured with the chart font.
  *
  * @example
- * import { barChart, renderSvg } from 'tensile';
+ * import { barChart, renderSvg } from 'tensile/plot';
  * const svg = await renderSvg(barChart({ title: 'Accuracy', yLabel: 'accuracy',
  *   bars: [{ label: 'mlp', value: 0.97 }, { label: 'cnn', value: 0.99 }] }));
  * svg.startsWith('<svg'); // true
@@ -99,7 +99,7 @@ export interface PngOptions {
  * Rasterizes an SVG string to PNG bytes with resvg, using the chart font (throws if none is installed).
  *
  * @example
- * import { svgToPng } from 'tensile';
+ * import { svgToPng } from 'tensile/plot';
  * const png = svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="2"/>', { scale: 1 });
  * png[1] === 0x50 && png[2] === 0x4e; // true
  */
@@ -128,7 +128,7 @@ export function svgToPng(svg: string, options: PngOptions = {}): Uint8Array {
  * Renders `spec` and writes `<path>.svg` and `<path>.png`, each through a temporary file and a rename.
  *
  * @example
- * import { lineChart, saveFigure } from 'tensile';
+ * import { lineChart, saveFigure } from 'tensile/plot';
  * const spec = lineChart({ title: 'Loss', xLabel: 'epoch', yLabel: 'loss',
  *   series: [{ name: 'train', x: [1, 2, 3], y: [0.9, 0.5, 0.4] }] });
  * const { pngPath } = await saveFigure(spec, '/tmp/tensile-doc-loss'); // '/tmp/tensile-doc-loss.png'

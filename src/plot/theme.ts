@@ -6,7 +6,7 @@ import type { Config } from 'vega-lite';
  * Colour-blind-safe categorical palette: seaborn "colorblind" with its pale pink and yellow moved last.
  *
  * @example
- * import { PALETTE } from 'tensile';
+ * import { PALETTE } from 'tensile/plot';
  * PALETTE[0]; // '#0173b2'
  */
 export const PALETTE: readonly string[] = [
@@ -26,7 +26,7 @@ export const PALETTE: readonly string[] = [
  * Font stack written into every spec; `renderSvg` replaces it with the font the PNG renderer really uses.
  *
  * @example
- * import { FONT_STACK } from 'tensile';
+ * import { FONT_STACK } from 'tensile/plot';
  * FONT_STACK.startsWith('DejaVu Sans'); // true
  */
 export const FONT_STACK = 'DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif';
@@ -39,7 +39,7 @@ const FRAME = '#c8c8c8';
  * The Vega-Lite config of the white-grid theme (white background, light grid, 12–13 px labels, 15 px titles).
  *
  * @example
- * import { themeConfig } from 'tensile';
+ * import { themeConfig } from 'tensile/plot';
  * themeConfig().background; // 'white'
  */
 export function themeConfig(font: string = FONT_STACK): Config {

@@ -45,6 +45,11 @@ class WasmBackend implements Backend {
     return this.heap_;
   }
 
+  allocWith(size: number, dtype: DType, fill: (view: Float32Array | Int32Array) => void): unknown {
+    const ptr = this.heap.malloc(size);
+    fill(this.heap.viewOf(ptr, size, dtype));
+    return ptr;
+  }
   upload(values: TypedArray | Float64Array): unknown {
     return this.heap.upload(values);
   }
