@@ -44,11 +44,17 @@ function show(v: unknown): string {
   return String(v);
 }
 
-/**
- * Runs an example with `import { ... } from 'tensile'` bound to `exports`, and checks every
- * `console.log(...); // expected` line against what was printed.
- */
-export function runExample(example: DocExample, exports: Record<string, unknown>): void {
+/** An example split into the names it imports from 'tensile', its body, and its checks. */
+interface Prepared {
+  names: string[];
+  body: string;
+  /** What each `console.log(...); // expected` line promises, in order. */
+  expected: string[];
+  printed: string[];
+  console: { log: (...args: unknown[]) => void; warn: () => void };
+}
+
+function prepare(example: DocExample, exports: Record<string, unknown>): Prepared {
   const names: string[] = [];
   const body: string[] = [];
   for (const line of example.code.split('\n')) {
@@ -69,50 +75,36 @@ export function runExample(example: DocExample, exports: Record<string, unknown>
     .map((l) => /console\.log\(.*\);\s*\/\/\s*(.*)$/.exec(l)?.[1]?.trim())
     .filter((e): e is string => e !== undefined);
   const printed: string[] = [];
-  const fakeConsole = { log: (...args: unknown[]) => printed.push(args.map(show).join(' ')) };
-  new Function(...names, 'console', body.join('\n'))(...names.map((n) => exports[n]), fakeConsole);
-  if (expected.length > 0 && expected.length === printed.length) {
-    expected.forEach((e, i) => {
-      if (printed[i] !== e)
-        throw new Error(`${example.symbol}: printed '${printed[i]}', comment says '${e}'`);
-    });
-  }
+  const console = { log: (...args: unknown[]) => printed.push(args.map(show).join(' ')), warn: () => {} };
+  return { names, body: body.join('\n'), expected, printed, console };
+}
+
+/** Compares what was printed with the comments, when every checked line printed exactly once. */
+function check(example: DocExample, p: Prepared): void {
+  if (p.expected.length === 0 || p.expected.length !== p.printed.length) return;
+  p.expected.forEach((e, i) => {
+    if (p.printed[i] !== e)
+      throw new Error(`${example.symbol}: printed '${p.printed[i]}', comment says '${e}'`);
+  });
+}
+
+/**
+ * Runs an example with `import { ... } from 'tensile'` bound to `exports`, and checks every
+ * `console.log(...); // expected` line against what was printed.
+ */
+export function runExample(example: DocExample, exports: Record<string, unknown>): void {
+  const p = prepare(example, exports);
+  new Function(...p.names, 'console', p.body)(...p.names.map((n) => exports[n]), p.console);
+  check(example, p);
 }
 
 const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
   ...args: string[]
 ) => (...a: unknown[]) => Promise<void>;
 
-/**
- * Like runExample, but the example body may use `await` (fit, loadData...). Every name imported
- * from 'tensile' must exist in `exports`; `console.log` lines with a `// expected` comment are checked.
- */
+/** Like runExample, but the example body may use `await` (fit, loadData...). */
 export async function runExampleAsync(example: DocExample, exports: Record<string, unknown>): Promise<void> {
-  const names: string[] = [];
-  const body: string[] = [];
-  for (const line of example.code.split('\n')) {
-    const imp = /^\s*import\s*\{([^}]*)\}\s*from\s*'tensile';?\s*$/.exec(line);
-    if (imp)
-      names.push(
-        ...imp[1]!
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean),
-      );
-    else body.push(line);
-  }
-  for (const name of names) {
-    if (!(name in exports)) throw new Error(`${example.symbol}: example imports unknown '${name}'`);
-  }
-  const expected = body.map((l) => /console\.log\(.*\);\s*\/\/\s*(.*)$/.exec(l)?.[1]?.trim());
-  const printed: string[] = [];
-  const fakeConsole = { log: (...args: unknown[]) => printed.push(args.map(show).join(' ')), warn: () => {} };
-  await new AsyncFunction(...names, 'console', body.join('\n'))(...names.map((n) => exports[n]), fakeConsole);
-  const checks = expected.filter((e): e is string => e !== undefined);
-  if (checks.length > 0 && checks.length === printed.length) {
-    checks.forEach((e, i) => {
-      if (printed[i] !== e)
-        throw new Error(`${example.symbol}: printed '${printed[i]}', comment says '${e}'`);
-    });
-  }
+  const p = prepare(example, exports);
+  await new AsyncFunction(...p.names, 'console', p.body)(...p.names.map((n) => exports[n]), p.console);
+  check(example, p);
 }
