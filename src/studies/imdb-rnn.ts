@@ -135,7 +135,11 @@ export const imdbRnnStudy: Study = {
             saveBestOnly: true,
             initialValueThreshold: pastBest,
           }),
-          new ResumedEarlyStopping({ monitor: 'val_loss', patience: 3, restoreBestWeights: true }, past, bestPath),
+          new ResumedEarlyStopping(
+            { monitor: 'val_loss', patience: 3, restoreBestWeights: true },
+            past,
+            bestPath,
+          ),
           new ProgressReporter(run.id, progress),
         ];
       },

@@ -38,50 +38,70 @@ function cliEntry(): string {
   return existsSync(js) ? js : fileURLToPath(new URL('../cli/main.ts', import.meta.url));
 }
 
-/** Trains one run in a child process, relaying its progress; resolves with its result. */
-function runInWorker(
-  study: Study,
-  run: RunSpec,
-  opts: StudyOptions,
-  onProgress: (p: RunProgress) => void,
-): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = fork(cliEntry(), ['__study-worker', study.name], {
+/**
+ * A worker process that trains runs one after another, so process start-up and data loading are
+ * paid once per worker, not once per run. Its progress goes to `onProgress`.
+ */
+class StudyWorker {
+  private readonly child;
+  private readonly ready: Promise<void>;
+  private pending: { id: string; resolve: (r: RunResult) => void; reject: (e: Error) => void } | null = null;
+  private exited = false;
+
+  constructor(study: Study, onProgress: (p: RunProgress) => void) {
+    this.child = fork(cliEntry(), ['__study-worker', study.name], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    let settled = false;
-    child.on('message', (msg: WorkerMessage) => {
+    let markReady = () => {};
+    this.ready = new Promise((resolve) => {
+      markReady = resolve;
+    });
+    this.child.on('message', (msg: WorkerMessage) => {
       // The worker loads the library before it listens; sending earlier would lose the run.
-      if (msg.type === 'ready') child.send({ run, opts });
+      if (msg.type === 'ready') markReady();
       else if (msg.type === 'progress') onProgress(msg.progress);
-      else if (msg.type === 'done') {
-        settled = true;
-        resolve(msg.result);
-      } else {
-        settled = true;
-        reject(new Error(`run '${run.id}' failed in its worker: ${msg.message}`));
+      else {
+        const job = this.pending;
+        this.pending = null;
+        if (msg.type === 'done') job?.resolve(msg.result);
+        else job?.reject(new Error(`run '${job?.id}' failed in its worker: ${msg.message}`));
       }
     });
-    child.on('exit', (code) => {
-      if (!settled) reject(new Error(`run '${run.id}': worker exited with code ${code} before finishing`));
+    this.child.on('exit', (code) => {
+      this.exited = true;
+      markReady();
+      this.pending?.reject(
+        new Error(`run '${this.pending.id}': worker exited with code ${code} before finishing`),
+      );
+      this.pending = null;
     });
-  });
+  }
+
+  async run(run: RunSpec, opts: StudyOptions): Promise<RunResult> {
+    await this.ready;
+    if (this.exited) throw new Error(`run '${run.id}': its worker process is gone`);
+    return new Promise((resolve, reject) => {
+      this.pending = { id: run.id, resolve, reject };
+      this.child.send({ run, opts });
+    });
+  }
+
+  close(): void {
+    if (!this.exited && this.child.connected) this.child.disconnect();
+  }
 }
 
-/** Worker-process side: trains the run it is sent and reports back over IPC. */
+/** Worker-process side: trains each run it is sent and reports back over IPC, until disconnected. */
 export function serveWorker(study: Study): void {
-  // `on`, not `once`: with no 'message' listener left, Node unrefs the IPC channel and the worker
-  // could exit in the middle of training. The worker disconnects itself when done.
-  let busy = false;
+  // Resolves once the message is handed to the channel, so a following disconnect cannot drop it.
+  const send = (m: WorkerMessage) =>
+    new Promise<void>((resolve) => {
+      if (!process.send) resolve();
+      else process.send(m, undefined, {}, () => resolve());
+    });
+  // A 'message' listener keeps the IPC channel (and so the process) alive between runs; the
+  // parent disconnects when its queue is empty, which lets the process exit.
   process.on('message', async ({ run, opts }: { run: RunSpec; opts: StudyOptions }) => {
-    if (busy) return;
-    busy = true;
-    // Resolves once the message is handed to the channel, so disconnecting cannot drop it.
-    const send = (m: WorkerMessage) =>
-      new Promise<void>((resolve) => {
-        if (!process.send) resolve();
-        else process.send(m, undefined, {}, () => resolve());
-      });
     try {
       let last = 0;
       const result = await study.execute(run, runDir(opts.out, run.id), opts, (progress) => {
@@ -96,9 +116,9 @@ export function serveWorker(study: Study): void {
     } catch (e) {
       await send({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
     }
-    process.disconnect?.();
   });
-  process.send?.({ type: 'ready' } satisfies WorkerMessage);
+  process.on('disconnect', () => process.exit(0));
+  void send({ type: 'ready' });
 }
 
 /** One line describing a finished run, for the progress log. */
@@ -131,22 +151,26 @@ export async function runStudy(
   const queue = [...pending];
   const failures: Error[] = [];
   const worker = async () => {
-    for (let run = queue.shift(); run; run = queue.shift()) {
-      progress.started(epochsOf(run));
-      try {
-        const onProgress = (p: RunProgress) => progress.update(p);
-        const result =
-          opts.jobs > 1
-            ? await runInWorker(study, run, opts, onProgress)
+    const onProgress = (p: RunProgress) => progress.update(p);
+    const child = opts.jobs > 1 ? new StudyWorker(study, onProgress) : null;
+    try {
+      for (let run = queue.shift(); run; run = queue.shift()) {
+        progress.started(epochsOf(run));
+        try {
+          const result = child
+            ? await child.run(run, opts)
             : await study.execute(run, runDir(opts.out, run.id), opts, onProgress).then((r) => {
                 writeResult(opts.out, r);
                 return r;
               });
-        progress.done(result, describe(result));
-      } catch (e) {
-        failures.push(e as Error);
-        process.stderr.write(`\n✗ ${run.id}: ${(e as Error).message}\n`);
+          progress.done(result, describe(result));
+        } catch (e) {
+          failures.push(e as Error);
+          process.stderr.write(`\n✗ ${run.id}: ${(e as Error).message}\n`);
+        }
       }
+    } finally {
+      child?.close();
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.jobs, pending.length)) }, worker));
