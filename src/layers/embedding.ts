@@ -91,7 +91,8 @@ export class Embedding extends Layer {
 
   /** Names the layer, the first bad index, where it is, and the valid range. */
   private checkIndices(indices: Tensor): void {
-    const values = indices.dataSync();
+    // A view, not a copy: this runs every step, before gather's own (less specific) check.
+    const values = indices.backend.read(indices.info('Embedding'));
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
       if (v < 0 || v >= this.inputDim) {
