@@ -162,6 +162,36 @@ export interface RnnSequenceGrads {
   dBias: unknown | null;
 }
 
+/**
+ * One step of a built-in optimizer for the fused `optimizerStep` fast path: the rule and this step's
+ * scalars. Each variant is the update its optimizer class writes in tensor ops (src/optimizers/), and
+ * a backend must compute it with the same float32 operations in the same order. Adam's `alpha` is
+ * lr·√(1-β₂ᵗ)/(1-β₁ᵗ), already folded in by the caller.
+ *
+ * @example
+ * import { SGD } from 'tensile';
+ * // Each step sends { kind: 'sgd', lr: 0.01, momentum: 0.9, nesterov: true } to a backend that has it.
+ * const opt = new SGD({ learningRate: 0.01, momentum: 0.9, nesterov: true });
+ */
+export type OptimizerUpdate =
+  | { readonly kind: 'sgd'; readonly lr: number; readonly momentum: number; readonly nesterov: boolean }
+  | {
+      readonly kind: 'rmsprop';
+      readonly lr: number;
+      readonly rho: number;
+      readonly momentum: number;
+      readonly epsilon: number;
+      readonly centered: boolean;
+    }
+  | {
+      readonly kind: 'adam';
+      readonly alpha: number;
+      readonly beta1: number;
+      readonly beta2: number;
+      readonly epsilon: number;
+      readonly amsgrad: boolean;
+    };
+
 export interface Backend {
   readonly name: string;
 
@@ -239,4 +269,20 @@ export interface Backend {
   gruSequenceBackward?(args: GruSequenceArgs, grads: RnnSequenceBackwardInputs): RnnSequenceGrads;
   simpleRnnSequence?(args: SimpleRnnSequenceArgs): RnnSequenceResult;
   simpleRnnSequenceBackward?(args: SimpleRnnSequenceArgs, grads: RnnSequenceBackwardInputs): RnnSequenceGrads;
+
+  /**
+   * One optimizer step over all variables, updating `vars[i]` and `slots[i]` IN PLACE in backend
+   * memory (float32 only). `slots[i]` are variable i's slots in the optimizer's `slotNames()` order:
+   * sgd [momentum] when momentum > 0, else []; rmsprop [velocity, momentum (momentum > 0),
+   * average_gradient (centered)]; adam [momentum, velocity, velocity_hat (amsgrad)]. The caller
+   * guarantees that no other tensor shares the storage of a variable or slot (it copies first), and
+   * that each grad has its variable's shape. Returns false, having changed nothing, when the backend
+   * cannot run this step (the caller then runs the composed update).
+   */
+  optimizerStep?(
+    update: OptimizerUpdate,
+    vars: readonly TensorInfo[],
+    grads: readonly TensorInfo[],
+    slots: readonly (readonly TensorInfo[])[],
+  ): boolean;
 }

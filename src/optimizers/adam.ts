@@ -1,3 +1,4 @@
+import type { OptimizerUpdate } from '../backend/backend.js';
 import { add, div, maximum, mul, sqrt, square, sub } from '../ops/elementwise.js';
 import type { Tensor, Variable } from '../tensor/tensor.js';
 import { Optimizer, type OptimizerArgs } from './optimizer.js';
@@ -44,9 +45,14 @@ export class Adam extends Optimizer {
     return this.slotNames().map((name) => this.slot(variable, name));
   }
 
-  protected updateStep(g: Tensor, w: Variable, lr: number, [m, v, vHat]: Variable[]): void {
+  /** The step size with both bias corrections folded in, for step t = iterations + 1. */
+  private alpha(lr: number): number {
     const t = this.iterations + 1;
-    const alpha = (lr * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
+    return (lr * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
+  }
+
+  protected updateStep(g: Tensor, w: Variable, lr: number, [m, v, vHat]: Variable[]): void {
+    const alpha = this.alpha(lr);
     m!.assign(add(m!, mul(sub(g, m!), 1 - this.beta1)));
     v!.assign(add(v!, mul(sub(square(g), v!), 1 - this.beta2)));
     let velocity: Tensor = v!;
@@ -55,6 +61,11 @@ export class Adam extends Optimizer {
       velocity = vHat;
     }
     w.assign(sub(w, div(mul(m!, alpha), add(sqrt(velocity), this.epsilon))));
+  }
+
+  protected override fusedUpdate(lr: number): OptimizerUpdate {
+    const { beta1, beta2, epsilon, amsgrad } = this;
+    return { kind: 'adam', alpha: this.alpha(lr), beta1, beta2, epsilon, amsgrad };
   }
 
   override getConfig(): Record<string, unknown> {

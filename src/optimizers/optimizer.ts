@@ -1,7 +1,10 @@
+import type { OptimizerUpdate } from '../backend/backend.js';
+import { makeTensor } from '../engine/engine.js';
 import { ValueError } from '../errors.js';
 import { zerosLike } from '../ops/creation.js';
 import { clip, div, maximum, mul, sqrt, square, sub } from '../ops/elementwise.js';
 import { sum } from '../ops/reduce.js';
+import { shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/tensor.js';
 
@@ -20,6 +23,11 @@ export interface OptimizerArgs {
 /**
  * Base of all optimizers. Subclasses declare slot variables per weight in `buildSlots` and write
  * the update rule once in `updateStep`; clipping, weight decay and the step counter live here.
+ *
+ * When the backend has the fused `optimizerStep` fast path and the subclass describes its rule in
+ * `fusedUpdate`, a step is one backend call that updates every variable and slot in place; the
+ * composed `updateStep` stays the reference (parity tests hold the two together) and still runs
+ * with clipping or weight decay, for custom optimizers, and on backends without the fast path.
  */
 export abstract class Optimizer {
   abstract readonly className: string;
@@ -50,9 +58,20 @@ export abstract class Optimizer {
   /** Slot names in the order `buildSlots` creates them (used by model files). */
   abstract slotNames(): string[];
 
-  /** Creates a zero-filled slot with a Keras-style name. */
+  /**
+   * This step's rule for the backend's fused `optimizerStep` (same maths as `updateStep`), or null
+   * to always run the composed `updateStep` (the default, so custom subclasses stay correct).
+   */
+  protected fusedUpdate(_lr: number): OptimizerUpdate | null {
+    return null;
+  }
+
+  /** Creates a zero-filled slot with a Keras-style name (owning its storage, so steps update it in place). */
   protected slot(variable: Variable, name: string): Variable {
-    return new Variable(zerosLike(variable), { name: `${variable.name}/${name}`, trainable: false });
+    const zeros = zerosLike(variable);
+    const slot = new Variable(zeros, { name: `${variable.name}/${name}`, trainable: false });
+    zeros.dispose();
+    return slot;
   }
 
   /** Slots of every variable seen so far, for saving optimizer state. */
@@ -70,15 +89,44 @@ export abstract class Optimizer {
     if (grads.length !== variables.length) {
       throw new ValueError(`${this.className}: ${grads.length} gradients for ${variables.length} variables`);
     }
-    const clipped = this.clip(grads);
     const lr = this.learningRate;
-    this.build(variables);
-    variables.forEach((v, i) => {
-      const slots = this.slots.get(v)!;
-      if (this.weightDecay) v.assign(sub(v, mul(v, lr * this.weightDecay)));
-      this.updateStep(clipped[i]!, v, lr, slots);
-    });
+    if (!this.applyFused(grads, variables, lr)) {
+      const clipped = this.clip(grads);
+      this.build(variables);
+      variables.forEach((v, i) => {
+        const slots = this.slots.get(v)!;
+        if (this.weightDecay) v.assign(sub(v, mul(v, lr * this.weightDecay)));
+        this.updateStep(clipped[i]!, v, lr, slots);
+      });
+    }
     this.iterations++;
+  }
+
+  /**
+   * The fast path: one `optimizerStep` call for all variables, when the backend has it, nothing needs
+   * clipping or weight decay, and every tensor is float32 on that backend. Returns false to fall back.
+   */
+  private applyFused(grads: readonly Tensor[], variables: readonly Variable[], lr: number): boolean {
+    const backend = variables[0]?.backend;
+    if (!backend?.optimizerStep || this.weightDecay) return false;
+    if (this.clipvalue !== null || this.clipnorm !== null || this.globalClipnorm !== null) return false;
+    const update = this.fusedUpdate(lr);
+    if (update === null) return false;
+    const fits = (t: Tensor) => t.backend === backend && t.dtype === 'float32' && !t.isDisposed;
+    if (!variables.every((v, i) => fits(v) && fits(grads[i]!) && shapesEqual(v.shape, grads[i]!.shape)))
+      return false;
+    this.build(variables);
+    const slots = variables.map((v) => this.slots.get(v)!);
+    if (!slots.flat().every(fits)) return false;
+    for (const v of variables) ownStorage(v);
+    for (const s of slots.flat()) ownStorage(s);
+    const info = (t: Tensor) => t.info(`${this.className} step`);
+    return backend.optimizerStep(
+      update,
+      variables.map(info),
+      grads.map(info),
+      slots.map((s) => s.map(info)),
+    );
   }
 
   private clip(grads: readonly Tensor[]): Tensor[] {
@@ -108,6 +156,19 @@ export abstract class Optimizer {
       gradient_accumulation_steps: null,
     };
   }
+}
+
+/**
+ * Copy-on-write before an in-place update: when another tensor shares the variable's storage (a
+ * reshape view, the tensor it was created from, a gradient that aliases it, a value passed to
+ * `assign`), the variable moves to a private copy first, so nothing else sees its values change.
+ */
+function ownStorage(v: Variable): void {
+  if (v.liveRef('optimizer step').refs === 1) return;
+  const b = v.backend;
+  const copy = makeTensor(b, b.cast(v.info('optimizer step'), v.dtype), v.shape, v.dtype);
+  v.assign(copy);
+  copy.dispose();
 }
 
 function clipByNorm(g: Tensor, maxNorm: number): Tensor {

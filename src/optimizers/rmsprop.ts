@@ -1,3 +1,4 @@
+import type { OptimizerUpdate } from '../backend/backend.js';
 import { add, div, mul, sqrt, square, sub } from '../ops/elementwise.js';
 import type { Tensor, Variable } from '../tensor/tensor.js';
 import { Optimizer, type OptimizerArgs } from './optimizer.js';
@@ -67,6 +68,11 @@ export class RMSprop extends Optimizer {
     } else {
       w.assign(sub(w, increment));
     }
+  }
+
+  protected override fusedUpdate(lr: number): OptimizerUpdate {
+    const { rho, momentum, epsilon, centered } = this;
+    return { kind: 'rmsprop', lr, rho, momentum, epsilon, centered };
   }
 
   override getConfig(): Record<string, unknown> {

@@ -1,3 +1,4 @@
+import type { OptimizerUpdate } from '../backend/backend.js';
 import { add, mul, sub } from '../ops/elementwise.js';
 import type { Tensor, Variable } from '../tensor/tensor.js';
 import { Optimizer, type OptimizerArgs } from './optimizer.js';
@@ -45,6 +46,10 @@ export class SGD extends Optimizer {
     const step = mul(g, lr);
     m.assign(sub(mul(m, this.momentum), step));
     w.assign(this.nesterov ? sub(add(w, mul(m, this.momentum)), step) : add(w, m));
+  }
+
+  protected override fusedUpdate(lr: number): OptimizerUpdate {
+    return { kind: 'sgd', lr, momentum: this.momentum, nesterov: this.nesterov };
   }
 
   override getConfig(): Record<string, unknown> {

@@ -10,6 +10,7 @@ import { Adam } from '../optimizers/adam.js';
 import { SGD } from '../optimizers/sgd.js';
 import { binValues } from '../plot/histogram.js';
 import { Generator } from '../random/generator.js';
+import { clearSession } from '../layers/layer.js';
 import { setRandomSeed } from '../random/global.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { reportBatchnorm } from './batchnorm-report.js';
@@ -151,6 +152,8 @@ export const batchnormStudy: Study = {
   },
   async execute(run, dir, opts, progress): Promise<RunResult> {
     const p = run.params as unknown as BnParams;
+    // Fresh layer names per run (dense, dense_1, ...), as in a new Keras session.
+    clearSession();
     setRandomSeed(opts.seed);
     const data = await loadMnist(opts.quick);
     const { model, history, secondsPerEpoch } = await fitResumable(

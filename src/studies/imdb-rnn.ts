@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import * as tensile from '../index.js';
 import type { Layer } from '../layers/layer.js';
 import type { Sequential } from '../models/sequential.js';
+import { clearSession } from '../layers/layer.js';
 import { setRandomSeed } from '../random/global.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { reportImdb } from './imdb-report.js';
@@ -117,6 +118,8 @@ export const imdbRnnStudy: Study = {
     return { lstms: ['lstm', 'lstm_dropout', 'lstm_stacked'], all: Object.keys(MODELS) };
   },
   async execute(run, dir, opts, progress): Promise<RunResult> {
+    // Fresh layer names per run (dense, dense_1, ...), as in a new Keras session.
+    clearSession();
     setRandomSeed(opts.seed);
     const data = await loadImdb(opts.quick);
     const epochs = Number(run.params.epochs);

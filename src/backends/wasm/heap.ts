@@ -22,8 +22,9 @@ export class Heap {
   readonly plan: number;
   private scratch = 0;
 
-  constructor() {
-    this.k = instantiateKernels();
+  /** `kernels`: an instance made elsewhere (the thread pool's, on shared memory); default a fresh one. */
+  constructor(kernels: KernelExports = instantiateKernels()) {
+    this.k = kernels;
     this.allocator = new Allocator(this.k.memory, this.k.heapBase(), () => this.refresh());
     this.refresh();
     this.plan = this.allocator.reserve(5 * MAX_RANK * 4);

@@ -4,6 +4,7 @@ import type {
   CompareOp,
   FusedActivation,
   GruSequenceArgs,
+  OptimizerUpdate,
   ReduceOp,
   RnnSequenceArgs,
   RnnSequenceBackwardInputs,
@@ -15,11 +16,13 @@ import type { BackendArray, DType, TypedArray } from '../../tensor/dtype.js';
 import type { Shape } from '../../tensor/shape.js';
 import * as ew from './elementwise.js';
 import * as fused from './fused.js';
-import { Heap } from './heap.js';
+import type { Heap } from './heap.js';
 import * as layout from './layout.js';
 import { matmul } from './matmul.js';
+import { optimizerStep } from './optimizer.js';
 import { argmax, reduce } from './reduce.js';
-import { bridgedRnnKernels } from './rnn-bridge.js';
+import { wasmRnnKernels } from './rnn.js';
+import { closeHeap, createHeap, heapThreads } from './threads.js';
 
 export { wasmAvailable } from './kernels.js';
 
@@ -34,15 +37,27 @@ export { wasmAvailable } from './kernels.js';
 class WasmBackend implements Backend {
   readonly name = 'wasm';
   private heap_: Heap | null = null;
-  private readonly rnn = bridgedRnnKernels(() => this.heap);
+  private readonly rnn = wasmRnnKernels(() => this.heap);
 
-  constructor(eager: boolean) {
-    if (eager) this.heap_ = new Heap();
+  constructor(
+    eager: boolean,
+    private readonly threadCount = 1,
+  ) {
+    if (eager) this.heap_ = createHeap(threadCount);
   }
 
   private get heap(): Heap {
-    this.heap_ ??= new Heap();
+    this.heap_ ??= createHeap(this.threadCount);
     return this.heap_;
+  }
+
+  /** Threads the big kernels (GEMM, optimizer steps) run on: 1 unless created with `threads`. */
+  get threads(): number {
+    return this.heap_ ? heapThreads(this.heap_) : 1;
+  }
+  /** Stops the worker threads, if any; the backend keeps working on the calling thread. */
+  close(): void {
+    if (this.heap_) closeHeap(this.heap_);
   }
 
   allocWith(size: number, dtype: DType, fill: (view: Float32Array | Int32Array) => void): unknown {
@@ -124,6 +139,14 @@ class WasmBackend implements Backend {
   softmaxCrossEntropy(logits: TensorInfo, labels: TensorInfo) {
     return fused.softmaxCrossEntropy(this.heap, logits, labels);
   }
+  optimizerStep(
+    update: OptimizerUpdate,
+    vars: readonly TensorInfo[],
+    grads: readonly TensorInfo[],
+    slots: readonly (readonly TensorInfo[])[],
+  ): boolean {
+    return optimizerStep(this.heap, update, vars, grads, slots);
+  }
   lstmSequence(args: RnnSequenceArgs) {
     return this.rnn.lstmSequence(args);
   }
@@ -145,6 +168,36 @@ class WasmBackend implements Backend {
 }
 
 /**
+ * Options of `createWasmBackend`.
+ *
+ * @example
+ * import { createWasmBackend } from 'tensile';
+ * const wasm = createWasmBackend({ threads: 2 });
+ * wasm.close();
+ */
+export interface WasmBackendOptions {
+  /**
+   * Threads for large GEMMs and optimizer steps (default 1). Above 1 the kernels run on a shared
+   * memory with `threads - 1` worker threads (Node ≥ 20.16); without worker_threads or
+   * SharedArrayBuffer the backend is single-threaded. Results are identical either way.
+   */
+  readonly threads?: number;
+}
+
+/**
+ * A backend made by `createWasmBackend`: its thread count and a `close()` for its worker threads
+ * (which never keep the process alive, and are closed anyway when the backend is collected).
+ *
+ * @example
+ * import { createWasmBackend } from 'tensile';
+ * console.log(createWasmBackend().threads); // 1
+ */
+export interface WasmBackendHandle extends Backend {
+  readonly threads: number;
+  close(): void;
+}
+
+/**
  * Creates a wasm backend with its own linear memory, compiling the kernels now (synchronously).
  * Throws when the engine lacks WebAssembly SIMD; check `wasmAvailable()` first.
  *
@@ -155,8 +208,8 @@ class WasmBackend implements Backend {
  *   console.log(withBackend(wasm, () => add(tensor([1, 2]), tensor([3, 4])).toArray())); // [4, 6]
  * }
  */
-export function createWasmBackend(): Backend {
-  return new WasmBackend(true);
+export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackendHandle {
+  return new WasmBackend(true, options.threads ?? 1);
 }
 
 /**

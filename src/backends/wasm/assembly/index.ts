@@ -5,7 +5,13 @@ export { broadcast, cast, unary } from './elementwise';
 export { actGrad, biasAct, colSum, softmaxXent } from './fused';
 export { gemm, gemmScratchBytes } from './gemm';
 export { gatherRows, scatterAddRows, stridedCopy, transpose2d } from './layout';
+export { adamStep, rmspropStep, sgdStep } from './optimizer';
 export { argmax, fillIdentity, reduceCols, reduceRows } from './reduce';
+export { rnnColSum, rnnDropRows, rnnPad, rnnPrevStates, rnnTransposePad, rnnUnpad } from './rnn-common';
+export { gruBackward, gruForward } from './rnn-gru';
+export { lstmBackward, lstmForward } from './rnn-lstm';
+export { rnnGateMath } from './rnn-math';
+export { simpleRnnBackward, simpleRnnForward } from './rnn-simple';
 
 /** First byte past the kernels' static data: where the JS allocator may start. */
 export function heapBase(): usize {

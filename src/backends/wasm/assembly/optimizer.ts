@@ -1,0 +1,126 @@
+// @ts-nocheck: AssemblyScript (compiled by scripts/build-wasm.mjs with asc), not checked by tsc.
+// Fused optimizer updates: one pass over a variable that reads its gradient and slots and writes the
+// variable and slots in place. Each line is the composed update of src/optimizers/ with the same
+// float32 operations in the same order (the scalars arrive rounded to f32, as scalar tensors are), so
+// the two paths agree bit for bit. Why fused: the composed update is 6-12 whole-storage passes and as
+// many ops' worth of JS per variable; this is one pass and one call.
+//
+// Flat loops over whole storages (16-byte blocks, see elementwise.ts): a partial last vector runs past
+// n into the block's padding, which no one reads. A caller may split a storage into ranges whose
+// starts are multiples of 4 elements (the thread pool does) and run them concurrently: lanes never
+// mix. No static scratch is used, so every kernel here is safe to run on several threads at once.
+
+/**
+ * SGD (m = 0: no momentum slot): w -= g·lr; with momentum m = m·μ - g·lr, then
+ * w = w + m (plain) or w = (w + m·μ) - g·lr (nesterov).
+ */
+export function sgdStep(w: usize, g: usize, m: usize, n: i32, lr: f32, momentum: f32, nesterov: bool): void {
+  const end = w + <usize>(n << 2);
+  const rate = f32x4.splat(lr);
+  if (m === 0) {
+    for (; w < end; w += 16, g += 16) v128.store(w, f32x4.sub(v128.load(w), f32x4.mul(v128.load(g), rate)));
+    return;
+  }
+  const mu = f32x4.splat(momentum);
+  if (nesterov) {
+    for (; w < end; w += 16, g += 16, m += 16) {
+      const step = f32x4.mul(v128.load(g), rate);
+      const mv = f32x4.sub(f32x4.mul(v128.load(m), mu), step);
+      v128.store(m, mv);
+      v128.store(w, f32x4.sub(f32x4.add(v128.load(w), f32x4.mul(mv, mu)), step));
+    }
+  } else {
+    for (; w < end; w += 16, g += 16, m += 16) {
+      const mv = f32x4.sub(f32x4.mul(v128.load(m), mu), f32x4.mul(v128.load(g), rate));
+      v128.store(m, mv);
+      v128.store(w, f32x4.add(v128.load(w), mv));
+    }
+  }
+}
+
+/**
+ * RMSprop: v = v·ρ + g²·(1-ρ); centered (avg ≠ 0): a = a·ρ + g·(1-ρ), d = (v - a²) + ε, else
+ * d = v + ε; inc = g·lr / √d; with a momentum slot (mom ≠ 0) mom = mom·μ + inc, w -= mom, else
+ * w -= inc. The slot branches are loop-invariant and the pass is memory-bound, so one loop serves all.
+ */
+export function rmspropStep(
+  w: usize,
+  g: usize,
+  v: usize,
+  mom: usize,
+  avg: usize,
+  n: i32,
+  lr: f32,
+  rho: f32,
+  oneMinusRho: f32,
+  momentum: f32,
+  epsilon: f32,
+): void {
+  const end = w + <usize>(n << 2);
+  const rate = f32x4.splat(lr);
+  const r = f32x4.splat(rho);
+  const q = f32x4.splat(oneMinusRho);
+  const mu = f32x4.splat(momentum);
+  const eps = f32x4.splat(epsilon);
+  const centered = avg !== 0;
+  const hasMomentum = mom !== 0;
+  for (; w < end; w += 16, g += 16, v += 16) {
+    const gv = v128.load(g);
+    const vv = f32x4.add(f32x4.mul(v128.load(v), r), f32x4.mul(f32x4.mul(gv, gv), q));
+    v128.store(v, vv);
+    let d: v128;
+    if (centered) {
+      const a = f32x4.add(f32x4.mul(v128.load(avg), r), f32x4.mul(gv, q));
+      v128.store(avg, a);
+      avg += 16;
+      d = f32x4.add(f32x4.sub(vv, f32x4.mul(a, a)), eps);
+    } else d = f32x4.add(vv, eps);
+    let inc = f32x4.div(f32x4.mul(gv, rate), f32x4.sqrt(d));
+    if (hasMomentum) {
+      inc = f32x4.add(f32x4.mul(v128.load(mom), mu), inc);
+      v128.store(mom, inc);
+      mom += 16;
+    }
+    v128.store(w, f32x4.sub(v128.load(w), inc));
+  }
+}
+
+/**
+ * Adam: m = m + (g - m)·(1-β₁); v = v + (g² - v)·(1-β₂); amsgrad (vHat ≠ 0): v̂ = max(v̂, v) and
+ * v̂ replaces v below; w = w - (m·α) / (√v + ε).
+ */
+export function adamStep(
+  w: usize,
+  g: usize,
+  m: usize,
+  v: usize,
+  vHat: usize,
+  n: i32,
+  alpha: f32,
+  oneMinusBeta1: f32,
+  oneMinusBeta2: f32,
+  epsilon: f32,
+): void {
+  const end = w + <usize>(n << 2);
+  const a = f32x4.splat(alpha);
+  const q1 = f32x4.splat(oneMinusBeta1);
+  const q2 = f32x4.splat(oneMinusBeta2);
+  const eps = f32x4.splat(epsilon);
+  const amsgrad = vHat !== 0;
+  for (; w < end; w += 16, g += 16, m += 16, v += 16) {
+    const gv = v128.load(g);
+    const mo = v128.load(m);
+    const mv = f32x4.add(mo, f32x4.mul(f32x4.sub(gv, mo), q1));
+    v128.store(m, mv);
+    const vo = v128.load(v);
+    let vv = f32x4.add(vo, f32x4.mul(f32x4.sub(f32x4.mul(gv, gv), vo), q2));
+    v128.store(v, vv);
+    if (amsgrad) {
+      const h = v128.load(vHat); // maximum as the binary kernel computes it (NaN and ±0 included)
+      vv = v128.bitselect(h, vv, v128.or(f32x4.ge(h, vv), f32x4.ne(h, h)));
+      v128.store(vHat, vv);
+      vHat += 16;
+    }
+    v128.store(w, f32x4.sub(v128.load(w), f32x4.div(f32x4.mul(mv, a), f32x4.add(f32x4.sqrt(vv), eps))));
+  }
+}

@@ -1,0 +1,195 @@
+// @ts-nocheck: AssemblyScript (compiled by scripts/build-wasm.mjs with asc), not checked by tsc.
+// Fused LSTM recurrence (Keras gate order i, f, c, o). The input projection x̃·K of every step is one
+// GEMM before the forward (xp), and the backward leaves the gate gradients of every step (dz) for
+// the GEMMs that make dx, dK, dR and the bias gradient; these kernels run only the sequential part.
+// Padded layout, workspace and masks: see rnn-common.ts and ../rnn.ts.
+
+import { compactRows, isReal, Lanes, padState } from './rnn-common';
+import { Gate } from './rnn-math';
+
+/**
+ * Forward over all steps. xp [B·T, 4·Up] (rows b·T + t) is x̃·K, bias [4·Up] (padded, or 0), rp the
+ * padded recurrent kernel [U, 4·Up], rd the padded recurrent dropout [B, Up] (or 0). Writes y
+ * [B, T, U] (processing order), the workspace [T, B, 5·U] (per step and row: i, f, g, o, c after
+ * masking, exactly as the ts reference; wsB rows per step, so a call may run a slice of the batch
+ rows) and the final h, c [B, U]. scratch: 7·B·Up floats.
+ *
+ * Each step runs in three passes over the batch rows: pre-activations, gates and carry, outputs.
+ * Why: one row's work is a chain (matmul → exp → divide → c → tanh(c) → h) longer than the CPU's
+ * reorder window, so row by row the kernel waited on latency; within a pass rows are independent.
+ */
+export function lstmForward(
+  xp: usize,
+  rp: usize,
+  bias: usize,
+  mask: usize,
+  rd: usize,
+  B: i32,
+  T: i32,
+  U: i32,
+  Up: i32,
+  back: bool,
+  wsB: i32,
+  y: usize,
+  ws: usize,
+  hOut: usize,
+  cOut: usize,
+  scratch: usize,
+): void {
+  const gp = 4 * Up;
+  const ldz = <usize>(gp << 2);
+  const row = <usize>(Up << 2);
+  const blk = row; // bytes between gate blocks of a padded row
+  const hs = scratch;
+  const cs = hs + <usize>B * row;
+  const hd = rd !== 0 ? cs + <usize>B * row : hs; // h̃ = h ⊙ rd, the recurrent matmul's operand
+  const zs = cs + <usize>(2 * B) * row; // [B, 4·Up] pre-activations, then the o gate
+  memory.fill(hs, 0, <usize>(3 * B) * row);
+  const W = 5 * U;
+  for (let s = 0; s < T; s++) {
+    const t = back ? T - 1 - s : s;
+    for (let b = 0; b < B; b++)
+      Lanes.matRow(
+        hd + <usize>b * row,
+        U,
+        rp,
+        ldz,
+        gp,
+        xp + <usize>(b * T + t) * ldz,
+        bias,
+        zs + <usize>b * ldz,
+      );
+    for (let b = 0; b < B; b++) {
+      const real = isReal(mask, b, T, t);
+      const z = zs + <usize>b * ldz;
+      const c0 = cs + <usize>b * row;
+      const wr = ws + <usize>((s * wsB + b) * W) * 4;
+      for (let j = 0; j < Up; j += 4) {
+        const n = min(4, U - j);
+        const p = <usize>(j << 2);
+        const i = Gate.sigmoid(v128.load(z + p));
+        const f = Gate.sigmoid(v128.load(z + blk + p));
+        const g = Gate.tanh(v128.load(z + 2 * blk + p));
+        const og = Gate.sigmoid(v128.load(z + 3 * blk + p));
+        let c = v128.load(c0 + p);
+        if (real) {
+          c = f32x4.add(f32x4.mul(f, c), f32x4.mul(i, g));
+          v128.store(c0 + p, c);
+        }
+        v128.store(z + 3 * blk + p, og);
+        Lanes.store(wr + p, i, n);
+        Lanes.store(wr + <usize>(U << 2) + p, f, n);
+        Lanes.store(wr + <usize>(U << 3) + p, g, n);
+        Lanes.store(wr + <usize>(12 * U) + p, og, n);
+        Lanes.store(wr + <usize>(U << 4) + p, c, n);
+      }
+    }
+    for (let b = 0; b < B; b++) {
+      const o = <usize>b * row;
+      if (isReal(mask, b, T, t)) {
+        const og = zs + <usize>b * ldz + 3 * blk;
+        for (let j = 0; j < Up; j += 4) {
+          const p = <usize>(j << 2);
+          const h = f32x4.mul(v128.load(og + p), Gate.tanh(v128.load(cs + o + p)));
+          v128.store(hs + o + p, h);
+          if (rd !== 0) v128.store(hd + o + p, f32x4.mul(h, v128.load(rd + o + p)));
+        }
+      }
+      const yr = y + <usize>((b * T + s) * U) * 4;
+      for (let j = 0; j < U; j += 4)
+        Lanes.store(yr + <usize>(j << 2), v128.load(hs + o + <usize>(j << 2)), min(4, U - j));
+    }
+  }
+  compactRows(hs, B, U, Up, hOut);
+  compactRows(cs, B, U, Up, cOut);
+}
+
+/**
+ * Backward through time. Reads the workspace and dy [B, T, U]; dh, dc [B, U] are the gradients of the
+ * final states (dc may be 0). rt is the padded transposed recurrent kernel [4·Up, Up]. Writes dz
+ * [B·T, 4·Up] (rows b·T + t, pad lanes 0; zero rows for masked steps). scratch: 2·B·Up floats.
+ */
+export function lstmBackward(
+  ws: usize,
+  dy: usize,
+  dhIn: usize,
+  dcIn: usize,
+  rt: usize,
+  mask: usize,
+  rd: usize,
+  B: i32,
+  T: i32,
+  U: i32,
+  Up: i32,
+  back: bool,
+  wsB: i32,
+  dz: usize,
+  scratch: usize,
+): void {
+  const gp = 4 * Up;
+  const row = <usize>(Up << 2);
+  const blk = row;
+  const dh = scratch;
+  const dc = dh + <usize>B * row;
+  padState(dhIn, B, U, Up, dh);
+  padState(dcIn, B, U, Up, dc);
+  const W = 5 * U;
+  const zero = f32x4.splat(0);
+  const one = f32x4.splat(1);
+  for (let s = T - 1; s >= 0; s--) {
+    const t = back ? T - 1 - s : s;
+    for (let b = 0; b < B; b++) {
+      const o = <usize>b * row;
+      const dzr = dz + <usize>((b * T + t) * gp) * 4;
+      const dyr = dy + <usize>((b * T + s) * U) * 4;
+      if (!isReal(mask, b, T, t)) {
+        // A masked step passed h and c through unchanged: their gradients flow straight back.
+        for (let j = 0; j < U; j += 4) {
+          const p = <usize>(j << 2);
+          v128.store(dh + o + p, f32x4.add(v128.load(dh + o + p), Lanes.load(dyr + p, min(4, U - j))));
+        }
+        memory.fill(dzr, 0, <usize>(gp << 2));
+        continue;
+      }
+      const wr = ws + <usize>((s * wsB + b) * W) * 4;
+      const pr = s > 0 ? ws + <usize>(((s - 1) * wsB + b) * W + 4 * U) * 4 : 0;
+      for (let j = 0; j < Up; j += 4) {
+        const n = min(4, U - j);
+        const p = <usize>(j << 2);
+        const dhv = f32x4.add(v128.load(dh + o + p), Lanes.load(dyr + p, n));
+        const i = Lanes.load(wr + p, n);
+        const f = Lanes.load(wr + <usize>(U << 2) + p, n);
+        const g = Lanes.load(wr + <usize>(U << 3) + p, n);
+        const og = Lanes.load(wr + <usize>(12 * U) + p, n);
+        const tc = Gate.tanh(Lanes.load(wr + <usize>(U << 4) + p, n));
+        const cPrev = pr !== 0 ? Lanes.load(pr + p, n) : zero;
+        const dcv = f32x4.add(
+          v128.load(dc + o + p),
+          f32x4.mul(f32x4.mul(dhv, og), f32x4.sub(one, f32x4.mul(tc, tc))),
+        );
+        const di = f32x4.mul(f32x4.mul(dcv, g), f32x4.mul(i, f32x4.sub(one, i)));
+        const df = f32x4.mul(f32x4.mul(dcv, cPrev), f32x4.mul(f, f32x4.sub(one, f)));
+        const dg = f32x4.mul(f32x4.mul(dcv, i), f32x4.sub(one, f32x4.mul(g, g)));
+        const dov = f32x4.mul(f32x4.mul(dhv, tc), f32x4.mul(og, f32x4.sub(one, og)));
+        v128.store(dzr + p, di);
+        v128.store(dzr + blk + p, df);
+        v128.store(dzr + 2 * blk + p, dg);
+        v128.store(dzr + 3 * blk + p, dov);
+        v128.store(dc + o + p, f32x4.mul(dcv, f));
+      }
+    }
+    // Second pass: a real step consumed h, so its gradient restarts from the recurrent term
+    // dz·Rᵀ (⊙ rd). Separate from the gate pass so the rows' matmuls overlap.
+    for (let b = 0; b < B; b++) {
+      if (!isReal(mask, b, T, t)) continue;
+      const o = <usize>b * row;
+      Lanes.matRow(dz + <usize>((b * T + t) * gp) * 4, gp, rt, row, Up, 0, 0, dh + o);
+      if (rd !== 0) {
+        for (let j = 0; j < Up; j += 4) {
+          const p = <usize>(j << 2);
+          v128.store(dh + o + p, f32x4.mul(v128.load(dh + o + p), v128.load(rd + o + p)));
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,318 @@
+import { describe, expect, it } from 'vitest';
+import { valueAndGrads } from '../../autograd/backward.js';
+import type {
+  Backend,
+  FusedActivation,
+  RnnSequenceBackwardInputs,
+  RnnSequenceResult,
+  TensorInfo,
+} from '../../backend/backend.js';
+import { withBackend } from '../../backend/select.js';
+import { scope } from '../../engine/engine.js';
+import { mean, mul, sum, tensor } from '../../ops/index.js';
+import { gruSequence, lstmSequence, type SequenceOptions, simpleRnnSequence } from '../../ops/rnn.js';
+import { Variable } from '../../tensor/tensor.js';
+import { createTsBackend } from '../ts/index.js';
+import { createWasmBackend } from './index.js';
+import { instantiateKernels } from './kernels.js';
+import type { RnnExports } from './rnn-exports.js';
+import { rand, ts, wasm } from './test-utils/parity.js';
+
+// Parity of the native wasm recurrent kernels (rnn.ts, assembly/rnn-*.ts) with the ts reference
+// kernels (src/backends/ts/rnn-*.ts): forward outputs, final states, the workspace (same layout) and
+// every gradient, on random inputs over odd sizes, masks, goBackwards, dropout masks, no bias.
+//
+// Tolerance: every element within 1e-5 of the largest magnitude of its tensor, against the reference
+// kernels run in float64 (the gradient-check backend), plus 3e-5 against the float32 reference.
+// Why: the weight and bias gradients are sums over batch·time = 6400 terms that largely cancel, and
+// float32 summation in any order is off by ~1e-5 of the scale there (the float32 reference itself
+// is, against float64: up to 1e-5 on the SimpleRNN bias gradient), so comparing two float32 orders
+// at 1e-5 tests luck, while float64 measures each kernel's own error. Recurrent weights are drawn in
+// ±0.8/√units so the random nets are contractive (a chaotic net amplifies any rounding over 100 steps).
+
+const f64 = createTsBackend({ precision: 'float64' });
+
+type Cell = 'lstm' | 'gru' | 'gru-reset-before' | FusedActivation;
+const CELLS: Cell[] = ['lstm', 'gru', 'gru-reset-before', 'tanh', 'relu', 'sigmoid', 'linear'];
+const gates = (c: Cell) => (c === 'lstm' ? 4 : c.startsWith('gru') ? 3 : 1);
+
+interface Variant {
+  mask?: boolean;
+  goBackwards?: boolean;
+  dropout?: boolean;
+  noBias?: boolean;
+}
+const PLAIN: Variant = {};
+const ALL: Variant = { mask: true, goBackwards: true, dropout: true };
+const NO_BIAS: Variant = { mask: true, dropout: true, noBias: true };
+
+/** [units, input, batch, time]: every unit count against every input dim, batch and time. */
+const SIZES: [number, number, number, number][] = [];
+for (const U of [3, 8, 13]) {
+  for (const [I, B, T] of [
+    [1, 1, 1],
+    [16, 5, 7],
+    [1, 64, 100],
+    [16, 64, 100],
+    [16, 1, 100],
+    [1, 5, 7],
+    [16, 64, 1],
+  ] as const)
+    SIZES.push([U, I, B, T]);
+}
+
+type Outputs = Record<string, number[]>;
+
+/** One forward and backward of `cell` on `backend`: every output and gradient, copied out. */
+function run(backend: Backend, cell: Cell, [U, I, B, T]: number[], v: Variant, seed: number): Outputs {
+  const G = gates(cell);
+  const up = (values: Float32Array, shape: number[]): TensorInfo => ({
+    data: backend.upload(values),
+    shape,
+    dtype: 'float32',
+  });
+  const bits = (n: number, s: number, p: number, on: number) => rand(n, s, 0, 1).map((u) => (u < p ? 0 : on));
+  const biasShape = cell === 'gru' ? [2, G * U] : [G * U];
+  const r = 0.8 / Math.sqrt(U!);
+  const args = {
+    x: up(rand(B! * T! * I!, seed), [B!, T!, I!]),
+    kernel: up(rand(I! * G * U!, seed + 1, -0.5, 0.5), [I!, G * U!]),
+    recurrentKernel: up(rand(U! * G * U!, seed + 2, -r, r), [U!, G * U!]),
+    bias: v.noBias
+      ? null
+      : up(
+          rand(
+            biasShape.reduce((a, b) => a * b),
+            seed + 3,
+          ),
+          biasShape,
+        ),
+    // Some rows masked at the first step, so masked rows at s = 0 are covered too.
+    mask: v.mask ? up(bits(B! * T!, seed + 4, 0.3, 1), [B!, T!]) : null,
+    inputDropout: v.dropout ? up(bits(B! * I!, seed + 5, 0.3, 1 / 0.7), [B!, I!]) : null,
+    recurrentDropout: v.dropout ? up(bits(B! * U!, seed + 6, 0.3, 1 / 0.7), [B!, U!]) : null,
+    goBackwards: v.goBackwards ?? false,
+    resetAfter: cell !== 'gru-reset-before',
+    activation: (cell === 'lstm' || cell.startsWith('gru') ? 'tanh' : cell) as FusedActivation,
+  };
+  const kind = cell === 'lstm' ? 'lstm' : cell.startsWith('gru') ? 'gru' : 'simpleRnn';
+  const forward = backend[`${kind}Sequence`]!.bind(backend) as (a: typeof args) => RnnSequenceResult;
+  const backward = backend[`${kind}SequenceBackward`]!.bind(backend) as (
+    a: typeof args,
+    g: RnnSequenceBackwardInputs,
+  ) => { dx: unknown; dKernel: unknown; dRecurrentKernel: unknown; dBias: unknown };
+  const read = (data: unknown, n: number) => Array.from(backend.read({ data, shape: [n], dtype: 'float32' }));
+  const out = forward(args);
+  const W = cell === 'lstm' ? 5 * U! : 4 * U!;
+  const result: Outputs = { y: read(out.y, B! * T! * U!), h: read(out.h, B! * U!) };
+  if (out.c !== null) result.c = read(out.c, B! * U!);
+  if (out.workspace !== null) result.workspace = read(out.workspace, T! * B! * W);
+  const grads = backward(args, {
+    y: { data: out.y, shape: [B!, T!, U!], dtype: 'float32' },
+    workspace: out.workspace === null ? null : { data: out.workspace, shape: [T!, B!, W], dtype: 'float32' },
+    dy: up(rand(B! * T! * U!, seed + 7), [B!, T!, U!]),
+    dh: up(rand(B! * U!, seed + 8), [B!, U!]),
+    dc: cell === 'lstm' ? up(rand(B! * U!, seed + 9), [B!, U!]) : null,
+  });
+  result.dx = read(grads.dx, B! * T! * I!);
+  result.dKernel = read(grads.dKernel, I! * G * U!);
+  result.dRecurrentKernel = read(grads.dRecurrentKernel, U! * G * U!);
+  if (!v.noBias)
+    result.dBias = read(
+      grads.dBias,
+      biasShape.reduce((a, b) => a * b),
+    );
+  else expect(grads.dBias).toBeNull();
+  return result;
+}
+
+/** Every element within `tol` of the tensor's largest magnitude; returns the worst ratio seen. */
+function expectNormClose(actual: number[], expected: number[], what: string, tol = 1e-5): number {
+  expect(actual.length, `${what}: length`).toBe(expected.length);
+  const scale = expected.reduce((m, e) => Math.max(m, Math.abs(e)), 0);
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const err = Math.abs(actual[i]! - expected[i]!);
+    if (!(err <= tol * scale))
+      expect.fail(`${what}[${i}]: ${actual[i]}, reference ${expected[i]} (scale ${scale})`);
+    if (scale > 0) worst = Math.max(worst, err / scale);
+  }
+  return worst;
+}
+
+describe('wasm fused recurrent kernels match the ts reference', () => {
+  for (const cell of CELLS) {
+    it(`${cell}: odd sizes × plain, mask + goBackwards + dropout, no bias`, () => {
+      let worst = 0;
+      SIZES.forEach((size, n) => {
+        const variants =
+          size[3] === 1 || size[2] === 1 ? [PLAIN, ALL, NO_BIAS] : n % 2 ? [PLAIN, ALL] : [ALL, NO_BIAS];
+        for (const v of variants) {
+          const seed = 1000 * n + 17 * variants.indexOf(v);
+          const exact = run(f64, cell, size, v, seed);
+          const reference = run(ts, cell, size, v, seed);
+          const actual = run(wasm, cell, size, v, seed);
+          expect(Object.keys(actual)).toEqual(Object.keys(exact));
+          for (const key of Object.keys(exact)) {
+            const what = `${cell} [U, I, B, T] = [${size}] ${JSON.stringify(v)} ${key}`;
+            worst = Math.max(worst, expectNormClose(actual[key]!, exact[key]!, `${what} (float64)`));
+            expectNormClose(actual[key]!, reference[key]!, `${what} (float32)`, 3e-5);
+          }
+        }
+      });
+      expect(worst).toBeLessThan(1e-5);
+    });
+  }
+
+  it('a masked first step outputs zeros and carries the zero state; empty sequences give zero states', () => {
+    for (const cell of CELLS) {
+      const exp = run(ts, cell, [3, 2, 2, 4], { mask: true }, 5);
+      const act = run(wasm, cell, [3, 2, 2, 4], { mask: true }, 5);
+      expectNormClose(act.y!, exp.y!, `${cell} y`);
+      const empty = run(wasm, cell, [5, 3, 2, 0], {}, 1);
+      expect(empty.h).toEqual(new Array(10).fill(0));
+      expect(empty.dKernel!.every((g) => g === 0)).toBe(true);
+      expect(empty.dBias!.every((g) => g === 0)).toBe(true);
+    }
+  });
+});
+
+describe('wasm fused recurrent kernels: memory', () => {
+  it('500 forward + backward steps of each cell inside scope() keep heapBytes flat', () => {
+    const backend = createWasmBackend();
+    withBackend(backend, () => {
+      const [B, T, I, U] = [6, 9, 5, 7]; // odd sizes: the padded temporaries are made and freed too
+      const v = (n: number, shape: number[], seed: number) =>
+        new Variable(tensor(rand(n, seed, -0.4, 0.4), shape));
+      const x = v(B * T * I, [B, T, I], 1);
+      const weights = [4, 3, 1].map((G, i) => [
+        v(I * G * U, [I, G * U], 10 * i + 2),
+        v(U * G * U, [U, G * U], 10 * i + 3),
+        v(2 * G * U, [2, G * U], 10 * i + 4),
+      ]);
+      const opts = (): SequenceOptions => ({
+        mask: tensor(
+          rand(B * T, 5, 0, 1).map((u) => (u < 0.3 ? 0 : 1)),
+          [B, T],
+        ),
+        inputDropout: tensor(rand(B * I, 6, 0, 2).map(Math.round), [B, I]),
+        recurrentDropout: tensor(rand(B * U, 7, 0, 2).map(Math.round), [B, U]),
+        goBackwards: true,
+      });
+      const step = () =>
+        scope(() => {
+          let total = 0;
+          for (const [i, [k, r, b]] of weights.entries()) {
+            const { value, grads } = valueAndGrads(() => {
+              const o = opts();
+              const out =
+                i === 0
+                  ? lstmSequence(x, k!, r!, tensor(rand(4 * U, 8), [4 * U]), o)!
+                  : i === 1
+                    ? gruSequence(x, k!, r!, b!, { ...o, resetAfter: true })!
+                    : simpleRnnSequence(x, k!, r!, null, { ...o, activation: 'tanh' })!;
+              return sum(mul(mean(out.sequence), out.states[0]!));
+            }, [x, k!, r!]);
+            total += value.item() + grads.reduce((s, g) => s + g.dataSync()[0]!, 0);
+          }
+          return total;
+        });
+      for (let i = 0; i < 5; i++) step();
+      const baseline = backend.heapBytes();
+      expect(baseline).toBeGreaterThan(0); // the variables
+      for (let i = 0; i < 500; i++) {
+        step();
+        if (i % 100 === 0) expect(backend.heapBytes()).toBe(baseline);
+      }
+      expect(backend.heapBytes()).toBe(baseline);
+    });
+  });
+});
+
+describe('wasm fused recurrent kernels: row slices', () => {
+  // Batch rows never interact, so a kernel call can be split by rows (e.g. across threads): each
+  // part gets its rows' pointers and the workspace's full batch stride (wsB). Bit-identical.
+  it('LSTM forward and backward over two row slices equal one call', () => {
+    const k = instantiateKernels() as RnnExports;
+    let top = Math.ceil(k.heapBase() / 16) * 16;
+    const put = (values: Float32Array): number => {
+      const p = top;
+      top += Math.ceil((values.length * 4 + 16) / 16) * 16;
+      if (top > k.memory.buffer.byteLength)
+        k.memory.grow(Math.ceil((top - k.memory.buffer.byteLength) / 65536));
+      new Float32Array(k.memory.buffer, p, values.length).set(values);
+      return p;
+    };
+    const read = (p: number, n: number) => Array.from(new Float32Array(k.memory.buffer, p, n));
+    const [B, T, U, Up] = [6, 5, 5, 8];
+    const [Gp, W] = [4 * Up, 5 * U];
+    const xp = put(rand(B * T * Gp, 1));
+    const rp = put(rand(U * Gp, 2, -0.5, 0.5));
+    const rt = put(rand(Gp * Up, 3, -0.5, 0.5));
+    const bias = put(rand(Gp, 4));
+    const mask = put(rand(B * T, 5, 0, 1).map((u) => (u < 0.3 ? 0 : 1)));
+    const rd = put(rand(B * Up, 6, 0, 2).map(Math.round));
+    const dy = put(rand(B * T * U, 7));
+    const dh = put(rand(B * U, 8));
+    const dc = put(rand(B * U, 9));
+    const outputs = () => ({
+      y: put(new Float32Array(B * T * U)),
+      ws: put(new Float32Array(T * B * W)),
+      h: put(new Float32Array(B * U)),
+      c: put(new Float32Array(B * U)),
+      dz: put(new Float32Array(B * T * Gp)),
+    });
+    const [whole, parts] = [outputs(), outputs()];
+    const scratch = put(new Float32Array(7 * B * Up));
+    k.lstmForward(xp, rp, bias, mask, rd, B, T, U, Up, 1, B, whole.y, whole.ws, whole.h, whole.c, scratch);
+    k.lstmBackward(whole.ws, dy, dh, dc, rt, mask, rd, B, T, U, Up, 1, B, whole.dz, scratch);
+    for (const [b0, n] of [
+      [0, 4],
+      [4, 2],
+    ] as const) {
+      const at = (p: number, perRow: number) => p + b0 * perRow * 4;
+      const [m, r] = [at(mask, T), at(rd, Up)];
+      const o = parts;
+      k.lstmForward(
+        at(xp, T * Gp),
+        rp,
+        bias,
+        m,
+        r,
+        n,
+        T,
+        U,
+        Up,
+        1,
+        B,
+        at(o.y, T * U),
+        at(o.ws, W),
+        at(o.h, U),
+        at(o.c, U),
+        scratch,
+      );
+      k.lstmBackward(
+        at(o.ws, W),
+        at(dy, T * U),
+        at(dh, U),
+        at(dc, U),
+        rt,
+        m,
+        r,
+        n,
+        T,
+        U,
+        Up,
+        1,
+        B,
+        at(o.dz, T * Gp),
+        scratch,
+      );
+    }
+    const sizes = { y: B * T * U, ws: T * B * W, h: B * U, c: B * U, dz: B * T * Gp };
+    for (const [key, n] of Object.entries(sizes)) {
+      const name = key as keyof typeof sizes;
+      expect(read(parts[name], n), key).toEqual(read(whole[name], n));
+    }
+  });
+});

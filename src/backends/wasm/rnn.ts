@@ -1,0 +1,363 @@
+import type {
+  GruSequenceArgs,
+  RnnSequenceArgs,
+  RnnSequenceBackwardInputs,
+  RnnSequenceGrads,
+  RnnSequenceResult,
+  SimpleRnnSequenceArgs,
+  TensorInfo,
+} from '../../backend/backend.js';
+import type { RnnKernels } from '../ts/rnn.js';
+import type { Heap } from './heap.js';
+import { ACT_CODE } from './kernels.js';
+import type { RnnExports } from './rnn-exports.js';
+
+const ptr = (x: TensorInfo | null): number => (x ? (x.data as number) : 0);
+
+/**
+ * One call of a fused recurrent kernel: its sizes, and the temporaries it allocates (all freed by
+ * `done`). The recurrences run in AssemblyScript (assembly/rnn-*.ts); everything that is a product
+ * over all steps at once runs as one GEMM here: the input projection x̃·K before the forward, and
+ * dx, dK, dR after the backward, from the per-step gate gradients the backward leaves (rows b·T + t,
+ * like x). Gate blocks are padded to Up units (a multiple of 4) inside; see assembly/rnn-common.ts.
+ */
+class Frame {
+  readonly B: number;
+  readonly T: number;
+  readonly I: number;
+  readonly U: number;
+  readonly Up: number;
+  /** Padded gate row: G·Up floats. */
+  readonly Gp: number;
+  readonly k: RnnExports;
+  private readonly temps: number[] = [];
+
+  constructor(
+    readonly heap: Heap,
+    readonly args: RnnSequenceArgs,
+    readonly G: number,
+  ) {
+    [this.B, this.T, this.I] = args.x.shape as [number, number, number];
+    this.U = args.recurrentKernel.shape[0]!;
+    this.Up = Math.ceil(this.U / 4) * 4;
+    this.Gp = G * this.Up;
+    this.k = heap.k as unknown as RnnExports;
+  }
+
+  temp(size: number): number {
+    const p = this.heap.malloc(size);
+    this.temps.push(p);
+    return p;
+  }
+
+  done(): void {
+    for (const p of this.temps) this.heap.free(p);
+  }
+
+  /** A compact [rows, g·U] matrix at p in padded layout [rows, g·Up] (p itself when U = Up). */
+  pad(p: number, rows: number, g = this.G): number {
+    if (this.U === this.Up) return p;
+    const out = this.temp(rows * g * this.Up);
+    this.k.rnnPad(p, rows, g, this.U, this.Up, out);
+    return out;
+  }
+
+  /** Row `row` of the bias, padded, or 0 when there is none (GRU resetAfter: row 1 is b_rec). */
+  bias(row: number): number {
+    const b = this.args.bias;
+    const width = this.G * this.U;
+    if (!b || (row + 1) * width > b.shape.reduce((a, n) => a * n, 1)) return 0;
+    return this.pad(ptr(b) + row * width * 4, 1);
+  }
+
+  get back(): number {
+    return this.args.goBackwards ? 1 : 0;
+  }
+  get mask(): number {
+    return ptr(this.args.mask);
+  }
+  /** The recurrent dropout, padded [B, Up], or 0. */
+  rd(): number {
+    const d = this.args.recurrentDropout;
+    return d ? this.pad(ptr(d), this.B, 1) : 0;
+  }
+
+  /** The padded recurrent kernel [U, Gp]. */
+  recurrent(): number {
+    return this.pad(ptr(this.args.recurrentKernel), this.U);
+  }
+
+  /** Its padded transpose [Gp, Up]: a gate-gradient row times it is the state gradient. */
+  transposed(): number {
+    const out = this.temp(this.Gp * this.Up);
+    this.k.rnnTransposePad(ptr(this.args.recurrentKernel), this.U, this.G, this.Up, out);
+    return out;
+  }
+
+  /** x̃ [B·T, I]: x, or x ⊙ inputDropout. */
+  inputs(): number {
+    const { B, T, I } = this;
+    const d = this.args.inputDropout;
+    if (!d) return ptr(this.args.x);
+    const out = this.temp(B * T * I);
+    this.k.rnnDropRows(ptr(this.args.x), ptr(d), B, T, I, out);
+    return out;
+  }
+
+  /** x̃·K for every step at once: [B·T, Gp], rows b·T + t. */
+  project(): number {
+    const { B, T, I, Gp } = this;
+    const xp = this.temp(B * T * Gp);
+    this.gemm(B * T, Gp, I, this.inputs(), I, 1, this.pad(ptr(this.args.kernel), I), Gp, 1, xp, Gp);
+    return xp;
+  }
+
+  /**
+   * c[m, n] (row stride ldc) = a·b (+= with acc); a(i, p) at a + 4(i·rsa + p·csa), b likewise. Empty
+   * products write zeros.
+   */
+  gemm(
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    rsa: number,
+    csa: number,
+    b: number,
+    rsb: number,
+    csb: number,
+    c: number,
+    ldc: number,
+    acc = false,
+  ): void {
+    if (m === 0 || n === 0) return;
+    if (k === 0) {
+      if (!acc) for (let i = 0; i < m; i++) this.heap.fill(c + i * ldc * 4, n, 0, 'float32');
+      return;
+    }
+    this.heap.k.gemm(m, n, k, a, rsa, csa, b, rsb, csb, c, ldc, this.heap.gemmScratch(), acc ? 1 : 0);
+  }
+
+  /** A [rows, G·U] result: the output itself when U = Up, else a padded temporary, then `finish`. */
+  result(rows: number): { out: number; work: number; finish: () => void } {
+    const out = this.heap.malloc(rows * this.G * this.U);
+    if (this.U === this.Up) return { out, work: out, finish: () => {} };
+    const work = this.temp(rows * this.Gp);
+    return { out, work, finish: () => this.k.rnnUnpad(work, rows, this.G, this.U, this.Up, out) };
+  }
+
+  /** dx = dX·Kᵀ ⊙ inputDropout, dK = x̃ᵀ·dX (dX: gradients of x̃·K, [B·T, Gp]). */
+  inputGrads(dX: number): { dx: number; dKernel: number } {
+    const { B, T, I, Gp } = this;
+    const dx = this.heap.malloc(B * T * I);
+    this.gemm(B * T, I, Gp, dX, Gp, 1, this.pad(ptr(this.args.kernel), I), 1, Gp, dx, I);
+    const d = this.args.inputDropout;
+    if (d) this.k.rnnDropRows(dx, ptr(d), B, T, I, dx);
+    const dK = this.result(I);
+    this.gemm(I, Gp, B * T, this.inputs(), 1, I, dX, Gp, 1, dK.work, Gp);
+    dK.finish();
+    return { dx, dKernel: dK.out };
+  }
+
+  /**
+   * dR = h̃ᵀ·dH over the first `cols` padded columns of dH [B·T, Gp] (h̃ rebuilt from y); `extra`
+   * may add more columns to the padded result before it is compacted.
+   */
+  recurrentGrad(dH: number, y: number, cols: number, extra?: (work: number) => void): number {
+    const { B, T, U, Gp } = this;
+    const hd = this.temp(B * T * U);
+    this.k.rnnPrevStates(y, ptr(this.args.recurrentDropout), B, T, U, this.back, hd);
+    const dR = this.result(U);
+    this.gemm(U, cols, B * T, hd, 1, U, dH, Gp, 1, dR.work, Gp);
+    extra?.(dR.work);
+    dR.finish();
+    return dR.out;
+  }
+
+  /** Column sums of per-step gradients [B·T, Gp] into `rows` bias rows (one source per row). */
+  biasGrad(...sources: number[]): number {
+    const { B, T, Gp } = this;
+    const db = this.result(sources.length);
+    const partial = this.temp(Gp);
+    for (const [i, src] of sources.entries()) this.k.rnnColSum(src, B * T, Gp, partial, db.work + i * Gp * 4);
+    db.finish();
+    return db.out;
+  }
+}
+
+function inFrame<A extends RnnSequenceArgs, R>(heap: Heap, args: A, G: number, fn: (f: Frame) => R): R {
+  const f = new Frame(heap, args, G);
+  try {
+    return fn(f);
+  } finally {
+    f.done();
+  }
+}
+
+function lstmForward(f: Frame): RnnSequenceResult {
+  const { B, T, U, Up, heap } = f;
+  const xp = f.project();
+  const y = heap.malloc(B * T * U);
+  const ws = heap.malloc(T * B * 5 * U);
+  const h = heap.malloc(B * U);
+  const c = heap.malloc(B * U);
+  const scratch = f.temp(7 * B * Up);
+  f.k.lstmForward(xp, f.recurrent(), f.bias(0), f.mask, f.rd(), B, T, U, Up, f.back, B, y, ws, h, c, scratch);
+  return { y, h, c, workspace: ws };
+}
+
+function lstmBackward(f: Frame, g: RnnSequenceBackwardInputs): RnnSequenceGrads {
+  const { B, T, U, Up, Gp } = f;
+  const dz = f.temp(B * T * Gp);
+  const scratch = f.temp(2 * B * Up);
+  f.k.lstmBackward(
+    ptr(g.workspace),
+    ptr(g.dy),
+    ptr(g.dh),
+    ptr(g.dc),
+    f.transposed(),
+    f.mask,
+    f.rd(),
+    B,
+    T,
+    U,
+    Up,
+    f.back,
+    B,
+    dz,
+    scratch,
+  );
+  return {
+    ...f.inputGrads(dz),
+    dRecurrentKernel: f.recurrentGrad(dz, ptr(g.y), Gp),
+    dBias: f.args.bias ? f.biasGrad(dz) : null,
+  };
+}
+
+function gruForward(f: Frame, after: boolean): RnnSequenceResult {
+  const { B, T, U, Up, heap } = f;
+  const xp = f.project();
+  const y = heap.malloc(B * T * U);
+  const ws = heap.malloc(T * B * 4 * U);
+  const h = heap.malloc(B * U);
+  const scratch = f.temp(6 * B * Up);
+  const bRec = after ? f.bias(1) : 0;
+  f.k.gruForward(
+    xp,
+    f.recurrent(),
+    f.bias(0),
+    bRec,
+    f.mask,
+    f.rd(),
+    B,
+    T,
+    U,
+    Up,
+    f.back,
+    B,
+    after ? 1 : 0,
+    y,
+    ws,
+    h,
+    scratch,
+  );
+  return { y, h, c: null, workspace: ws };
+}
+
+function gruBackward(f: Frame, g: RnnSequenceBackwardInputs, after: boolean): RnnSequenceGrads {
+  const { B, T, U, Up, Gp } = f;
+  const dX = f.temp(B * T * Gp);
+  const dH = f.temp(B * T * Gp);
+  const q = after ? 0 : f.temp(B * T * Up);
+  const scratch = f.temp((B + 3) * Up);
+  f.k.gruBackward(
+    ptr(g.workspace),
+    ptr(g.y),
+    ptr(g.dy),
+    ptr(g.dh),
+    f.transposed(),
+    f.mask,
+    f.rd(),
+    B,
+    T,
+    U,
+    Up,
+    f.back,
+    B,
+    after ? 1 : 0,
+    dX,
+    dH,
+    q,
+    scratch,
+  );
+  // Reset before: the candidate's block of dR is (r ⊙ h̃)ᵀ·da, not h̃ᵀ·(something).
+  const candidate = (work: number) =>
+    f.gemm(U, Up, B * T, q, 1, Up, dX + 2 * Up * 4, Gp, 1, work + 2 * Up * 4, Gp);
+  const dBias = f.args.bias ? (after && f.bias(1) !== 0 ? f.biasGrad(dX, dH) : f.biasGrad(dX)) : null;
+  return {
+    ...f.inputGrads(dX),
+    dRecurrentKernel: after
+      ? f.recurrentGrad(dH, ptr(g.y), Gp)
+      : f.recurrentGrad(dH, ptr(g.y), 2 * Up, candidate),
+    dBias,
+  };
+}
+
+function simpleForward(f: Frame, act: number): RnnSequenceResult {
+  const { B, T, U, Up, heap } = f;
+  const xp = f.project();
+  const y = heap.malloc(B * T * U);
+  const h = heap.malloc(B * U);
+  const scratch = f.temp(3 * B * Up);
+  f.k.simpleRnnForward(xp, f.recurrent(), f.bias(0), f.mask, f.rd(), B, T, U, Up, f.back, act, y, h, scratch);
+  return { y, h, c: null, workspace: null };
+}
+
+function simpleBackward(f: Frame, g: RnnSequenceBackwardInputs, act: number): RnnSequenceGrads {
+  const { B, T, U, Up } = f;
+  const da = f.temp(B * T * Up);
+  const scratch = f.temp(B * Up);
+  f.k.simpleRnnBackward(
+    ptr(g.y),
+    ptr(g.dy),
+    ptr(g.dh),
+    f.transposed(),
+    f.mask,
+    f.rd(),
+    B,
+    T,
+    U,
+    Up,
+    f.back,
+    act,
+    da,
+    scratch,
+  );
+  return {
+    ...f.inputGrads(da),
+    dRecurrentKernel: f.recurrentGrad(da, ptr(g.y), Up),
+    dBias: f.args.bias ? f.biasGrad(da) : null,
+  };
+}
+
+/**
+ * The wasm backend's fused recurrent kernels: LSTM, GRU (both reset conventions) and SimpleRNN,
+ * forward and backward through time, with masks, goBackwards, dropout masks and optional bias.
+ * Results match the ts reference (src/backends/ts/rnn-*.ts) within float32 rounding, workspace
+ * layout included.
+ *
+ * @example
+ * // In the wasm backend: private readonly rnn = wasmRnnKernels(() => this.heap);
+ */
+export function wasmRnnKernels(heap: () => Heap): RnnKernels {
+  const act = (a: SimpleRnnSequenceArgs) => ACT_CODE[a.activation];
+  return {
+    lstmSequence: (a) => inFrame(heap(), a, 4, lstmForward),
+    lstmSequenceBackward: (a, g) => inFrame(heap(), a, 4, (f) => lstmBackward(f, g)),
+    gruSequence: (a: GruSequenceArgs) => inFrame(heap(), a, 3, (f) => gruForward(f, a.resetAfter)),
+    gruSequenceBackward: (a: GruSequenceArgs, g) =>
+      inFrame(heap(), a, 3, (f) => gruBackward(f, g, a.resetAfter)),
+    simpleRnnSequence: (a) => inFrame(heap(), a, 1, (f) => simpleForward(f, act(a))),
+    simpleRnnSequenceBackward: (a, g) => inFrame(heap(), a, 1, (f) => simpleBackward(f, g, act(a))),
+  };
+}

@@ -1,0 +1,163 @@
+import type * as WorkerThreads from 'node:worker_threads';
+import { KERNELS_WASM_BASE64 } from './generated/kernels-wasm.js';
+import { Heap } from './heap.js';
+import { wasmAvailable } from './kernels.js';
+import type { OptimizerExports } from './optimizer.js';
+import { CONTROL_BYTES, MAX_WORKERS, ThreadPool } from './pool.js';
+import { withSharedMemory } from './threads-module.js';
+
+/**
+ * Multi-threaded kernels for the wasm backend: the same module instantiated on a shared memory by
+ * the main thread and by worker threads (Node's worker_threads), with the big kernels split between
+ * them. GEMMs are split by columns (or rows when taller than wide), optimizer steps by element
+ * ranges; every part runs the single-threaded kernel on its slice, so results are bit-identical to
+ * one thread. Everything else stays on the main thread. Work below a threshold is not split: waking
+ * a worker costs 5-65 µs (more when the other vCPU is busy), so small jobs gain nothing from it.
+ */
+
+/** Kernels the workers run, in the order jobs refer to them. */
+const NAMES = ['gemm', 'sgdStep', 'rmspropStep', 'adamStep'] as const;
+const [GEMM, SGD, RMSPROP, ADAM] = [0, 1, 2, 3];
+/**
+ * Smallest GEMM split (2·m·n·k flops, ~0.13 ms on one core). Measured with bench/wasm-threads.ts on
+ * an idle machine: 128×128·128×64 (2.1 MFLOP) gains nothing from a second thread, 128×256·256×128
+ * (8.4 MFLOP) gains 1.3×, the 100 MFLOP products 1.8-1.9×.
+ */
+export const GEMM_MIN_FLOPS = 4_000_000;
+/** Smallest optimizer step split, in elements (~0.1 ms of Adam on one core; 401k elements gain 1.3×). */
+export const OPT_MIN_ELEMENTS = 1 << 17;
+/**
+ * Chunks per thread: a job is cut finer than one piece per thread so that a thread that starts late
+ * (asleep, or descheduled on the shared vCPUs) leaves its share to the others. Measured cost of the
+ * extra cuts on the MLP's GEMMs (A re-packed per column chunk): ~1% at 4 chunks, ~3% at 8.
+ */
+const CHUNKS_PER_THREAD = 3;
+/** wasm32's whole address space: a shared memory cannot move, so its maximum is fixed up front. */
+const MAX_PAGES = 65536;
+
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: unknown };
+  Memory: new (d: { initial: number; maximum: number; shared: boolean }) => { readonly buffer: ArrayBuffer };
+}
+
+type WorkerThreadsModule = typeof WorkerThreads;
+/** worker_threads when the runtime has it (Node ≥ 20.16), looked up lazily: no import, no side effect. */
+function workerThreads(): WorkerThreadsModule | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  return proc?.getBuiltinModule?.('node:worker_threads') as WorkerThreadsModule | undefined;
+}
+
+let sharedModule: { module: object; minPages: number } | null | undefined;
+
+/** Compiles (once) the kernels rewritten to import a shared memory; null where that cannot work. */
+function compileShared(api: WasmApi): { module: object; minPages: number } | null {
+  if (sharedModule !== undefined) return sharedModule;
+  sharedModule = null;
+  try {
+    const bytes = Uint8Array.from(atob(KERNELS_WASM_BASE64), (c) => c.charCodeAt(0));
+    const shared = withSharedMemory(bytes, MAX_PAGES);
+    if (shared) sharedModule = { module: new api.Module(shared.bytes), minPages: shared.minPages };
+  } catch {
+    sharedModule = null;
+  }
+  return sharedModule;
+}
+
+/** [start, count] slices of `total` in at most `parts` pieces, each start a multiple of `align`. */
+function slices(total: number, parts: number, align: number): [number, number][] {
+  const chunk = Math.ceil(total / parts / align) * align;
+  const out: [number, number][] = [];
+  for (let start = 0; start < total; start += chunk) out.push([start, Math.min(chunk, total - start)]);
+  return out;
+}
+
+/** The kernels with the splittable ones routed through the pool (when it is open and the job is big). */
+function splitKernels(raw: OptimizerExports, pool: () => ThreadPool | null): OptimizerExports {
+  const at = (p: number, bytes: number) => (p === 0 ? 0 : p + bytes); // 0 = absent slot stays absent
+  /** An elementwise optimizer step over element ranges: args = [...pointers, n, ...scalars]. */
+  const elementwise = (op: number, pointers: number, args: number[]): void => {
+    const p = pool();
+    const n = args[pointers]!;
+    if (!p || p.size < 2 || n < OPT_MIN_ELEMENTS) {
+      (raw[NAMES[op]!] as (...a: number[]) => void)(...args);
+      return;
+    }
+    const chunks = slices(n, CHUNKS_PER_THREAD * p.size, 4).map(([start, count]) => {
+      const a = [...args];
+      for (let i = 0; i < pointers; i++) a[i] = at(args[i]!, start * 4);
+      a[pointers] = count;
+      return a;
+    });
+    p.run(op, chunks);
+  };
+  return {
+    ...raw,
+    gemm(m, n, k, a, rsa, csa, b, rsb, csb, c, ldc, scratch, acc) {
+      const p = pool();
+      if (!p || p.size < 2 || 2 * m * n * k < GEMM_MIN_FLOPS) {
+        raw.gemm(m, n, k, a, rsa, csa, b, rsb, csb, c, ldc, scratch, acc);
+        return;
+      }
+      // Cutting n repeats A's packing in every chunk, cutting m repeats B's: repeat the smaller.
+      const byCols = n >= m;
+      const cuts = slices(byCols ? n : m, CHUNKS_PER_THREAD * p.size, byCols ? 8 : 4);
+      const chunks = cuts.map(([s, count]) =>
+        byCols
+          ? [m, count, k, a, rsa, csa, b + s * csb * 4, rsb, csb, c + s * 4, ldc, 0, acc]
+          : [count, n, k, a + s * rsa * 4, rsa, csa, b, rsb, csb, c + s * ldc * 4, ldc, 0, acc],
+      );
+      p.run(GEMM, chunks, 11, scratch); // argument 11: each thread's own packing scratch
+    },
+    sgdStep: (...args) => elementwise(SGD, 3, args),
+    rmspropStep: (...args) => elementwise(RMSPROP, 5, args),
+    adamStep: (...args) => elementwise(ADAM, 5, args),
+  };
+}
+
+const pools = new WeakMap<Heap, ThreadPool>();
+/** Closes a pool whose backend was garbage-collected without `close()` (the workers hold its memory). */
+const closer = new FinalizationRegistry<ThreadPool>((pool) => pool.close());
+
+/**
+ * A heap whose big kernels run on `threads` threads, or a plain single-threaded heap where that is
+ * not possible (no worker_threads or SharedArrayBuffer, threads ≤ 1, a worker that failed to start).
+ */
+export function createHeap(threads: number): Heap {
+  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  const wt = workerThreads();
+  const compiled = threads > 1 && wt && api && wasmAvailable() ? compileShared(api) : null;
+  if (!compiled || typeof SharedArrayBuffer === 'undefined') return new Heap();
+  const memory = new api!.Memory({ initial: compiled.minPages, maximum: MAX_PAGES, shared: true });
+  const raw = new api!.Instance(compiled.module, { env: { memory } }).exports as OptimizerExports;
+  let pool: ThreadPool | null = null;
+  const heap = new Heap(splitKernels(raw, () => pool));
+  const workers = Math.min(Math.floor(threads) - 1, MAX_WORKERS);
+  const scratch = Array.from({ length: workers }, () => heap.allocator.reserve(raw.gemmScratchBytes()));
+  const control = heap.allocator.reserve(CONTROL_BYTES);
+  new Uint8Array(memory.buffer, control, CONTROL_BYTES).fill(0);
+  const local = (op: number, args: readonly number[]) =>
+    (raw[NAMES[op]!] as (...a: readonly number[]) => void)(...args);
+  pool = new ThreadPool({
+    Worker: wt!.Worker,
+    memory,
+    module: compiled.module,
+    names: NAMES,
+    local,
+    control,
+    scratch,
+  });
+  pools.set(heap, pool);
+  closer.register(heap, pool);
+  return heap;
+}
+
+/** Threads the heap's big kernels run on (1 for a single-threaded heap or a closed pool). */
+export function heapThreads(heap: Heap): number {
+  return pools.get(heap)?.size ?? 1;
+}
+
+/** Stops the heap's worker threads, if any; the heap keeps working on the calling thread. */
+export function closeHeap(heap: Heap): void {
+  pools.get(heap)?.close();
+}
