@@ -33,7 +33,7 @@ export function getBackend(): Backend {
   return getActiveBackend();
 }
 
-/** Runs `fn` with `backend` active, restoring the previous one afterwards (tests use this). */
+/** Runs `fn` with `backend` active, restoring the previous one when `fn` returns (so `fn` should be synchronous). */
 export function withBackend<T>(backend: Backend, fn: () => T): T {
   const previous = getActiveBackend();
   setActiveBackend(backend);

@@ -1,3 +1,4 @@
+import { withBackend } from '../backend/select.js';
 import { tensor } from '../ops/core.js';
 import { gather, slice } from '../ops/layout.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -14,7 +15,9 @@ export function batchRanges(samples: number, batchSize: number): [number, number
 export function takeRows(t: Tensor, start: number, end: number, order: Int32Array | null): Tensor {
   if (order === null)
     return slice(t, [start, ...t.shape.slice(1).map(() => 0)], [end - start, ...t.shape.slice(1)]);
-  return gather(t, tensor(order.subarray(start, end), [end - start], 'int32'), 0);
+  // Indices go on the data's backend, whichever backend is active for new tensors.
+  const indices = withBackend(t.backend, () => tensor(order.subarray(start, end), [end - start], 'int32'));
+  return gather(t, indices, 0);
 }
 
 /** Splits off the last `fraction` of samples, as Keras' validation_split does (before shuffling). */
