@@ -1,9 +1,7 @@
-import { scope } from '../engine/engine.js';
 import { fmtShape } from '../errors.js';
 import type { Layer, LayerWeight } from '../layers/layer.js';
 import type { Sequential } from '../models/sequential.js';
 import { tensor } from '../ops/core.js';
-import { zerosLike } from '../ops/creation.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import type { Variable } from '../tensor/tensor.js';
 import { ModelFileError } from './errors.js';

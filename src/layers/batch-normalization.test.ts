@@ -41,7 +41,9 @@ const MOVING_VAR = [0.9950182, 0.99603599, 0.99895323];
 
 const expectClose = (got: ArrayLike<number>, want: number[], tol = 1e-5) => {
   want.forEach((w, i) => {
-    expect(Math.abs(got[i]! - w), `index ${i}: ${got[i]} vs ${w}`).toBeLessThan(tol * Math.max(1, Math.abs(w)));
+    expect(Math.abs(got[i]! - w), `index ${i}: ${got[i]} vs ${w}`).toBeLessThan(
+      tol * Math.max(1, Math.abs(w)),
+    );
   });
 };
 

@@ -58,7 +58,8 @@ export function createTsBackend(opts: TsBackendOptions = {}): Backend {
     gather: (x, idx, axis) => gather(x, idx, axis, alloc),
     scatterAdd: (u, idx, axis, shape) => scatterAdd(u, idx, axis, shape, alloc),
     dense: (x, w, b, act) => dense(x, w, b, act, alloc),
-    denseBackward: (dy, x, w, y, act, hasBias, needDx) => denseBackward(dy, x, w, y, act, hasBias, needDx, alloc),
+    denseBackward: (dy, x, w, y, act, hasBias, needDx) =>
+      denseBackward(dy, x, w, y, act, hasBias, needDx, alloc),
     softmaxCrossEntropy: (logits, labels) => softmaxCrossEntropy(logits, labels, alloc),
     ...rnnKernels(alloc),
   };
