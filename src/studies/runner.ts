@@ -2,6 +2,7 @@ import { fork } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setBackend } from '../backend/select.js';
 import { ValueError } from '../errors.js';
 import { StudyProgress } from './progress.js';
 import { readResult, runDir, writeFileAtomic, writeResult } from './run-store.js';
@@ -103,6 +104,8 @@ export function serveWorker(study: Study): void {
   // parent disconnects when its queue is empty, which lets the process exit.
   process.on('message', async ({ run, opts }: { run: RunSpec; opts: StudyOptions }) => {
     try {
+      // --backend was applied in the parent; each worker process selects it for itself.
+      if (opts.backend) setBackend(opts.backend);
       let last = 0;
       const result = await study.execute(run, runDir(opts.out, run.id), opts, (progress) => {
         const now = Date.now();
