@@ -33,6 +33,17 @@ export class Lanes {
   }
 
   /**
+   * acc[0..U) += src[0..U), where acc is a padded row (whole vectors) and src is a dense row of U
+   * floats (the tail vector reads only what exists). A masked step's dy flows straight into dh.
+   */
+  @inline static addRow(acc: usize, src: usize, U: i32): void {
+    for (let j = 0; j < U; j += 4) {
+      const p = <usize>(j << 2);
+      v128.store(acc + p, f32x4.add(v128.load(acc + p), Lanes.load(src + p, min(4, U - j))));
+    }
+  }
+
+  /**
    * out[0..cols) = a[..] + b[..] + Σ_{k<rows} h[k]·r[k, 0..cols): one row times a weight block whose
    * rows are `ldr` bytes apart. a or b may be 0 (absent); cols is a multiple of 4. Four vectors at a
    * time share each broadcast of h[k]; narrower tails split k into even and odd partial sums so two

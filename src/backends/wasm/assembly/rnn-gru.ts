@@ -160,10 +160,7 @@ export function gruBackward(
       const dhr = dH + <usize>((b * T + t) * gp) * 4;
       const dyr = dy + <usize>((b * T + s) * U) * 4;
       if (!isReal(mask, b, T, t)) {
-        for (let j = 0; j < U; j += 4) {
-          const p = <usize>(j << 2);
-          v128.store(dh + o + p, f32x4.add(v128.load(dh + o + p), Lanes.load(dyr + p, min(4, U - j))));
-        }
+        Lanes.addRow(dh + o, dyr, U);
         memory.fill(dxr, 0, <usize>(gp << 2));
         memory.fill(dhr, 0, <usize>(gp << 2));
         if (!after) memory.fill(qOut + <usize>(b * T + t) * row, 0, row);

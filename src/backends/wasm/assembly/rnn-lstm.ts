@@ -144,10 +144,7 @@ export function lstmBackward(
       const dyr = dy + <usize>((b * T + s) * U) * 4;
       if (!isReal(mask, b, T, t)) {
         // A masked step passed h and c through unchanged: their gradients flow straight back.
-        for (let j = 0; j < U; j += 4) {
-          const p = <usize>(j << 2);
-          v128.store(dh + o + p, f32x4.add(v128.load(dh + o + p), Lanes.load(dyr + p, min(4, U - j))));
-        }
+        Lanes.addRow(dh + o, dyr, U);
         memory.fill(dzr, 0, <usize>(gp << 2));
         continue;
       }

@@ -117,10 +117,7 @@ export function simpleRnnBackward(
       const dyr = dy + <usize>((b * T + s) * U) * 4;
       if (!isReal(mask, b, T, t)) {
         // A masked step passed the state through: its gradient flows straight back.
-        for (let j = 0; j < U; j += 4) {
-          const p = <usize>(j << 2);
-          v128.store(dh + o + p, f32x4.add(v128.load(dh + o + p), Lanes.load(dyr + p, min(4, U - j))));
-        }
+        Lanes.addRow(dh + o, dyr, U);
         memory.fill(dar, 0, row);
         continue;
       }
