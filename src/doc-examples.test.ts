@@ -13,6 +13,7 @@ const DIRS = [
   'callbacks',
   'engine',
   'layers',
+  'layers/merge',
   'losses',
   'metrics',
   'models',

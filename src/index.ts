@@ -66,8 +66,13 @@ export { BatchNormalization, type BatchNormalizationArgs } from './layers/batch-
 export { Dense, type DenseArgs } from './layers/dense.js';
 export { Dropout, type DropoutArgs } from './layers/dropout.js';
 export { Embedding, type EmbeddingArgs } from './layers/embedding.js';
-export { InputLayer } from './layers/input-layer.js';
+export { Input, type InputArgs, InputLayer } from './layers/input-layer.js';
 export { type CallContext, clearSession, Layer, type LayerArgs, type SymbolicShape } from './layers/layer.js';
+export { Add } from './layers/merge/add.js';
+export { Average } from './layers/merge/average.js';
+export { Concatenate, type ConcatenateArgs } from './layers/merge/concatenate.js';
+export { ElementwiseMerge, Merge } from './layers/merge/merge.js';
+export { Multiply } from './layers/merge/multiply.js';
 export type { CellArgs, CellWeights, RecurrentCell, StepDropout } from './layers/rnn/cell.js';
 export { GRU, type GRUArgs } from './layers/rnn/gru.js';
 export { GRUCell, type GRUCellArgs } from './layers/rnn/gru-cell.js';
@@ -77,6 +82,7 @@ export { getKerasMask, setKerasMask } from './layers/rnn/masking.js';
 export { RNN, type RNNArgs, type RunOptions, runRnn } from './layers/rnn/rnn.js';
 export { SimpleRNN, type SimpleRNNArgs } from './layers/rnn/simple-rnn.js';
 export { SimpleRNNCell } from './layers/rnn/simple-rnn-cell.js';
+export { formatSymbolicShape, Node, SymbolicTensor } from './layers/symbolic.js';
 export {
   BinaryCrossentropy,
   CategoricalCrossentropy,
@@ -86,7 +92,9 @@ export {
   SparseCategoricalCrossentropy,
 } from './losses/index.js';
 export { Metric, type MetricFn, resolveMetric } from './metrics/index.js';
-export { type CompileArgs, Sequential } from './models/sequential.js';
+export { type LayerGraph, layerGraph, runGraph } from './models/graph.js';
+export { Model, type ModelArgs } from './models/model.js';
+export { Sequential } from './models/sequential.js';
 // Ops.
 export * from './ops/index.js';
 export {
@@ -106,5 +114,13 @@ export type { DType, TypedArray } from './tensor/dtype.js';
 export type { Shape } from './tensor/shape.js';
 // Tensors, memory and autograd.
 export { liveStats, type NestedArray, Tensor, Variable } from './tensor/tensor.js';
+export {
+  type CompileArgs,
+  type CompiledOutputs,
+  dataList,
+  type MetricList,
+  type ModelData,
+  resolveCompileOutputs,
+} from './training/compile-args.js';
 export type { EvaluateArgs, PredictArgs } from './training/evaluate.js';
 export type { FitArgs } from './training/fit.js';

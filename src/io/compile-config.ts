@@ -6,7 +6,7 @@ import {
   SparseCategoricalCrossentropy,
 } from '../losses/index.js';
 import type { Metric } from '../metrics/index.js';
-import type { CompileArgs, Sequential } from '../models/sequential.js';
+import type { CompileArgs, Model } from '../models/model.js';
 import { Adam, getOptimizer, type Optimizer, RMSprop, SGD } from '../optimizers/index.js';
 import { ModelFileError } from './errors.js';
 
@@ -32,7 +32,7 @@ const metricNames = (ids: readonly (string | Metric)[]) =>
  * @example
  * // compileConfig(model) → { optimizer: { module: 'keras.optimizers', class_name: 'Adam', ... }, loss: 'mse', ... }
  */
-export function compileConfig(model: Sequential): Json | null {
+export function compileConfig(model: Model): Json | null {
   if (!model.optimizer || !model.loss) return null;
   const opt = model.optimizer;
   return {
@@ -58,7 +58,7 @@ export function compileConfig(model: Sequential): Json | null {
  * @example
  * // trainingConfig(model) → { loss: 'mse', metrics: [], optimizer_config: { class_name: 'Adam', config: {...} }, ... }
  */
-export function trainingConfig(model: Sequential): Json | null {
+export function trainingConfig(model: Model): Json | null {
   if (!model.optimizer || !model.loss) return null;
   return {
     loss: serializeLoss(model.loss, true),

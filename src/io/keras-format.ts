@@ -1,6 +1,6 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
-import type { Sequential } from '../models/sequential.js';
+import type { Model } from '../models/model.js';
 import { tempPathFor, writeAtomic, writeBytesAtomic } from './atomic.js';
 import { compileArgsFromConfig } from './compile-config.js';
 import { ModelFileError } from './errors.js';
@@ -29,7 +29,7 @@ const METADATA = 'metadata.json';
 const WEIGHTS = 'model.weights.h5';
 
 /** Where Keras 3 keeps each layer's variables: `layers/<snake name>/vars` (or `.../cell/vars`). */
-function varsPaths(model: Sequential): { own: string; vars: string }[] {
+function varsPaths(model: Model): { own: string; vars: string }[] {
   return kerasLayerPaths(model.layers, kerasSnakeCase).map((path, i) => {
     const cell = cellOf(model.layers[i]!.className);
     return { own: `${path}/vars`, vars: cell ? `${path}/cell/vars` : `${path}/vars` };
@@ -43,7 +43,7 @@ function varsPaths(model: Sequential): { own: string; vars: string }[] {
  * @example
  * // await writeH5(tmp, (w) => writeWeightsLayout(w, model));
  */
-export function writeWeightsLayout(w: H5Writer, model: Sequential): void {
+export function writeWeightsLayout(w: H5Writer, model: Model): void {
   w.group('vars');
   varsPaths(model).forEach(({ own, vars }, i) => {
     w.group(own);
@@ -64,7 +64,7 @@ export function writeWeightsLayout(w: H5Writer, model: Sequential): void {
  * @example
  * // await readH5(path, path, (r) => readWeightsLayout(r, model));
  */
-export function readWeightsLayout(r: H5Reader, model: Sequential): void {
+export function readWeightsLayout(r: H5Reader, model: Model): void {
   if (!model.built) throw new ModelFileError(`${r.where}: the model must be built before loading weights`);
   const assigns = varsPaths(model).map(({ vars }, i) => {
     const layer = model.layers[i]!;
@@ -98,7 +98,7 @@ function dateSaved(): string {
  * @example
  * // await saveKeras(model, 'runs/best.keras');
  */
-export async function saveKeras(model: Sequential, path: string): Promise<void> {
+export async function saveKeras(model: Model, path: string): Promise<void> {
   const h5 = `${tempPathFor(path)}.weights.h5`;
   let weights: Uint8Array;
   try {
@@ -161,7 +161,7 @@ export function readKerasZip(path: string): Record<string, Uint8Array> {
 export async function loadKeras(
   path: string,
   opts: { compile?: boolean; customObjects?: Record<string, LayerClass> },
-): Promise<Sequential> {
+): Promise<Model> {
   const members = readKerasZip(path);
   let config: Record<string, unknown>;
   try {
@@ -182,6 +182,6 @@ export async function loadKeras(
  * @example
  * // await saveWeightsH5(model, 'runs/best.weights.h5');
  */
-export async function saveWeightsH5(model: Sequential, path: string): Promise<void> {
+export async function saveWeightsH5(model: Model, path: string): Promise<void> {
   await writeAtomic(path, (tmp) => writeH5(tmp, (w) => writeWeightsLayout(w, model)));
 }

@@ -4,6 +4,10 @@ import { Dense } from '../layers/dense.js';
 import { Dropout } from '../layers/dropout.js';
 import { Embedding } from '../layers/embedding.js';
 import type { Layer } from '../layers/layer.js';
+import { Add } from '../layers/merge/add.js';
+import { Average } from '../layers/merge/average.js';
+import { Concatenate } from '../layers/merge/concatenate.js';
+import { Multiply } from '../layers/merge/multiply.js';
 import { GRU } from '../layers/rnn/gru.js';
 import { LSTM } from '../layers/rnn/lstm.js';
 import { SimpleRNN } from '../layers/rnn/simple-rnn.js';
@@ -38,6 +42,10 @@ const LAYERS: Record<string, Entry> = {
   SimpleRNN: { cls: SimpleRNN, cell: 'simple_rnn_cell' },
   LSTM: { cls: LSTM, cell: 'lstm_cell' },
   GRU: { cls: GRU, cell: 'gru_cell' },
+  Add: { cls: Add },
+  Multiply: { cls: Multiply },
+  Average: { cls: Average },
+  Concatenate: { cls: Concatenate },
 };
 
 /**

@@ -1,6 +1,6 @@
 import { fmtShape } from '../errors.js';
 import type { Layer, LayerWeight } from '../layers/layer.js';
-import type { Sequential } from '../models/sequential.js';
+import type { Model } from '../models/model.js';
 import { tensor } from '../ops/core.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import type { Variable } from '../tensor/tensor.js';
@@ -101,7 +101,7 @@ function slotOrder(opt: Optimizer, variables: number): [number, number][] {
  * @example
  * // optimizerArrays(model)?.map((a) => a.name) → ['adam/iteration', 'adam/learning_rate', 'adam/dense_kernel_momentum', ...]
  */
-export function optimizerArrays(model: Sequential): StoredArray[] | null {
+export function optimizerArrays(model: Model): StoredArray[] | null {
   const opt = model.optimizer;
   if (!opt) return null;
   const prefix = String(opt.getConfig().name);
@@ -138,7 +138,7 @@ function buildSlots(opt: Optimizer, vars: readonly Variable[]): void {
  * // const restore = planOptimizerRestore(model, arraysFromFile, 'best.keras'); restore();
  */
 export function planOptimizerRestore(
-  model: Sequential,
+  model: Model,
   arrays: readonly StoredArray[],
   where: string,
 ): () => void {

@@ -22,14 +22,16 @@ export function takeRows(t: Tensor, start: number, end: number, order: Int32Arra
 
 /** Splits off the last `fraction` of samples, as Keras' validation_split does (before shuffling). */
 export function splitValidation(
-  x: Tensor,
-  y: Tensor,
+  x: readonly Tensor[],
+  y: readonly Tensor[],
   fraction: number,
-): [[Tensor, Tensor], [Tensor, Tensor]] {
-  const n = x.shape[0]!;
+): [[Tensor[], Tensor[]], [Tensor[], Tensor[]]] {
+  const n = x[0]!.shape[0]!;
   const at = Math.floor(n * (1 - fraction));
+  const head = (ts: readonly Tensor[]) => ts.map((t) => takeRows(t, 0, at, null));
+  const tail = (ts: readonly Tensor[]) => ts.map((t) => takeRows(t, at, n, null));
   return [
-    [takeRows(x, 0, at, null), takeRows(y, 0, at, null)],
-    [takeRows(x, at, n, null), takeRows(y, at, n, null)],
+    [head(x), head(y)],
+    [tail(x), tail(y)],
   ];
 }
