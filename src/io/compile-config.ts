@@ -26,6 +26,35 @@ function serializeLoss(loss: Loss, legacy: boolean): unknown {
 const metricNames = (ids: readonly (string | Metric)[]) =>
   ids.map((m) => (typeof m === 'string' ? m : m.name));
 
+const isMap = (v: unknown): v is Json =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Loss);
+
+/**
+ * Loss, loss weights and metrics as compile took them: one entry per output for a model with several
+ * outputs, keyed by output name when compile was given maps (Keras saves the user's structure).
+ */
+function outputSettings(model: Model, legacy: boolean): Json {
+  const names = model.losses.length > 1 ? model.outputNames : null;
+  const args = model.compileArgs;
+  const shape = <T>(values: T[], keyed: boolean) =>
+    keyed && names ? Object.fromEntries(names.map((n, j) => [n, values[j]])) : values;
+  if (!names) {
+    return {
+      loss: serializeLoss(model.loss!, legacy),
+      loss_weights: model.lossWeights,
+      metrics: metricNames(model.metricIds),
+    };
+  }
+  return {
+    loss: shape(
+      model.losses.map((l) => serializeLoss(l, legacy)),
+      isMap(args?.loss),
+    ),
+    loss_weights: model.lossWeights ? shape(model.lossWeights, isMap(args?.lossWeights)) : null,
+    metrics: shape(model.outputMetricIds.map(metricNames), isMap(args?.metrics)),
+  };
+}
+
 /**
  * Keras 3's `compile_config` (config.json of a .keras file); null when the model is not compiled.
  *
@@ -42,9 +71,7 @@ export function compileConfig(model: Model): Json | null {
       config: opt.getConfig(),
       registered_name: null,
     },
-    loss: serializeLoss(model.loss, false),
-    loss_weights: null,
-    metrics: metricNames(model.metricIds),
+    ...outputSettings(model, false),
     weighted_metrics: null,
     run_eagerly: false,
     steps_per_execution: 1,
@@ -60,11 +87,12 @@ export function compileConfig(model: Model): Json | null {
  */
 export function trainingConfig(model: Model): Json | null {
   if (!model.optimizer || !model.loss) return null;
+  const { loss, loss_weights, metrics } = outputSettings(model, true);
   return {
-    loss: serializeLoss(model.loss, true),
-    metrics: metricNames(model.metricIds),
+    loss,
+    metrics,
     weighted_metrics: null,
-    loss_weights: null,
+    loss_weights,
     optimizer_config: { class_name: model.optimizer.className, config: model.optimizer.getConfig() },
   };
 }
@@ -183,9 +211,25 @@ function metricIds(spec: unknown): string[] {
 export function compileArgsFromConfig(config: Json, where: string): CompileArgs {
   const optimizer = config.optimizer ?? config.optimizer_config;
   if (optimizer === undefined) throw new ModelFileError(`${where}: the compile config has no optimizer`);
+  const spec = config.loss;
+  // Several outputs: a list of losses, or a map from output name (a loss object has a class_name).
+  const loss = Array.isArray(spec)
+    ? spec.map((l) => lossFromConfig(l, where))
+    : isMap(spec) && !('class_name' in spec)
+      ? Object.fromEntries(Object.entries(spec).map(([k, l]) => [k, lossFromConfig(l, where)]))
+      : lossFromConfig(spec, where);
+  const m = config.metrics;
+  const metrics = isMap(m)
+    ? Object.fromEntries(Object.entries(m).map(([k, v]) => [k, metricIds(v)]))
+    : Array.isArray(m) && m.some(Array.isArray)
+      ? m.map(metricIds)
+      : metricIds(m);
+  const w = config.loss_weights;
+  const lossWeights = Array.isArray(w) || isMap(w) ? (w as number[] | Record<string, number>) : undefined;
   return {
     optimizer: optimizerFromConfig(optimizer, where),
-    loss: lossFromConfig(config.loss, where),
-    metrics: metricIds(config.metrics),
+    loss,
+    metrics,
+    ...(lossWeights ? { lossWeights } : {}),
   };
 }

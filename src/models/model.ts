@@ -1,6 +1,6 @@
 import type { History } from '../callbacks/history.js';
 import { ShapeError, TensileError, ValueError } from '../errors.js';
-import type { CallContext, Layer, SymbolicShape } from '../layers/layer.js';
+import { type CallContext, type Layer, type SymbolicShape, uniqueLayerName } from '../layers/layer.js';
 import type { Node, SymbolicTensor } from '../layers/symbolic.js';
 import type { Loss } from '../losses/index.js';
 import type { Metric } from '../metrics/index.js';
@@ -35,13 +35,6 @@ export interface ModelArgs {
 
 /** Sequential passes this instead of ModelArgs: it makes its graph once it knows its input shape. */
 export const DEFERRED_GRAPH: unique symbol = Symbol('deferred graph');
-
-const modelCounts = new Map<string, number>();
-function autoName(base: string): string {
-  const n = modelCounts.get(base) ?? 0;
-  modelCounts.set(base, n + 1);
-  return n === 0 ? base : `${base}_${n}`;
-}
 
 /**
  * A model built with the Functional API: a graph of layer calls from `inputs` to `outputs`, with
@@ -86,7 +79,8 @@ export class Model {
     }
     if (!args || args.inputs === undefined || args.outputs === undefined)
       throw new ValueError('Model: both inputs and outputs are required: new Model({ inputs, outputs })');
-    this.name = args.name ?? autoName(defaultName);
+    // Keras numbers models and layers from one pool of names ('functional', 'functional_1', ...).
+    this.name = args.name ?? uniqueLayerName(defaultName);
     this.inputsAreList = Array.isArray(args.inputs);
     this.outputsAreList = Array.isArray(args.outputs);
     const list = <T>(v: T | readonly T[]): T[] => (Array.isArray(v) ? [...v] : [v as T]);

@@ -94,7 +94,9 @@ export function resolveCompileOutputs(args: CompileArgs, names: readonly string[
   }
   const m = args.metrics ?? [];
   let metrics: (string | Metric)[][];
-  if (names.length === 1 && Array.isArray(m)) metrics = [(m as MetricList[]).flat() as (string | Metric)[]];
+  if (Array.isArray(m) && m.length === 0) metrics = names.map(() => []);
+  else if (names.length === 1 && Array.isArray(m))
+    metrics = [(m as MetricList[]).flat() as (string | Metric)[]];
   else {
     const lists = perOutput<MetricList | undefined>('metrics', m, names, [], () => false);
     metrics = lists.map((l) =>
