@@ -14,7 +14,8 @@ import { renderSummary, summaryData } from './summary.js';
 let sequentialCount = 0;
 
 /**
- * A linear stack of layers, as in Keras.
+ * A linear stack of layers, as in Keras: a Model whose graph is a chain, made as soon as the input
+ * shape is known (from the first layer's `inputShape`, an InputLayer, or the first batch).
  *
  * @example
  * import { Sequential, Dense, SGD } from 'tensile';
@@ -63,9 +64,17 @@ export class Sequential extends Model {
       this.inputShape = [layer.batchSizeArg ?? null, ...layer.inputShapeArg];
     }
     if (!this.inputShape) return;
-    // Extend the graph by one call, as Keras rebuilds its Functional graph on add.
-    if (this.graph) this.setGraph(layer.apply(this.graph.outputs[0]!));
-    else this.build(this.inputShape);
+    if (!this.graph) {
+      this.build(this.inputShape);
+      return;
+    }
+    // Extend the graph by one call (Keras rebuilds its graph on add); a layer that does not fit is not added.
+    try {
+      this.setGraph(layer.apply(this.graph.outputs[0]!));
+    } catch (e) {
+      this.stack.pop();
+      throw e;
+    }
   }
 
   private setGraph(output: SymbolicTensor): void {
@@ -76,6 +85,7 @@ export class Sequential extends Model {
   build(inputShape: SymbolicShape): void {
     const built = this.inputLayer?.builtInputShape;
     const same = built && built.length === inputShape.length && built.every((d, i) => d === inputShape[i]);
+    if (same && this.graph) return; // already built for this shape: calling the layers again would share them
     if (!same) {
       const name = this.inputLayer?.name;
       this.inputLayer = new InputLayer({
@@ -153,29 +163,6 @@ export class Sequential extends Model {
   override countParams(): number {
     this.requireBuilt('countParams');
     return super.countParams();
-  }
-
-  override get weights() {
-    return this.stack.flatMap((l) => l.weights);
-  }
-
-  override get trainableWeights() {
-    return this.stack.flatMap((l) => l.trainableWeights);
-  }
-
-  override get nonTrainableWeights() {
-    return this.stack.flatMap((l) => l.nonTrainableWeights);
-  }
-
-  override getLayer(name: string): Layer {
-    const layer = this.stack.find((l) => l.name === name);
-    if (!layer) throw new ValueError(`getLayer: no layer named '${name}' in model '${this.name}'`);
-    return layer;
-  }
-
-  /** Sets the optimizer, loss and metrics used by fit and evaluate. */
-  override compile(args: CompileArgs): void {
-    super.compile(args);
   }
 
   /** Model outputs for `x`, computed in batches. */
