@@ -1,7 +1,13 @@
 import type { DType } from '../tensor/dtype.js';
 import type { Layer, SymbolicShape } from './layer.js';
 
-/** '(None, 3)' as Keras prints shapes in messages. */
+/**
+ * '(None, 3)' as Keras prints shapes in messages.
+ *
+ * @example
+ * import { formatSymbolicShape } from 'tensile';
+ * console.log(formatSymbolicShape([null, 3])); // (None, 3)
+ */
 export function formatSymbolicShape(shape: SymbolicShape): string {
   const parts = shape.map((d) => (d === null ? 'None' : String(d)));
   return `(${parts.join(', ')}${parts.length === 1 ? ',' : ''})`;

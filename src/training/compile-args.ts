@@ -4,7 +4,16 @@ import type { Metric } from '../metrics/index.js';
 import type { Optimizer } from '../optimizers/index.js';
 import { Tensor } from '../tensor/tensor.js';
 
-/** One output's metrics: a metric, or a list of them. */
+/**
+ * One output's metrics: a metric, or a list of them.
+ *
+ * @example
+ * import { Input, Dense, Model } from 'tensile';
+ * const x = Input({ shape: [2] });
+ * const model = new Model({ inputs: x, outputs: [new Dense(1, { name: 'a' }).apply(x), new Dense(2, { name: 'b' }).apply(x)] });
+ * model.compile({ optimizer: 'sgd', loss: 'mse', metrics: { b: 'mae' } });
+ * console.log(model.outputMetricIds); // [[], [mae]]
+ */
 export type MetricList = string | Metric | readonly (string | Metric)[];
 
 /**
@@ -26,7 +35,14 @@ export interface CompileArgs {
   metrics?: readonly MetricList[] | Readonly<Record<string, MetricList>>;
 }
 
-/** Per-output losses, loss weights and metrics resolved against a model's output names. */
+/**
+ * Per-output losses, loss weights and metrics resolved against a model's output names.
+ *
+ * @example
+ * import { resolveCompileOutputs } from 'tensile';
+ * const { losses, lossWeights } = resolveCompileOutputs({ optimizer: 'sgd', loss: ['mse', 'mae'], lossWeights: [1, 2] }, ['a', 'b']);
+ * console.log(losses.length, lossWeights); // 2 [1, 2]
+ */
 export interface CompiledOutputs {
   losses: Loss[];
   /** null when no weights were given (Keras then adds the losses unscaled). */
@@ -106,7 +122,16 @@ export function resolveCompileOutputs(args: CompileArgs, names: readonly string[
   return { losses, lossWeights, metrics };
 }
 
-/** The data of a model with several inputs or outputs: one tensor, a list, or a map from name. */
+/**
+ * The data of a model with several inputs or outputs: one tensor, a list, or a map from name.
+ *
+ * @example
+ * import { Input, Concatenate, Model, tensor } from 'tensile';
+ * const [top, bottom] = [Input({ shape: [2], name: 'top' }), Input({ shape: [2], name: 'bottom' })];
+ * const model = new Model({ inputs: [top, bottom], outputs: new Concatenate().apply([top, bottom]) });
+ * const x = { top: tensor([[1, 2]]), bottom: tensor([[3, 4]]) };
+ * console.log(model.predict(x).shape); // [1, 4]
+ */
 export type ModelData = Tensor | readonly Tensor[] | Readonly<Record<string, Tensor>>;
 
 /**
