@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { Backend } from '../backend/backend.js';
+import { getBackend, setBackend } from '../backend/select.js';
+import { tsBackend } from '../backends/ts/index.js';
+import { wasmBackend } from '../backends/wasm/index.js';
 import {
   add,
   Concatenate,
@@ -188,5 +192,34 @@ describe('fit with several inputs and outputs', () => {
       'val_score_loss',
       'val_kind_loss',
     ]);
+  });
+});
+
+describe('a two-input, two-output Functional model trains alike on ts and wasm', () => {
+  async function train(backend: Backend): Promise<Record<string, number[]>> {
+    const previous = getBackend();
+    setBackend(backend);
+    try {
+      setRandomSeed(17);
+      const { model } = twoByTwo();
+      const { xa, xb, score, kind } = data();
+      model.compile({
+        optimizer: 'adam',
+        loss: ['mse', 'sparse_categorical_crossentropy'],
+        lossWeights: [1, 0.3],
+      });
+      return (await model.fit([xa, xb], [score, kind], { epochs: 3, batchSize: 2, verbose: 0 })).history;
+    } finally {
+      setBackend(previous);
+    }
+  }
+
+  it('gives the same per-output losses', async () => {
+    const [ref, got] = [await train(tsBackend), await train(wasmBackend)];
+    expect(Object.keys(got)).toEqual(['loss', 'score_loss', 'kind_loss']);
+    for (const key of Object.keys(ref)) {
+      for (const [i, l] of ref[key]!.entries())
+        expect(Math.abs(got[key]![i]! - l) / Math.abs(l), `${key} epoch ${i + 1}`).toBeLessThan(1e-4);
+    }
   });
 });
