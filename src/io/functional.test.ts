@@ -334,6 +334,28 @@ describe('Functional configs in Keras layout', () => {
     );
   });
 
+  it('re-indexes the calls of a layer shared with another model, as Keras does', async () => {
+    clearSession();
+    const shared = new Dense(2, { name: 'shared' });
+    const first = Input({ shape: [3], name: 'first' });
+    new Model({ inputs: first, outputs: shared.apply(first) }); // call 0 belongs to another model
+    const second = Input({ shape: [3], name: 'second' });
+    const model = new Model({
+      inputs: second,
+      outputs: new Dense(1, { name: 'head' }).apply(shared.apply(second)),
+    });
+    expect(model.outputs[0]!.node.inputs[0]!.toString()).toBe('shared[1][0]');
+    const path = join(dir, 'reindexed.keras');
+    await model.save(path);
+    const config = JSON.parse(strFromU8(unzipSync(readFileSync(path))['config.json']!));
+    const head = config.config.layers.find((l: { name: string }) => l.name === 'head');
+    expect(head.inbound_nodes[0].args[0].config.keras_history).toEqual(['shared', 0, 0]);
+    expect(config.config.layers.map((l: { name: string }) => l.name)).toEqual(['second', 'shared', 'head']);
+    const loaded = await loadModel(path);
+    const x = tensor([[1, 2, 3]]);
+    expect(values([loaded.predict(x) as Tensor])).toEqual(values([model.predict(x) as Tensor]));
+  });
+
   it('keeps Embedding masks working after a round trip', async () => {
     setRandomSeed(2);
     const tokens = Input({ shape: [5], dtype: 'int32', name: 'tokens' });

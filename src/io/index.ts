@@ -63,7 +63,7 @@ export async function saveModel(model: Model, path: string): Promise<void> {
 }
 
 /**
- * Loads a Sequential model from a `.keras` or legacy `.h5` file written by Keras or Tensile, compiled
+ * Loads a Sequential or Functional model from a `.keras` or legacy `.h5` file written by Keras or Tensile, compiled
  * and with its optimizer state when the file has them, so `fit(..., { initialEpoch })` resumes.
  *
  * @example
