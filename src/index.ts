@@ -15,12 +15,11 @@ export { valueAndGrads } from './autograd/backward.js';
 // Embeddings and recurrent layers (cells, the generic loop, fused sequence ops, masks).
 export type {
   Backend,
-  GruSequenceArgs,
+  RnnCellKind,
   RnnSequenceArgs,
   RnnSequenceBackwardInputs,
   RnnSequenceGrads,
   RnnSequenceResult,
-  SimpleRnnSequenceArgs,
 } from './backend/backend.js';
 export { getBackend, setBackend, withBackend } from './backend/select.js';
 export { createTsBackend, tsBackend } from './backends/ts/index.js';
@@ -92,6 +91,7 @@ export * from './ops/index.js';
 export {
   gruSequence,
   lstmSequence,
+  rnnSequence,
   type SequenceOptions,
   type SequenceOutput,
   simpleRnnSequence,

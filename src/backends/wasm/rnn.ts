@@ -1,13 +1,10 @@
 import type {
-  GruSequenceArgs,
   RnnSequenceArgs,
   RnnSequenceBackwardInputs,
   RnnSequenceGrads,
   RnnSequenceResult,
-  SimpleRnnSequenceArgs,
   TensorInfo,
 } from '../../backend/backend.js';
-import type { RnnKernels } from '../ts/rnn.js';
 import type { Heap } from './heap.js';
 import { ACT_CODE } from './kernels.js';
 import type { RnnExports } from './rnn-exports.js';
@@ -185,7 +182,7 @@ class Frame {
   }
 }
 
-function inFrame<A extends RnnSequenceArgs, R>(heap: Heap, args: A, G: number, fn: (f: Frame) => R): R {
+function inFrame<R>(heap: Heap, args: RnnSequenceArgs, G: number, fn: (f: Frame) => R): R {
   const f = new Frame(heap, args, G);
   try {
     return fn(f);
@@ -203,7 +200,7 @@ function lstmForward(f: Frame): RnnSequenceResult {
   const c = heap.malloc(B * U);
   const scratch = f.temp(7 * B * Up);
   f.k.lstmForward(xp, f.recurrent(), f.bias(0), f.mask, f.rd(), B, T, U, Up, f.back, B, y, ws, h, c, scratch);
-  return { y, h, c, workspace: ws };
+  return { y, h, c, workspace: ws, workspaceSize: T * B * 5 * U };
 }
 
 function lstmBackward(f: Frame, g: RnnSequenceBackwardInputs): RnnSequenceGrads {
@@ -261,7 +258,7 @@ function gruForward(f: Frame, after: boolean): RnnSequenceResult {
     h,
     scratch,
   );
-  return { y, h, c: null, workspace: ws };
+  return { y, h, c: null, workspace: ws, workspaceSize: T * B * 4 * U };
 }
 
 function gruBackward(f: Frame, g: RnnSequenceBackwardInputs, after: boolean): RnnSequenceGrads {
@@ -310,7 +307,7 @@ function simpleForward(f: Frame, act: number): RnnSequenceResult {
   const h = heap.malloc(B * U);
   const scratch = f.temp(3 * B * Up);
   f.k.simpleRnnForward(xp, f.recurrent(), f.bias(0), f.mask, f.rd(), B, T, U, Up, f.back, act, y, h, scratch);
-  return { y, h, c: null, workspace: null };
+  return { y, h, c: null, workspace: null, workspaceSize: 0 };
 }
 
 function simpleBackward(f: Frame, g: RnnSequenceBackwardInputs, act: number): RnnSequenceGrads {
@@ -340,24 +337,38 @@ function simpleBackward(f: Frame, g: RnnSequenceBackwardInputs, act: number): Rn
   };
 }
 
+const GATES = { lstm: 4, gru: 3, simpleRnn: 1 } as const;
+
 /**
- * The wasm backend's fused recurrent kernels: LSTM, GRU (both reset conventions) and SimpleRNN,
- * forward and backward through time, with masks, goBackwards, dropout masks and optional bias.
- * Results match the ts reference (src/backends/ts/rnn-*.ts) within float32 rounding, workspace
- * layout included.
+ * The wasm backend's fused recurrent sequence: LSTM, GRU (both reset conventions) or SimpleRNN
+ * forward, with masks, goBackwards, dropout masks and optional bias. Tested against the composed
+ * cell loop (src/layers/rnn/), which is the reference.
  *
  * @example
- * // In the wasm backend: private readonly rnn = wasmRnnKernels(() => this.heap);
+ * // In the wasm backend: rnnSequence(args) { return rnnSequence(this.heap, args); }
  */
-export function wasmRnnKernels(heap: () => Heap): RnnKernels {
-  const act = (a: SimpleRnnSequenceArgs) => ACT_CODE[a.activation];
-  return {
-    lstmSequence: (a) => inFrame(heap(), a, 4, lstmForward),
-    lstmSequenceBackward: (a, g) => inFrame(heap(), a, 4, (f) => lstmBackward(f, g)),
-    gruSequence: (a: GruSequenceArgs) => inFrame(heap(), a, 3, (f) => gruForward(f, a.resetAfter)),
-    gruSequenceBackward: (a: GruSequenceArgs, g) =>
-      inFrame(heap(), a, 3, (f) => gruBackward(f, g, a.resetAfter)),
-    simpleRnnSequence: (a) => inFrame(heap(), a, 1, (f) => simpleForward(f, act(a))),
-    simpleRnnSequenceBackward: (a, g) => inFrame(heap(), a, 1, (f) => simpleBackward(f, g, act(a))),
-  };
+export function rnnSequence(heap: Heap, a: RnnSequenceArgs): RnnSequenceResult {
+  return inFrame(heap, a, GATES[a.cell], (f) => {
+    if (a.cell === 'lstm') return lstmForward(f);
+    if (a.cell === 'gru') return gruForward(f, a.resetAfter);
+    return simpleForward(f, ACT_CODE[a.activation]);
+  });
+}
+
+/**
+ * The backward through time of `rnnSequence`: gradients of x, the kernels and the bias.
+ *
+ * @example
+ * // In the wasm backend: rnnSequenceBackward(args, g) { return rnnSequenceBackward(this.heap, args, g); }
+ */
+export function rnnSequenceBackward(
+  heap: Heap,
+  a: RnnSequenceArgs,
+  g: RnnSequenceBackwardInputs,
+): RnnSequenceGrads {
+  return inFrame(heap, a, GATES[a.cell], (f) => {
+    if (a.cell === 'lstm') return lstmBackward(f, g);
+    if (a.cell === 'gru') return gruBackward(f, g, a.resetAfter);
+    return simpleBackward(f, g, ACT_CODE[a.activation]);
+  });
 }

@@ -3,7 +3,7 @@ import { tensor } from '../../ops/core.js';
 import { zeros } from '../../ops/creation.js';
 import { notEqual, where } from '../../ops/elementwise.js';
 import { expandDims, gather, reshape, slice, stack } from '../../ops/layout.js';
-import type { SequenceOptions } from '../../ops/rnn.js';
+import { rnnSequence, type SequenceOptions } from '../../ops/rnn.js';
 import type { Generator } from '../../random/generator.js';
 import { seedGenerator } from '../../random/global.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -66,8 +66,9 @@ export function runRnn(
 ): { sequence: Tensor | null; states: Tensor[] } {
   if (x.rank !== 3)
     throw new ShapeError('rnn', [x.shape], 'expected inputs of shape [batch, time, features]');
-  if (opts.fused ?? true) {
-    const out = cell.sequence(x, w, opts);
+  const kind = (opts.fused ?? true) ? cell.fusedKind() : null;
+  if (kind) {
+    const out = rnnSequence(x, w.kernel, w.recurrentKernel, w.bias, { ...opts, ...kind });
     if (out) return out;
   }
   const [B, T, I] = x.shape as [number, number, number];
