@@ -18,9 +18,9 @@ import {
 } from '../../ops/rnn.js';
 import { type Tensor, Variable } from '../../tensor/tensor.js';
 import { f64Backend } from '../../test-utils/gradcheck.js';
+import { writeLstmBackwardArgs, writeLstmForwardArgs } from './generated/kernels-exports.js';
 import { createWasmBackend } from './index.js';
 import { instantiateKernels } from './kernels.js';
-import type { RnnExports } from './rnn-exports.js';
 import { rand, wasm } from './test-utils/parity.js';
 
 // The wasm fused recurrent kernels (rnn.ts, assembly/rnn-*.ts) against the reference: the composed
@@ -234,7 +234,7 @@ describe('wasm fused recurrent kernels: row slices', () => {
   // Batch rows never interact, so a kernel call can be split by rows (e.g. across threads): each
   // part gets its rows' pointers and the workspace's full batch stride (wsB). Bit-identical.
   it('LSTM forward and backward over two row slices equal one call', () => {
-    const k = instantiateKernels() as RnnExports;
+    const k = instantiateKernels();
     let top = Math.ceil(k.heapBase() / 16) * 16;
     const put = (values: Float32Array): number => {
       const p = top;
@@ -265,51 +265,22 @@ describe('wasm fused recurrent kernels: row slices', () => {
     });
     const [whole, parts] = [outputs(), outputs()];
     const scratch = put(new Float32Array(7 * B * Up));
-    k.lstmForward(xp, rp, bias, mask, rd, B, T, U, Up, 1, B, whole.y, whole.ws, whole.h, whole.c, scratch);
-    k.lstmBackward(whole.ws, dy, dh, dc, rt, mask, rd, B, T, U, Up, 1, B, whole.dz, scratch);
-    for (const [b0, n] of [
-      [0, 4],
-      [4, 2],
-    ] as const) {
+    const block = put(new Float32Array(32));
+    const mem = () => ({ i32: new Int32Array(k.memory.buffer), f32: new Float32Array(k.memory.buffer) });
+    /** Forward and backward over rows [b0, b0 + n) into `o`, with the workspace's full batch stride. */
+    const call = (b0: number, n: number, o: typeof whole) => {
       const at = (p: number, perRow: number) => p + b0 * perRow * 4;
-      const [m, r] = [at(mask, T), at(rd, Up)];
-      const o = parts;
-      k.lstmForward(
-        at(xp, T * Gp),
-        rp,
-        bias,
-        m,
-        r,
-        n,
-        T,
-        U,
-        Up,
-        1,
-        B,
-        at(o.y, T * U),
-        at(o.ws, W),
-        at(o.h, U),
-        at(o.c, U),
-        scratch,
-      );
-      k.lstmBackward(
-        at(o.ws, W),
-        at(dy, T * U),
-        at(dh, U),
-        at(dc, U),
-        rt,
-        m,
-        r,
-        n,
-        T,
-        U,
-        Up,
-        1,
-        B,
-        at(o.dz, T * Gp),
-        scratch,
-      );
-    }
+      const [m, r, wsB, back] = [at(mask, T), at(rd, Up), B, 1];
+      const [ws, h, c] = [at(o.ws, W), at(o.h, U), at(o.c, U)];
+      const common = { mask: m, rd: r, B: n, T, U, Up, back, wsB, scratch };
+      const fwd = { ...common, xp: at(xp, T * Gp), rp, bias, y: at(o.y, T * U), ws, hOut: h, cOut: c };
+      k.lstmForward(writeLstmForwardArgs(mem(), block, fwd));
+      const grads = { dy: at(dy, T * U), dhIn: at(dh, U), dcIn: at(dc, U), dz: at(o.dz, T * Gp) };
+      k.lstmBackward(writeLstmBackwardArgs(mem(), block, { ...common, ...grads, ws, rt }));
+    };
+    call(0, B, whole);
+    call(0, 4, parts);
+    call(4, 2, parts);
     const sizes = { y: B * T * U, ws: T * B * W, h: B * U, c: B * U, dz: B * T * Gp };
     for (const [key, n] of Object.entries(sizes)) {
       const name = key as keyof typeof sizes;

@@ -28,7 +28,7 @@ describe('recurrent layer doc examples', () => {
   });
   for (const example of examples) {
     it(`runs: ${example.file.split('/').pop()} ${example.symbol}`, () => {
-      runExample(example, tensile as unknown as Record<string, unknown>);
+      runExample(example, { ...tensile });
     });
   }
 });

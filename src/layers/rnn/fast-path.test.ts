@@ -150,7 +150,7 @@ function valueAndAllGrads(c: CellCase, v: Variant, fused: boolean): number[][] {
     );
     const f = flatRun(c, v, fused);
     const { value, grads } = valueAndGrads(() => {
-      const y = f(...(inputs as unknown as [Tensor, Tensor, Tensor, Tensor]));
+      const y = f(inputs[0]!, inputs[1]!, inputs[2]!, inputs[3]);
       return sum(mul(y, tensor(wave(y.size, 9), y.shape)));
     }, inputs);
     return [[value.item()], ...grads.map((g) => Array.from(g.dataSync()))];
