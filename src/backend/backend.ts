@@ -46,10 +46,9 @@ export interface DenseGrads {
 }
 
 /**
- * The cell a fused sequence kernel computes, as one variant per kind (G gate blocks: LSTM 4 in Keras
- * order i, f, c, o; GRU 3, z, r, h; SimpleRNN 1). The maths of each is the composed `cell.step` in
- * src/layers/rnn/ (the reference every fast path is tested against), with Keras' defaults: tanh and
- * sigmoid for LSTM and GRU, `resetAfter` true by default for GRU, any FusedActivation for SimpleRNN.
+ * The cell a fused sequence kernel computes (G gate blocks: LSTM 4 in Keras order i, f, c, o; GRU 3,
+ * z, r, h; SimpleRNN 1). Its maths is the composed `cell.step` in src/layers/rnn/, the reference
+ * every fast path is tested against; LSTM and GRU use tanh and sigmoid.
  *
  * @example
  * import { GRUCell } from 'tensile';
@@ -61,9 +60,12 @@ export type RnnCellKind =
   | { readonly cell: 'simpleRnn'; readonly activation: FusedActivation };
 
 /**
- * Inputs of the fused sequence fast path: a cell kind plus float storage, row-major, weights exactly
- * as Keras stores them. States start at zero; step s reads time index goBackwards ? time-1-s : s, and
- * where mask[b, t] is 0 row b keeps its previous state and output (Keras' masking).
+ * A fused sequence's inputs, float32 and row-major: x [batch, time, input]; kernel [input, G·units]
+ * and recurrentKernel [units, G·units] as Keras stores them; bias [G·units] (GRU with resetAfter:
+ * [2, 3·units], input then recurrent bias) or null; mask [batch, time] (0 = padding: the row keeps
+ * its state and output) or null; inputDropout [batch, input] and recurrentDropout [batch, units]
+ * multipliers of x and of h (before the recurrent matmul) at every step, or null. States start at
+ * zero; with goBackwards the steps run last to first and outputs are stored in that order.
  *
  * @example
  * import { getBackend, setBackend } from 'tensile';
@@ -72,46 +74,35 @@ export type RnnCellKind =
  * setBackend('ts');
  */
 export type RnnSequenceArgs = RnnCellKind & {
-  /** Inputs [batch, time, inputDim]. */
   readonly x: TensorInfo;
-  /** Keras 'kernel' [inputDim, G·units]. */
   readonly kernel: TensorInfo;
-  /** Keras 'recurrent_kernel' [units, G·units]. */
   readonly recurrentKernel: TensorInfo;
-  /** Keras 'bias' [G·units] (GRU with resetAfter: [2, 3·units], input then recurrent bias), or null. */
   readonly bias: TensorInfo | null;
-  /** [batch, time] float: non-zero = real step, 0 = padding. Null: no masking. */
   readonly mask: TensorInfo | null;
-  /** [batch, inputDim] multipliers applied to x at every step, or null. */
   readonly inputDropout: TensorInfo | null;
-  /** [batch, units] multipliers applied to h before the recurrent matmul at every step, or null. */
   readonly recurrentDropout: TensorInfo | null;
-  /** Process the steps last to first; outputs are stored in processing order (as Keras returns them). */
   readonly goBackwards: boolean;
 };
 
 /**
- * What a fused sequence forward returns (backend storage).
+ * A fused sequence's outputs: y [batch, time, units] in processing order, the final h and (LSTM, else
+ * null) c [batch, units], and what its backward needs (`workspaceSize` floats in a layout only this
+ * backend reads, or null).
  *
  * @example
- * // const { y, h, c, workspace } = backend.rnnSequence!(args);
+ * // const { y, h, c, workspace, workspaceSize } = backend.rnnSequence!(args);
  */
 export interface RnnSequenceResult {
-  /** Outputs [batch, time, units] in processing order; a masked step repeats the previous output. */
   y: unknown;
-  /** Final hidden state [batch, units]. */
   h: unknown;
-  /** Final LSTM carry [batch, units]; null for GRU and SimpleRNN. */
   c: unknown | null;
-  /** What the backward needs, in a layout only this backend reads: float storage, or null. */
   workspace: unknown | null;
-  /** Elements of `workspace` (0 when null). */
   workspaceSize: number;
 }
 
 /**
- * The backward's inputs beside the forward's arguments: the forward's y and workspace, and the
- * gradients reaching y [batch, time, units], h and (LSTM only, else null) c [batch, units].
+ * A fused sequence backward's inputs besides the forward's arguments: its y and workspace, and the
+ * gradients reaching y, h and (LSTM, else null) c.
  *
  * @example
  * // backend.rnnSequenceBackward!(args, { y, workspace, dy, dh, dc: null });
@@ -233,10 +224,7 @@ export interface Backend {
    */
   softmaxCrossEntropy?(logits: TensorInfo, labels: TensorInfo): { loss: unknown; probs: unknown };
 
-  /**
-   * A whole recurrent sequence in one call, and its whole backward through time in one call (see
-   * RnnSequenceArgs). A backend implements both or neither; without them layers run the cell loop.
-   */
+  /** A whole recurrent sequence in one call and its backward through time in one; both or neither. */
   rnnSequence?(args: RnnSequenceArgs): RnnSequenceResult;
   rnnSequenceBackward?(args: RnnSequenceArgs, grads: RnnSequenceBackwardInputs): RnnSequenceGrads;
 
