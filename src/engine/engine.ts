@@ -37,6 +37,13 @@ export function setBackendResolver(resolve: () => Backend): void {
  */
 export function setActiveBackend(backend: Backend): void {
   activeBackend = backend;
+  backendSelections++;
+}
+
+let backendSelections = 0;
+/** How many times the selected backend was set; tests use it to show fit and backward never flip it. */
+export function backendSelectionCount(): number {
+  return backendSelections;
 }
 
 /** The selected backend, chosen on first use. */
