@@ -29,7 +29,10 @@ export function requireCompiled(model: Sequential, op: string) {
   return { loss: model.loss, optimizer: model.optimizer };
 }
 
-/** Loss and metric values over all of x, y in inference mode, as a named record and as a list. */
+/**
+ * Loss and metric values over all of x, y in inference mode, as a named record and as a list; runs
+ * where the model's weights live (x and y are copied there first when they live elsewhere).
+ */
 export function evaluate(
   model: Sequential,
   x: Tensor,
