@@ -48,7 +48,7 @@ export {
 export { ProgressBar } from './callbacks/progress-bar.js';
 // Data sets and preprocessing.
 export * from './data/index.js';
-export { keep, scope } from './engine/engine.js';
+export { copyToBackend, keep, scope } from './engine/engine.js';
 export { DTypeError, ShapeError, TensileError, ValueError } from './errors.js';
 export * as initializers from './initializers/index.js';
 export {

@@ -11,6 +11,7 @@ import { shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type EvaluateArgs, evaluate, type PredictArgs, predict } from '../training/evaluate.js';
 import { type FitArgs, fit } from '../training/fit.js';
+import { onModelBackend } from '../training/placement.js';
 import { renderSummary, summaryData } from './summary.js';
 
 export interface CompileArgs {
@@ -104,10 +105,13 @@ export class Sequential {
     return out;
   }
 
-  /** Each layer's output for `x` (inference mode): what Keras users get from a Model on layer outputs. */
+  /**
+   * Each layer's output for `x` (inference mode): what Keras users get from a Model on layer outputs.
+   * Runs where the weights live; `x` is copied there first when it lives on another backend.
+   */
   layerOutputs(x: Tensor): { name: string; output: Tensor }[] {
     this.checkInput(x);
-    let out = x;
+    let [out] = onModelBackend(this, [x]) as [Tensor];
     return this.layers.map((layer) => {
       out = layer.apply(out, { training: false });
       return { name: layer.name, output: out };
@@ -153,12 +157,15 @@ export class Sequential {
     return this.layers.flatMap((l) => l.nonTrainableWeights);
   }
 
-  /** Copies of all weight values, in Keras order (layer by layer, creation order). */
+  /** Copies of all weight values, in Keras order (layer by layer, creation order), each on its weight's backend. */
   getWeights(): Tensor[] {
-    return this.weights.map((w) => tensor(w.dataSync(), w.shape, w.dtype));
+    return this.weights.map((w) => tensor(w.dataSync(), w.shape, w.dtype, { backend: w.backend }));
   }
 
-  /** Sets all weights from values in `getWeights` order; shapes must match exactly. */
+  /**
+   * Sets all weights from values in `getWeights` order; shapes must match exactly. Weights stay on
+   * their backend: a value from another backend is copied onto it (see Variable.assign).
+   */
   setWeights(values: readonly Tensor[]): void {
     const vars = this.weights;
     if (values.length !== vars.length) {
@@ -171,7 +178,7 @@ export class Sequential {
       if (!shapesEqual(v.shape, value.shape)) {
         throw new ShapeError(`setWeights (${v.name})`, [v.shape, value.shape], 'weight shape differs');
       }
-      v.assign(value.backend === v.backend ? value : tensor(value.dataSync(), value.shape, value.dtype));
+      v.assign(value);
     });
   }
 

@@ -6,6 +6,7 @@ import { tensor } from '../ops/core.js';
 import { sum } from '../ops/reduce.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { batchRanges, takeRows } from './batches.js';
+import { modelBackend, onModelBackend } from './placement.js';
 import { conformTargets, validateData } from './validate.js';
 
 export interface EvaluateArgs {
@@ -28,7 +29,10 @@ export function requireCompiled(model: Sequential, op: string) {
   return { loss: model.loss, optimizer: model.optimizer };
 }
 
-/** Loss and metric values over all of x, y in inference mode, as a named record and as a list. */
+/**
+ * Loss and metric values over all of x, y in inference mode, as a named record and as a list; runs
+ * where the model's weights live (x and y are copied there first when they live elsewhere).
+ */
 export function evaluate(
   model: Sequential,
   x: Tensor,
@@ -37,6 +41,7 @@ export function evaluate(
 ): { logs: Record<string, number>; values: number[] } {
   const { loss } = requireCompiled(model, 'evaluate');
   model.checkInput(x);
+  [x, y] = onModelBackend(model, [x, y]) as [Tensor, Tensor];
   y = conformTargets(y, model.outputShape);
   validateData('evaluate', x, y, model.sampleShape!, model.outputShape, loss);
   const metrics = compiledMetrics(model, y);
@@ -56,9 +61,13 @@ export function evaluate(
   return { logs, values: [logs.loss!, ...metrics.map((m) => m.result())] };
 }
 
-/** Model outputs for all of x, computed batch by batch and joined into one tensor. */
+/**
+ * Model outputs for all of x, computed batch by batch and joined into one tensor on the backend the
+ * model computes on (x is copied there first when it lives elsewhere).
+ */
 export function predict(model: Sequential, x: Tensor, args: PredictArgs = {}): Tensor {
   model.checkInput(x);
+  [x] = onModelBackend(model, [x]) as [Tensor];
   const batchSize = args.batchSize ?? 32;
   const outShape = model.outputShape.slice(1) as number[];
   const rowSize = outShape.reduce((p, d) => p * d, 1);
@@ -68,5 +77,5 @@ export function predict(model: Sequential, x: Tensor, args: PredictArgs = {}): T
     // Reading each batch out keeps only one batch of activations alive at a time.
     scope(() => values.set(model.call(takeRows(x, start, end, null)).dataSync(), start * rowSize));
   }
-  return tensor(values, [n, ...outShape]);
+  return tensor(values, [n, ...outShape], 'float32', { backend: modelBackend(model) ?? x.backend });
 }

@@ -9,6 +9,7 @@ import { globalGenerator } from '../random/global.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { batchRanges, splitValidation, takeRows } from './batches.js';
 import { compiledMetrics, evaluate, requireCompiled } from './evaluate.js';
+import { onModelBackend } from './placement.js';
 import { conformTargets, validateData } from './validate.js';
 
 export interface FitArgs {
@@ -34,7 +35,9 @@ function yieldToEventLoop(): Promise<void> {
 
 /**
  * The one training loop. Each step runs inside a scope, so every intermediate tensor of the step is
- * freed when it ends; only variables (weights, optimizer slots, statistics) survive.
+ * freed when it ends; only variables (weights, optimizer slots, statistics) survive. The model
+ * computes where its weights live (see modelBackend): data on another backend is copied there once
+ * per call, whichever backend is selected, and the selected backend is never changed.
  */
 export async function fit(model: Sequential, xIn: Tensor, yIn: Tensor, args: FitArgs): Promise<History> {
   const { loss, optimizer } = requireCompiled(model, 'fit');
@@ -56,16 +59,16 @@ export async function fit(model: Sequential, xIn: Tensor, yIn: Tensor, args: Fit
     );
   }
   model.checkInput(xIn);
+  [xIn, yIn] = onModelBackend(model, [xIn, yIn]) as [Tensor, Tensor];
   yIn = conformTargets(yIn, model.outputShape);
   validateData('fit', xIn, yIn, model.sampleShape!, model.outputShape, loss);
 
   let [x, y] = [xIn, yIn];
-  let validation = args.validationData
-    ? ([args.validationData[0], conformTargets(args.validationData[1], model.outputShape)] as [
-        Tensor,
-        Tensor,
-      ])
-    : null;
+  let validation: [Tensor, Tensor] | null = null;
+  if (args.validationData) {
+    const [xv, yv] = onModelBackend(model, args.validationData) as [Tensor, Tensor];
+    validation = [xv, conformTargets(yv, model.outputShape)];
+  }
   if (split > 0) [[x, y], validation] = splitValidation(xIn, yIn, split);
   if (validation)
     validateData(

@@ -74,7 +74,9 @@ export function runRnn(
   const [B, T, I] = x.shape as [number, number, number];
   const mask = opts.mask ? (opts.mask.dtype === 'int32' ? opts.mask : notEqual(opts.mask, 0)) : null;
   const drop = { input: opts.inputDropout, recurrent: opts.recurrentDropout };
-  let states: Tensor[] = Array.from({ length: cell.stateCount }, () => zeros([B, cell.units]));
+  let states: Tensor[] = Array.from({ length: cell.stateCount }, () =>
+    zeros([B, cell.units], 'float32', { backend: x.backend }),
+  );
   const outputs: Tensor[] = [];
   for (let s = 0; s < T; s++) {
     const t = opts.goBackwards ? T - 1 - s : s;
@@ -98,6 +100,7 @@ function reverseTime(mask: Tensor): Tensor {
       Int32Array.from({ length: T }, (_, i) => T - 1 - i),
       [T],
       'int32',
+      { backend: mask.backend },
     ),
     1,
   );
@@ -178,8 +181,8 @@ export abstract class RNN extends Layer {
     const mask = getKerasMask(x);
     const { sequence, states } = runRnn(this.cell, x, this.cellWeights!, {
       mask,
-      inputDropout: ctx.training ? this.dropoutMask(B, I, this.cell.dropout) : null,
-      recurrentDropout: ctx.training ? this.dropoutMask(B, this.units, this.cell.recurrentDropout) : null,
+      inputDropout: ctx.training ? this.dropoutMask(x, B, I, this.cell.dropout) : null,
+      recurrentDropout: ctx.training ? this.dropoutMask(x, B, this.units, this.cell.recurrentDropout) : null,
       goBackwards: this.goBackwards,
       fused: this.useFusedKernels,
       returnSequences: this.returnSequences,
@@ -197,14 +200,14 @@ export abstract class RNN extends Layer {
     return out;
   }
 
-  /** One dropout mask per sequence (Keras 3): 0 with probability `rate`, else 1/(1-rate). */
-  private dropoutMask(batch: number, dim: number, rate: number): Tensor | null {
+  /** One dropout mask per sequence (Keras 3): 0 with probability `rate`, else 1/(1-rate); on x's backend. */
+  private dropoutMask(x: Tensor, batch: number, dim: number, rate: number): Tensor | null {
     if (!(rate > 0 && rate < 1)) return null;
     this.generator ??= seedGenerator(this.cell.seed);
     const values = this.generator.uniformArray(batch * dim);
     const scale = 1 / (1 - rate);
     for (let i = 0; i < values.length; i++) values[i] = values[i]! < rate ? 0 : scale;
-    return tensor(values, [batch, dim]);
+    return tensor(values, [batch, dim], 'float32', { backend: x.backend });
   }
 
   override getConfig(): Record<string, unknown> {
