@@ -15,12 +15,11 @@ export { valueAndGrads } from './autograd/backward.js';
 // Embeddings and recurrent layers (cells, the generic loop, fused sequence ops, masks).
 export type {
   Backend,
-  GruSequenceArgs,
+  RnnCellKind,
   RnnSequenceArgs,
   RnnSequenceBackwardInputs,
   RnnSequenceGrads,
   RnnSequenceResult,
-  SimpleRnnSequenceArgs,
 } from './backend/backend.js';
 export { getBackend, setBackend, withBackend } from './backend/select.js';
 export { createTsBackend, tsBackend } from './backends/ts/index.js';
@@ -49,7 +48,7 @@ export {
 export { ProgressBar } from './callbacks/progress-bar.js';
 // Data sets and preprocessing.
 export * from './data/index.js';
-export { keep, scope } from './engine/engine.js';
+export { copyToBackend, keep, scope } from './engine/engine.js';
 export { DTypeError, ShapeError, TensileError, ValueError } from './errors.js';
 export * as initializers from './initializers/index.js';
 export {
@@ -100,6 +99,7 @@ export * from './ops/index.js';
 export {
   gruSequence,
   lstmSequence,
+  rnnSequence,
   type SequenceOptions,
   type SequenceOutput,
   simpleRnnSequence,

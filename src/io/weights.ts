@@ -3,7 +3,7 @@ import type { Layer, LayerWeight } from '../layers/layer.js';
 import type { Model } from '../models/model.js';
 import { tensor } from '../ops/core.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
-import type { Variable } from '../tensor/tensor.js';
+import type { Tensor, Variable } from '../tensor/tensor.js';
 import { ModelFileError } from './errors.js';
 import type { H5Array } from './hdf5.js';
 
@@ -46,6 +46,11 @@ export function kerasLayerPaths(layers: readonly Layer[], snake: (className: str
   });
 }
 
+/** Values read from a file, uploaded straight to the backend `v` lives on (one copy, never mixed). */
+function valueFor(v: Variable, values: Float32Array): Tensor {
+  return tensor(values, v.shape, 'float32', { backend: v.backend });
+}
+
 /**
  * Sets a layer's weights from a file after checking all of them (count and shapes), so a bad file
  * leaves the model untouched. `read(i, check)` returns weight i in Keras order.
@@ -74,7 +79,7 @@ export function planLayerAssign(
     }),
   );
   return () => {
-    for (const [i, w] of weights.entries()) w.variable.assign(tensor(values[i]!, w.variable.shape));
+    for (const [i, w] of weights.entries()) w.variable.assign(valueFor(w.variable, values[i]!));
   };
 }
 
@@ -171,8 +176,10 @@ export function planOptimizerRestore(
   return () => {
     if (full) {
       buildSlots(opt, vars);
-      for (const [k, [v, s]] of order.entries())
-        opt.slotsOf(vars[v]!)![s]!.assign(tensor(slots[k]!, vars[v]!.shape));
+      for (const [k, [v, s]] of order.entries()) {
+        const slot = opt.slotsOf(vars[v]!)![s]!;
+        slot.assign(valueFor(slot, slots[k]!));
+      }
     }
     opt.iterations = iterations;
     // Keras stores the rate as float32; keep the config's double when it is the same number.

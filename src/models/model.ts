@@ -199,12 +199,15 @@ export class Model {
     return this.layers.flatMap((l) => l.nonTrainableWeights);
   }
 
-  /** Copies of all weight values, in Keras order (layer by layer, creation order). */
+  /** Copies of all weight values, in Keras order (layer by layer, creation order), each on its weight's backend. */
   getWeights(): Tensor[] {
-    return this.weights.map((w) => tensor(w.dataSync(), w.shape, w.dtype));
+    return this.weights.map((w) => tensor(w.dataSync(), w.shape, w.dtype, { backend: w.backend }));
   }
 
-  /** Sets all weights from values in `getWeights` order; shapes must match exactly. */
+  /**
+   * Sets all weights from values in `getWeights` order; shapes must match exactly. Weights stay on
+   * their backend: a value from another backend is copied onto it (see Variable.assign).
+   */
   setWeights(values: readonly Tensor[]): void {
     const vars = this.weights;
     if (values.length !== vars.length)
@@ -215,7 +218,7 @@ export class Model {
       const value = values[i]!;
       if (!shapesEqual(v.shape, value.shape))
         throw new ShapeError(`setWeights (${v.name})`, [v.shape, value.shape], 'weight shape differs');
-      v.assign(value.backend === v.backend ? value : tensor(value.dataSync(), value.shape, value.dtype));
+      v.assign(value);
     });
   }
 

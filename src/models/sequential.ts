@@ -7,6 +7,7 @@ import { shapesEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { ModelData } from '../training/compile-args.js';
 import type { PredictArgs } from '../training/evaluate.js';
+import { onModelBackend } from '../training/placement.js';
 import { layerGraph } from './graph.js';
 import { type CompileArgs, DEFERRED_GRAPH, type FitArgs, Model } from './model.js';
 import { renderSummary, summaryData } from './summary.js';
@@ -127,10 +128,13 @@ export class Sequential extends Model {
     return super.toInputs(x, op);
   }
 
-  /** Each layer's output for `x` (inference mode): what Keras users get from a Model on layer outputs. */
+  /**
+   * Each layer's output for `x` (inference mode): what Keras users get from a Model on layer outputs.
+   * Runs where the weights live; `x` is copied there first when it lives on another backend.
+   */
   layerOutputs(x: Tensor): { name: string; output: Tensor }[] {
     this.checkInput(x);
-    let out = x;
+    let [out] = onModelBackend(this, [x]) as [Tensor];
     return this.stack.map((layer) => {
       out = layer.apply(out, { training: false });
       return { name: layer.name, output: out };

@@ -59,12 +59,8 @@ export type FastPath =
   | 'dense'
   | 'denseBackward'
   | 'softmaxCrossEntropy'
-  | 'lstmSequence'
-  | 'lstmSequenceBackward'
-  | 'gruSequence'
-  | 'gruSequenceBackward'
-  | 'simpleRnnSequence'
-  | 'simpleRnnSequenceBackward';
+  | 'rnnSequence'
+  | 'rnnSequenceBackward';
 
 /**
  * A view of `backend` without the named fast paths, so a test can run the composed fallback on the

@@ -1,4 +1,3 @@
-import { withBackend } from '../backend/select.js';
 import { tensor } from '../ops/core.js';
 import { gather, slice } from '../ops/layout.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -15,8 +14,8 @@ export function batchRanges(samples: number, batchSize: number): [number, number
 export function takeRows(t: Tensor, start: number, end: number, order: Int32Array | null): Tensor {
   if (order === null)
     return slice(t, [start, ...t.shape.slice(1).map(() => 0)], [end - start, ...t.shape.slice(1)]);
-  // Indices go on the data's backend, whichever backend is active for new tensors.
-  const indices = withBackend(t.backend, () => tensor(order.subarray(start, end), [end - start], 'int32'));
+  // Indices go on the data's backend, whichever backend is selected.
+  const indices = tensor(order.subarray(start, end), [end - start], 'int32', { backend: t.backend });
   return gather(t, indices, 0);
 }
 

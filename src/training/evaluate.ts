@@ -8,6 +8,7 @@ import { sum } from '../ops/reduce.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { batchRanges, takeRows } from './batches.js';
 import { dataList, type ModelData } from './compile-args.js';
+import { modelBackend, onModelBackend } from './placement.js';
 import { conformTargets, validateData } from './validate.js';
 
 export interface EvaluateArgs {
@@ -55,13 +56,17 @@ export function totalLoss(model: Model, parts: readonly Tensor[]): Tensor {
 }
 
 /**
- * Inputs and targets in model order, targets shaped like the outputs, all checked before any step
- * runs so a mistake is reported once, naming the input or output.
+ * Inputs and targets in model order, on the backend the model's weights live on (copied there once
+ * when they live elsewhere), targets shaped like the outputs, all checked before any step runs so a
+ * mistake is reported once, naming the input or output.
  */
 export function prepareData(model: Model, x: ModelData, y: ModelData, op: string): [Tensor[], Tensor[]] {
-  const xs = model.toInputs(x, op);
+  const given = model.toInputs(x, op);
   const shapes = model.outputShapes;
-  const ys = dataList(y, model.outputNames, 'y', op).map((t, j) => conformTargets(t, shapes[j]!));
+  const targets = dataList(y, model.outputNames, 'y', op);
+  const moved = onModelBackend(model, [...given, ...targets]);
+  const xs = moved.slice(0, given.length);
+  const ys = moved.slice(given.length).map((t, j) => conformTargets(t, shapes[j]!));
   const names = model.outputNames;
   ys.forEach((t, j) => {
     const where = ys.length > 1 ? `${op} (output '${names[j]}')` : op;
@@ -112,9 +117,12 @@ export function evaluate(
   return { logs, values: Object.values(logs) };
 }
 
-/** Model outputs for all of x (one tensor per output), computed batch by batch. */
+/**
+ * Model outputs for all of x (one tensor per output), computed batch by batch, on the backend the
+ * model computes on (x is copied there first when it lives elsewhere).
+ */
 export function predict(model: Model, x: ModelData, args: PredictArgs = {}): Tensor[] {
-  const xs = model.toInputs(x, 'predict');
+  const xs = onModelBackend(model, model.toInputs(x, 'predict'));
   const batchSize = args.batchSize ?? 32;
   const n = xs[0]!.shape[0]!;
   if (xs.some((t) => t.shape[0] !== n)) {
@@ -138,5 +146,6 @@ export function predict(model: Model, x: ModelData, args: PredictArgs = {}): Ten
   }
   values ??= model.outputShapes.map(() => new Float32Array(0));
   if (shapes.length === 0) shapes = model.outputShapes.map((s) => s.slice(1).map((d) => d ?? 0));
-  return values.map((v, j) => tensor(v, [n, ...shapes[j]!]));
+  const backend = modelBackend(model) ?? xs[0]!.backend;
+  return values.map((v, j) => tensor(v, [n, ...shapes[j]!], 'float32', { backend }));
 }

@@ -34,7 +34,9 @@ function yieldToEventLoop(): Promise<void> {
 
 /**
  * The one training loop. Each step runs inside a scope, so every intermediate tensor of the step is
- * freed when it ends; only variables (weights, optimizer slots, statistics) survive.
+ * freed when it ends; only variables (weights, optimizer slots, statistics) survive. The model
+ * computes where its weights live (see modelBackend): data on another backend is copied there once
+ * per call, whichever backend is selected, and the selected backend is never changed.
  */
 export async function fit(model: Model, xIn: ModelData, yIn: ModelData, args: FitArgs): Promise<History> {
   const { optimizer } = requireCompiled(model, 'fit');
