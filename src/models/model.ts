@@ -69,8 +69,8 @@ export class Model {
   compileArgs: CompileArgs | null = null;
   protected graph: LayerGraph | null = null;
   /** Whether inputs / outputs were given as lists (Keras saves the structure). */
-  inputsAreList = false;
-  outputsAreList = false;
+  readonly inputsAreList: boolean = false;
+  readonly outputsAreList: boolean = false;
 
   constructor(args: ModelArgs | typeof DEFERRED_GRAPH, defaultName = 'functional') {
     if (args === DEFERRED_GRAPH) {
