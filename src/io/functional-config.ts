@@ -103,7 +103,11 @@ function nodeRefs(data: unknown, where: string, layer: string): { refs: History[
       );
     return { refs: data.map((r) => [r[0], r[1], r[2]] as History), list: data.length > 1 };
   }
-  const args = (data as Json | null)?.args;
+  const node = (data ?? {}) as Json;
+  // A layer called as layer(inputs=x) has its tensor in kwargs.inputs instead of args.
+  const kwInputs = (node.kwargs as Json | undefined)?.inputs;
+  const args =
+    Array.isArray(node.args) && node.args.length === 0 && kwInputs !== undefined ? [kwInputs] : node.args;
   if (!Array.isArray(args) || args.length !== 1) {
     throw new ModelFileError(
       `${where}: layer '${layer}' has an inbound node Tensile cannot read: ${JSON.stringify(data)}`,

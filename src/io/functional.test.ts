@@ -11,6 +11,7 @@ import {
   Dense,
   Embedding,
   Input,
+  InputLayer,
   LSTM,
   Model,
   setRandomSeed,
@@ -296,7 +297,19 @@ describe('Functional configs in Keras layout', () => {
         output_layers: ['late', 0, 0],
       },
     };
+    // A call written as layer(inputs=x) and a DTypePolicy dtype, as newer Keras 3 releases write them.
+    k3.config.layers[0]!.inbound_nodes = [{ args: [], kwargs: { inputs: kt('early') } } as never];
+    (k3.config.layers[2]!.config as Record<string, unknown>).dtype = {
+      module: 'keras',
+      class_name: 'DTypePolicy',
+      config: { name: 'float32' },
+    };
     const m3 = modelFromConfig(k3, 'keras3.keras');
+    const tokens = InputLayer.fromConfig({
+      batch_shape: [null, 4],
+      dtype: { class_name: 'DTypePolicy', config: { name: 'int32' } },
+    });
+    expect(tokens.dtype).toBe('int32');
     expect(m3.inputsAreList).toBe(false);
     expect(m3.layers.map((l) => l.name)).toEqual(['input_layer', 'early', 'late']);
     expect((m3.predict(tensor([[1, 2, 3, 4, 5]])) as Tensor).shape).toEqual([1, 2]);

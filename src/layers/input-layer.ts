@@ -49,7 +49,10 @@ export class InputLayer extends Layer {
 
   static fromConfig(config: Record<string, unknown>): InputLayer {
     const base = baseArgsFromConfig(config);
-    const dtype = config.dtype === 'int32' ? 'int32' : 'float32';
+    // Keras 3.x writes the dtype as a string or as a DTypePolicy entry { class_name, config: { name } }.
+    const raw = config.dtype as string | { config?: { name?: unknown } } | undefined;
+    const name = typeof raw === 'string' ? raw : raw?.config?.name;
+    const dtype = name === 'int32' || name === 'int64' ? 'int32' : 'float32';
     return new InputLayer({
       shape: base.inputShape ?? [],
       batchSize: base.batchSize,
