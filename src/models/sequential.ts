@@ -11,7 +11,7 @@ import { shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type EvaluateArgs, evaluate, type PredictArgs, predict } from '../training/evaluate.js';
 import { type FitArgs, fit } from '../training/fit.js';
-import { onModelBackend } from '../training/placement.js';
+import { modelBackend, onModelBackend } from '../training/placement.js';
 import { renderSummary, summaryData } from './summary.js';
 
 export interface CompileArgs {
@@ -68,20 +68,33 @@ export class Sequential {
     if (this.layers.length === 1 && layer.inputShapeArg) {
       this.inputShape = [layer.batchSizeArg ?? null, ...layer.inputShapeArg];
     }
-    if (this.inputShape) this.build(this.inputShape);
+    if (!this.inputShape) return;
+    try {
+      this.build(this.inputShape);
+    } catch (e) {
+      this.layers.pop(); // a layer that cannot join (bad shape, weights on another backend) is not kept
+      throw e;
+    }
   }
 
   get built(): boolean {
     return this.inputShape !== null && this.outputShapes.length === this.layers.length;
   }
 
-  /** Builds every layer in turn for inputs of `inputShape` (batch dim first, may be null). */
+  /**
+   * Builds every layer in turn for inputs of `inputShape` (batch dim first, may be null). New
+   * weights go where the model's existing weights live, else on the selected backend.
+   */
   build(inputShape: SymbolicShape): void {
     this.inputShape = inputShape;
     let shape = inputShape;
     this.outputShapes = [];
+    const backend = modelBackend(this);
     for (const layer of this.layers) {
-      if (!layer.built) layer.build(shape);
+      if (!layer.built) {
+        if (backend) layer.weightBackend ??= backend;
+        layer.build(shape);
+      }
       shape = layer.computeOutputShape(shape);
       this.outputShapes.push(shape);
     }
