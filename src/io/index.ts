@@ -64,7 +64,8 @@ export async function saveModel(model: Sequential, path: string): Promise<void> 
 
 /**
  * Loads a Sequential model from a `.keras` or legacy `.h5` file written by Keras or Tensile, compiled
- * and with its optimizer state when the file has them, so `fit(..., { initialEpoch })` resumes.
+ * and with its optimizer state when the file has them, so `fit(..., { initialEpoch })` resumes. The
+ * model is built on the selected backend, like any new model.
  *
  * @example
  * import { Sequential, Dense, loadModel } from 'tensile';
@@ -95,7 +96,8 @@ export async function saveWeights(model: Sequential, path: string): Promise<void
 
 /**
  * Loads weights into a built model from a `.weights.h5`, `.keras` or legacy `.h5` file (layer
- * order and shapes must match; the Keras 3 layouts also restore the optimizer state).
+ * order and shapes must match; the Keras 3 layouts also restore the optimizer state). Values go to
+ * the backend each weight lives on, whichever backend is selected.
  *
  * @example
  * import { Sequential, Dense, loadWeights } from 'tensile';
