@@ -1,3 +1,4 @@
+import type { Backend } from '../backend/backend.js';
 import { ShapeError, TensileError, ValueError } from '../errors.js';
 import { getInitializer, type InitializerIdentifier } from '../initializers/index.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -67,6 +68,12 @@ export abstract class Layer {
   builtInputShape: SymbolicShape | undefined;
   /** Calls of this layer on symbolic tensors, in order (Keras' `_inbound_nodes`). */
   readonly inboundNodes: Node[] = [];
+  /**
+   * Where `addWeight` makes this layer's weights; unset means the selected backend. A model sets it
+   * before building a layer added after its other weights exist, so all of a model's weights stay
+   * on one backend even if another was selected since.
+   */
+  weightBackend: Backend | undefined;
 
   constructor(args: LayerArgs = {}) {
     this.name = args.name ?? uniqueLayerName(snakeCase(this.constructor.name));
@@ -217,7 +224,10 @@ export abstract class Layer {
     return node.listInput ? node.inputs : node.inputs[0]!;
   }
 
-  /** Declares a weight; unseeded initializers draw from the global generator (see setRandomSeed). */
+  /**
+   * Declares a weight on `weightBackend` (else the selected backend); unseeded initializers draw
+   * from the global generator (see setRandomSeed).
+   */
   protected addWeight(
     name: string,
     shape: readonly number[],
@@ -226,7 +236,8 @@ export abstract class Layer {
   ): Variable {
     const init = getInitializer(initializer);
     const trainable = opts.trainable ?? true;
-    const variable = new Variable(init.call([...shape], opts.dtype ?? 'float32'), {
+    const initial = init.call([...shape], opts.dtype ?? 'float32', { backend: this.weightBackend });
+    const variable = new Variable(initial, {
       name: `${this.name}/${name}`,
       trainable,
     });
