@@ -8,11 +8,11 @@ import { GRUCell } from '../../layers/rnn/gru-cell.js';
 import { LSTMCell } from '../../layers/rnn/lstm-cell.js';
 import { type RunOptions, runRnn } from '../../layers/rnn/rnn.js';
 import { SimpleRNNCell } from '../../layers/rnn/simple-rnn-cell.js';
-import { expectAll, unfused, wave } from '../../layers/rnn/testing.js';
 import { concat, mul, reshape, sum, tensor } from '../../ops/index.js';
 import { type Tensor, Variable } from '../../tensor/tensor.js';
 import { forEachBackend, on } from '../../test-utils/backends.js';
 import { checkGradients } from '../../test-utils/gradcheck.js';
+import { expectAll, unfused, wave } from '../../test-utils/recurrent.js';
 
 const [B, T, I, U] = [2, 3, 4, 3];
 
