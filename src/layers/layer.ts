@@ -1,6 +1,7 @@
 import type { Backend } from '../backend/backend.js';
 import { ShapeError, TensileError, ValueError } from '../errors.js';
 import { getInitializer, type InitializerIdentifier } from '../initializers/index.js';
+import { toSnakeCase } from '../naming.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/tensor.js';
 import { formatSymbolicShape, Node, SymbolicTensor } from './symbolic.js';
@@ -44,13 +45,6 @@ export function clearSession(): void {
   nameCounters.clear();
 }
 
-function snakeCase(name: string): string {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
-    .toLowerCase();
-}
-
 /**
  * Base class of all layers. A subclass declares its weights in `build` with `addWeight`, computes
  * in `call` with ops only (gradients come from the tape), and describes itself in `getConfig`.
@@ -76,7 +70,7 @@ export abstract class Layer {
   weightBackend: Backend | undefined;
 
   constructor(args: LayerArgs = {}) {
-    this.name = args.name ?? uniqueLayerName(snakeCase(this.constructor.name));
+    this.name = args.name ?? uniqueLayerName(toSnakeCase(this.constructor.name));
     this.trainable = args.trainable ?? true;
     this.inputShapeArg = args.inputShape ? [...args.inputShape] : undefined;
     this.batchSizeArg = args.batchSize;
