@@ -1,5 +1,6 @@
 import type { TensorInfo } from '../../backend/backend.js';
 import type { Heap } from './heap.js';
+import { nativeGemm } from './native.js';
 
 /**
  * An operand of a GEMM as the kernel sees it: element (i, j) of the logical matrix lives at
@@ -17,13 +18,14 @@ export function operand(ptr: number, rows: number, cols: number, trans: boolean)
   return trans ? { ptr, rs: 1, cs: rows } : { ptr, rs: cols, cs: 1 };
 }
 
-/** c[m, n] (row-major, contiguous) = a[m, k]·b[k, n]. */
+/** c[m, n] (row-major, contiguous) = a[m, k]·b[k, n]; large products run in the native addon when loaded. */
 export function gemm(heap: Heap, m: number, n: number, k: number, a: Operand, b: Operand, c: number): void {
   if (m === 0 || n === 0) return;
   if (k === 0) {
     heap.fill(c, m * n, 0, 'float32');
     return;
   }
+  if (nativeGemm(heap, m, n, k, a, b, c, n, false)) return;
   heap.k.gemm(m, n, k, a.ptr, a.rs, a.cs, b.ptr, b.rs, b.cs, c, n, heap.gemmScratch(), 0);
 }
 
