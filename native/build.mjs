@@ -56,7 +56,18 @@ function findNodeDir() {
 function findNodeGyp() {
   const candidates = [
     process.env.npm_config_node_gyp,
-    resolve(process.execPath, '..', '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+    resolve(
+      process.execPath,
+      '..',
+      '..',
+      'lib',
+      'node_modules',
+      'npm',
+      'node_modules',
+      'node-gyp',
+      'bin',
+      'node-gyp.js',
+    ),
   ];
   try {
     candidates.push(createRequire(import.meta.url).resolve('node-gyp/bin/node-gyp.js'));
@@ -74,9 +85,13 @@ function run(cmd, args, opts = {}) {
 
 /** Compiles the addon against `lib`; returns the path of the copy in native/out, or a reason. */
 function build(lib, nodeGyp, nodeDir) {
-  const r = run(process.execPath, [nodeGyp, 'rebuild', `--nodedir=${nodeDir}`, '--', `-Dtensile_blas=${lib}`], {
-    cwd: here,
-  });
+  const r = run(
+    process.execPath,
+    [nodeGyp, 'rebuild', `--nodedir=${nodeDir}`, '--', `-Dtensile_blas=${lib}`],
+    {
+      cwd: here,
+    },
+  );
   const built = join(here, 'build', 'Release', 'tensile_native.node');
   if (r.status !== 0 || !existsSync(built)) {
     const last = `${r.stderr ?? ''}${r.error ?? ''}`.trim().split('\n').filter(Boolean).at(-1) ?? 'no output';
@@ -92,7 +107,9 @@ function verify(file) {
   const r = run(process.execPath, [join(here, 'verify.mjs'), file], { timeout: 60_000 });
   const line = (r.stdout ?? '').trim().split('\n').at(-1) ?? '';
   if (r.status !== 0 || !line.startsWith('{')) {
-    const why = r.signal ? `killed by ${r.signal}` : ((r.stderr ?? '').trim().split('\n').at(-1) ?? `exit ${r.status}`);
+    const why = r.signal
+      ? `killed by ${r.signal}`
+      : ((r.stderr ?? '').trim().split('\n').at(-1) ?? `exit ${r.status}`);
     return { error: `check of ${file} failed (${why.slice(0, 160)})` };
   }
   return JSON.parse(line);
@@ -100,7 +117,8 @@ function verify(file) {
 
 function main() {
   if (process.env.TENSILE_NATIVE === '0') giveUp('skipped (TENSILE_NATIVE=0)');
-  if (process.platform !== 'linux') giveUp(`not built on ${process.platform} (only Linux is supported so far)`);
+  if (process.platform !== 'linux')
+    giveUp(`not built on ${process.platform} (only Linux is supported so far)`);
   const nodeDir = findNodeDir();
   if (!nodeDir) giveUp(`no local Node headers (include/node/node_api.h) next to ${process.execPath}`);
   const nodeGyp = findNodeGyp();
@@ -135,8 +153,12 @@ function main() {
     builds: built,
   };
   writeFileSync(join(outDir, 'native.json'), `${JSON.stringify(record, null, 2)}\n`);
-  const measured = built.map((b) => `${b.library} ${b.version.split(' ')[0]} (${b.kernel}) ${b.gflops} GFLOP/s`);
-  say(`built ${measured.join(', ')}; using ${best.library}${problems.length ? ` (${problems.join('; ')})` : ''}`);
+  const measured = built.map(
+    (b) => `${b.library} ${b.version.split(' ')[0]} (${b.kernel}) ${b.gflops} GFLOP/s`,
+  );
+  say(
+    `built ${measured.join(', ')}; using ${best.library}${problems.length ? ` (${problems.join('; ')})` : ''}`,
+  );
 }
 
 try {

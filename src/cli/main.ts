@@ -4,7 +4,6 @@
  * (The study and report commands arrive with the studies; see README "Not there yet".)
  */
 import { readFileSync } from 'node:fs';
-import { getBackend } from '../backend/select.js';
 import { TensileError } from '../errors.js';
 
 const HELP = `Usage: tensile <command>
@@ -12,7 +11,8 @@ const HELP = `Usage: tensile <command>
 Commands:
   study      run a reference study (imdb-rnn, batchnorm) and write its report
   report     rebuild a study's figures and report from its saved histories
-  info       show the version and the backend Tensile would use
+  info       show the version, the backend Tensile would use and its GEMM path (native or wasm)
+  build-native  build the optional native GEMM addon (oneDNN or OpenBLAS) now
   help       show this help
 `;
 
@@ -32,13 +32,17 @@ export async function main(argv: readonly string[]): Promise<number> {
       return (await import('./report.js')).reportCommand(rest);
     case '__study-worker': {
       // Internal: a worker process of `tensile study`, fed runs over IPC by the parent.
+      // One worker per core already: the native GEMMs of each use one thread, so none oversubscribes.
+      process.env.TENSILE_NATIVE_THREADS ??= '1';
       const { getStudy, serveWorker } = await import('../studies/index.js');
       serveWorker(getStudy(rest[0]!));
       return 0;
     }
     case 'info':
-      console.log(`tensile ${version()} (node ${process.version}), backend: ${getBackend().name}`);
+      for (const line of (await import('./info.js')).infoLines(version())) console.log(line);
       return 0;
+    case 'build-native':
+      return (await import('./build-native.js')).buildNativeCommand();
     case 'help':
     case '--help':
     case '-h':

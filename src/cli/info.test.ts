@@ -1,0 +1,49 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { nativeStatus } from '../backends/wasm/native-loader.js';
+import { gemmLine, infoLines } from './info.js';
+
+const buildScript = fileURLToPath(new URL('../../native/build.mjs', import.meta.url));
+
+describe('tensile info', () => {
+  it('names the native library, kernel, threads and file when the addon is on', () => {
+    const line = gemmLine({
+      active: true,
+      reason: 'built at install',
+      library: 'onednn',
+      version: '2.6.3',
+      kernel: 'avx512_core',
+      threads: 2,
+      file: '/x/tensile-onednn.node',
+    });
+    expect(line).toBe(
+      'GEMMs: native onednn 2.6.3 (avx512_core kernel) from m·n·k ≥ 12000, 2 threads from m·n·k ≥ 1500000 ' +
+        '(TENSILE_NATIVE_THREADS), WebAssembly below; built at install (/x/tensile-onednn.node)',
+    );
+  });
+  it('says why the addon is off', () => {
+    expect(gemmLine({ active: false, reason: 'turned off by TENSILE_NATIVE=0' })).toBe(
+      'GEMMs: WebAssembly SIMD only; native addon off: turned off by TENSILE_NATIVE=0',
+    );
+  });
+  it('prints version, CPU and this process’s GEMM path', () => {
+    const lines = infoLines('9.9.9');
+    expect(lines[0]).toMatch(/^tensile 9\.9\.9 \(node v\d+/);
+    expect(lines[1]).toMatch(/^CPU: .+, \d+ cores$/);
+    expect(lines[2]).toBe(gemmLine(nativeStatus()));
+  });
+});
+
+describe('native/build.mjs', () => {
+  it('never fails an install: a skipped build notes why and exits 0; --strict (build-native) exits 1', () => {
+    const env = { ...process.env, TENSILE_NATIVE: '0' };
+    const install = spawnSync(process.execPath, [buildScript], { env, encoding: 'utf8' });
+    expect(install.status).toBe(0);
+    expect(install.stdout).toMatch(
+      /^tensile native: skipped \(TENSILE_NATIVE=0\); Tensile will use WebAssembly only/,
+    );
+    const strict = spawnSync(process.execPath, [buildScript, '--strict'], { env, encoding: 'utf8' });
+    expect(strict.status).toBe(1);
+  });
+});
