@@ -26,6 +26,7 @@ import { wasmRnnKernels } from './rnn.js';
 import { closeHeap, createHeap, heapThreads } from './threads.js';
 
 export { wasmAvailable } from './kernels.js';
+export { type NativeStatus, nativeStatus } from './native-loader.js';
 
 /**
  * The WebAssembly SIMD backend. Storage is a byte offset into the module's linear memory (a number),

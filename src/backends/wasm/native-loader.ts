@@ -39,7 +39,14 @@ export interface NativeAddon {
   info(): { library: string; version: string; kernel: string; maxThreads: number };
 }
 
-/** Which GEMM path the wasm backend uses, and why. */
+/**
+ * Which GEMM path the wasm backend uses, and why.
+ *
+ * @example
+ * import { nativeStatus } from 'tensile';
+ * const s = nativeStatus();
+ * console.log(s.active ? `${s.library} on ${s.threads} threads` : `wasm only: ${s.reason}`);
+ */
 export interface NativeStatus {
   /** True when large GEMMs run in the addon. */
   readonly active: boolean;
