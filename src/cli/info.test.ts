@@ -8,7 +8,7 @@ const buildScript = fileURLToPath(new URL('../../native/build.mjs', import.meta.
 
 describe('tensile info', () => {
   it('names the native library, kernel, threads and file when the addon is on', () => {
-    const line = gemmLine({
+    const on = {
       active: true,
       reason: 'built at install',
       library: 'onednn',
@@ -16,11 +16,13 @@ describe('tensile info', () => {
       kernel: 'avx512_core',
       threads: 2,
       file: '/x/tensile-onednn.node',
-    });
-    expect(line).toBe(
-      'GEMMs: native onednn 2.6.3 (avx512_core kernel) from m·n·k ≥ 12000, 2 threads from m·n·k ≥ 1500000 ' +
-        '(TENSILE_NATIVE_THREADS), WebAssembly below; built at install (/x/tensile-onednn.node)',
+    };
+    expect(gemmLine(on)).toBe(
+      'GEMMs: native onednn 2.6.3 (avx512_core kernel) from m·n·k ≥ 12000, 1 or 2 threads from m·n·k ≥ 1500000, ' +
+        'whichever times faster (TENSILE_NATIVE_THREADS fixes it), WebAssembly below; built at install (/x/tensile-onednn.node)',
     );
+    expect(gemmLine({ ...on, threadsFixed: true })).toMatch(/, 2 threads from m·n·k ≥ 1500000 \(TENSILE/);
+    expect(gemmLine({ ...on, threads: 1, threadsFixed: true })).toMatch(/, 1 thread \(TENSILE/);
   });
   it('says why the addon is off', () => {
     expect(gemmLine({ active: false, reason: 'turned off by TENSILE_NATIVE=0' })).toBe(

@@ -7,10 +7,14 @@ import { type NativeStatus, nativeStatus } from '../backends/wasm/native-loader.
 export function gemmLine(s: NativeStatus): string {
   if (!s.active) return `GEMMs: WebAssembly SIMD only; native addon off: ${s.reason}`;
   const threads =
-    s.threads === 1 ? '1 thread' : `${s.threads} threads from m·n·k ≥ ${NATIVE_THREADS_MIN_MNK}`;
+    s.threads === 1
+      ? '1 thread'
+      : s.threadsFixed
+        ? `${s.threads} threads from m·n·k ≥ ${NATIVE_THREADS_MIN_MNK}`
+        : `1 or ${s.threads} threads from m·n·k ≥ ${NATIVE_THREADS_MIN_MNK}, whichever times faster`;
   return (
     `GEMMs: native ${s.library} ${s.version} (${s.kernel} kernel) from m·n·k ≥ ${NATIVE_MIN_MNK}, ${threads} ` +
-    `(TENSILE_NATIVE_THREADS), WebAssembly below; ${s.reason} (${s.file})`
+    `(TENSILE_NATIVE_THREADS fixes it), WebAssembly below; ${s.reason} (${s.file})`
   );
 }
 

@@ -5,8 +5,9 @@
  * its own kernels and is reported by `nativeStatus()` with the reason. Nothing here throws.
  *
  * Environment: TENSILE_NATIVE=0 turns the addon off; TENSILE_NATIVE_PATH loads a given .node file;
- * TENSILE_NATIVE_LIB=onednn|openblas picks one of the builds; TENSILE_NATIVE_THREADS sets the
- * threads of large GEMMs (default: every core, or 1 inside a study's worker process).
+ * TENSILE_NATIVE_LIB=onednn|openblas picks one of the builds; TENSILE_NATIVE_THREADS fixes the
+ * threads of large GEMMs (default: up to every core, timed against one thread per product size;
+ * 1 inside a study's worker process).
  */
 
 /** The interface version the addon must report (TENSILE_NATIVE_ABI in native/tensile_native.c). */
@@ -56,8 +57,13 @@ export interface NativeStatus {
   readonly version?: string;
   /** The CPU kernel the library picked (oneDNN's ISA, OpenBLAS's core name). */
   readonly kernel?: string;
-  /** Threads for large GEMMs. */
+  /** Threads for large GEMMs: the most used (see `threadsFixed`). */
   readonly threads?: number;
+  /**
+   * True when TENSILE_NATIVE_THREADS fixed the count; otherwise each large product size is timed on
+   * one thread and on `threads`, and the faster is used (a busy second core makes two threads slower).
+   */
+  readonly threadsFixed?: boolean;
   readonly file?: string;
 }
 
@@ -159,8 +165,10 @@ export function loadNativeAddon(proc = nodeProcess(), requireFn?: Require, outDi
   try {
     const info = addon.info();
     const threads = nativeThreads(env, os.availableParallelism?.() ?? os.cpus().length);
+    const threadsFixed =
+      Boolean(env.TENSILE_NATIVE_THREADS) && threads === Number(env.TENSILE_NATIVE_THREADS);
     const reason = env.TENSILE_NATIVE_PATH ? 'loaded from TENSILE_NATIVE_PATH' : 'built at install';
-    return { addon, status: { active: true, reason, ...info, threads, file } };
+    return { addon, status: { active: true, reason, ...info, threads, threadsFixed, file } };
   } catch (e) {
     return off(`${file} failed its info() call: ${firstLine(e)}`, file);
   }

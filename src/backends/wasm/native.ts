@@ -1,6 +1,7 @@
 import type { Heap } from './heap.js';
 import type { Operand } from './matmul.js';
 import { type NativeAddon, nativeAddon, nativeStatus } from './native-loader.js';
+import { ThreadChooser } from './native-threads.js';
 
 /**
  * Routing of the wasm backend's GEMMs to the native addon, in place on the wasm memory: the addon gets
@@ -16,11 +17,14 @@ import { type NativeAddon, nativeAddon, nativeStatus } from './native-loader.js'
  */
 export const NATIVE_MIN_MNK = 12_000;
 /**
- * Smallest product (m·n·k) that gets more than one thread: waking the library's second thread costs
- * ~5 µs. Measured alike: 64·64·128 is 0.7× on two threads, 128·64·128 (1M) 1.0×, 4·512·784 (1.6M)
- * 1.3×, 128·512·784 1.8×.
+ * Smallest product (m·n·k) that may get more than one thread: waking the library's second thread
+ * costs ~5 µs. Measured alike on an idle machine: 64·64·128 is 0.7× on two threads, 128·64·128 (1M)
+ * 1.0×, 4·512·784 (1.6M) 1.3×, 128·512·784 1.8×. Above it, a ThreadChooser times both options.
  */
 export const NATIVE_THREADS_MIN_MNK = 1_500_000;
+
+/** Times one and several threads on large products (one per process: it measures the machine). */
+let chooser: ThreadChooser | undefined;
 
 /** Heaps whose backend was created with `native: false`. */
 const optedOut = new WeakSet<Heap>();
@@ -63,23 +67,19 @@ export function nativeGemm(
   const la = blasLayout(a, m, k);
   const lb = blasLayout(b, k, n);
   if (!la || !lb) return false;
-  const threads = m * n * k >= NATIVE_THREADS_MIN_MNK ? (nativeStatus().threads ?? 1) : 1;
-  addon.sgemm(
-    heap.f32,
-    la[0],
-    lb[0],
-    m,
-    n,
-    k,
-    1,
-    a.ptr,
-    la[1],
-    b.ptr,
-    lb[1],
-    accumulate ? 1 : 0,
-    c,
-    ldc,
-    threads,
-  );
+  const beta = accumulate ? 1 : 0;
+  const mnk = m * n * k;
+  const status = nativeStatus();
+  const run = (threads: number) =>
+    addon.sgemm(heap.f32, la[0], lb[0], m, n, k, 1, a.ptr, la[1], b.ptr, lb[1], beta, c, ldc, threads);
+  if (mnk < NATIVE_THREADS_MIN_MNK || (status.threads ?? 1) === 1 || status.threadsFixed) {
+    run(mnk < NATIVE_THREADS_MIN_MNK ? 1 : (status.threads ?? 1));
+    return true;
+  }
+  chooser ??= new ThreadChooser(status.threads ?? 1);
+  const threads = chooser.choose(mnk);
+  const t0 = performance.now();
+  run(threads);
+  chooser.record(mnk, threads, (performance.now() - t0) / 1000);
   return true;
 }
