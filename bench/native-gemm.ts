@@ -80,7 +80,7 @@ console.log(
     .join(' ')} · ${status.library} ${status.version} (${status.kernel})`,
 );
 console.log(
-  '| m×n×k | use | wasm µs | native 1t µs | native 2t µs | native/wasm (1t) | 2t/1t | GFLOP/s wasm / 1t / 2t |',
+  '| m×n×k | use | wasm µs | native 1t µs | native 2t µs | 1t speed-up vs wasm | 2t speed-up vs 1t | GFLOP/s wasm / 1t / 2t |',
 );
 console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |');
 for (const [m, n, k, use] of shapes) {
