@@ -7,8 +7,9 @@
  * Run by `npm install` (the package's `install` script) and by `npx tensile build-native`. During an
  * install it never fails: no compiler, no Node headers, no library, another OS or a failed build each
  * print one line and exit 0, and Tensile runs on WebAssembly alone. `--strict` (used by
- * `tensile build-native`) exits 1 when nothing was built. Node's headers come from the local
- * installation (`--nodedir`); nothing is downloaded. The build log is native/build/build.log.
+ * `tensile build-native`) exits 1 when nothing was built. TENSILE_NATIVE_LIB=onednn|openblas builds
+ * only that library. Node's headers come from the local installation (`--nodedir`); nothing is
+ * downloaded. The build log is native/build/build.log.
  */
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -94,8 +95,11 @@ function build(lib, nodeGyp, nodeDir) {
   );
   const built = join(here, 'build', 'Release', 'tensile_native.node');
   if (r.status !== 0 || !existsSync(built)) {
-    const last = `${r.stderr ?? ''}${r.error ?? ''}`.trim().split('\n').filter(Boolean).at(-1) ?? 'no output';
-    return { error: `build against ${lib} failed (${last.slice(0, 160)})` };
+    // The compiler's or linker's first error says more than node-gyp's closing 'not ok'.
+    const lines = `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ?? ''}`.split('\n').filter(Boolean);
+    const why =
+      lines.find((l) => /\berror\b|cannot find|not found/i.test(l) && !l.startsWith('gyp ')) ?? lines.at(-1);
+    return { error: `build against ${lib} failed (${(why ?? 'no output').trim().slice(0, 200)})` };
   }
   const file = join(outDir, `tensile-${lib}.node`);
   copyFileSync(built, file);
@@ -123,7 +127,11 @@ function main() {
   if (!nodeDir) giveUp(`no local Node headers (include/node/node_api.h) next to ${process.execPath}`);
   const nodeGyp = findNodeGyp();
   if (!nodeGyp) giveUp('node-gyp not found (it comes with npm)');
-  const present = LIBRARIES.filter((l) => l.headers.some((h) => existsSync(h)));
+  const only = process.env.TENSILE_NATIVE_LIB; // build just this one
+  if (only && !LIBRARIES.some((l) => l.name === only)) {
+    giveUp(`TENSILE_NATIVE_LIB=${only} is none of ${LIBRARIES.map((l) => l.name).join(', ')}`);
+  }
+  const present = LIBRARIES.filter((l) => (!only || l.name === only) && l.headers.some((h) => existsSync(h)));
   if (present.length === 0) {
     giveUp('no BLAS found (apt-get install libdnnl-dev or libopenblas-dev)');
   }

@@ -47,5 +47,11 @@ describe('native/build.mjs', () => {
     );
     const strict = spawnSync(process.execPath, [buildScript, '--strict'], { env, encoding: 'utf8' });
     expect(strict.status).toBe(1);
+    const unknown = { ...process.env, TENSILE_NATIVE: '', TENSILE_NATIVE_LIB: 'mkl' };
+    const noLib = spawnSync(process.execPath, [buildScript], { env: unknown, encoding: 'utf8' });
+    expect(noLib.status).toBe(0);
+    expect(noLib.stdout).toMatch(
+      /TENSILE_NATIVE_LIB=mkl is none of onednn, openblas; Tensile will use WebAssembly only/,
+    );
   });
 });
