@@ -87,8 +87,25 @@ export {
 } from './losses/index.js';
 export { Metric, type MetricFn, resolveMetric } from './metrics/index.js';
 export { type CompileArgs, Sequential } from './models/sequential.js';
+// Convolutions and pooling.
+export { type Conv1dOptions, type Conv2dOptions, conv1d, conv2d, extractPatches } from './ops/conv.js';
+export {
+  type ConvGeometry,
+  type ConvPadding,
+  convGeometry,
+  type WindowOptions,
+  windowIndices,
+} from './ops/conv-geometry.js';
 // Ops.
 export * from './ops/index.js';
+export {
+  avgPool1d,
+  avgPool2d,
+  maxPool1d,
+  maxPool2d,
+  type Pool1dOptions,
+  type Pool2dOptions,
+} from './ops/pool.js';
 export {
   gruSequence,
   lstmSequence,
