@@ -63,11 +63,33 @@ export {
 } from './io/index.js';
 export { Activation } from './layers/activation.js';
 export { BatchNormalization, type BatchNormalizationArgs } from './layers/batch-normalization.js';
+// Convolution, pooling and reshaping layers.
+export { type ConvArgs, ConvBase, kerasAutoName, type SpatialSize } from './layers/conv-base.js';
+export { Conv1D } from './layers/conv1d.js';
+export { Conv2D } from './layers/conv2d.js';
 export { Dense, type DenseArgs } from './layers/dense.js';
 export { Dropout, type DropoutArgs } from './layers/dropout.js';
 export { Embedding, type EmbeddingArgs } from './layers/embedding.js';
+export { Flatten } from './layers/flatten.js';
+export {
+  GlobalAveragePooling1D,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling1D,
+  GlobalMaxPooling2D,
+  GlobalPooling,
+  type GlobalPoolingArgs,
+} from './layers/global-pooling.js';
 export { InputLayer } from './layers/input-layer.js';
 export { type CallContext, clearSession, Layer, type LayerArgs, type SymbolicShape } from './layers/layer.js';
+export {
+  AveragePooling1D,
+  AveragePooling2D,
+  MaxPooling1D,
+  MaxPooling2D,
+  Pooling,
+  type PoolingArgs,
+} from './layers/pooling.js';
+export { Reshape } from './layers/reshape.js';
 export type { CellArgs, CellWeights, RecurrentCell, StepDropout } from './layers/rnn/cell.js';
 export { GRU, type GRUArgs } from './layers/rnn/gru.js';
 export { GRUCell, type GRUCellArgs } from './layers/rnn/gru-cell.js';

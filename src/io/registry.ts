@@ -1,9 +1,20 @@
 import { Activation } from '../layers/activation.js';
 import { BatchNormalization } from '../layers/batch-normalization.js';
+import { Conv1D } from '../layers/conv1d.js';
+import { Conv2D } from '../layers/conv2d.js';
 import { Dense } from '../layers/dense.js';
 import { Dropout } from '../layers/dropout.js';
 import { Embedding } from '../layers/embedding.js';
+import { Flatten } from '../layers/flatten.js';
+import {
+  GlobalAveragePooling1D,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling1D,
+  GlobalMaxPooling2D,
+} from '../layers/global-pooling.js';
 import type { Layer } from '../layers/layer.js';
+import { AveragePooling1D, AveragePooling2D, MaxPooling1D, MaxPooling2D } from '../layers/pooling.js';
+import { Reshape } from '../layers/reshape.js';
 import { GRU } from '../layers/rnn/gru.js';
 import { LSTM } from '../layers/rnn/lstm.js';
 import { SimpleRNN } from '../layers/rnn/simple-rnn.js';
@@ -38,6 +49,18 @@ const LAYERS: Record<string, Entry> = {
   SimpleRNN: { cls: SimpleRNN, cell: 'simple_rnn_cell' },
   LSTM: { cls: LSTM, cell: 'lstm_cell' },
   GRU: { cls: GRU, cell: 'gru_cell' },
+  Conv1D: { cls: Conv1D },
+  Conv2D: { cls: Conv2D },
+  MaxPooling1D: { cls: MaxPooling1D },
+  MaxPooling2D: { cls: MaxPooling2D },
+  AveragePooling1D: { cls: AveragePooling1D },
+  AveragePooling2D: { cls: AveragePooling2D },
+  GlobalAveragePooling1D: { cls: GlobalAveragePooling1D },
+  GlobalAveragePooling2D: { cls: GlobalAveragePooling2D },
+  GlobalMaxPooling1D: { cls: GlobalMaxPooling1D },
+  GlobalMaxPooling2D: { cls: GlobalMaxPooling2D },
+  Flatten: { cls: Flatten },
+  Reshape: { cls: Reshape },
 };
 
 /**
