@@ -1,12 +1,14 @@
+import type { Backend } from '../backend/backend.js';
 import { makeTensor } from '../engine/engine.js';
 import { ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { extractPatches } from './conv.js';
-import { type ConvGeometry, type ConvPadding, convGeometry } from './conv-geometry.js';
+import { type ConvGeometry, type ConvPadding, convGeometry, windowIndices } from './conv-geometry.js';
 import { requireFloat } from './core.js';
-import { div } from './elementwise.js';
-import { reshape } from './layout.js';
-import { max, sum } from './reduce.js';
+import { add, div, mul } from './elementwise.js';
+import { gather, pad, reshape } from './layout.js';
+import { stopGradient } from './nn.js';
+import { argmax, sum } from './reduce.js';
 
 /**
  * Options of the pooling ops: window size, strides (default: the window size, as Keras) and padding.
@@ -36,9 +38,13 @@ function geometry(op: string, x: Tensor, opts: Pool2dOptions): ConvGeometry {
   return convGeometry(op, x.shape, { kernel, strides: pair(opts.strides ?? kernel), padding });
 }
 
+const intTensor = (b: Backend, values: Int32Array, shape: readonly number[]) =>
+  makeTensor(b, b.upload(values), shape, 'int32');
+
 /**
  * Max over each pooling window of x [n, h, w, c] (channels last). 'same' padding never wins a max
- * (the border is -Infinity), as in Keras. Tied maxima share the gradient equally.
+ * (the border is -Infinity), as in Keras. The gradient goes to the first maximum of each window, as
+ * TensorFlow and PyTorch send it.
  *
  * @example
  * import { maxPool2d, tensor } from 'tensile';
@@ -47,7 +53,33 @@ function geometry(op: string, x: Tensor, opts: Pool2dOptions): ConvGeometry {
  */
 export function maxPool2d(x: Tensor, opts: Pool2dOptions = {}): Tensor {
   const g = geometry('maxPool2d', x, opts);
-  return max(extractPatches(x, g, Number.NEGATIVE_INFINITY), 3);
+  const [n, , , c] = x.shape as [number, number, number, number];
+  const pads = g.padTop + g.padBottom + g.padLeft + g.padRight;
+  const edges: [number, number][] = [
+    [0, 0],
+    [g.padTop, g.padBottom],
+    [g.padLeft, g.padRight],
+    [0, 0],
+  ];
+  const xp = pads === 0 ? x : pad(x, edges, Number.NEGATIVE_INFINITY);
+  // Which tap of each window holds the max: found on untracked patches, so the only recorded op is
+  // the final gather, whose gradient is one scatter-add (no masks, no tie sharing).
+  const tap = argmax(extractPatches(stopGradient(x), g, Number.NEGATIVE_INFINITY), 3);
+  const windows = g.outH * g.outW;
+  const kk = g.kh * g.kw;
+  const b = x.backend;
+  const taps = windowIndices(g);
+  const firstTap = Int32Array.from({ length: windows }, (_, o) => o * kk);
+  const key = add(reshape(tap, [n, windows, c]), intTensor(b, firstTap, [1, windows, 1]));
+  const position = gather(intTensor(b, taps, [taps.length]), key, 0);
+  const cells = xp.shape[1]! * xp.shape[2]!;
+  const sampleBase = Int32Array.from({ length: n }, (_, i) => i * cells);
+  const channel = Int32Array.from({ length: c }, (_, i) => i);
+  const flat = add(
+    mul(add(position, intTensor(b, sampleBase, [n, 1, 1])), c),
+    intTensor(b, channel, [1, 1, c]),
+  );
+  return reshape(gather(reshape(xp, [xp.size]), flat, 0), [n, g.outH, g.outW, c]);
 }
 
 /** How many real (unpadded) input cells each output window covers, [1, outH, outW, 1]. */
