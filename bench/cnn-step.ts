@@ -18,9 +18,18 @@ if (values.backend) setBackend(values.backend);
 setRandomSeed(1);
 const batch = Number(values.batch);
 const n = batch * Number(values.steps);
-const model = workloads().find((w) => w.id === 'C1')!.build();
-const x = tensor(Float32Array.from({ length: n * 784 }, (_, i) => (i % 29) / 29), [n, 28, 28, 1]);
-const y = tensor(Int32Array.from({ length: n }, (_, i) => i % 10), [n], 'int32');
+const model = workloads()
+  .find((w) => w.id === 'C1')!
+  .build();
+const x = tensor(
+  Float32Array.from({ length: n * 784 }, (_, i) => (i % 29) / 29),
+  [n, 28, 28, 1],
+);
+const y = tensor(
+  Int32Array.from({ length: n }, (_, i) => i % 10),
+  [n],
+  'int32',
+);
 await model.fit(x, y, { epochs: 1, batchSize: batch, verbose: 0 }); // warm-up
 const t0 = performance.now();
 await model.fit(x, y, { epochs: 1, batchSize: batch, verbose: 0 });

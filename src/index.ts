@@ -63,6 +63,7 @@ export {
 } from './io/index.js';
 export { Activation } from './layers/activation.js';
 export { BatchNormalization, type BatchNormalizationArgs } from './layers/batch-normalization.js';
+export { Bidirectional, type BidirectionalArgs, type MergeMode } from './layers/bidirectional.js';
 // Convolution, pooling and reshaping layers.
 export { type ConvArgs, ConvBase, kerasAutoName, type SpatialSize } from './layers/conv-base.js';
 export { Conv1D } from './layers/conv1d.js';

@@ -1,5 +1,6 @@
 import { Activation } from '../layers/activation.js';
 import { BatchNormalization } from '../layers/batch-normalization.js';
+import { Bidirectional } from '../layers/bidirectional.js';
 import { Conv1D } from '../layers/conv1d.js';
 import { Conv2D } from '../layers/conv2d.js';
 import { Dense } from '../layers/dense.js';
@@ -61,6 +62,13 @@ const LAYERS: Record<string, Entry> = {
   GlobalMaxPooling2D: { cls: GlobalMaxPooling2D },
   Flatten: { cls: Flatten },
   Reshape: { cls: Reshape },
+  // Its nested forward/backward layer configs are rebuilt through this registry.
+  Bidirectional: {
+    cls: {
+      fromConfig: (c) =>
+        Bidirectional.fromConfig(c, (name, cfg) => layerFromConfig(name, cfg, 'Bidirectional')),
+    },
+  },
 };
 
 /**

@@ -84,6 +84,8 @@ describe('CNN models', () => {
     // The saved model's InputLayer carries the input shape, so the first layer's config has none.
     const { batch_input_shape: _, ...first } = m.layers[0]!.getConfig();
     expect(back.layers[0]!.getConfig()).toEqual(first);
-    expect(back.layers.map((l) => l.getConfig()).slice(1)).toEqual(m.layers.map((l) => l.getConfig()).slice(1));
+    expect(back.layers.map((l) => l.getConfig()).slice(1)).toEqual(
+      m.layers.map((l) => l.getConfig()).slice(1),
+    );
   });
 });
