@@ -33,8 +33,8 @@ export interface ConvGeometry {
  *
  * @example
  * import { convGeometry } from 'tensile';
- * const opts = { kernel: [2, 2] as const, strides: [2, 2] as const };
- * console.log(convGeometry('maxPool2d', [1, 4, 4, 1], opts).outH); // 2
+ * const g = convGeometry('maxPool2d', [1, 4, 4, 1], { kernel: [2, 2], strides: [2, 2] });
+ * console.log(g.outH); // 2
  */
 export interface WindowOptions {
   readonly kernel: readonly [number, number];

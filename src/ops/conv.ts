@@ -46,7 +46,7 @@ export function extractPatches(x: Tensor, g: ConvGeometry, padValue = 0): Tensor
  *
  * @example
  * import { conv2d, tensor } from 'tensile';
- * const y = conv2d(tensor(new Float32Array(16), [1, 4, 4, 1]), tensor(new Float32Array(9), [3, 3, 1, 2]), null, { padding: 'same', strides: 2 });
+ * const y = conv2d(tensor(new Float32Array(16), [1, 4, 4, 1]), tensor(new Float32Array(18), [3, 3, 1, 2]), null, { padding: 'same', strides: 2 });
  * console.log(y.shape); // [1, 2, 2, 2]
  */
 export interface Conv2dOptions {
