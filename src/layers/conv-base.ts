@@ -139,6 +139,14 @@ export abstract class ConvBase extends Layer {
         `expected inputs [batch, ${rank === 1 ? 'steps' : 'rows, cols'}, channels] with known channels`,
       );
     }
+    const out = this.computeOutputShape(inputShape);
+    if (out.some((d) => d !== null && d < 1)) {
+      throw new ShapeError(
+        `layer '${this.name}' (${this.className})`,
+        [inputShape.map((d) => d ?? -1)],
+        `a kernel of ${this.kernelSize.join('×')} (dilation ${this.dilationRate.join('×')}) does not fit with padding '${this.padding}'`,
+      );
+    }
     this.kernel = this.addWeight('kernel', [...this.kernelSize, channels, this.filters], this.kernelInit);
     if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.biasInit);
     super.build(inputShape);

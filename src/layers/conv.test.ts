@@ -68,6 +68,9 @@ describe('Conv2D and Conv1D: Keras options, weights and config', () => {
     expect(() => new Conv2D(4, 3, { strides: 2, dilationRate: 2 })).toThrow(ValueError);
     expect(() => new Conv2D(0, 3)).toThrow(/filters must be a positive integer/);
     expect(() => new Conv2D(4, [3, 3, 3])).toThrow(/kernelSize must be/);
+    expect(() => new Sequential([new Conv2D(2, 5, { name: 'big', inputShape: [4, 9, 1] })])).toThrow(
+      /layer 'big' \(Conv2D\) \[-1,4,9,1\]: a kernel of 5×5 \(dilation 1×1\) does not fit with padding 'valid'/,
+    );
     const conv = new Conv2D(2, 3, { inputShape: [5, 5, 3] });
     new Sequential([conv]);
     expect(() => conv.apply(tensor(new Float32Array(50), [1, 5, 5, 2]))).toThrow(/expected last dimension 3/);
