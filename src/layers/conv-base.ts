@@ -72,6 +72,14 @@ export function kerasAutoName(className: string): string {
   );
 }
 
+const REFUSED_IF_SET = [
+  'kernel_regularizer',
+  'bias_regularizer',
+  'activity_regularizer',
+  'kernel_constraint',
+  'bias_constraint',
+] as const;
+
 /** Activations the conv kernel's fused dense step applies itself (as Dense does). */
 const FUSABLE = new Set<string>(['linear', 'relu', 'tanh']);
 
@@ -181,6 +189,14 @@ export abstract class ConvBase extends Layer {
 
   /** The constructor arguments a Keras config describes (shared by both ranks' fromConfig). */
   protected static argsFromConfig(config: Record<string, unknown>): ConvArgs {
+    // These change training; Tensile has none of them, so a file that sets one is refused by name.
+    for (const key of REFUSED_IF_SET) {
+      if (config[key] !== undefined && config[key] !== null) {
+        throw new ValueError(
+          `${String(config.name)}: '${key}' is set (${JSON.stringify(config[key])}); Tensile does not support it`,
+        );
+      }
+    }
     return {
       ...baseArgsFromConfig(config),
       strides: (config.strides as SpatialSize | undefined) ?? 1,

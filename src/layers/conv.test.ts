@@ -59,6 +59,10 @@ describe('Conv2D and Conv1D: Keras options, weights and config', () => {
     expect(c1.getConfig()).toMatchObject({ kernel_size: [3], dilation_rate: [2], padding: 'causal' });
     // Keras 2 writes sizes as lists too; an int also loads.
     expect(Conv1D.fromConfig({ ...c1.getConfig(), kernel_size: 3, strides: 1 }).kernelSize).toEqual([3]);
+    const l2 = { class_name: 'L2', config: { l2: 0.01 } };
+    expect(() => Conv2D.fromConfig({ ...conv.getConfig(), kernel_regularizer: l2 })).toThrow(
+      /conv2d: 'kernel_regularizer' is set .*not support/,
+    );
   });
 
   it('refuses what it does not support, by name', () => {
