@@ -109,7 +109,8 @@ function torchRun(script: string, flagArgs: string[], threads: number): Row[] {
   const tmp = `${out}.torch-${process.pid}.jsonl`;
   const wrapper = [
     'import json, resource, runpy, sys',
-    `sys.argv = ${JSON.stringify([script, '--threads', String(threads), '--out', tmp, '--epochs', values.epochs!, '--frac', values.frac!, '--wait-quiet', '5', ...flagArgs])}`,
+    // bench_cnn.py has no --wait-quiet option.
+    `sys.argv = ${JSON.stringify([script, '--threads', String(threads), '--out', tmp, '--epochs', values.epochs!, '--frac', values.frac!, ...(script === 'bench_cnn.py' ? [] : ['--wait-quiet', '5']), ...flagArgs])}`,
     `sys.path.insert(0, ${JSON.stringify(benchDir)})`,
     `runpy.run_path(${JSON.stringify(join(benchDir, script))}, run_name='__main__')`,
     "print('PEAK_RSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)",
@@ -147,11 +148,13 @@ if (values.torch) {
       const recs =
         w.family === 'rnn'
           ? torchRun('bench_rnn.py', ['--models', name!], threads)
-          : torchRun(
-              'bench_mlp.py',
-              ['--configs', name!, '--acts', w.id.split('-')[1]!, '--batches', String(w.batch)],
-              threads,
-            );
+          : w.family === 'cnn'
+            ? torchRun('bench_cnn.py', ['--configs', name!], threads)
+            : torchRun(
+                'bench_mlp.py',
+                ['--configs', name!, '--acts', w.id.split('-')[1]!, '--batches', String(w.batch)],
+                threads,
+              );
       for (const r of recs.filter((x) => x.workload === w.id)) {
         appendFileSync(out, `${JSON.stringify(r)}\n`);
         rows.push(r);
