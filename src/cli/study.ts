@@ -1,10 +1,13 @@
+import { rmdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setBackend } from '../backend/select.js';
 import { ValueError } from '../errors.js';
+import { checkStudyData } from '../studies/data-check.js';
 import { last } from '../studies/findings.js';
 import { getStudy, runStudy } from '../studies/index.js';
+import { lockStudyDir } from '../studies/lock.js';
 import type { RunResult, StudyOptions } from '../studies/types.js';
 
 export const STUDY_HELP = `Usage: tensile study <imdb-rnn|batchnorm> [options]
@@ -17,6 +20,7 @@ Options:
   --epochs <n>       override every run's epoch budget
   --jobs <n>         parallel worker processes (default: one per core)
   --quick            a small subset of the data and 2 epochs (smoke test)
+  --verbose          print stack traces with errors (also: DEBUG=1)
 Data: TENSILE_DATA_DIR, else ~/.tensile/datasets, else downloaded.
 `;
 
@@ -35,6 +39,7 @@ export function parseStudyArgs(name: string, argv: readonly string[]): StudyOpti
       epochs: { type: 'string' },
       jobs: { type: 'string' },
       quick: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
     },
   });
   const int = (flag: string, v: string | undefined, min: number) => {
@@ -85,9 +90,24 @@ export async function studyCommand(argv: readonly string[]): Promise<number> {
   const study = getStudy(name);
   const opts = parseStudyArgs(name, rest);
   if (opts.backend) setBackend(opts.backend);
+  // Fail fast, once, in this process: a busy or unwritable --out, then missing or damaged data.
+  const release = lockStudyDir(opts.out);
+  try {
+    await checkStudyData(study.name);
+  } catch (e) {
+    release();
+    try {
+      rmdirSync(opts.out); // only if this attempt left it empty
+    } catch {}
+    throw e;
+  }
   console.log(`${study.title}: writing to ${opts.out}`);
   const t0 = performance.now();
-  await runStudy(study, opts, describe);
+  try {
+    await runStudy(study, opts, describe);
+  } finally {
+    release();
+  }
   console.log(`done in ${((performance.now() - t0) / 1000).toFixed(0)} s: ${join(opts.out, 'report.html')}`);
   return 0;
 }
