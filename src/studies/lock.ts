@@ -35,7 +35,13 @@ const LOCK = '.tensile-lock';
 /** A lock file too new to judge: its owner may be between creating and filling it. */
 const YOUNG_MS = 5_000;
 
-function reason(e: unknown): string {
+/**
+ * A short reason for a file-system error a user can act on ('permission denied', 'no space left…').
+ *
+ * @example
+ * // fsReason(Object.assign(new Error('…'), { code: 'ENOSPC' })) → 'no space left on the device'
+ */
+export function fsReason(e: unknown): string {
   const code = (e as { code?: string }).code;
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EROFS') return 'read-only file system';
@@ -110,7 +116,7 @@ export function lockStudyDir(dir: string): () => void {
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
-    throw new StudyDirError(`cannot create the output directory ${dir}: ${reason(e)}; choose another --out`);
+    throw new StudyDirError(`cannot create the output directory ${dir}: ${fsReason(e)}; choose another --out`);
   }
   const path = join(dir, LOCK);
   const mine: LockInfo = { pid: process.pid, host: hostname(), started: new Date().toISOString() };
@@ -121,7 +127,7 @@ export function lockStudyDir(dir: string): () => void {
     } catch (e) {
       if ((e as { code?: string }).code !== 'EEXIST') {
         throw new StudyDirError(
-          `cannot write in the output directory ${dir}: ${reason(e)}; choose another --out`,
+          `cannot write in the output directory ${dir}: ${fsReason(e)}; choose another --out`,
         );
       }
       const owner = readLock(path);
