@@ -116,7 +116,9 @@ export function lockStudyDir(dir: string): () => void {
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
-    throw new StudyDirError(`cannot create the output directory ${dir}: ${fsReason(e)}; choose another --out`);
+    throw new StudyDirError(
+      `cannot create the output directory ${dir}: ${fsReason(e)}; choose another --out`,
+    );
   }
   const path = join(dir, LOCK);
   const mine: LockInfo = { pid: process.pid, host: hostname(), started: new Date().toISOString() };

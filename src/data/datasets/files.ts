@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DownloadError } from '../errors.js';
+import { DataFormatError, DownloadError } from '../errors.js';
 import { downloadFile } from './download.js';
 
 /** Where a data set's files come from; every field is optional. */
@@ -117,7 +117,13 @@ async function readAll(dir: string, files: readonly KnownFile[]): Promise<Loaded
   return Promise.all(
     files.map(async (spec) => {
       const path = join(dir, spec.name);
-      const buf = await readFile(path);
+      let buf: Buffer;
+      try {
+        buf = await readFile(path);
+      } catch (e) {
+        // A directory in the way, no permission, an I/O error: still the library's own error.
+        throw new DataFormatError(path, `cannot read the file (${(e as Error).message})`);
+      }
       return { spec, path, bytes: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) };
     }),
   );
