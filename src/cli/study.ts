@@ -1,9 +1,12 @@
+import { rmdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setBackend } from '../backend/select.js';
 import { ValueError } from '../errors.js';
+import { checkStudyData } from '../studies/data-check.js';
 import { loadStudy, runStudy, studyRef } from '../studies/index.js';
+import { lockStudyDir } from '../studies/lock.js';
 import type { StudyOptions } from '../studies/types.js';
 
 export const STUDY_HELP = `Usage: tensile study <imdb-rnn|batchnorm|./my-study.ts> [options]
@@ -18,6 +21,7 @@ Options:
   --epochs <n>       override every run's epoch budget
   --jobs <n>         parallel worker processes (default: one per core)
   --quick            a small subset of the data and 2 epochs (smoke test)
+  --verbose          print stack traces with errors (also: DEBUG=1)
 Data: TENSILE_DATA_DIR, else ~/.tensile/datasets, else downloaded.
 `;
 
@@ -36,6 +40,7 @@ export function parseStudyArgs(name: string, argv: readonly string[]): StudyOpti
       epochs: { type: 'string' },
       jobs: { type: 'string' },
       quick: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
     },
   });
   const int = (flag: string, v: string | undefined, min: number) => {
@@ -71,9 +76,24 @@ export async function studyCommand(argv: readonly string[]): Promise<number> {
   const study = await loadStudy(ref);
   const opts = parseStudyArgs(study.name, rest);
   if (opts.backend) setBackend(opts.backend);
+  // Fail fast, once, in this process: a busy or unwritable --out, then missing or damaged data.
+  const release = lockStudyDir(opts.out);
+  try {
+    await checkStudyData(study, opts);
+  } catch (e) {
+    release();
+    try {
+      rmdirSync(opts.out); // only if this attempt left it empty
+    } catch {}
+    throw e;
+  }
   console.log(`${study.title}: writing to ${opts.out}`);
   const t0 = performance.now();
-  await runStudy(ref, study, opts);
+  try {
+    await runStudy(ref, study, opts);
+  } finally {
+    release();
+  }
   console.log(`done in ${((performance.now() - t0) / 1000).toFixed(0)} s: ${join(opts.out, 'report.html')}`);
   return 0;
 }

@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { Model } from '../models/model.js';
-import { ModelFileError } from './errors.js';
+import { asModelFileError, ModelFileError } from './errors.js';
 import { readH5, readH5Bytes } from './hdf5.js';
 import { loadKeras, readKerasZip, readWeightsLayout, saveKeras, saveWeightsH5 } from './keras-format.js';
 import { loadLegacyH5, loadLegacyWeightsH5, saveLegacyH5 } from './legacy-h5.js';
@@ -28,8 +28,9 @@ function isZip(path: string): boolean {
   let fd: number;
   try {
     fd = openSync(path, 'r');
-  } catch {
-    throw new ModelFileError(`${path}: file not found`);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    throw new ModelFileError(`${path}: ${code === 'ENOENT' ? 'file not found' : (e as Error).message}`);
   }
   try {
     const head = new Uint8Array(2);
@@ -76,7 +77,11 @@ export async function saveModel(model: Model, path: string): Promise<void> {
  * console.log(best.optimizer.className, best.layers[0].name === model.layers[0].name); // Adam true
  */
 export async function loadModel(path: string, opts: LoadModelOptions = {}): Promise<Model> {
-  return isZip(path) ? loadKeras(path, opts) : loadLegacyH5(path, opts);
+  try {
+    return await (isZip(path) ? loadKeras(path, opts) : loadLegacyH5(path, opts));
+  } catch (e) {
+    throw asModelFileError(e, path);
+  }
 }
 
 /**
@@ -107,6 +112,14 @@ export async function saveWeights(model: Model, path: string): Promise<void> {
  * console.log(b.getWeights()[0].dataSync()[0] === a.getWeights()[0].dataSync()[0]); // true
  */
 export async function loadWeights(model: Model, path: string): Promise<void> {
+  try {
+    await loadWeightsFrom(model, path);
+  } catch (e) {
+    throw asModelFileError(e, path);
+  }
+}
+
+async function loadWeightsFrom(model: Model, path: string): Promise<void> {
   if (isZip(path)) {
     const weights = readKerasZip(path)['model.weights.h5']!;
     await readH5Bytes(weights, `${path} (model.weights.h5)`, (r) => readWeightsLayout(r, model));

@@ -1,5 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs';
-import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import { strFromU8, strToU8, zipSync } from 'fflate';
+import { DataFormatError } from '../data/errors.js';
+import { readZipDirectory, readZipEntry } from '../data/formats/zip.js';
 import type { Model } from '../models/model.js';
 import { tempPathFor, writeAtomic, writeBytesAtomic } from './atomic.js';
 import { compileArgsFromConfig } from './compile-config.js';
@@ -121,7 +123,9 @@ export async function saveKeras(model: Model, path: string): Promise<void> {
 }
 
 /**
- * The members of a .keras archive, with errors naming the file.
+ * The members of a .keras archive, with errors naming the file. Every member is read through the
+ * checking zip reader (local header against central directory, sizes, CRC-32), so a damaged archive
+ * is refused instead of loading a silently different model.
  *
  * @example
  * // const { 'config.json': config } = readKerasZip('runs/best.keras');
@@ -130,16 +134,19 @@ export function readKerasZip(path: string): Record<string, Uint8Array> {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
-  } catch {
-    throw new ModelFileError(`${path}: file not found`);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    throw new ModelFileError(`${path}: ${code === 'ENOENT' ? 'file not found' : (e as Error).message}`);
   }
   if (bytes[0] !== 0x50 || bytes[1] !== 0x4b)
     throw new ModelFileError(`${path}: not a .keras file (not a zip archive)`);
-  let members: Record<string, Uint8Array>;
+  const members: Record<string, Uint8Array> = {};
   try {
-    members = unzipSync(bytes);
+    const entries = readZipDirectory(bytes, path);
+    for (const entry of entries.values()) members[entry.name] = readZipEntry(bytes, entry, path);
   } catch (e) {
-    throw new ModelFileError(`${path}: damaged .keras zip archive (${(e as Error).message})`);
+    if (!(e instanceof DataFormatError)) throw e;
+    throw new ModelFileError(`${e.path}: damaged .keras zip archive: ${e.detail}`);
   }
   for (const name of [CONFIG, WEIGHTS]) {
     if (!members[name]) {

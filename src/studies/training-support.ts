@@ -4,6 +4,7 @@ import { Callback, type Logs } from '../callbacks/callback.js';
 import { EarlyStopping, type EarlyStoppingArgs } from '../callbacks/early-stopping.js';
 import { loadModel } from '../io/index.js';
 import type { Sequential } from '../models/sequential.js';
+import { globalGenerator, restoreRandomState } from '../random/global.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { FitArgs } from '../training/fit.js';
 import { writeFileAtomic } from './run-store.js';
@@ -74,6 +75,8 @@ interface Partial {
   history: Record<string, number[]>;
   seconds: number[];
   pruned?: PruneRecord;
+  /** The global random generator's state after the last finished epoch (shuffles, dropout). */
+  random?: number[];
 }
 
 /**
@@ -98,9 +101,17 @@ class ResumePoint extends Callback {
     super();
   }
 
+  override onTrainBegin(): void {
+    // Loading checkpoints builds layers, which draws from the generator (here and in the callbacks
+    // before this one); the next epoch must draw what the uninterrupted run would have drawn, so the
+    // state saved with the checkpoint comes back last, just before the first batch.
+    if (this.partial.random) restoreRandomState(this.partial.random);
+  }
+
   override async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
     for (const [k, v] of Object.entries(logs)) (this.partial.history[k] ??= []).push(v);
     this.partial.seconds.push(this.timer.seconds[this.timer.seconds.length - 1] ?? 0);
+    this.partial.random = globalGenerator().state();
     const reason = this.shouldPrune ? await this.shouldPrune(epoch + 1, this.partial.history) : null;
     if (reason !== null) {
       this.partial.pruned = { epoch: epoch + 1, reason };
