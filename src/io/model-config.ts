@@ -2,6 +2,7 @@ import { InputLayer } from '../layers/input-layer.js';
 import type { Layer, SymbolicShape } from '../layers/layer.js';
 import { Sequential } from '../models/sequential.js';
 import { compileConfig } from './compile-config.js';
+import { refusedLayerKeys } from './config-keys.js';
 import { ModelFileError } from './errors.js';
 import { type LayerClass, layerFromConfig } from './registry.js';
 
@@ -134,6 +135,11 @@ export function modelFromConfig(
     if (className === 'InputLayer') {
       if (i !== 0)
         throw new ModelFileError(`${where}: an InputLayer may only come first (found at position ${i})`);
+      const refused = refusedLayerKeys('InputLayer', layerConfig);
+      if (refused.length > 0)
+        throw new ModelFileError(
+          `${where}: the InputLayer uses ${refused.join(', ')}, which Tensile does not support`,
+        );
       return InputLayer.fromConfig(layerConfig);
     }
     return layerFromConfig(className, layerConfig, where, custom);

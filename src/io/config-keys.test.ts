@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { Dense } from '../layers/dense.js';
+import { Adam, RMSprop } from '../optimizers/index.js';
+import { lossFromConfig, optimizerFromConfig } from './compile-config.js';
+import { isFloat32Policy, refusedLayerKeys } from './config-keys.js';
+import { layerFromConfig } from './registry.js';
+
+const policy = {
+  module: 'keras',
+  class_name: 'DTypePolicy',
+  config: { name: 'float32' },
+  registered_name: null,
+};
+// Keras 3.15's Dense.get_config() for Dense(3) (keras/src/layers/core/dense.py), with the 3.15 initializer keys.
+const dense315 = {
+  name: 'dense',
+  trainable: true,
+  dtype: policy,
+  units: 3,
+  activation: 'relu',
+  use_bias: true,
+  kernel_initializer: {
+    module: 'keras.initializers',
+    class_name: 'GlorotUniform',
+    config: { seed: null, input_axes: null, output_axes: null },
+    registered_name: null,
+  },
+  bias_initializer: { module: 'keras.initializers', class_name: 'Zeros', config: {}, registered_name: null },
+  kernel_regularizer: null,
+  bias_regularizer: null,
+  kernel_constraint: null,
+  bias_constraint: null,
+  quantization_config: null,
+};
+
+describe('layer config keys', () => {
+  it('loads a Keras 3.15 Dense config (new keys at their defaults)', () => {
+    const layer = layerFromConfig('Dense', dense315, 'm.keras') as Dense;
+    expect(layer).toBeInstanceOf(Dense);
+    expect([layer.units, layer.activationName]).toEqual([3, 'relu']);
+  });
+
+  it('refuses keys that change what the layer computes or how it trains, by name', () => {
+    const l2 = { ...dense315, kernel_regularizer: { class_name: 'L2', config: { l2: 0.01 } } };
+    expect(() => layerFromConfig('Dense', l2, 'm.keras')).toThrow(
+      /m\.keras: layer 'dense' \(Dense\) uses kernel_regularizer = \{"class_name":"L2","config":\{"l2":0\.01\}\}/,
+    );
+    const mixed = { ...dense315, dtype: { ...policy, config: { name: 'mixed_float16' } } };
+    expect(() => layerFromConfig('Dense', mixed, 'm.keras')).toThrow(/uses dtype = .*mixed_float16/);
+    expect(() => layerFromConfig('Dense', { ...dense315, lora_rank: 4 }, 'm.keras')).toThrow(/lora_rank = 4/);
+  });
+
+  it('accepts an unknown key only when null (Keras adds options with None meaning off)', () => {
+    expect(refusedLayerKeys('Dense', { ...dense315, future_option: null })).toEqual([]);
+    expect(refusedLayerKeys('Dense', { ...dense315, future_option: 2 })).toEqual(['future_option = 2']);
+  });
+
+  it('checks only the common keys of classes it does not know (custom objects, other layers)', () => {
+    expect(refusedLayerKeys('MyLayer', { name: 'x', whatever: 3 })).toEqual([]);
+    expect(refusedLayerKeys('MyLayer', { name: 'x', dtype: 'float16' })).toEqual(['dtype = "float16"']);
+  });
+
+  it('accepts tf.keras and Keras 3 keys that cannot change the result', () => {
+    // tf.keras 2.x LSTM config keys (keras/layers/rnn/lstm.py get_config) at their written values.
+    const lstm = {
+      name: 'lstm',
+      units: 4,
+      implementation: 2,
+      time_major: false,
+      return_sequences: false,
+      unroll: false,
+      use_cudnn: 'auto',
+    };
+    expect(refusedLayerKeys('LSTM', lstm)).toEqual([]);
+    expect(refusedLayerKeys('LSTM', { ...lstm, time_major: true })).toEqual(['time_major = true']);
+    expect(
+      refusedLayerKeys('BatchNormalization', { synchronized: true, renorm: false, fused: null }),
+    ).toEqual([]);
+    expect(refusedLayerKeys('BatchNormalization', { renorm: true })).toEqual(['renorm = true']);
+  });
+
+  it('knows float32 dtype policies in both spellings', () => {
+    expect([isFloat32Policy('float32'), isFloat32Policy(policy), isFloat32Policy('bfloat16')]).toEqual([
+      true,
+      true,
+      false,
+    ]);
+  });
+});
+
+describe('optimizer and loss config keys', () => {
+  // tf.keras 2.11–2.15 write their new optimizers as 'Custom>RMSprop' / 'Custom>Adam' in compile configs.
+  it("reads tf.keras 2.11+'s Custom> optimizer names", () => {
+    const opt = optimizerFromConfig(
+      {
+        class_name: 'Custom>RMSprop',
+        config: {
+          name: 'RMSprop',
+          weight_decay: null,
+          clipnorm: null,
+          global_clipnorm: null,
+          clipvalue: null,
+          use_ema: false,
+          ema_momentum: 0.99,
+          ema_overwrite_frequency: 100,
+          jit_compile: true,
+          is_legacy_optimizer: false,
+          learning_rate: 0.0010000000474974513,
+          rho: 0.9,
+          momentum: 0.0,
+          epsilon: 1e-7,
+          centered: false,
+        },
+      },
+      'f.h5',
+    );
+    expect(opt).toBeInstanceOf(RMSprop);
+    expect(optimizerFromConfig({ class_name: 'Custom>Adam', config: {} }, 'f.h5')).toBeInstanceOf(Adam);
+  });
+
+  it('refuses optimizer settings that change training, by name', () => {
+    expect(() => optimizerFromConfig({ class_name: 'Adam', config: { use_ema: true } }, 'f.keras')).toThrow(
+      /f\.keras: optimizer Adam uses use_ema = true/,
+    );
+    expect(() =>
+      optimizerFromConfig({ class_name: 'SGD', config: { lr: 0.1, decay: 1e-4 } }, 'f.h5'),
+    ).toThrow(/optimizer SGD uses decay = 0\.0001/);
+    expect(() =>
+      optimizerFromConfig({ class_name: 'SGD', config: { gradient_accumulation_steps: 4 } }, 'f.keras'),
+    ).toThrow(/gradient_accumulation_steps = 4/);
+  });
+
+  it('refuses loss settings Tensile does not have', () => {
+    const bce = (config: Record<string, unknown>) => ({ class_name: 'BinaryCrossentropy', config });
+    expect(
+      lossFromConfig(bce({ from_logits: true, reduction: 'auto', label_smoothing: 0.0 }), 'f').name,
+    ).toBe('binary_crossentropy');
+    expect(() => lossFromConfig(bce({ label_smoothing: 0.1 }), 'f')).toThrow(
+      /loss BinaryCrossentropy uses label_smoothing = 0\.1/,
+    );
+    expect(() => lossFromConfig(bce({ reduction: 'sum' }), 'f')).toThrow(/reduction = "sum"/);
+  });
+});
