@@ -5,6 +5,7 @@ import { tempPathFor, writeAtomic, writeBytesAtomic } from './atomic.js';
 import { compileArgsFromConfig } from './compile-config.js';
 import { ModelFileError } from './errors.js';
 import { type H5Reader, type H5Writer, readH5Bytes, writeH5 } from './hdf5.js';
+import { kerasJson } from './keras-json.js';
 import { kerasModelConfig, modelFromConfig } from './model-config.js';
 import { cellOf, kerasSnakeCase, type LayerClass } from './registry.js';
 import {
@@ -112,7 +113,7 @@ export async function saveKeras(model: Sequential, path: string): Promise<void> 
   const zip = zipSync(
     {
       [METADATA]: strToU8(JSON.stringify(metadata)),
-      [CONFIG]: strToU8(JSON.stringify(kerasModelConfig(model))),
+      [CONFIG]: strToU8(kerasJson(kerasModelConfig(model))),
       [WEIGHTS]: weights,
     },
     { level: 0 },

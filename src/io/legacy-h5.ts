@@ -4,6 +4,7 @@ import { compileArgsFromConfig, trainingConfig } from './compile-config.js';
 import { ModelFileError } from './errors.js';
 import { type H5Reader, type H5Writer, readH5, writeH5 } from './hdf5.js';
 import { KERAS_VERSION } from './keras-format.js';
+import { kerasJson } from './keras-json.js';
 import { legacyModelConfig, modelFromConfig } from './model-config.js';
 import { cellOf, type LayerClass } from './registry.js';
 import {
@@ -57,9 +58,9 @@ export async function saveLegacyH5(model: Sequential, path: string): Promise<voi
     writeH5(tmp, (w) => {
       w.text('', 'keras_version', KERAS_VERSION);
       w.text('', 'backend', 'tensorflow');
-      w.bytes('', 'model_config', JSON.stringify(legacyModelConfig(model)));
+      w.bytes('', 'model_config', kerasJson(legacyModelConfig(model)));
       const training = trainingConfig(model);
-      if (training) w.bytes('', 'training_config', JSON.stringify(training));
+      if (training) w.bytes('', 'training_config', kerasJson(training));
       writeLegacyWeights(w, 'model_weights', model);
       const opt = optimizerArrays(model);
       if (opt) {

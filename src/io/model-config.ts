@@ -29,7 +29,7 @@ function layerConfig(layer: Layer): Json {
  * Keras 3 `config.json` of a .keras file (serialize_keras_object of a Sequential model).
  *
  * @example
- * // JSON.stringify(kerasModelConfig(model)) is the config.json of a .keras file
+ * // kerasJson(kerasModelConfig(model)) is the config.json of a .keras file
  */
 export function kerasModelConfig(model: Sequential): Json {
   const shape = batchInputShape(model);
@@ -76,7 +76,7 @@ function legacy(value: unknown): unknown {
  * The legacy HDF5 `model_config`: Keras 2 style configs, which Keras 2 and Keras 3 both load.
  *
  * @example
- * // h5.attrs.model_config = JSON.stringify(legacyModelConfig(model))
+ * // h5.attrs.model_config = kerasJson(legacyModelConfig(model))
  */
 export function legacyModelConfig(model: Sequential): Json {
   const shape = batchInputShape(model);
