@@ -1,4 +1,3 @@
-import { fmtShape } from '../errors.js';
 import type { Layer, LayerWeight } from '../layers/layer.js';
 import type { Sequential } from '../models/sequential.js';
 import { tensor } from '../ops/core.js';
