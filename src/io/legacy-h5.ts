@@ -5,7 +5,7 @@ import { ModelFileError } from './errors.js';
 import { type H5Reader, type H5Writer, readH5, writeH5 } from './hdf5.js';
 import { KERAS_VERSION } from './keras-format.js';
 import { kerasJson } from './keras-json.js';
-import { legacyModelConfig, modelFromConfig } from './model-config.js';
+import { kerasMajor, legacyModelConfig, modelFromConfig } from './model-config.js';
 import { cellOf, type LayerClass } from './registry.js';
 import {
   kerasWeights,
@@ -140,7 +140,8 @@ export function loadLegacyH5(
         `${path}: no 'model_config' attribute; a weights-only file loads with model.loadWeights(path)`,
       );
     }
-    const model = modelFromConfig(config, path, opts.customObjects);
+    const version = r.text('', 'keras_version') ?? r.text('model_weights', 'keras_version');
+    const model = modelFromConfig(config, path, opts.customObjects, kerasMajor(version, 'h5'));
     if (!r.isGroup('model_weights')) throw new ModelFileError(`${path}: no 'model_weights' group`);
     const assign = readLegacyWeights(r, 'model_weights', model);
     const training = opts.compile === false ? null : parseJsonAttr(r, 'training_config');

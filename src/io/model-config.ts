@@ -97,20 +97,38 @@ export function legacyModelConfig(model: Sequential): Json {
   return { class_name: 'Sequential', config: { name: model.name, layers, build_input_shape: shape } };
 }
 
-/** Keras may serialize a built-in activation as `{class_name: 'function', config: 'relu'}`. */
-function normalizeLayerConfig(config: Json): Json {
+/**
+ * The Keras major version that wrote a file, from its `keras_version` (metadata.json or the HDF5
+ * attribute); files without one are Keras 3 when zipped (.keras exists since Keras 2.13 with a version)
+ * and Keras 2 or older when HDF5.
+ *
+ * @example
+ * // kerasMajor('2.4.0', 'h5') === 2; kerasMajor(null, 'keras') === 3
+ */
+export function kerasMajor(version: string | null | undefined, format: 'keras' | 'h5'): number {
+  const major = Number.parseInt(String(version ?? ''), 10);
+  return Number.isFinite(major) ? major : format === 'keras' ? 3 : 2;
+}
+
+/**
+ * Keras may serialize a built-in activation as `{class_name: 'function', config: 'relu'}`. Keras 2's
+ * 'hard_sigmoid' is clip(0.2 x + 0.5, 0, 1), Keras 3's is clip(x / 6 + 0.5, 0, 1): a Keras 2 file's
+ * name becomes Tensile's 'hard_sigmoid_keras2'.
+ */
+function normalizeLayerConfig(config: Json, major: number): Json {
   const out = { ...config };
   for (const key of ['activation', 'recurrent_activation']) {
     const v = out[key] as { config?: unknown } | undefined;
     if (v && typeof v === 'object' && typeof v.config === 'string') out[key] = v.config;
+    if (major < 3 && out[key] === 'hard_sigmoid') out[key] = 'hard_sigmoid_keras2';
   }
   return out;
 }
 
 /**
  * A Sequential model from a Keras model config (Keras 3 config.json, or a Keras 2/3 legacy HDF5
- * `model_config`): layers through the registry, input shape from the InputLayer entry, the first
- * layer's `batch_input_shape`, or `build_input_shape`.
+ * `model_config`) written by Keras major version `kerasVersion`: layers through the registry, input
+ * shape from the InputLayer entry, the first layer's `batch_input_shape`, or `build_input_shape`.
  *
  * @example
  * // const model = modelFromConfig(JSON.parse(configJson), 'best.keras');
@@ -119,6 +137,7 @@ export function modelFromConfig(
   raw: unknown,
   where: string,
   custom: Record<string, LayerClass> = {},
+  kerasVersion = 3,
 ): Sequential {
   const top = (raw ?? {}) as Json;
   if (top.class_name !== 'Sequential') {
@@ -131,7 +150,7 @@ export function modelFromConfig(
   if (!Array.isArray(entries)) throw new ModelFileError(`${where}: the model config has no layer list`);
   const layers: Layer[] = entries.map((entry, i) => {
     const className = String(entry.class_name);
-    const layerConfig = normalizeLayerConfig((entry.config ?? {}) as Json);
+    const layerConfig = normalizeLayerConfig((entry.config ?? {}) as Json, kerasVersion);
     if (className === 'InputLayer') {
       if (i !== 0)
         throw new ModelFileError(`${where}: an InputLayer may only come first (found at position ${i})`);

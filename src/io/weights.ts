@@ -47,6 +47,31 @@ export function kerasLayerPaths(layers: readonly Layer[], snake: (className: str
 }
 
 /**
+ * tf.keras 2.13–2.15's `.keras` groups (their saving_lib walks attributes in `dir()` order, so a
+ * Sequential's layers are first reached through `_layer_checkpoint_dependencies`, a dict holding each
+ * layer with weights twice, as `layer_with_weights-<k>` and `layer-<i>`). The class counter advances
+ * on every entry, also on the second visit that saves nothing: Dense, Dropout, Dense sit in `dense`,
+ * `dropout` and `dense_2`.
+ *
+ * @example
+ * // tfKerasLayerPaths([dense, dropout, dense2], kerasSnakeCase) → ['_layer_checkpoint_dependencies/dense', '_layer_checkpoint_dependencies/dropout', '_layer_checkpoint_dependencies/dense_2']
+ */
+export function tfKerasLayerPaths(layers: readonly Layer[], snake: (className: string) => string): string[] {
+  const used = new Map<string, number>();
+  const next = (layer: Layer) => {
+    const base = snake(layer.className);
+    const count = used.get(base);
+    used.set(base, count === undefined ? 0 : count + 1);
+    return count === undefined ? base : `${base}_${count + 1}`;
+  };
+  return layers.map((layer) => {
+    const first = next(layer);
+    if (layer.weightEntries.length > 0) next(layer);
+    return `_layer_checkpoint_dependencies/${first}`;
+  });
+}
+
+/**
  * Sets a layer's weights from a file after checking all of them (count and shapes), so a bad file
  * leaves the model untouched. `read(i, check)` returns weight i in Keras order.
  *
