@@ -93,7 +93,13 @@ export function kerasClassName(name: unknown): string {
  * // optimizerFromConfig({ class_name: 'SGD', config: { learning_rate: 0.1, momentum: 0.9 } }, file)
  */
 export function optimizerFromConfig(spec: unknown, where: string): Optimizer {
-  if (typeof spec === 'string') return getOptimizer(spec);
+  if (typeof spec === 'string') {
+    try {
+      return getOptimizer(spec);
+    } catch (e) {
+      throw new ModelFileError(`${where}: ${(e as Error).message}; load with { compile: false } to skip it`);
+    }
+  }
   const { class_name: rawName, config = {} } = (spec ?? {}) as { class_name?: string; config?: Json };
   const className = kerasClassName(rawName);
   const lr = config.learning_rate ?? config.lr;

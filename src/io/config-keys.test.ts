@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Dense } from '../layers/dense.js';
 import { Adam, RMSprop } from '../optimizers/index.js';
-import { lossFromConfig, optimizerFromConfig } from './compile-config.js';
+import { compileArgsFromConfig, lossFromConfig, optimizerFromConfig } from './compile-config.js';
 import { isFloat32Policy, refusedLayerKeys } from './config-keys.js';
 import { layerFromConfig } from './registry.js';
 
@@ -139,5 +139,39 @@ describe('optimizer and loss config keys', () => {
       /loss BinaryCrossentropy uses label_smoothing = 0\.1/,
     );
     expect(() => lossFromConfig(bce({ reduction: 'sum' }), 'f')).toThrow(/reduction = "sum"/);
+  });
+});
+
+describe('compile configs with strings', () => {
+  // Keras 3 and tf.keras 2.13+ keep compile()'s arguments as given: model.compile(optimizer="rmsprop",
+  // loss="sparse_categorical_crossentropy", metrics=["accuracy"]) saves exactly those strings.
+  it('resolves string optimizers, losses and metrics', () => {
+    const args = compileArgsFromConfig(
+      {
+        optimizer: 'rmsprop',
+        loss: 'sparse_categorical_crossentropy',
+        metrics: ['accuracy'],
+        loss_weights: null,
+        weighted_metrics: null,
+        run_eagerly: null,
+        steps_per_execution: null,
+        jit_compile: null,
+      },
+      'f.keras',
+    );
+    expect(args.optimizer).toBeInstanceOf(RMSprop);
+    expect((args.loss as { name: string }).name).toBe('sparse_categorical_crossentropy');
+    expect(args.metrics).toEqual(['accuracy']);
+    // Keras 3 writes a loss function as {class_name: 'function', config: name}.
+    const fn = {
+      module: 'builtins',
+      class_name: 'function',
+      config: 'mean_squared_error',
+      registered_name: 'function',
+    };
+    expect(lossFromConfig(fn, 'f').name).toBe('mean_squared_error');
+    expect(() => compileArgsFromConfig({ optimizer: 'adagrad', loss: 'mse' }, 'f.keras')).toThrow(
+      /f\.keras: unknown optimizer 'adagrad' .*compile: false/,
+    );
   });
 });
