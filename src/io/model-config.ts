@@ -115,8 +115,11 @@ export function kerasMajor(version: string | null | undefined, format: 'keras' |
  * 'hard_sigmoid' is clip(0.2 x + 0.5, 0, 1), Keras 3's is clip(x / 6 + 0.5, 0, 1): a Keras 2 file's
  * name becomes Tensile's 'hard_sigmoid_keras2'.
  */
-function normalizeLayerConfig(config: Json, major: number): Json {
+function normalizeLayerConfig(className: string, config: Json, major: number): Json {
   const out = { ...config };
+  // Keras 2.0–2.2's GRU had no `reset_after` and computed the original GRU (reset before the matmul);
+  // every later Keras writes the key.
+  if (className === 'GRU' && major < 3 && !('reset_after' in out)) out.reset_after = false;
   for (const key of ['activation', 'recurrent_activation']) {
     const v = out[key] as { config?: unknown } | undefined;
     if (v && typeof v === 'object' && typeof v.config === 'string') out[key] = v.config;
@@ -150,7 +153,7 @@ export function modelFromConfig(
   if (!Array.isArray(entries)) throw new ModelFileError(`${where}: the model config has no layer list`);
   const layers: Layer[] = entries.map((entry, i) => {
     const className = String(entry.class_name);
-    const layerConfig = normalizeLayerConfig((entry.config ?? {}) as Json, kerasVersion);
+    const layerConfig = normalizeLayerConfig(className, (entry.config ?? {}) as Json, kerasVersion);
     if (className === 'InputLayer') {
       if (i !== 0)
         throw new ModelFileError(`${where}: an InputLayer may only come first (found at position ${i})`);
