@@ -5,7 +5,7 @@ import {
   MeanSquaredError,
   SparseCategoricalCrossentropy,
 } from '../losses/index.js';
-import type { Metric } from '../metrics/index.js';
+import { type Metric, resolveMetric } from '../metrics/index.js';
 import type { CompileArgs, Sequential } from '../models/sequential.js';
 import { Adam, getOptimizer, type Optimizer, RMSprop, SGD } from '../optimizers/index.js';
 import { LOSS_KEYS, OPTIMIZER_KEYS, refusedKeys } from './config-keys.js';
@@ -184,13 +184,35 @@ export function lossFromConfig(spec: unknown, where: string): Loss {
   }
 }
 
+/** Whether Tensile has a metric by this name (shapes only matter for 'accuracy', which always resolves). */
+function knownMetric(id: string): boolean {
+  try {
+    resolveMetric(id, [1], [1, 1]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Metric names from Keras' forms: strings, nested lists (tf.keras: per output), or metric configs. */
 function metricIds(spec: unknown): string[] {
   if (spec == null) return [];
   if (typeof spec === 'string') return [spec];
   if (Array.isArray(spec)) return spec.flatMap(metricIds);
   const { class_name: className, config } = spec as { class_name?: string; config?: Json | string };
   if (typeof config === 'string') return [config];
-  return [String((config as Json | undefined)?.name ?? className)];
+  const name = String((config as Json | undefined)?.name ?? className);
+  // tf.keras' MeanMetricWrapper keeps the function's name in `fn` when the metric was renamed.
+  const fn = (config as Json | undefined)?.fn;
+  return [!knownMetric(name) && typeof fn === 'string' ? fn : name];
+}
+
+/** Metrics Tensile lacks are left out with a warning: they report on training but do not change it. */
+function usableMetrics(ids: string[], where: string): string[] {
+  const unknown = ids.filter((id) => !knownMetric(id));
+  if (unknown.length > 0)
+    console.warn(`${where}: metrics Tensile does not have were left out of compile(): ${unknown.join(', ')}`);
+  return ids.filter(knownMetric);
 }
 
 /**
@@ -205,6 +227,6 @@ export function compileArgsFromConfig(config: Json, where: string): CompileArgs 
   return {
     optimizer: optimizerFromConfig(optimizer, where),
     loss: lossFromConfig(config.loss, where),
-    metrics: metricIds(config.metrics),
+    metrics: usableMetrics(metricIds(config.metrics), where),
   };
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Dense } from '../layers/dense.js';
 import { Adam, RMSprop } from '../optimizers/index.js';
 import { compileArgsFromConfig, lossFromConfig, optimizerFromConfig } from './compile-config.js';
@@ -173,5 +173,26 @@ describe('compile configs with strings', () => {
     expect(() => compileArgsFromConfig({ optimizer: 'adagrad', loss: 'mse' }, 'f.keras')).toThrow(
       /f\.keras: unknown optimizer 'adagrad' .*compile: false/,
     );
+  });
+
+  it('keeps the metrics Tensile has and leaves the others out with a warning', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    // tf.keras 2.x: [[MeanMetricWrapper(name, fn), AUC]] per output.
+    const metrics = [
+      [
+        { class_name: 'MeanMetricWrapper', config: { name: 'acc', dtype: 'float32', fn: 'binary_accuracy' } },
+        {
+          class_name: 'MeanMetricWrapper',
+          config: { name: 'my_acc', dtype: 'float32', fn: 'binary_accuracy' },
+        },
+        { class_name: 'AUC', config: { name: 'auc', num_thresholds: 200 } },
+      ],
+    ];
+    const args = compileArgsFromConfig({ optimizer: 'adam', loss: 'binary_crossentropy', metrics }, 'f.h5');
+    expect(args.metrics).toEqual(['acc', 'binary_accuracy']);
+    expect(String(warn.mock.calls[0]?.[0])).toBe(
+      'f.h5: metrics Tensile does not have were left out of compile(): auc',
+    );
+    warn.mockRestore();
   });
 });
