@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Dense } from '../layers/dense.js';
 import { Dropout } from '../layers/dropout.js';
-import type { Sequential } from '../models/sequential.js';
+import { Sequential } from '../models/sequential.js';
 import { tensor } from '../ops/core.js';
 import { Adam, type RMSprop, type SGD } from '../optimizers/index.js';
 import type { Tensor, Variable } from '../tensor/tensor.js';
+import { writeH5 } from './hdf5.js';
 import { loadModel, loadWeights } from './index.js';
 
 // Fixtures and expected values come from src/io/fixtures/keras_generations.py, which lays each file out
@@ -57,7 +58,7 @@ describe('files from each Keras generation', () => {
   });
 
   it('tf.keras 2.13 .weights.h5 through loadWeights', async () => {
-    const model = new (await import('../models/sequential.js')).Sequential([
+    const model = new Sequential([
       new Dense(3, { activation: 'relu', inputShape: [4] }),
       new Dropout(0.5),
       new Dense(2, { activation: 'softmax' }),
@@ -109,4 +110,29 @@ describe('files from each Keras generation', () => {
     copyFileSync(fixture('keras3_nested_legacy.h5'), path);
     expectLayerOutputs(await loadModel(path), 'keras3_nested_legacy');
   });
+
+  it('a weights file in no known layout is refused naming the layout and what the file holds', async () => {
+    const path = join(dir, 'odd.weights.h5');
+    await writeH5(path, (w) => w.dataset('model/dense/kernel', new Float32Array(12), [4, 3]));
+    const model = new Sequential([new Dense(3, { inputShape: [4] })]);
+    await expect(loadWeights(model, path)).rejects.toThrow(
+      /no weights for layer 'dense(_\d+)?' \(Dense\) at 'layers\/dense\/vars' \(Keras 3 layout: .*\); the file has top-level groups model/,
+    );
+  });
+});
+
+describe('hard_sigmoid in files Tensile writes (keras_version 3.6.0: Keras 3 meaning)', () => {
+  for (const activation of ['hard_sigmoid', 'hard_sigmoid_keras2'] as const) {
+    it(`${activation} round-trips through .keras and .h5`, async () => {
+      const a = new Sequential([new Dense(2, { activation, inputShape: [3] })]);
+      const x = tensor([[3, -1, 0.5]]);
+      for (const ext of ['keras', 'h5']) {
+        const path = join(dir, `${activation}.${ext}`);
+        await a.save(path);
+        const b = await loadModel(path);
+        expect((b.layers[0] as Dense).activationName).toBe(activation);
+        expect(Array.from(b.predict(x).dataSync())).toEqual(Array.from(a.predict(x).dataSync()));
+      }
+    });
+  }
 });

@@ -83,7 +83,7 @@ export function readWeightsLayout(r: H5Reader, model: Sequential): void {
       throw new ModelFileError(
         `${r.where}: no weights for layer '${layer.name}' (${layer.className}) at '${vars}' ` +
           `(${root === 'layers' ? 'Keras 3' : 'tf.keras 2.13–2.15'} layout: groups named after the layer class, counted in model order); ` +
-          `the file has ${groups.length > 0 ? groups.join(', ') : `top-level groups ${r.keys('').join(', ') || 'none'}`}`,
+          `the file has ${groups.length > 0 ? groups.join(', ') : `top-level groups ${r.keys('/').join(', ') || 'none'}`}`,
       );
     }
     return planLayerAssign(layer, count, r.where, vars, (k, check) => r.floats(`${vars}/${k}`, check));
