@@ -80,11 +80,17 @@ describe('layer config keys', () => {
   });
 
   it('knows float32 dtype policies in both spellings', () => {
-    expect([isFloat32Policy('float32'), isFloat32Policy(policy), isFloat32Policy('bfloat16')]).toEqual([
+    const tfKeras = { class_name: 'Policy', config: { name: 'float32' } };
+    const keras33 = { module: 'keras', class_name: 'FloatDTypePolicy', config: { name: 'float32' } };
+    const mixed = { class_name: 'Policy', config: { name: 'mixed_float16' } };
+    expect([policy, tfKeras, keras33, 'float32', null].map(isFloat32Policy)).toEqual([
       true,
       true,
-      false,
+      true,
+      true,
+      true,
     ]);
+    expect([mixed, 'bfloat16'].map(isFloat32Policy)).toEqual([false, false]);
   });
 });
 

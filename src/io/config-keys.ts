@@ -30,12 +30,23 @@ const isFalse: Inert = (v) => v === false || isNone(v);
 const anything: Inert = () => true;
 const isZero: Inert = (v) => v === 0 || isNone(v);
 
-/** float32, as a string (Keras 2 and 3.0) or a DTypePolicy object (Keras 3.1+); mixed precision changes results. */
+/** The policy classes that have carried a dtype: tf.keras 'Policy', Keras 3's 'FloatDTypePolicy' and 'DTypePolicy'. */
+const POLICY_CLASSES = ['Policy', 'FloatDTypePolicy', 'DTypePolicy'];
+
+/**
+ * float32, as a string (Keras 2 and 3.0) or a policy object (tf.keras mixed precision, Keras 3.x);
+ * other policies (mixed_float16, bfloat16) change results.
+ *
+ * @example
+ * // isFloat32Policy({ class_name: 'DTypePolicy', config: { name: 'float32' } }) === true
+ */
 export const isFloat32Policy: Inert = (v) => {
   if (isNone(v) || v === 'float32') return true;
   const policy = v as { class_name?: unknown; config?: { name?: unknown } };
   return (
-    typeof policy === 'object' && policy.class_name === 'DTypePolicy' && policy.config?.name === 'float32'
+    typeof policy === 'object' &&
+    POLICY_CLASSES.includes(String(policy.class_name)) &&
+    policy.config?.name === 'float32'
   );
 };
 
