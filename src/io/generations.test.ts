@@ -57,6 +57,13 @@ describe('files from each Keras generation', () => {
     );
   });
 
+  it('tf.keras 2.15 .keras: layers/<class> groups as in Keras 3, the 2.11+ optimizer state without learning_rate', async () => {
+    const model = await loadModel(fixture('tfkeras215_mlp.keras'));
+    expectLayerOutputs(model, 'tfkeras213_mlp'); // the same model and weights as the 2.13 file
+    expect(model.optimizer!.iterations).toBe(5);
+    expect([slot(model, 0, 1)[0], slot(model, 2, 0)[0]]).toEqual([0.001, 0.03].map(Math.fround));
+  });
+
   it('tf.keras 2.13 .weights.h5 through loadWeights', async () => {
     const model = new Sequential([
       new Dense(3, { activation: 'relu', inputShape: [4] }),
@@ -116,7 +123,7 @@ describe('files from each Keras generation', () => {
     await writeH5(path, (w) => w.dataset('model/dense/kernel', new Float32Array(12), [4, 3]));
     const model = new Sequential([new Dense(3, { inputShape: [4] })]);
     await expect(loadWeights(model, path)).rejects.toThrow(
-      /no weights for layer 'dense(_\d+)?' \(Dense\) at 'layers\/dense\/vars' \(Keras 3 layout: .*\); the file has top-level groups model/,
+      /no weights for layer 'dense(_\d+)?' \(Dense\) at 'layers\/dense\/vars' \(Keras 3 \(and tf\.keras 2\.15\) layout: .*\); the file has top-level groups model/,
     );
   });
 });

@@ -32,7 +32,7 @@ const WEIGHTS = 'model.weights.h5';
 
 /**
  * Where Keras keeps each layer's variables: `layers/<snake class>[_n]/vars` (Keras 3), or the
- * `_layer_checkpoint_dependencies/...` groups of tf.keras 2.13–2.15 when `r` shows them; recurrent
+ * `_layer_checkpoint_dependencies/...` groups of tf.keras 2.12–2.14 when `r` shows them; recurrent
  * layers keep theirs in `.../cell/vars`.
  */
 function varsPaths(model: Sequential, r?: H5Reader): { own: string; vars: string }[] {
@@ -82,7 +82,7 @@ export function readWeightsLayout(r: H5Reader, model: Sequential): void {
       const groups = r.keys(root).map((g) => `${root}/${g}`);
       throw new ModelFileError(
         `${r.where}: no weights for layer '${layer.name}' (${layer.className}) at '${vars}' ` +
-          `(${root === 'layers' ? 'Keras 3' : 'tf.keras 2.13–2.15'} layout: groups named after the layer class, counted in model order); ` +
+          `(${root === 'layers' ? 'Keras 3 (and tf.keras 2.15)' : 'tf.keras 2.12–2.14'} layout: groups named after the layer class, counted in model order); ` +
           `the file has ${groups.length > 0 ? groups.join(', ') : `top-level groups ${r.keys('/').join(', ') || 'none'}`}`,
       );
     }

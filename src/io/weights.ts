@@ -47,7 +47,7 @@ export function kerasLayerPaths(layers: readonly Layer[], snake: (className: str
 }
 
 /**
- * tf.keras 2.13–2.15's `.keras` groups (their saving_lib walks attributes in `dir()` order, so a
+ * tf.keras 2.12–2.14's `.keras` groups (their saving_lib walks attributes in `dir()` order, so a
  * Sequential's layers are first reached through `_layer_checkpoint_dependencies`, a dict holding each
  * layer with weights twice, as `layer_with_weights-<k>` and `layer-<i>`). The class counter advances
  * on every entry, also on the second visit that saves nothing: Dense, Dropout, Dense sit in `dense`,
