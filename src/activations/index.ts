@@ -77,7 +77,7 @@ export function swish(x: Tensor): Tensor {
  *
  * @example
  * import { getActivation, tensor } from 'tensile';
- * getActivation('hard_sigmoid')(tensor([-4, 0, 1.5, 4])).toArray(); // [0, 0.5, 0.75, 1]
+ * console.log(getActivation('hard_sigmoid')(tensor([-4, 0, 1.5, 4])).toArray()); // [0, 0.5, 0.75, 1]
  */
 export function hardSigmoid(x: Tensor): Tensor {
   return clip(add(mul(x, 1 / 6), 0.5), 0, 1);
@@ -89,7 +89,7 @@ export function hardSigmoid(x: Tensor): Tensor {
  *
  * @example
  * import { getActivation, tensor } from 'tensile';
- * getActivation('hard_sigmoid_keras2')(tensor([-3, 0, 1.5, 3])).toArray(); // [0, 0.5, 0.8, 1]
+ * console.log(getActivation('hard_sigmoid_keras2')(tensor([-3, 0, 1.25, 3])).toArray()); // [0, 0.5, 0.75, 1]
  */
 export function hardSigmoidKeras2(x: Tensor): Tensor {
   return clip(add(mul(x, 0.2), 0.5), 0, 1);
