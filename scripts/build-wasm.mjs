@@ -1,20 +1,24 @@
 // Compiles the AssemblyScript kernels (src/backends/wasm/assembly/) to WebAssembly SIMD and writes the
-// bytes as a base64 string into src/backends/wasm/generated/kernels-wasm.ts. Why a TS module and not a
+// bytes as a base64 string into src/backends/wasm/generated/kernels-wasm.ts, and the TypeScript
+// declaration of the module's exports and argument blocks into generated/kernels-exports.ts
+// (see wasm-bindings.mjs). Why a TS module and not a
 // .wasm file: it loads the same way in Node and in browsers (no fs, no fetch, no bundler plugin) and
 // tsc carries it into dist/ like any other module.
 //
 //   node scripts/build-wasm.mjs            build and write the generated module
-//   node scripts/build-wasm.mjs --check    fail if the generated module is out of date (for CI)
+//   node scripts/build-wasm.mjs --check    fail if a generated file is out of date (for CI)
 //   node scripts/build-wasm.mjs --wat F    also write the text format to F (to read the compiled code)
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
+import { bindingsCollector } from './wasm-bindings.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const entry = 'src/backends/wasm/assembly/index.ts';
 const target = join(root, 'src/backends/wasm/generated/kernels-wasm.ts');
+const exportsTarget = join(root, 'src/backends/wasm/generated/kernels-exports.ts');
 const argv = process.argv.slice(2);
 const check = argv.includes('--check');
 const watIndex = argv.indexOf('--wat');
@@ -23,6 +27,7 @@ const watFile = watIndex >= 0 ? argv[watIndex + 1] : null;
 const started = performance.now();
 const outputs = {};
 const diagnostics = [];
+const bindings = bindingsCollector(entry.replace(/\.ts$/, ''));
 const { error } = await asc.main(
   [
     entry,
@@ -48,6 +53,7 @@ const { error } = await asc.main(
     '1',
   ],
   {
+    transforms: [bindings.transform],
     baseDir: root,
     writeFile: (name, contents) => {
       outputs[name] = contents;
@@ -79,20 +85,26 @@ ${lines.map((l) => `  '${l}',`).join('\n')}
 ].join('');
 `;
 
-let current = null;
-try {
-  current = readFileSync(target, 'utf8');
-} catch {}
+const files = [
+  [target, source],
+  [exportsTarget, bindings.render()],
+];
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
+const stale = files.filter(([file, text]) => {
+  try {
+    return readFileSync(file, 'utf8') !== text;
+  } catch {
+    return true;
+  }
+});
 if (check) {
-  if (current !== source) {
-    console.error(
-      'build-wasm: src/backends/wasm/generated/kernels-wasm.ts is out of date; run npm run build:wasm',
-    );
+  if (stale.length > 0) {
+    const names = stale.map(([file]) => file.slice(root.length + 1)).join(', ');
+    console.error(`build-wasm: ${names} out of date; run npm run build:wasm`);
     process.exit(1);
   }
   console.log(`build-wasm: up to date (${wasm.length} bytes, ${seconds}s)`);
 } else {
-  if (current !== source) writeFileSync(target, source);
+  for (const [file, text] of stale) writeFileSync(file, text);
   console.log(`build-wasm: ${wasm.length} bytes, sha256 ${sha.slice(0, 12)}, ${seconds}s`);
 }

@@ -1,9 +1,10 @@
 import { expect, it } from 'vitest';
+import { getBackend } from '../backend/select.js';
 import { scope } from '../engine/engine.js';
 import { add, cast, exp, expandDims, gather, mean, mul, sum, tanh, tensor, zeros } from '../ops/index.js';
 import { liveStats, Variable } from '../tensor/tensor.js';
 import { expectClose } from '../test-utils/assert.js';
-import { forEachBackend, on } from '../test-utils/backends.js';
+import { BACKENDS, forEachBackend, on } from '../test-utils/backends.js';
 import { valueAndGrads } from './backward.js';
 
 forEachBackend('valueAndGrads', (backend) => {
@@ -106,6 +107,23 @@ forEachBackend('valueAndGrads', (backend) => {
       const g = scope(() => valueAndGrads(() => mean(tanh(mul(w, zeros([3, 2])))), [w]).grads[0]!);
       expect(liveStats.tensors).toBe(before.tensors + 1);
       expect(g.shape).toEqual([1, 2]);
+    });
+  });
+});
+
+forEachBackend('valueAndGrads on a backend that is not selected', (backend) => {
+  const other = BACKENDS.find((b) => b !== backend)!;
+  it('differentiates where the loss lives and leaves the selected backend alone', () => {
+    const x = new Variable(tensor([[1, -2]], undefined, 'float32', { backend }));
+    const unused = new Variable(tensor([3], undefined, 'float32', { backend }));
+    on(other, () => {
+      // tanh(x)·[[1],[2]] summed: d/dx = (1 - tanh²(x)) · [1, 2] broadcast over the columns.
+      const { value, grads } = valueAndGrads(() => sum(mul(tanh(x), [[1], [2]])), [x, unused]);
+      expect(getBackend()).toBe(other);
+      for (const t of [value, ...grads]) expect(t.backend).toBe(backend);
+      const d = (v: number) => 3 * (1 - Math.tanh(v) ** 2);
+      expectClose(grads[0]!, [[d(1), d(-2)]]);
+      expect(grads[1]!.toArray()).toEqual([0]);
     });
   });
 });

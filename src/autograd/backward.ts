@@ -1,6 +1,6 @@
-import { getActiveBackend, setActiveBackend, setActiveTape } from '../engine/engine.js';
+import { setActiveTape } from '../engine/engine.js';
 import { ShapeError, TensileError } from '../errors.js';
-import { fill, zerosLike } from '../ops/creation.js';
+import { onesLike, zerosLike } from '../ops/creation.js';
 import { add } from '../ops/elementwise.js';
 import { shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -38,22 +38,17 @@ export function valueAndGrads(
       'the function must return a single value (e.g. a mean loss)',
     );
   }
-  // Backward runs on the backend the loss lives on, whatever backend is active for new tensors.
-  const previousBackend = getActiveBackend();
-  setActiveBackend(value.backend);
-  try {
-    const grads = backward(tape, value);
-    return { value, grads: sources.map((s) => grads.get(s.id) ?? zerosLike(s)) };
-  } finally {
-    setActiveBackend(previousBackend);
-  }
+  // Every tensor backward makes follows an operand (the seed is onesLike(value), missing gradients
+  // are zerosLike), so it runs where the loss lives whichever backend is selected.
+  const grads = backward(tape, value);
+  return { value, grads: sources.map((s) => grads.get(s.id) ?? zerosLike(s)) };
 }
 
 /** Propagates d(value)/d(value) = 1 back through the tape; returns gradients by tensor id. */
 function backward(tape: Tape, value: Tensor): Map<number, Tensor> {
   const grads = new Map<number, Tensor>();
   if (!tape.requiresGrad(value)) return grads;
-  grads.set(value.id, fill(value.shape, 1));
+  grads.set(value.id, onesLike(value));
   for (let i = tape.nodes.length - 1; i >= 0; i--) {
     const node = tape.nodes[i]!;
     const dys = node.outputs.map((o) => grads.get(o.id) ?? null);

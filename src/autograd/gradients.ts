@@ -201,7 +201,5 @@ export const GRADIENTS: { [K in OpKind]: GradFn<K> } = {
       needs[1] ? neg(mul(logSoftmax(logits, -1), g)) : null,
     ];
   },
-  lstmSequence: sequenceGradient,
-  gruSequence: sequenceGradient,
-  simpleRnnSequence: sequenceGradient,
+  rnnSequence: sequenceGradient,
 };

@@ -39,9 +39,7 @@ export interface OpAttrs {
   scatterAdd: { axis: number };
   dense: { activation: FusedActivation };
   softmaxCrossEntropy: null;
-  lstmSequence: SequenceAttrs;
-  gruSequence: SequenceAttrs;
-  simpleRnnSequence: SequenceAttrs;
+  rnnSequence: SequenceAttrs;
 }
 
 export type OpKind = keyof OpAttrs;

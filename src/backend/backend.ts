@@ -46,119 +46,85 @@ export interface DenseGrads {
 }
 
 /**
- * Inputs of the fused recurrent sequence kernels (`lstmSequence`, `gruSequence`, `simpleRnnSequence`).
- * Float storage, row-major, weights exactly as Keras stores them. G is the number of gate blocks:
- * 4 for LSTM (i, f, c, o), 3 for GRU (z, r, h), 1 for SimpleRNN. States start at zero.
- *
- * One processing step s = 0..time-1 reads time index t = goBackwards ? time-1-s : s and computes
- * (x̃ = x_t ⊙ inputDropout, h̃ = h ⊙ recurrentDropout, both per batch row):
- * - SimpleRNN: h' = act(x̃·K + b + h̃·R).
- * - LSTM: z = x̃·K + h̃·R + b; i, f, o = sigmoid, g = tanh of z's blocks; c' = f·c + i·g; h' = o·tanh(c').
- * - GRU: xz = x̃·K + b_in; z = σ(xz_z + (h̃·R + b_rec)_z); r likewise; with resetAfter the candidate is
- *   hh = tanh(xz_h + r ⊙ (h̃·R_h + b_rec,h)), else hh = tanh(xz_h + (r ⊙ h̃)·R_h); h' = z·h + (1-z)·hh
- *   (the mix uses the undropped h).
- * Where mask[b, t] is 0 the row keeps its previous state and output (Keras' masking).
+ * The cell a fused sequence kernel computes (G gate blocks: LSTM 4 in Keras order i, f, c, o; GRU 3,
+ * z, r, h; SimpleRNN 1). Its maths is the composed `cell.step` in src/layers/rnn/, the reference
+ * every fast path is tested against; LSTM and GRU use tanh and sigmoid.
  *
  * @example
- * import { tsBackend } from 'tensile';
- * console.log(typeof tsBackend.lstmSequence); // function
+ * import { GRUCell } from 'tensile';
+ * console.log(new GRUCell(8, { resetAfter: false }).fusedKind().resetAfter); // false
  */
-export interface RnnSequenceArgs {
-  /** Inputs [batch, time, inputDim]. */
+export type RnnCellKind =
+  | { readonly cell: 'lstm' }
+  | { readonly cell: 'gru'; readonly resetAfter: boolean }
+  | { readonly cell: 'simpleRnn'; readonly activation: FusedActivation };
+
+/**
+ * A fused sequence's inputs, float32 and row-major: x [batch, time, input]; kernel [input, G·units]
+ * and recurrentKernel [units, G·units] as Keras stores them; bias [G·units] (GRU with resetAfter:
+ * [2, 3·units], input then recurrent bias) or null; mask [batch, time] (0 = padding: the row keeps
+ * its state and output) or null; inputDropout [batch, input] and recurrentDropout [batch, units]
+ * multipliers of x and of h (before the recurrent matmul) at every step, or null. States start at
+ * zero; with goBackwards the steps run last to first and outputs are stored in that order.
+ *
+ * @example
+ * import { getBackend, setBackend } from 'tensile';
+ * setBackend('wasm');
+ * console.log(typeof getBackend().rnnSequence); // function
+ * setBackend('ts');
+ */
+export type RnnSequenceArgs = RnnCellKind & {
   readonly x: TensorInfo;
-  /** Keras 'kernel' [inputDim, G·units]. */
   readonly kernel: TensorInfo;
-  /** Keras 'recurrent_kernel' [units, G·units]. */
   readonly recurrentKernel: TensorInfo;
-  /** Keras 'bias' [G·units] (GRU with resetAfter: [2, 3·units], row 0 input bias, row 1 recurrent bias), or null. */
   readonly bias: TensorInfo | null;
-  /** [batch, time] float: non-zero = real step, 0 = padding (state and output carried over). Null: no masking. */
   readonly mask: TensorInfo | null;
-  /** [batch, inputDim] multipliers (0 or 1/(1-rate)) applied to x at every step, or null. */
   readonly inputDropout: TensorInfo | null;
-  /** [batch, units] multipliers applied to h before the recurrent matmul at every step, or null. */
   readonly recurrentDropout: TensorInfo | null;
-  /** Process the steps last to first; outputs are stored in processing order (as Keras returns them). */
   readonly goBackwards: boolean;
-}
+};
 
 /**
- * GRU kernel arguments: `resetAfter` true is Keras' default (and torch's convention).
+ * A fused sequence's outputs: y [batch, time, units] in processing order, the final h and (LSTM, else
+ * null) c [batch, units], and what its backward needs (`workspaceSize` floats in a layout only this
+ * backend reads, or null).
  *
  * @example
- * import { tsBackend } from 'tensile';
- * console.log(typeof tsBackend.gruSequence); // function
- */
-export interface GruSequenceArgs extends RnnSequenceArgs {
-  readonly resetAfter: boolean;
-}
-
-/**
- * SimpleRNN kernel arguments: the activation (its derivative is taken from the output).
- *
- * @example
- * import { tsBackend } from 'tensile';
- * console.log(typeof tsBackend.simpleRnnSequence); // function
- */
-export interface SimpleRnnSequenceArgs extends RnnSequenceArgs {
-  readonly activation: FusedActivation;
-}
-
-/**
- * What a fused sequence forward returns (backend storage).
- *
- * @example
- * import { tsBackend } from 'tensile';
- * console.log(typeof tsBackend.simpleRnnSequenceBackward); // function
+ * // const { y, h, c, workspace, workspaceSize } = backend.rnnSequence!(args);
  */
 export interface RnnSequenceResult {
-  /** Outputs [batch, time, units] in processing order; a masked step repeats the previous output. */
   y: unknown;
-  /** Final hidden state [batch, units]. */
   h: unknown;
-  /** Final LSTM carry [batch, units]; null for GRU and SimpleRNN. */
   c: unknown | null;
-  /**
-   * What the backward pass needs, read only by the same backend's backward: time·batch·W floats with
-   * W = 5·units (LSTM), 4·units (GRU), or null (SimpleRNN needs none). The ts reference stores, per
-   * processing step and batch row: LSTM i, f, g, o, c (after masking); GRU z, r, hh, and the
-   * candidate's recurrent term (resetAfter: h̃·R_h + b_rec,h; otherwise r ⊙ h̃).
-   */
   workspace: unknown | null;
+  workspaceSize: number;
 }
 
 /**
- * Inputs of a fused sequence backward: the forward's outputs and the gradients reaching them.
+ * A fused sequence backward's inputs besides the forward's arguments: its y and workspace, and the
+ * gradients reaching y, h and (LSTM, else null) c.
  *
  * @example
- * import { tsBackend } from 'tensile';
- * console.log(typeof tsBackend.lstmSequenceBackward); // function
+ * // backend.rnnSequenceBackward!(args, { y, workspace, dy, dh, dc: null });
  */
 export interface RnnSequenceBackwardInputs {
-  /** The forward's `y` [batch, time, units]. */
   readonly y: TensorInfo;
-  /** The forward's `workspace` (null for SimpleRNN). */
   readonly workspace: TensorInfo | null;
-  /** Gradient of the loss w.r.t. y [batch, time, units]. */
   readonly dy: TensorInfo;
-  /** Gradient w.r.t. the final h [batch, units]. */
   readonly dh: TensorInfo;
-  /** Gradient w.r.t. the final c [batch, units] (LSTM), else null. */
   readonly dc: TensorInfo | null;
 }
 
 /**
- * Gradients from a fused sequence backward (full BPTT), shaped like the corresponding inputs.
+ * Gradients from a fused sequence backward (full BPTT), shaped like the inputs; dBias null without bias.
  *
  * @example
- * import { tsBackend } from 'tensile';
- * console.log(typeof tsBackend.gruSequenceBackward); // function
+ * // const { dx, dKernel, dRecurrentKernel, dBias } = backend.rnnSequenceBackward!(args, inputs);
  */
 export interface RnnSequenceGrads {
   dx: unknown;
   dKernel: unknown;
   dRecurrentKernel: unknown;
-  /** Null when there is no bias. */
   dBias: unknown | null;
 }
 
@@ -258,17 +224,9 @@ export interface Backend {
    */
   softmaxCrossEntropy?(logits: TensorInfo, labels: TensorInfo): { loss: unknown; probs: unknown };
 
-  /**
-   * Fused recurrent layers: the whole sequence forward in one call, and the whole backward through
-   * time in one call (see RnnSequenceArgs). A backend implements a forward together with its
-   * backward; the ops layer uses the pair only when both exist, else it runs the composed cell loop.
-   */
-  lstmSequence?(args: RnnSequenceArgs): RnnSequenceResult;
-  lstmSequenceBackward?(args: RnnSequenceArgs, grads: RnnSequenceBackwardInputs): RnnSequenceGrads;
-  gruSequence?(args: GruSequenceArgs): RnnSequenceResult;
-  gruSequenceBackward?(args: GruSequenceArgs, grads: RnnSequenceBackwardInputs): RnnSequenceGrads;
-  simpleRnnSequence?(args: SimpleRnnSequenceArgs): RnnSequenceResult;
-  simpleRnnSequenceBackward?(args: SimpleRnnSequenceArgs, grads: RnnSequenceBackwardInputs): RnnSequenceGrads;
+  /** A whole recurrent sequence in one call and its backward through time in one; both or neither. */
+  rnnSequence?(args: RnnSequenceArgs): RnnSequenceResult;
+  rnnSequenceBackward?(args: RnnSequenceArgs, grads: RnnSequenceBackwardInputs): RnnSequenceGrads;
 
   /**
    * One optimizer step over all variables, updating `vars[i]` and `slots[i]` IN PLACE in backend

@@ -3,11 +3,12 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setBackend } from '../backend/select.js';
 import { ValueError } from '../errors.js';
-import { last } from '../studies/findings.js';
-import { getStudy, runStudy } from '../studies/index.js';
-import type { RunResult, StudyOptions } from '../studies/types.js';
+import { loadStudy, runStudy, studyRef } from '../studies/index.js';
+import type { StudyOptions } from '../studies/types.js';
 
-export const STUDY_HELP = `Usage: tensile study <imdb-rnn|batchnorm> [options]
+export const STUDY_HELP = `Usage: tensile study <imdb-rnn|batchnorm|./my-study.ts> [options]
+
+A study module exports a study made with defineStudy (see README, "Writing a study").
 
 Options:
   --out <dir>        output directory (default runs/<study>-<timestamp>); re-using one resumes it
@@ -60,34 +61,19 @@ export function parseStudyArgs(name: string, argv: readonly string[]): StudyOpti
   };
 }
 
-function describe(r: RunResult): string {
-  const e = r.extra as { bestEpoch?: number; bestValLoss?: number; testAccuracy?: number };
-  const parts = [`${r.epochsRun} epochs`, `${r.secondsPerEpoch.toFixed(2)} s/epoch`];
-  if (e.bestEpoch !== undefined)
-    parts.push(
-      `best val_loss ${e.bestValLoss?.toFixed(4)} at epoch ${e.bestEpoch}`,
-      `test accuracy ${e.testAccuracy?.toFixed(4)}`,
-    );
-  else
-    parts.push(
-      `loss ${last(r.history.loss).toFixed(4)}`,
-      `val_accuracy ${last(r.history.val_accuracy).toFixed(4)}`,
-    );
-  return parts.join(', ');
-}
-
 export async function studyCommand(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help') {
     process.stdout.write(STUDY_HELP);
     return name ? 0 : 2;
   }
-  const study = getStudy(name);
-  const opts = parseStudyArgs(name, rest);
+  const ref = studyRef(name);
+  const study = await loadStudy(ref);
+  const opts = parseStudyArgs(study.name, rest);
   if (opts.backend) setBackend(opts.backend);
   console.log(`${study.title}: writing to ${opts.out}`);
   const t0 = performance.now();
-  await runStudy(study, opts, describe);
+  await runStudy(ref, study, opts);
   console.log(`done in ${((performance.now() - t0) / 1000).toFixed(0)} s: ${join(opts.out, 'report.html')}`);
   return 0;
 }

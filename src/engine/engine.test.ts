@@ -1,8 +1,8 @@
 import { expect, it } from 'vitest';
 import { add, exp, matmul, mul, reshape, sum, tensor } from '../ops/index.js';
 import { liveStats, type Tensor, Variable } from '../tensor/tensor.js';
-import { forEachBackend, on } from '../test-utils/backends.js';
-import { keep, scope } from './engine.js';
+import { BACKENDS, forEachBackend, on } from '../test-utils/backends.js';
+import { copyToBackend, keep, scope } from './engine.js';
 
 const snapshot = () => ({ storages: liveStats.storages, tensors: liveStats.tensors, bytes: liveStats.bytes });
 
@@ -166,5 +166,37 @@ forEachBackend('scope', (backend) => {
       expect(() => t.toArray()).toThrow(`dataSync: tensor ${t.id} was disposed`);
       expect(String(t)).toBe('Tensor(disposed, shape=[1,2], dtype=float32)');
     });
+  });
+});
+
+forEachBackend('copyToBackend', (backend) => {
+  const other = BACKENDS.find((b) => b !== backend)!;
+  it('returns the tensor itself when it already lives there, else a copy on the target', () => {
+    const t = on(backend, () =>
+      tensor([
+        [1, 2],
+        [3, 4],
+      ]),
+    );
+    expect(copyToBackend(t, backend)).toBe(t);
+    const moved = copyToBackend(t, other);
+    expect([moved.backend, moved.shape, moved.dtype]).toEqual([other, [2, 2], 'float32']);
+    expect(moved.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    const ints = copyToBackend(
+      on(backend, () => tensor([5, -6], undefined, 'int32')),
+      other,
+    );
+    expect([ints.dtype, ints.toArray()]).toEqual(['int32', [5, -6]]);
+  });
+  it('a copy made inside a scope is freed with it; a disposed source names the op', () => {
+    const t = on(backend, () => tensor([1, 2]));
+    const before = snapshot();
+    scope(() => copyToBackend(t, other).item.length);
+    expect(snapshot()).toEqual(before);
+    t.dispose();
+    expect(() => copyToBackend(t, other)).toThrow(`copyToBackend: tensor ${t.id} was disposed`);
   });
 });

@@ -31,10 +31,23 @@ export function setBackendResolver(resolve: () => Backend): void {
   backendResolver = resolve;
 }
 
+let backendSelections = 0;
+
+/**
+ * Selects the backend for tensors made without operands (`tensor`, `zeros`, initializers). The
+ * engine itself never calls this: values follow their operands, so nothing flips it temporarily.
+ */
 export function setActiveBackend(backend: Backend): void {
   activeBackend = backend;
+  backendSelections++;
 }
 
+/** How many times the selected backend was set; tests use it to show fit and backward never flip it. */
+export function backendSelectionCount(): number {
+  return backendSelections;
+}
+
+/** The selected backend, chosen on first use. */
 export function getActiveBackend(): Backend {
   if (activeBackend === null) {
     activeBackend = backendResolver();
@@ -126,19 +139,34 @@ export function keep<T extends Tensor>(t: T): T {
 
 /**
  * A new tensor whose values `fill` writes in place: straight into backend memory when the backend
- * supports it, else into an array that is then uploaded.
+ * supports it, else into an array that is then uploaded. On the selected backend unless one is given.
  */
 export function tensorFilledBy(
   shape: Shape,
   dtype: DType,
   fill: (view: Float32Array | Int32Array) => void,
+  backend: Backend = getActiveBackend(),
 ): Tensor {
-  const backend = getActiveBackend();
   const size = sizeOfShape(shape);
   if (backend.allocWith) return makeTensor(backend, backend.allocWith(size, dtype, fill), shape, dtype);
   const values = dtype === 'int32' ? new Int32Array(size) : new Float32Array(size);
   fill(values);
   return makeTensor(backend, backend.upload(values), shape, dtype);
+}
+
+/**
+ * `t` on `backend`: `t` itself when it already lives there, else a copy (the values are read from
+ * t's backend and uploaded to `backend`). The copy is a new tensor with no gradient link to `t`.
+ *
+ * @example
+ * import { tensor, tsBackend, copyToBackend } from 'tensile';
+ * const onTs = copyToBackend(tensor([1, 2, 3]), tsBackend);
+ * console.log(onTs.backend.name, onTs.toArray()); // ts [1, 2, 3]
+ */
+export function copyToBackend(t: Tensor, backend: Backend): Tensor {
+  const ref = t.liveRef('copyToBackend');
+  if (ref.backend === backend) return t;
+  return makeTensor(backend, backend.upload(ref.backend.read(t.info('copyToBackend'))), t.shape, t.dtype);
 }
 
 /** A tensor that shares `source`'s storage under another shape (reshape never copies). */

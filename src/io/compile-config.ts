@@ -6,7 +6,7 @@ import {
   SparseCategoricalCrossentropy,
 } from '../losses/index.js';
 import { type Metric, resolveMetric } from '../metrics/index.js';
-import type { CompileArgs, Sequential } from '../models/sequential.js';
+import type { CompileArgs, Model } from '../models/model.js';
 import { Adam, getOptimizer, type Optimizer, RMSprop, SGD } from '../optimizers/index.js';
 import { LOSS_KEYS, OPTIMIZER_KEYS, refusedKeys } from './config-keys.js';
 import { ModelFileError } from './errors.js';
@@ -27,13 +27,42 @@ function serializeLoss(loss: Loss, legacy: boolean): unknown {
 const metricNames = (ids: readonly (string | Metric)[]) =>
   ids.map((m) => (typeof m === 'string' ? m : m.name));
 
+const isMap = (v: unknown): v is Json =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Loss);
+
+/**
+ * Loss, loss weights and metrics as compile took them: one entry per output for a model with several
+ * outputs, keyed by output name when compile was given maps (Keras saves the user's structure).
+ */
+function outputSettings(model: Model, legacy: boolean): Json {
+  const names = model.losses.length > 1 ? model.outputNames : null;
+  const args = model.compileArgs;
+  const shape = <T>(values: T[], keyed: boolean) =>
+    keyed && names ? Object.fromEntries(names.map((n, j) => [n, values[j]])) : values;
+  if (!names) {
+    return {
+      loss: serializeLoss(model.loss!, legacy),
+      loss_weights: model.lossWeights,
+      metrics: metricNames(model.metricIds),
+    };
+  }
+  return {
+    loss: shape(
+      model.losses.map((l) => serializeLoss(l, legacy)),
+      isMap(args?.loss),
+    ),
+    loss_weights: model.lossWeights ? shape(model.lossWeights, isMap(args?.lossWeights)) : null,
+    metrics: shape(model.outputMetricIds.map(metricNames), isMap(args?.metrics)),
+  };
+}
+
 /**
  * Keras 3's `compile_config` (config.json of a .keras file); null when the model is not compiled.
  *
  * @example
  * // compileConfig(model) → { optimizer: { module: 'keras.optimizers', class_name: 'Adam', ... }, loss: 'mse', ... }
  */
-export function compileConfig(model: Sequential): Json | null {
+export function compileConfig(model: Model): Json | null {
   if (!model.optimizer || !model.loss) return null;
   const opt = model.optimizer;
   return {
@@ -43,9 +72,7 @@ export function compileConfig(model: Sequential): Json | null {
       config: opt.getConfig(),
       registered_name: null,
     },
-    loss: serializeLoss(model.loss, false),
-    loss_weights: null,
-    metrics: metricNames(model.metricIds),
+    ...outputSettings(model, false),
     weighted_metrics: null,
     run_eagerly: false,
     steps_per_execution: 1,
@@ -59,13 +86,14 @@ export function compileConfig(model: Sequential): Json | null {
  * @example
  * // trainingConfig(model) → { loss: 'mse', metrics: [], optimizer_config: { class_name: 'Adam', config: {...} }, ... }
  */
-export function trainingConfig(model: Sequential): Json | null {
+export function trainingConfig(model: Model): Json | null {
   if (!model.optimizer || !model.loss) return null;
+  const { loss, loss_weights, metrics } = outputSettings(model, true);
   return {
-    loss: serializeLoss(model.loss, true),
-    metrics: metricNames(model.metricIds),
+    loss,
+    metrics,
     weighted_metrics: null,
-    loss_weights: null,
+    loss_weights,
     optimizer_config: { class_name: model.optimizer.className, config: model.optimizer.getConfig() },
   };
 }
@@ -224,9 +252,26 @@ function usableMetrics(ids: string[], where: string): string[] {
 export function compileArgsFromConfig(config: Json, where: string): CompileArgs {
   const optimizer = config.optimizer ?? config.optimizer_config;
   if (optimizer === undefined) throw new ModelFileError(`${where}: the compile config has no optimizer`);
+  const spec = config.loss;
+  // Several outputs: a list of losses, or a map from output name (a loss object has a class_name).
+  const loss = Array.isArray(spec)
+    ? spec.map((l) => lossFromConfig(l, where))
+    : isMap(spec) && !('class_name' in spec)
+      ? Object.fromEntries(Object.entries(spec).map(([k, l]) => [k, lossFromConfig(l, where)]))
+      : lossFromConfig(spec, where);
+  const m = config.metrics;
+  // tf.keras writes one list per output, also for a single output ([[...]]): that one is the flat list.
+  const metrics = isMap(m)
+    ? Object.fromEntries(Object.entries(m).map(([k, v]) => [k, usableMetrics(metricIds(v), where)]))
+    : Array.isArray(m) && m.length > 1 && m.some(Array.isArray)
+      ? m.map((v) => usableMetrics(metricIds(v), where))
+      : usableMetrics(metricIds(m), where);
+  const w = config.loss_weights;
+  const lossWeights = Array.isArray(w) || isMap(w) ? (w as number[] | Record<string, number>) : undefined;
   return {
     optimizer: optimizerFromConfig(optimizer, where),
-    loss: lossFromConfig(config.loss, where),
-    metrics: usableMetrics(metricIds(config.metrics), where),
+    loss,
+    metrics,
+    ...(lossWeights ? { lossWeights } : {}),
   };
 }

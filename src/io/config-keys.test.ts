@@ -3,6 +3,7 @@ import { Dense } from '../layers/dense.js';
 import { Adam, RMSprop } from '../optimizers/index.js';
 import { compileArgsFromConfig, lossFromConfig, optimizerFromConfig } from './compile-config.js';
 import { isFloat32Policy, refusedLayerKeys } from './config-keys.js';
+import { modelFromConfig } from './model-config.js';
 import { layerFromConfig } from './registry.js';
 
 const policy = {
@@ -91,6 +92,96 @@ describe('layer config keys', () => {
       true,
     ]);
     expect([mixed, 'bfloat16'].map(isFloat32Policy)).toEqual([false, false]);
+  });
+});
+
+describe('Functional configs from Keras', () => {
+  // Keras 3.x get_config of Input((2,)) -> Dense -> Concatenate([x, h]) / Add([h, h]), and tf.keras 2.x InputLayer keys.
+  const functional = (input: Record<string, unknown>, activation = 'linear') => ({
+    class_name: 'Functional',
+    config: {
+      name: 'functional',
+      trainable: true,
+      layers: [
+        { class_name: 'InputLayer', config: input, name: 'x', inbound_nodes: [] },
+        {
+          class_name: 'Dense',
+          config: { name: 'h', trainable: true, dtype: policy, units: 2, activation },
+          name: 'h',
+          inbound_nodes: [[['x', 0, 0, {}]]],
+        },
+        {
+          class_name: 'Concatenate',
+          config: { name: 'cat', trainable: true, dtype: policy, axis: -1 },
+          name: 'cat',
+          inbound_nodes: [
+            [
+              ['x', 0, 0, {}],
+              ['h', 0, 0, {}],
+            ],
+          ],
+        },
+        {
+          class_name: 'Add',
+          config: { name: 'add', trainable: true, dtype: policy },
+          name: 'add',
+          inbound_nodes: [
+            [
+              ['h', 0, 0, {}],
+              ['h', 0, 0, {}],
+            ],
+          ],
+        },
+      ],
+      input_layers: [['x', 0, 0]],
+      output_layers: [
+        ['cat', 0, 0],
+        ['add', 0, 0],
+      ],
+    },
+  });
+  const keras3Input = {
+    batch_shape: [null, 2],
+    dtype: 'float32',
+    sparse: false,
+    ragged: false,
+    optional: false,
+    name: 'x',
+  };
+  const tfKerasInput = {
+    batch_input_shape: [null, 2],
+    dtype: 'float32',
+    sparse: false,
+    ragged: false,
+    name: 'x',
+  };
+
+  it('loads merge layers and InputLayers with the keys Keras writes', () => {
+    for (const input of [keras3Input, tfKerasInput]) {
+      const model = modelFromConfig(functional(input), 'f.keras');
+      expect(model.layers.map((l) => l.className)).toEqual(['InputLayer', 'Dense', 'Concatenate', 'Add']);
+      expect(model.outputs.map((t) => t.shape)).toEqual([
+        [null, 4],
+        [null, 2],
+      ]);
+    }
+    for (const cls of ['Add', 'Multiply', 'Average'])
+      expect(refusedLayerKeys(cls, { name: 'm', trainable: true, dtype: policy })).toEqual([]);
+    expect(refusedLayerKeys('Concatenate', { name: 'c', axis: 1 })).toEqual([]);
+    expect(refusedLayerKeys('Add', { name: 'a', future_option: 2 })).toEqual(['future_option = 2']);
+  });
+
+  it('refuses InputLayer keys Tensile cannot honour in a Functional config too', () => {
+    expect(() => modelFromConfig(functional({ ...keras3Input, sparse: true }), 'f.keras')).toThrow(
+      /f\.keras: the InputLayer 'x' uses sparse = true/,
+    );
+  });
+
+  it("reads a Keras 2 Functional config's hard_sigmoid as Keras 2's", () => {
+    const h = (major: number) =>
+      (modelFromConfig(functional(tfKerasInput, 'hard_sigmoid'), 'f.h5', {}, major).layers[1] as Dense)
+        .activationName;
+    expect([h(2), h(3)]).toEqual(['hard_sigmoid_keras2', 'hard_sigmoid']);
   });
 });
 

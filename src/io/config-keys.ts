@@ -155,6 +155,11 @@ const LAYER_KEYS: Record<string, KeyRules> = {
   SimpleRNN: RNN,
   LSTM: { ...RNN, recurrent_activation: true, unit_forget_bias: true },
   GRU: { ...RNN, recurrent_activation: true, reset_after: true },
+  // Merge layers (Functional models): only the common keys, and Concatenate's axis.
+  Add: {},
+  Multiply: {},
+  Average: {},
+  Concatenate: { axis: true },
 };
 
 /**

@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import type { Sequential } from '../models/sequential.js';
+import type { Model } from '../models/model.js';
 import { ModelFileError } from './errors.js';
 import { readH5, readH5Bytes } from './hdf5.js';
 import { loadKeras, readKerasZip, readWeightsLayout, saveKeras, saveWeightsH5 } from './keras-format.js';
@@ -72,7 +72,7 @@ function neitherFormat(path: string, e: unknown): unknown {
  * const model = new Sequential([new Dense(1, { inputShape: [3] })]);
  * await saveModel(model, 'runs/doc/model.keras');
  */
-export async function saveModel(model: Sequential, path: string): Promise<void> {
+export async function saveModel(model: Model, path: string): Promise<void> {
   if (path.endsWith('.weights.h5')) {
     throw new ModelFileError(
       `${path}: this is a weights file name; save weights with model.saveWeights(path)`,
@@ -86,8 +86,9 @@ export async function saveModel(model: Sequential, path: string): Promise<void> 
 }
 
 /**
- * Loads a Sequential model from a `.keras` or legacy `.h5` file written by Keras or Tensile, compiled
- * and with its optimizer state when the file has them, so `fit(..., { initialEpoch })` resumes.
+ * Loads a Sequential or Functional model from a `.keras` or legacy `.h5` file written by Keras or Tensile, compiled
+ * and with its optimizer state when the file has them, so `fit(..., { initialEpoch })` resumes. The
+ * model is built on the selected backend, like any new model.
  *
  * @example
  * import { Sequential, Dense, loadModel } from 'tensile';
@@ -97,7 +98,7 @@ export async function saveModel(model: Sequential, path: string): Promise<void> 
  * const best = await loadModel('runs/doc/best.keras');
  * console.log(best.optimizer.className, best.layers[0].name === model.layers[0].name); // Adam true
  */
-export async function loadModel(path: string, opts: LoadModelOptions = {}): Promise<Sequential> {
+export async function loadModel(path: string, opts: LoadModelOptions = {}): Promise<Model> {
   if (isZip(path)) return loadKeras(path, opts);
   try {
     return await loadLegacyH5(path, opts);
@@ -114,7 +115,7 @@ export async function loadModel(path: string, opts: LoadModelOptions = {}): Prom
  * const model = new Sequential([new Dense(1, { inputShape: [3] })]);
  * await saveWeights(model, 'runs/doc/model.weights.h5');
  */
-export async function saveWeights(model: Sequential, path: string): Promise<void> {
+export async function saveWeights(model: Model, path: string): Promise<void> {
   if (!path.endsWith('.weights.h5')) {
     throw new ModelFileError(`${path}: a weights file name must end in .weights.h5 (Keras' weights format)`);
   }
@@ -133,7 +134,7 @@ export async function saveWeights(model: Sequential, path: string): Promise<void
  * await loadWeights(b, 'runs/doc/a.weights.h5');
  * console.log(b.getWeights()[0].dataSync()[0] === a.getWeights()[0].dataSync()[0]); // true
  */
-export async function loadWeights(model: Sequential, path: string): Promise<void> {
+export async function loadWeights(model: Model, path: string): Promise<void> {
   if (isZip(path)) {
     const weights = readKerasZip(path)['model.weights.h5']!;
     await readH5Bytes(weights, `${path} (model.weights.h5)`, (r) => readWeightsLayout(r, model));

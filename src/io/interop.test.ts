@@ -12,7 +12,7 @@ import { Sequential } from '../models/sequential.js';
 import { tensor } from '../ops/core.js';
 import { Adam, type SGD } from '../optimizers/index.js';
 import { setRandomSeed } from '../random/index.js';
-import type { Variable } from '../tensor/tensor.js';
+import type { Tensor, Variable } from '../tensor/tensor.js';
 import { readH5, readH5Bytes } from './hdf5.js';
 import { loadModel, loadWeights } from './index.js';
 
@@ -52,7 +52,7 @@ describe('files laid out by Keras', () => {
       'Dense:dense_1',
     ]);
     close(
-      model.predict(x).dataSync() as Float32Array,
+      (model.predict(x) as Tensor).dataSync() as Float32Array,
       [0.6934190392494202, 0.30658090114593506, 0.6779538989067078, 0.32204607129096985],
     );
     const opt = model.optimizer as Adam;
@@ -97,7 +97,10 @@ describe('files laid out by Keras', () => {
     const model = await loadModel(fixture('keras3_legacy.h5'));
     expect(model.name).toBe('sequential_1');
     expect(model.layers.map((l) => l.className)).toEqual(['Dense', 'BatchNormalization', 'Dense']);
-    close(model.predict(x).dataSync() as Float32Array, [0.17934252321720123, 0.08166220039129257]);
+    close(
+      (model.predict(x) as Tensor).dataSync() as Float32Array,
+      [0.17934252321720123, 0.08166220039129257],
+    );
     const opt = model.optimizer as SGD;
     expect([opt.className, opt.momentum, opt.nesterov, opt.iterations]).toEqual(['SGD', 0.9, true, 12]);
     expect(opt.learningRate).toBe(0.05000000074505806);
@@ -123,7 +126,7 @@ describe('files laid out by Keras', () => {
     );
     expect(model.layers.map((l) => l.className)).toEqual(['Dense', 'Activation']);
     close(
-      model.predict(x).dataSync() as Float32Array,
+      (model.predict(x) as Tensor).dataSync() as Float32Array,
       [
         0.7087945342063904, 0.14477364718914032, 0.14643177390098572, 0.13772523403167725,
         0.17504949867725372, 0.6872252821922302,
@@ -177,7 +180,7 @@ describe('files laid out by Keras', () => {
         undefined,
         'int32',
       );
-      const got = model.predict(tokens).dataSync();
+      const got = (model.predict(tokens) as Tensor).dataSync();
       close(got as Float32Array, [0.7754973808959155, 0.7781820359966158]);
       if (file.endsWith('.keras')) {
         const opt = model.optimizer!;

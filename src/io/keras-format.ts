@@ -1,13 +1,13 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
-import type { Sequential } from '../models/sequential.js';
+import type { Model } from '../models/model.js';
 import { tempPathFor, writeAtomic, writeBytesAtomic } from './atomic.js';
 import { compileArgsFromConfig } from './compile-config.js';
 import { ModelFileError } from './errors.js';
 import { type H5Reader, type H5Writer, readH5Bytes, writeH5 } from './hdf5.js';
 import { kerasJson } from './keras-json.js';
 import { kerasMajor, kerasModelConfig, modelFromConfig } from './model-config.js';
-import { cellOf, kerasSnakeCase, type LayerClass } from './registry.js';
+import { cellOf, type LayerClass } from './registry.js';
 import {
   kerasLayerPaths,
   kerasWeights,
@@ -35,9 +35,9 @@ const WEIGHTS = 'model.weights.h5';
  * `_layer_checkpoint_dependencies/...` groups of tf.keras 2.12–2.14 when `r` shows them; recurrent
  * layers keep theirs in `.../cell/vars`.
  */
-function varsPaths(model: Sequential, r?: H5Reader): { own: string; vars: string }[] {
+function varsPaths(model: Model, r?: H5Reader): { own: string; vars: string }[] {
   const tfKeras = r?.isGroup('_layer_checkpoint_dependencies') === true;
-  const paths = (tfKeras ? tfKerasLayerPaths : kerasLayerPaths)(model.layers, kerasSnakeCase);
+  const paths = (tfKeras ? tfKerasLayerPaths : kerasLayerPaths)(model.layers);
   return paths.map((path, i) => {
     const cell = cellOf(model.layers[i]!.className);
     return { own: `${path}/vars`, vars: cell ? `${path}/cell/vars` : `${path}/vars` };
@@ -51,7 +51,7 @@ function varsPaths(model: Sequential, r?: H5Reader): { own: string; vars: string
  * @example
  * // await writeH5(tmp, (w) => writeWeightsLayout(w, model));
  */
-export function writeWeightsLayout(w: H5Writer, model: Sequential): void {
+export function writeWeightsLayout(w: H5Writer, model: Model): void {
   w.group('vars');
   varsPaths(model).forEach(({ own, vars }, i) => {
     w.group(own);
@@ -72,7 +72,7 @@ export function writeWeightsLayout(w: H5Writer, model: Sequential): void {
  * @example
  * // await readH5(path, path, (r) => readWeightsLayout(r, model));
  */
-export function readWeightsLayout(r: H5Reader, model: Sequential): void {
+export function readWeightsLayout(r: H5Reader, model: Model): void {
   if (!model.built) throw new ModelFileError(`${r.where}: the model must be built before loading weights`);
   const assigns = varsPaths(model, r).map(({ vars }, i) => {
     const layer = model.layers[i]!;
@@ -110,7 +110,7 @@ function dateSaved(): string {
  * @example
  * // await saveKeras(model, 'runs/best.keras');
  */
-export async function saveKeras(model: Sequential, path: string): Promise<void> {
+export async function saveKeras(model: Model, path: string): Promise<void> {
   const h5 = `${tempPathFor(path)}.weights.h5`;
   let weights: Uint8Array;
   try {
@@ -185,7 +185,7 @@ function metadataVersion(members: Record<string, Uint8Array>): string | null {
 export async function loadKeras(
   path: string,
   opts: { compile?: boolean; customObjects?: Record<string, LayerClass> },
-): Promise<Sequential> {
+): Promise<Model> {
   const members = readKerasZip(path);
   let config: Record<string, unknown>;
   try {
@@ -211,6 +211,6 @@ export async function loadKeras(
  * @example
  * // await saveWeightsH5(model, 'runs/best.weights.h5');
  */
-export async function saveWeightsH5(model: Sequential, path: string): Promise<void> {
+export async function saveWeightsH5(model: Model, path: string): Promise<void> {
   await writeAtomic(path, (tmp) => writeH5(tmp, (w) => writeWeightsLayout(w, model)));
 }

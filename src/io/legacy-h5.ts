@@ -1,4 +1,4 @@
-import type { Sequential } from '../models/sequential.js';
+import type { Model } from '../models/model.js';
 import { writeAtomic } from './atomic.js';
 import { compileArgsFromConfig, trainingConfig } from './compile-config.js';
 import { ModelFileError } from './errors.js';
@@ -27,7 +27,7 @@ function weightName(layerName: string, className: string, weight: string): strin
  * Keras' `save_weights_to_hdf5_group`: `layer_names` on the group, one subgroup per layer (in
  * name order) with `weight_names` and a dataset per weight, and an empty `top_level_model_weights`.
  */
-function writeLegacyWeights(w: H5Writer, group: string, model: Sequential): void {
+function writeLegacyWeights(w: H5Writer, group: string, model: Model): void {
   w.strings(
     group,
     'layer_names',
@@ -53,7 +53,7 @@ function writeLegacyWeights(w: H5Writer, group: string, model: Sequential): void
  * @example
  * // await saveLegacyH5(model, 'runs/best.h5');
  */
-export async function saveLegacyH5(model: Sequential, path: string): Promise<void> {
+export async function saveLegacyH5(model: Model, path: string): Promise<void> {
   await writeAtomic(path, (tmp) =>
     writeH5(tmp, (w) => {
       w.text('', 'keras_version', KERAS_VERSION);
@@ -79,7 +79,7 @@ export async function saveLegacyH5(model: Sequential, path: string): Promise<voi
  * @example
  * // const assign = readLegacyWeights(r, 'model_weights', model); assign();
  */
-export function readLegacyWeights(r: H5Reader, group: string, model: Sequential): () => void {
+export function readLegacyWeights(r: H5Reader, group: string, model: Model): () => void {
   if (!model.built) throw new ModelFileError(`${r.where}: the model must be built before loading weights`);
   const layerNames = r.strings(group, 'layer_names');
   if (!layerNames) throw new ModelFileError(`${r.where}: no 'layer_names' attribute on '${group || '/'}'`);
@@ -132,7 +132,7 @@ function parseJsonAttr(r: H5Reader, name: string): Record<string, unknown> | nul
 export function loadLegacyH5(
   path: string,
   opts: { compile?: boolean; customObjects?: Record<string, LayerClass> },
-): Promise<Sequential> {
+): Promise<Model> {
   return readH5(path, path, (r) => {
     const config = parseJsonAttr(r, 'model_config');
     if (!config) {
@@ -161,6 +161,6 @@ export function loadLegacyH5(
  * @example
  * // await readH5(path, path, (r) => loadLegacyWeightsH5(model, r));
  */
-export function loadLegacyWeightsH5(model: Sequential, r: H5Reader): void {
+export function loadLegacyWeightsH5(model: Model, r: H5Reader): void {
   readLegacyWeights(r, r.isGroup('model_weights') ? 'model_weights' : '', model)();
 }

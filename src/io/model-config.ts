@@ -1,9 +1,10 @@
 import { InputLayer } from '../layers/input-layer.js';
 import type { Layer, SymbolicShape } from '../layers/layer.js';
+import type { Model } from '../models/model.js';
 import { Sequential } from '../models/sequential.js';
 import { compileConfig } from './compile-config.js';
-import { refusedLayerKeys } from './config-keys.js';
 import { ModelFileError } from './errors.js';
+import { functionalConfig, functionalFromConfig, inputLayerFromConfig } from './functional-config.js';
 import { type LayerClass, layerFromConfig } from './registry.js';
 
 type Json = Record<string, unknown>;
@@ -31,7 +32,8 @@ function layerConfig(layer: Layer): Json {
  * @example
  * // kerasJson(kerasModelConfig(model)) is the config.json of a .keras file
  */
-export function kerasModelConfig(model: Sequential): Json {
+export function kerasModelConfig(model: Model): Json {
+  if (!(model instanceof Sequential)) return kerasFunctionalConfig(model);
   const shape = batchInputShape(model);
   const entry = (className: string, config: Json) => ({
     module: 'keras.layers',
@@ -61,6 +63,33 @@ export function kerasModelConfig(model: Sequential): Json {
   return out;
 }
 
+/**
+ * Keras 3 `config.json` of a Functional model (serialize_keras_object of a `Functional`: Keras
+ * records it under its module path and registered name, with an empty build config).
+ */
+function kerasFunctionalConfig(model: Model): Json {
+  const config = functionalConfig(model, false, (l) =>
+    l instanceof InputLayer ? l.getConfig() : layerConfig(l),
+  );
+  const out: Json = {
+    module: 'keras.src.models.functional',
+    class_name: 'Functional',
+    config,
+    registered_name: 'Functional',
+    build_config: { input_shape: null },
+  };
+  const compile = compileConfig(model);
+  if (compile) out.compile_config = compile;
+  return out;
+}
+
+/** A layer's Keras 2 config; InputLayers use Keras 2's `batch_input_shape` key, which Keras 3 reads too. */
+function legacyLayerConfig(layer: Layer): Json {
+  if (!(layer instanceof InputLayer)) return legacy(layerConfig(layer)) as Json;
+  const { batch_shape, dtype, sparse, name } = layer.getConfig();
+  return { batch_input_shape: batch_shape, dtype, sparse, ragged: false, name };
+}
+
 /** Drops the Keras 3 serialization fields (`module`, `registered_name`) the legacy format lacks. */
 function legacy(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(legacy);
@@ -78,7 +107,11 @@ function legacy(value: unknown): unknown {
  * @example
  * // h5.attrs.model_config = kerasJson(legacyModelConfig(model))
  */
-export function legacyModelConfig(model: Sequential): Json {
+export function legacyModelConfig(model: Model): Json {
+  if (!(model instanceof Sequential)) {
+    const config = functionalConfig(model, true, legacyLayerConfig);
+    return { class_name: 'Functional', config };
+  }
   const shape = batchInputShape(model);
   const layers: Json[] = [];
   if (shape) {
@@ -141,11 +174,16 @@ export function modelFromConfig(
   where: string,
   custom: Record<string, LayerClass> = {},
   kerasVersion = 3,
-): Sequential {
+): Model {
   const top = (raw ?? {}) as Json;
+  // Keras 2 before 2.4 wrote Functional models as class 'Model'.
+  if (top.class_name === 'Functional' || top.class_name === 'Model')
+    return functionalFromConfig((top.config ?? {}) as Json, where, custom, (className, config) =>
+      normalizeLayerConfig(className, config, kerasVersion),
+    );
   if (top.class_name !== 'Sequential') {
     throw new ModelFileError(
-      `${where}: only Sequential models can be loaded, this file holds a '${String(top.class_name)}'`,
+      `${where}: only Sequential and Functional models can be loaded, this file holds a '${String(top.class_name)}'`,
     );
   }
   const config = top.config as Json | Json[] | undefined;
@@ -157,12 +195,7 @@ export function modelFromConfig(
     if (className === 'InputLayer') {
       if (i !== 0)
         throw new ModelFileError(`${where}: an InputLayer may only come first (found at position ${i})`);
-      const refused = refusedLayerKeys('InputLayer', layerConfig);
-      if (refused.length > 0)
-        throw new ModelFileError(
-          `${where}: the InputLayer uses ${refused.join(', ')}, which Tensile does not support`,
-        );
-      return InputLayer.fromConfig(layerConfig);
+      return inputLayerFromConfig(layerConfig, where);
     }
     return layerFromConfig(className, layerConfig, where, custom);
   });

@@ -4,6 +4,10 @@ import { Dense } from '../layers/dense.js';
 import { Dropout } from '../layers/dropout.js';
 import { Embedding } from '../layers/embedding.js';
 import type { Layer } from '../layers/layer.js';
+import { Add } from '../layers/merge/add.js';
+import { Average } from '../layers/merge/average.js';
+import { Concatenate } from '../layers/merge/concatenate.js';
+import { Multiply } from '../layers/merge/multiply.js';
 import { GRU } from '../layers/rnn/gru.js';
 import { LSTM } from '../layers/rnn/lstm.js';
 import { SimpleRNN } from '../layers/rnn/simple-rnn.js';
@@ -39,21 +43,11 @@ const LAYERS: Record<string, Entry> = {
   SimpleRNN: { cls: SimpleRNN, cell: 'simple_rnn_cell' },
   LSTM: { cls: LSTM, cell: 'lstm_cell' },
   GRU: { cls: GRU, cell: 'gru_cell' },
+  Add: { cls: Add },
+  Multiply: { cls: Multiply },
+  Average: { cls: Average },
+  Concatenate: { cls: Concatenate },
 };
-
-/**
- * Keras' `naming.to_snake_case`, which names the weight groups of a .keras file.
- *
- * @example
- * // kerasSnakeCase('BatchNormalization') === 'batch_normalization'; kerasSnakeCase('SimpleRNN') === 'simple_rnn'
- */
-export function kerasSnakeCase(name: string): string {
-  return name
-    .replace(/\W+/g, '')
-    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
-    .replace(/([a-z])([A-Z])/g, '$1_$2')
-    .toLowerCase();
-}
 
 /**
  * The Keras sub-layer name holding a layer's weights ('lstm_cell' for LSTM), if any.

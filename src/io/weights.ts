@@ -1,8 +1,9 @@
 import type { Layer, LayerWeight } from '../layers/layer.js';
-import type { Sequential } from '../models/sequential.js';
+import type { Model } from '../models/model.js';
+import { toSnakeCase } from '../naming.js';
 import { tensor } from '../ops/core.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
-import type { Variable } from '../tensor/tensor.js';
+import type { Tensor, Variable } from '../tensor/tensor.js';
 import { ModelFileError } from './errors.js';
 import type { H5Array } from './hdf5.js';
 import { matchOptimizerLayout, optimizerLayouts, slotOrder } from './optimizer-layouts.js';
@@ -34,16 +35,21 @@ export function kerasWeights(layer: Layer): LayerWeight[] {
  * Keras 3's `.keras` group for each layer: the snake-cased class name, numbered from the second on.
  *
  * @example
- * // kerasLayerPaths([dense, dropout, dense2], kerasSnakeCase) → ['layers/dense', 'layers/dropout', 'layers/dense_1']
+ * // kerasLayerPaths([dense, dropout, dense2]) → ['layers/dense', 'layers/dropout', 'layers/dense_1']
  */
-export function kerasLayerPaths(layers: readonly Layer[], snake: (className: string) => string): string[] {
+export function kerasLayerPaths(layers: readonly Layer[]): string[] {
   const used = new Map<string, number>();
   return layers.map((layer) => {
-    const base = snake(layer.className);
+    const base = toSnakeCase(layer.className);
     const count = used.get(base);
     used.set(base, count === undefined ? 0 : count + 1);
     return `layers/${count === undefined ? base : `${base}_${count + 1}`}`;
   });
+}
+
+/** Values read from a file, uploaded straight to the backend `v` lives on (one copy, never mixed). */
+function valueFor(v: Variable, values: Float32Array): Tensor {
+  return tensor(values, v.shape, 'float32', { backend: v.backend });
 }
 
 /**
@@ -54,12 +60,12 @@ export function kerasLayerPaths(layers: readonly Layer[], snake: (className: str
  * `dropout` and `dense_2`.
  *
  * @example
- * // tfKerasLayerPaths([dense, dropout, dense2], kerasSnakeCase) → ['_layer_checkpoint_dependencies/dense', '_layer_checkpoint_dependencies/dropout', '_layer_checkpoint_dependencies/dense_2']
+ * // tfKerasLayerPaths([dense, dropout, dense2]) → ['_layer_checkpoint_dependencies/dense', '_layer_checkpoint_dependencies/dropout', '_layer_checkpoint_dependencies/dense_2']
  */
-export function tfKerasLayerPaths(layers: readonly Layer[], snake: (className: string) => string): string[] {
+export function tfKerasLayerPaths(layers: readonly Layer[]): string[] {
   const used = new Map<string, number>();
   const next = (layer: Layer) => {
-    const base = snake(layer.className);
+    const base = toSnakeCase(layer.className);
     const count = used.get(base);
     used.set(base, count === undefined ? 0 : count + 1);
     return count === undefined ? base : `${base}_${count + 1}`;
@@ -99,7 +105,7 @@ export function planLayerAssign(
     }),
   );
   return () => {
-    for (const [i, w] of weights.entries()) w.variable.assign(tensor(values[i]!, w.variable.shape));
+    for (const [i, w] of weights.entries()) w.variable.assign(valueFor(w.variable, values[i]!));
   };
 }
 
@@ -111,7 +117,7 @@ export function planLayerAssign(
  * @example
  * // optimizerArrays(model)?.map((a) => a.name) → ['adam/iteration', 'adam/learning_rate', 'adam/dense_kernel_momentum', ...]
  */
-export function optimizerArrays(model: Sequential): StoredArray[] | null {
+export function optimizerArrays(model: Model): StoredArray[] | null {
   const opt = model.optimizer;
   if (!opt) return null;
   const prefix = String(opt.getConfig().name);
@@ -149,7 +155,7 @@ function buildSlots(opt: Optimizer, vars: readonly Variable[]): void {
  * // const restore = planOptimizerRestore(model, arraysFromFile, 'best.keras'); restore();
  */
 export function planOptimizerRestore(
-  model: Sequential,
+  model: Model,
   arrays: readonly StoredArray[],
   where: string,
 ): () => void {
@@ -186,8 +192,8 @@ export function planOptimizerRestore(
       buildSlots(opt, vars);
       for (const [k, pair] of layout.slots.entries()) {
         if (!pair) continue;
-        const [v, s] = pair;
-        opt.slotsOf(vars[v]!)![s]!.assign(tensor(slots[k]!, vars[v]!.shape));
+        const slot = opt.slotsOf(vars[pair[0]]!)![pair[1]]!;
+        slot.assign(valueFor(slot, slots[k]!));
       }
     }
     opt.iterations = iterations;

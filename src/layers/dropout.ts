@@ -50,7 +50,7 @@ export class Dropout extends Layer {
     const mask = new Float32Array(size);
     for (let i = 0; i < size; i++) mask[i] = u[i]! >= this.rate ? keep : 0;
     // Dropout keeps the timesteps' padding mask (from Embedding(maskZero)) for the next RNN layer.
-    const out = mul(x, tensor(mask, shape));
+    const out = mul(x, tensor(mask, shape, 'float32', { backend: x.backend }));
     setKerasMask(out, getKerasMask(x));
     return out;
   }

@@ -76,6 +76,9 @@ export class Embedding extends Layer {
     super.build(inputShape);
   }
 
+  /** Any number of positions fits: the weights depend on the vocabulary, not on the input shape. */
+  protected override checkInputShapes(_shapes: readonly SymbolicShape[]): void {}
+
   override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
     return [...inputShape, this.outputDim];
   }

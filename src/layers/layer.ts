@@ -1,7 +1,10 @@
-import { ShapeError, ValueError } from '../errors.js';
+import type { Backend } from '../backend/backend.js';
+import { ShapeError, TensileError, ValueError } from '../errors.js';
 import { getInitializer, type InitializerIdentifier } from '../initializers/index.js';
+import { toSnakeCase } from '../naming.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/tensor.js';
+import { formatSymbolicShape, Node, SymbolicTensor } from './symbolic.js';
 
 /** A shape whose batch dimension (and possibly others) is unknown: Keras' `None`. */
 export type SymbolicShape = readonly (number | null)[];
@@ -42,13 +45,6 @@ export function clearSession(): void {
   nameCounters.clear();
 }
 
-function snakeCase(name: string): string {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
-    .toLowerCase();
-}
-
 /**
  * Base class of all layers. A subclass declares its weights in `build` with `addWeight`, computes
  * in `call` with ops only (gradients come from the tape), and describes itself in `getConfig`.
@@ -64,9 +60,17 @@ export abstract class Layer {
   protected readonly layerWeights: LayerWeight[] = [];
   /** Shape this layer was built for (batch dim null). */
   builtInputShape: SymbolicShape | undefined;
+  /** Calls of this layer on symbolic tensors, in order (Keras' `_inbound_nodes`). */
+  readonly inboundNodes: Node[] = [];
+  /**
+   * Where `addWeight` makes this layer's weights; unset means the selected backend. A model sets it
+   * before building a layer added after its other weights exist, so all of a model's weights stay
+   * on one backend even if another was selected since.
+   */
+  weightBackend: Backend | undefined;
 
   constructor(args: LayerArgs = {}) {
-    this.name = args.name ?? uniqueLayerName(snakeCase(this.constructor.name));
+    this.name = args.name ?? uniqueLayerName(toSnakeCase(this.constructor.name));
     this.trainable = args.trainable ?? true;
     this.inputShapeArg = args.inputShape ? [...args.inputShape] : undefined;
     this.batchSizeArg = args.batchSize;
@@ -86,13 +90,138 @@ export abstract class Layer {
   /** The layer's computation. Called through `apply`, which builds the layer on first use. */
   abstract call(x: Tensor, ctx: CallContext): Tensor;
 
-  /** Builds if needed (from the input's shape), then calls. */
-  apply(x: Tensor, ctx: CallContext = { training: false }): Tensor {
-    if (!this.built) this.build([null, ...x.shape.slice(1)]);
-    return this.call(x, ctx);
+  /** Builds if needed (from the input's shape), then calls. On symbolic inputs, records the call. */
+  apply(x: Tensor, ctx?: CallContext): Tensor;
+  apply(x: readonly Tensor[], ctx?: CallContext): Tensor;
+  apply(x: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor;
+  apply(
+    x: Tensor | SymbolicTensor | readonly (Tensor | SymbolicTensor)[],
+    ctx: CallContext = { training: false },
+  ): Tensor | SymbolicTensor {
+    const list = Array.isArray(x);
+    const inputs: readonly (Tensor | SymbolicTensor)[] = list ? x : [x as Tensor | SymbolicTensor];
+    this.checkArity(list, inputs.length);
+    const symbolic = inputs.filter((t) => t instanceof SymbolicTensor).length;
+    if (symbolic === inputs.length) return this.applySymbolic(inputs as SymbolicTensor[], list);
+    if (symbolic > 0)
+      throw new ValueError(`${this.describe()}: cannot mix symbolic tensors (from Input) and real tensors`);
+    const tensors = inputs as Tensor[];
+    if (!this.built) this.buildFromShapes(tensors.map((t) => [null, ...t.shape.slice(1)]));
+    return this.invoke(tensors, ctx);
   }
 
-  /** Declares a weight; unseeded initializers draw from the global generator (see setRandomSeed). */
+  /** Records a call on symbolic inputs: builds the layer if needed and makes a Node. */
+  private applySymbolic(inputs: SymbolicTensor[], list: boolean): SymbolicTensor {
+    const shapes = inputs.map((t) => t.shape);
+    if (!this.built) this.buildFromShapes(shapes);
+    else this.checkInputShapes(shapes);
+    const out = this.outputShapeFromShapes(shapes);
+    return new Node(this, inputs, list, [out], 'float32').outputs[0]!;
+  }
+
+  private checkArity(list: boolean, count: number): void {
+    if (this.takesList && (!list || count < 2)) {
+      throw new ValueError(
+        `${this.describe()}: expects a list of at least 2 inputs, got ${list ? count : 'one tensor'}`,
+      );
+    }
+    if (!this.takesList && list && count !== 1) {
+      throw new ValueError(`${this.describe()}: takes one input, got a list of ${count}`);
+    }
+  }
+
+  /** "layer 'dense' (Dense)", the way errors name a layer. */
+  describe(): string {
+    return `layer '${this.name}' (${this.className})`;
+  }
+
+  /** True for layers called on a list of inputs (merge layers such as Concatenate and Add). */
+  get takesList(): boolean {
+    return false;
+  }
+
+  /** Builds for the shapes of all inputs; single-input layers build for the one shape. */
+  protected buildFromShapes(shapes: readonly SymbolicShape[]): void {
+    this.build(shapes[0]!);
+  }
+
+  /** Output shape for the shapes of all inputs. */
+  outputShapeFromShapes(shapes: readonly SymbolicShape[]): SymbolicShape {
+    return this.computeOutputShape(shapes[0]!);
+  }
+
+  /** Runs the (built) layer on all its inputs: what a graph node executes. */
+  invoke(inputs: readonly Tensor[], ctx: CallContext): Tensor {
+    return this.call(inputs[0]!, ctx);
+  }
+
+  /**
+   * Checks that inputs fit a layer that is already built (a shared layer called again). Layers with
+   * weights act on the last axis, so it must match; layers without weights accept any shape.
+   */
+  protected checkInputShapes(shapes: readonly SymbolicShape[]): void {
+    const built = this.builtInputShape;
+    const shape = shapes[0]!;
+    if (!built || this.layerWeights.length === 0) return;
+    const [want, got] = [built[built.length - 1], shape[shape.length - 1]];
+    if (typeof want === 'number' && typeof got === 'number' && want !== got) {
+      throw new ShapeError(
+        this.describe(),
+        [shape.map((d) => d ?? -1)],
+        `the layer was built for inputs ${formatSymbolicShape(built)} and cannot take ${formatSymbolicShape(shape)} (last dimension ${got} ≠ ${want})`,
+      );
+    }
+  }
+
+  private singleNode(what: string): Node {
+    if (this.inboundNodes.length === 0)
+      throw new TensileError(
+        `${this.describe()}.${what}: the layer has not been called on a symbolic input (Input) yet`,
+      );
+    if (this.inboundNodes.length > 1) {
+      throw new TensileError(
+        `${this.describe()}.${what}: the layer is called in ${this.inboundNodes.length} places (a shared layer); ` +
+          `use ${what === 'output' ? 'getOutputAt' : 'getInputAt'}(nodeIndex)`,
+      );
+    }
+    return this.inboundNodes[0]!;
+  }
+
+  /** The symbolic output of the layer's only call (Keras' `layer.output`). */
+  get output(): SymbolicTensor {
+    return this.singleNode('output').outputs[0]!;
+  }
+
+  /** The symbolic input of the layer's only call: a list for merge layers (Keras' `layer.input`). */
+  get input(): SymbolicTensor | readonly SymbolicTensor[] {
+    const node = this.singleNode('input');
+    return node.listInput ? node.inputs : node.inputs[0]!;
+  }
+
+  /** The symbolic output of call number `nodeIndex` of a shared layer. */
+  getOutputAt(nodeIndex: number): SymbolicTensor {
+    const node = this.inboundNodes[nodeIndex];
+    if (!node)
+      throw new ValueError(
+        `${this.describe()}.getOutputAt(${nodeIndex}): the layer has ${this.inboundNodes.length} calls`,
+      );
+    return node.outputs[0]!;
+  }
+
+  /** The symbolic input of call number `nodeIndex` of a shared layer. */
+  getInputAt(nodeIndex: number): SymbolicTensor | readonly SymbolicTensor[] {
+    const node = this.inboundNodes[nodeIndex];
+    if (!node)
+      throw new ValueError(
+        `${this.describe()}.getInputAt(${nodeIndex}): the layer has ${this.inboundNodes.length} calls`,
+      );
+    return node.listInput ? node.inputs : node.inputs[0]!;
+  }
+
+  /**
+   * Declares a weight on `weightBackend` (else the selected backend); unseeded initializers draw
+   * from the global generator (see setRandomSeed).
+   */
   protected addWeight(
     name: string,
     shape: readonly number[],
@@ -101,7 +230,8 @@ export abstract class Layer {
   ): Variable {
     const init = getInitializer(initializer);
     const trainable = opts.trainable ?? true;
-    const variable = new Variable(init.call([...shape], opts.dtype ?? 'float32'), {
+    const initial = init.call([...shape], opts.dtype ?? 'float32', { backend: this.weightBackend });
+    const variable = new Variable(initial, {
       name: `${this.name}/${name}`,
       trainable,
     });

@@ -1,28 +1,22 @@
 import type { Callback } from '../callbacks/callback.js';
-import type { History } from '../callbacks/history.js';
 import { ShapeError, TensileError, ValueError } from '../errors.js';
 import { InputLayer } from '../layers/input-layer.js';
 import { type CallContext, Layer, type SymbolicShape } from '../layers/layer.js';
-import { Loss, type LossIdentifier } from '../losses/index.js';
-import type { Metric } from '../metrics/index.js';
-import { tensor } from '../ops/core.js';
-import { getOptimizer, type Optimizer } from '../optimizers/index.js';
+import type { SymbolicTensor } from '../layers/symbolic.js';
 import { shapesEqual } from '../tensor/shape.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { type EvaluateArgs, evaluate, type PredictArgs, predict } from '../training/evaluate.js';
-import { type FitArgs, fit } from '../training/fit.js';
+import { Tensor } from '../tensor/tensor.js';
+import type { ModelData } from '../training/compile-args.js';
+import type { PredictArgs } from '../training/evaluate.js';
+import { modelBackend, onModelBackend } from '../training/placement.js';
+import { layerGraph } from './graph.js';
+import { type CompileArgs, DEFERRED_GRAPH, type FitArgs, Model } from './model.js';
 import { renderSummary, summaryData } from './summary.js';
-
-export interface CompileArgs {
-  optimizer: string | Optimizer;
-  loss: LossIdentifier;
-  metrics?: (string | Metric)[];
-}
 
 let sequentialCount = 0;
 
 /**
- * A linear stack of layers, as in Keras.
+ * A linear stack of layers, as in Keras: a Model whose graph is a chain, made as soon as the input
+ * shape is known (from the first layer's `inputShape`, an InputLayer, or the first batch).
  *
  * @example
  * import { Sequential, Dense, SGD } from 'tensile';
@@ -33,20 +27,22 @@ let sequentialCount = 0;
  * model.compile({ optimizer: new SGD({ momentum: 0.9, nesterov: true }), loss: 'categorical_crossentropy', metrics: ['accuracy'] });
  * model.summary();
  */
-export class Sequential {
-  readonly name: string;
-  readonly layers: Layer[] = [];
-  /** Set to true (by a callback) to end fit after the current epoch. */
-  stopTraining = false;
-  optimizer: Optimizer | null = null;
-  loss: Loss | null = null;
-  metricIds: (string | Metric)[] = [];
+export class Sequential extends Model {
+  override readonly name: string;
+  private readonly stack: Layer[] = [];
   private inputShape: SymbolicShape | null = null;
-  private outputShapes: SymbolicShape[] = [];
+  /** The InputLayer the graph starts from, made once the input shape is known. */
+  private inputLayer: InputLayer | null = null;
 
   constructor(layers: Layer[] = [], opts: { name?: string } = {}) {
+    super(DEFERRED_GRAPH, 'sequential');
     this.name = opts.name ?? (sequentialCount++ === 0 ? 'sequential' : `sequential_${sequentialCount - 1}`);
     for (const layer of layers) this.add(layer);
+  }
+
+  /** The layers in order, without the InputLayer (as Keras' `Sequential.layers`). */
+  override get layers(): Layer[] {
+    return [...this.stack];
   }
 
   /** Appends a layer. The first layer's `inputShape` option lets the model build right away. */
@@ -56,34 +52,66 @@ export class Sequential {
     if (layer instanceof InputLayer) {
       if (this.layers.length > 0) throw new ValueError('Sequential.add: an InputLayer must come first');
       this.inputShape = [layer.batchSizeArg ?? null, ...layer.inputShapeArg!];
+      this.inputLayer = layer;
       return;
     }
-    if (this.layers.some((l) => l.name === layer.name)) {
+    if (this.stack.some((l) => l.name === layer.name)) {
       throw new ValueError(
         `Sequential.add: a layer named '${layer.name}' is already in model '${this.name}'`,
       );
     }
-    this.layers.push(layer);
-    if (this.layers.length === 1 && layer.inputShapeArg) {
+    this.stack.push(layer);
+    if (this.stack.length === 1 && layer.inputShapeArg) {
       this.inputShape = [layer.batchSizeArg ?? null, ...layer.inputShapeArg];
     }
-    if (this.inputShape) this.build(this.inputShape);
-  }
-
-  get built(): boolean {
-    return this.inputShape !== null && this.outputShapes.length === this.layers.length;
-  }
-
-  /** Builds every layer in turn for inputs of `inputShape` (batch dim first, may be null). */
-  build(inputShape: SymbolicShape): void {
-    this.inputShape = inputShape;
-    let shape = inputShape;
-    this.outputShapes = [];
-    for (const layer of this.layers) {
-      if (!layer.built) layer.build(shape);
-      shape = layer.computeOutputShape(shape);
-      this.outputShapes.push(shape);
+    if (!this.inputShape) return;
+    // Keras rebuilds its graph on add; here the graph is extended by one call. A layer that cannot
+    // join (bad shape, weights built on another backend than the model's) is not kept.
+    const previous = this.graph;
+    try {
+      const backend = modelBackend(this); // throws when the new layer's weights live elsewhere
+      if (backend && !layer.built) layer.weightBackend ??= backend;
+      if (!this.graph) this.build(this.inputShape);
+      else this.setGraph(layer.apply(this.graph.outputs[0]!));
+    } catch (e) {
+      this.stack.pop();
+      this.graph = previous;
+      throw e;
     }
+  }
+
+  private setGraph(output: SymbolicTensor): void {
+    this.graph = layerGraph([this.graph?.inputs[0] ?? this.inputLayer!.output], [output], this.name);
+  }
+
+  /** Builds the linear graph: an input of `inputShape` (batch dim first, may be null) through every layer. */
+  build(inputShape: SymbolicShape): void {
+    const built = this.inputLayer?.builtInputShape;
+    const same = built && built.length === inputShape.length && built.every((d, i) => d === inputShape[i]);
+    if (same && this.graph) return; // already built for this shape: calling the layers again would share them
+    if (!same) {
+      const name = this.inputLayer?.name;
+      this.inputLayer = new InputLayer({
+        shape: inputShape.slice(1) as number[],
+        batchSize: inputShape[0] ?? undefined,
+        ...(name ? { name } : {}),
+      });
+    }
+    this.inputShape = inputShape;
+    this.graph = null;
+    // New weights go where the model's existing weights live, else on the selected backend.
+    const backend = modelBackend(this);
+    let out = this.inputLayer!.output;
+    for (const layer of this.stack) {
+      if (backend && !layer.built) layer.weightBackend ??= backend;
+      out = layer.apply(out);
+    }
+    if (this.stack.length > 0) this.setGraph(out);
+  }
+
+  protected override compileOutputNames(): string[] {
+    const last = this.stack[this.stack.length - 1];
+    return [last?.name ?? 'output'];
   }
 
   /** Shape of one sample the model expects (batch dim removed), or null before it is built. */
@@ -91,24 +119,30 @@ export class Sequential {
     return this.inputShape ? (this.inputShape.slice(1) as number[]) : null;
   }
 
-  get outputShape(): SymbolicShape {
+  override get outputShape(): SymbolicShape {
     this.requireBuilt('outputShape');
-    return this.outputShapes[this.outputShapes.length - 1]!;
+    return super.outputShape;
   }
 
   /** Runs the layers on a batch. Inference mode unless `training` is set. */
-  call(x: Tensor, ctx: CallContext = { training: false }): Tensor {
+  override call(x: Tensor, ctx: CallContext = { training: false }): Tensor {
     this.checkInput(x);
-    let out = x;
-    for (const layer of this.layers) out = layer.apply(out, ctx);
-    return out;
+    return this.callAll([x], ctx)[0]!;
   }
 
-  /** Each layer's output for `x` (inference mode): what Keras users get from a Model on layer outputs. */
+  override toInputs(x: ModelData, op: string): Tensor[] {
+    if (x instanceof Tensor) this.checkInput(x);
+    return super.toInputs(x, op);
+  }
+
+  /**
+   * Each layer's output for `x` (inference mode): what Keras users get from a Model on layer outputs.
+   * Runs where the weights live; `x` is copied there first when it lives on another backend.
+   */
   layerOutputs(x: Tensor): { name: string; output: Tensor }[] {
     this.checkInput(x);
-    let out = x;
-    return this.layers.map((layer) => {
+    let [out] = onModelBackend(this, [x]) as [Tensor];
+    return this.stack.map((layer) => {
       out = layer.apply(out, { training: false });
       return { name: layer.name, output: out };
     });
@@ -116,7 +150,7 @@ export class Sequential {
 
   /** Builds on first use, then checks that `x` holds samples of the shape the model was built for. */
   checkInput(x: Tensor): void {
-    if (this.layers.length === 0) throw new TensileError(`model '${this.name}' has no layers`);
+    if (this.stack.length === 0) throw new TensileError(`model '${this.name}' has no layers`);
     if (!this.built) this.build([null, ...x.shape.slice(1)]);
     const expected = this.sampleShape!;
     if (!shapesEqual(x.shape.slice(1), expected)) {
@@ -129,98 +163,22 @@ export class Sequential {
   }
 
   /** Prints (unless `print: false`) and returns the Keras 3 style summary table. */
-  summary(opts: { print?: boolean } = {}): string {
+  override summary(opts: { print?: boolean } = {}): string {
     this.requireBuilt('summary');
-    const text = renderSummary(summaryData(this.name, this.layers, this.outputShapes));
+    const shapes = this.stack.map((l) => l.inboundNodes[l.inboundNodes.length - 1]!.outputs[0]!.shape);
+    const text = renderSummary(summaryData(this.name, this.stack, shapes));
     if (opts.print ?? true) console.log(text);
     return text;
   }
 
-  countParams(): number {
+  override countParams(): number {
     this.requireBuilt('countParams');
-    return this.layers.reduce((n, l) => n + l.countParams(), 0);
-  }
-
-  get weights() {
-    return this.layers.flatMap((l) => l.weights);
-  }
-
-  get trainableWeights() {
-    return this.layers.flatMap((l) => l.trainableWeights);
-  }
-
-  get nonTrainableWeights() {
-    return this.layers.flatMap((l) => l.nonTrainableWeights);
-  }
-
-  /** Copies of all weight values, in Keras order (layer by layer, creation order). */
-  getWeights(): Tensor[] {
-    return this.weights.map((w) => tensor(w.dataSync(), w.shape, w.dtype));
-  }
-
-  /** Sets all weights from values in `getWeights` order; shapes must match exactly. */
-  setWeights(values: readonly Tensor[]): void {
-    const vars = this.weights;
-    if (values.length !== vars.length) {
-      throw new ValueError(
-        `setWeights: model '${this.name}' has ${vars.length} weights, got ${values.length}`,
-      );
-    }
-    vars.forEach((v, i) => {
-      const value = values[i]!;
-      if (!shapesEqual(v.shape, value.shape)) {
-        throw new ShapeError(`setWeights (${v.name})`, [v.shape, value.shape], 'weight shape differs');
-      }
-      v.assign(value.backend === v.backend ? value : tensor(value.dataSync(), value.shape, value.dtype));
-    });
-  }
-
-  getLayer(name: string): Layer {
-    const layer = this.layers.find((l) => l.name === name);
-    if (!layer) throw new ValueError(`getLayer: no layer named '${name}' in model '${this.name}'`);
-    return layer;
-  }
-
-  /** Sets the optimizer, loss and metrics used by fit and evaluate. */
-  compile(args: CompileArgs): void {
-    if (!args || args.optimizer === undefined || args.loss === undefined) {
-      throw new ValueError('compile: both optimizer and loss are required');
-    }
-    this.optimizer = getOptimizer(args.optimizer);
-    this.loss = Loss.get(args.loss);
-    this.metricIds = [...(args.metrics ?? [])];
-  }
-
-  /** Trains for a number of epochs; see FitArgs. Returns the History of per-epoch logs. */
-  fit(x: Tensor, y: Tensor, args: FitArgs = {}): Promise<History> {
-    return fit(this, x, y, args);
-  }
-
-  /** Loss and metrics on data, as `[loss, ...metrics]`. */
-  evaluate(x: Tensor, y: Tensor, args: EvaluateArgs = {}): number[] {
-    return evaluate(this, x, y, args).values;
+    return super.countParams();
   }
 
   /** Model outputs for `x`, computed in batches. */
-  predict(x: Tensor, args: PredictArgs = {}): Tensor {
-    return predict(this, x, args);
-  }
-
-  // File I/O lives in src/io, loaded on first use (it pulls in the HDF5 WebAssembly module).
-
-  /** Saves atomically as Keras 3 `.keras` or legacy Keras `.h5` (with optimizer state); see saveModel. */
-  async save(path: string): Promise<void> {
-    return (await import('../io/index.js')).saveModel(this, path);
-  }
-
-  /** Saves weights and optimizer state atomically in Keras 3's `.weights.h5` layout. */
-  async saveWeights(path: string): Promise<void> {
-    return (await import('../io/index.js')).saveWeights(this, path);
-  }
-
-  /** Loads weights from a `.weights.h5`, `.keras` or legacy `.h5` file; see loadWeights. */
-  async loadWeights(path: string): Promise<void> {
-    return (await import('../io/index.js')).loadWeights(this, path);
+  override predict(x: Tensor, args: PredictArgs = {}): Tensor {
+    return super.predict(x, args) as Tensor;
   }
 
   /** Keras-style config for saving: the layer list with each layer's config. */
@@ -228,17 +186,13 @@ export class Sequential {
     return {
       name: this.name,
       trainable: true,
-      layers: this.layers.map((l) => ({ class_name: l.className, config: l.getConfig() })),
+      layers: this.stack.map((l) => ({ class_name: l.className, config: l.getConfig() })),
     };
   }
 
   private requireBuilt(what: string): void {
-    if (!this.built) {
-      throw new TensileError(
-        `${what}: model '${this.name}' is not built yet; give the first layer an inputShape or call fit/predict first`,
-      );
-    }
+    this.requireGraph(what);
   }
 }
 
-export type { Callback, FitArgs };
+export type { Callback, CompileArgs, FitArgs };

@@ -9,6 +9,18 @@ import { type NestedArray, Tensor } from '../tensor/tensor.js';
 /** Anything an op accepts where a tensor is expected. */
 export type TensorLike = Tensor | number | NestedArray | TypedArray;
 
+/**
+ * Where a creation helper puts its tensor. Without `backend`, a helper with no operands uses the
+ * selected backend (`setBackend`); helpers with operands (`zerosLike`) use their operand's.
+ *
+ * @example
+ * import { tensor, tsBackend } from 'tensile';
+ * console.log(tensor([1, 2], undefined, 'float32', { backend: tsBackend }).backend.name); // ts
+ */
+export interface CreationOptions {
+  readonly backend?: Backend;
+}
+
 /** Wraps backend output in a tensor and records it on the active tape. */
 export function emit<K extends OpKind>(
   kind: K | null,
@@ -58,15 +70,21 @@ function flatten(
 }
 
 /**
- * Creates a tensor from numbers, nested arrays or a typed array. The dtype defaults to int32 for an
- * Int32Array and float32 otherwise.
+ * Creates a tensor from numbers, nested arrays or a typed array, on the selected backend unless
+ * `opts.backend` names one. The dtype defaults to int32 for an Int32Array and float32 otherwise.
  *
  * @example
- * import { tensor } from 'tensile';
+ * import { tensor, tsBackend } from 'tensile';
  * const x = tensor([1, 2, 3, 4], [2, 2]);
  * const labels = tensor([0, 1, 1], undefined, 'int32');
+ * console.log(tensor([1, 2], [2], 'float32', { backend: tsBackend }).backend.name); // ts
  */
-export function tensor(values: TensorLike, shape?: readonly number[], dtype?: DType): Tensor {
+export function tensor(
+  values: TensorLike,
+  shape?: readonly number[],
+  dtype?: DType,
+  opts: CreationOptions = {},
+): Tensor {
   if (values instanceof Tensor) return dtype && dtype !== values.dtype ? castTo(values, dtype) : values;
   let flat: ArrayLike<number>;
   let inferred: number[];
@@ -92,7 +110,7 @@ export function tensor(values: TensorLike, shape?: readonly number[], dtype?: DT
     );
   }
   const dt: DType = dtype ?? 'float32';
-  const backend = getActiveBackend();
+  const backend = opts.backend ?? getActiveBackend();
   // A typed array of the right kind goes straight to the backend, which makes the one copy.
   const direct =
     (dt === 'int32' && flat instanceof Int32Array) || (dt === 'float32' && flat instanceof Float32Array);
@@ -116,8 +134,8 @@ export function scalar(
 }
 
 /**
- * Converts an op argument to a tensor; plain numbers take `like`'s dtype when they fit it, and are
- * made on `like`'s backend, so `mul(2, x)` works whichever backend `x` lives on.
+ * Converts an op argument to a tensor; plain numbers take `like`'s dtype when they fit it, and
+ * numbers and arrays are made on `like`'s backend, so `mul(2, x)` works whichever backend `x` lives on.
  */
 export function asTensor(x: TensorLike, like?: Tensor): Tensor {
   if (x instanceof Tensor) return x;
@@ -125,7 +143,7 @@ export function asTensor(x: TensorLike, like?: Tensor): Tensor {
     const dtype = like?.dtype === 'int32' && Number.isInteger(x) ? 'int32' : 'float32';
     return like ? scalar(x, dtype, like.backend) : scalar(x, dtype);
   }
-  return tensor(x);
+  return tensor(x, undefined, undefined, { backend: like?.backend });
 }
 
 /** The backend shared by an op's inputs; mixing backends is an error that names the op. */
@@ -135,7 +153,9 @@ export function backendOf(op: string, ...ts: readonly Tensor[]): Backend {
   for (const t of ts) {
     if (t.backend !== b) {
       throw new TensileError(
-        `${op}: inputs live on different backends ('${b.name}' and '${t.backend.name}')`,
+        `${op}: inputs live on different backends ('${b.name}' and '${t.backend.name}'); ` +
+          `shapes ${ts.map((u) => `[${u.shape}] on '${u.backend.name}'`).join(', ')}. ` +
+          'Move one with copyToBackend(t, backend)',
       );
     }
   }

@@ -98,7 +98,7 @@ export const greaterEqual = (a: TensorLike, b: TensorLike) => compare('greaterEq
 
 /** Picks a where cond is non-zero, else b; all three broadcast together. */
 export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
-  const c0 = asTensor(cond);
+  const c0 = asTensor(cond, a instanceof Tensor ? a : b instanceof Tensor ? b : undefined);
   // Any non-zero value is true, as in numpy (a float mask of 0.5 must not truncate to false).
   const c = c0.dtype === 'int32' ? c0 : notEqual(c0, 0);
   const { ta, tb, backend, shape: abShape, dtype } = prepareBinary('where', a, b, false);

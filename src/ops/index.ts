@@ -1,4 +1,4 @@
-export { scalar, type TensorLike, tensor } from './core.js';
+export { type CreationOptions, scalar, type TensorLike, tensor } from './core.js';
 export { fill, ones, onesLike, range, zeros, zerosLike } from './creation.js';
 export * from './elementwise.js';
 export {

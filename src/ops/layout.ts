@@ -164,7 +164,8 @@ function checkIndices(op: string, xShape: Shape, indices: Tensor, axis: number):
 export function gather(x: TensorLike, indices: TensorLike, axis = 0): Tensor {
   const t = asTensor(x);
   // Plain index arrays are made int32 here; an index tensor must already be int32.
-  const idx = indices instanceof Tensor ? indices : tensor(indices, undefined, 'int32');
+  const idx =
+    indices instanceof Tensor ? indices : tensor(indices, undefined, 'int32', { backend: t.backend });
   const a = normalizeAxis('gather', axis, t.rank);
   const b = backendOf('gather', t, idx);
   checkIndices('gather', t.shape, idx, a);

@@ -1,5 +1,5 @@
 import { ShapeError } from '../errors.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { asTensor, backendOf, castTo, emit, type TensorLike } from './core.js';
 
 /**
@@ -10,8 +10,9 @@ import { asTensor, backendOf, castTo, emit, type TensorLike } from './core.js';
  * matmul(tensor([[1, 2]]), tensor([[3], [4]])).toArray(); // [[11]]
  */
 export function matmul(a: TensorLike, b: TensorLike, transA = false, transB = false): Tensor {
-  const ta = castTo(asTensor(a), 'float32', 'matmul');
-  const tb = castTo(asTensor(b), 'float32', 'matmul');
+  // A plain array operand is made on the other operand's backend.
+  const ta = castTo(asTensor(a, b instanceof Tensor ? b : undefined), 'float32', 'matmul');
+  const tb = castTo(asTensor(b, ta), 'float32', 'matmul');
   const op = `matmul${transA ? '(Aᵀ)' : ''}${transB ? '(Bᵀ)' : ''}`;
   if (ta.rank < 2 || ta.rank !== tb.rank) {
     throw new ShapeError(op, [ta.shape, tb.shape], 'operands must both have rank ≥ 2 and equal rank');

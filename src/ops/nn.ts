@@ -34,7 +34,7 @@ export function logSoftmax(x: TensorLike, axis = -1): Tensor {
 /** One-hot float32 encoding of int32 `indices` with `depth` classes (out-of-range rows are all 0). */
 export function oneHot(indices: TensorLike, depth: number): Tensor {
   const idx = castTo(asTensor(indices), 'int32');
-  return castTo(equal(expandDims(idx, -1), range(0, depth)), 'float32');
+  return castTo(equal(expandDims(idx, -1), range(0, depth, 1, 'int32', { backend: idx.backend })), 'float32');
 }
 
 function applyActivation(z: Tensor, act: FusedActivation): Tensor {

@@ -1,15 +1,5 @@
 import type { TapeNode } from '../autograd/tape.js';
-import type {
-  Backend,
-  FusedActivation,
-  GruSequenceArgs,
-  RnnSequenceArgs,
-  RnnSequenceBackwardInputs,
-  RnnSequenceGrads,
-  RnnSequenceResult,
-  SimpleRnnSequenceArgs,
-  TensorInfo,
-} from '../backend/backend.js';
+import type { FusedActivation, RnnCellKind, RnnSequenceArgs, TensorInfo } from '../backend/backend.js';
 import { activeTape, makeTensor } from '../engine/engine.js';
 import { ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -19,9 +9,12 @@ import { backendOf, castTo } from './core.js';
  * The whole-sequence options every fused recurrent op takes (see RnnSequenceArgs in the backend).
  *
  * @example
- * import { lstmSequence, zeros } from 'tensile';
+ * import { lstmSequence, setBackend, zeros } from 'tensile';
+ * setBackend('wasm'); // a backend with the fused sequence fast path
  * const opts = { mask: zeros([2, 5], 'int32'), inputDropout: null, recurrentDropout: null, goBackwards: true };
- * console.log(lstmSequence(zeros([2, 5, 3]), zeros([3, 8]), zeros([2, 8]), null, opts).sequence.shape); // [2, 5, 2]
+ * const out = lstmSequence(zeros([2, 5, 3]), zeros([3, 8]), zeros([2, 8]), null, opts);
+ * console.log(out.sequence.shape); // [2, 5, 2]
+ * setBackend('ts');
  */
 export interface SequenceOptions {
   /** [batch, time]: non-zero = real step, 0 = padding. Any dtype (cast to float32). */
@@ -34,25 +27,22 @@ export interface SequenceOptions {
 }
 
 /**
- * The tape attributes of a fused sequence op: its options plus the forward's saved workspace.
+ * The tape attributes of a fused sequence op: the cell kind, its options (mask as float32) and the
+ * forward's saved workspace.
  *
  * @example
- * // Recorded by lstmSequence / gruSequence / simpleRnnSequence; read by their gradient.
+ * // Recorded by rnnSequence; read by sequenceGradient.
  */
 export interface SequenceAttrs extends SequenceOptions {
-  readonly resetAfter: boolean;
-  readonly activation: FusedActivation;
+  readonly kind: RnnCellKind;
   readonly workspace: Tensor | null;
 }
-
-/** The op kinds of the fused recurrent ops. */
-export type SequenceOpKind = 'lstmSequence' | 'gruSequence' | 'simpleRnnSequence';
 
 /**
  * Outputs of a fused recurrent op: the output sequence and the final states ([h] or [h, c]).
  *
  * @example
- * // const { sequence, states } = lstmSequence(x, kernel, recurrentKernel, bias, opts)!;
+ * // const { sequence, states } = rnnSequence(x, kernel, recurrentKernel, bias, { ...opts, cell: 'lstm' })!;
  */
 export interface SequenceOutput {
   /** [batch, time, units], in processing order. */
@@ -60,49 +50,35 @@ export interface SequenceOutput {
   readonly states: Tensor[];
 }
 
-type Kernels = {
-  forward: (args: RnnSequenceArgs & GruSequenceArgs & SimpleRnnSequenceArgs) => RnnSequenceResult;
-  backward: (
-    args: RnnSequenceArgs & GruSequenceArgs & SimpleRnnSequenceArgs,
-    g: RnnSequenceBackwardInputs,
-  ) => RnnSequenceGrads;
-};
+const GATES = { lstm: 4, gru: 3, simpleRnn: 1 } as const;
+const info = (t: Tensor | null, op: string): TensorInfo | null => (t ? t.info(op) : null);
+const opName = (kind: RnnCellKind) => `${kind.cell}Sequence`;
 
-/** The backend's forward/backward pair for `kind`, or null unless it has both. */
-function kernelsOf(b: Backend, kind: SequenceOpKind): Kernels | null {
-  const forward = b[kind];
-  const backward = b[`${kind}Backward`];
-  if (!forward || !backward) return null;
-  return { forward: forward.bind(b), backward: backward.bind(b) };
+/** Just the cell-kind fields of `o` (which may carry more options). */
+function cellKind(o: RnnCellKind): RnnCellKind {
+  if (o.cell === 'gru') return { cell: 'gru', resetAfter: o.resetAfter };
+  if (o.cell === 'simpleRnn') return { cell: 'simpleRnn', activation: o.activation };
+  return { cell: 'lstm' };
 }
 
-const info = (t: Tensor | null, op: string): TensorInfo | null => (t ? t.info(op) : null);
-
-function kernelArgs(kind: SequenceOpKind, inputs: readonly Tensor[], a: Omit<SequenceAttrs, 'workspace'>) {
+function backendArgs(inputs: readonly Tensor[], a: Omit<SequenceAttrs, 'workspace'>): RnnSequenceArgs {
   const [x, kernel, recurrentKernel, bias] = inputs as [Tensor, Tensor, Tensor, Tensor | undefined];
+  const op = opName(a.kind);
   return {
-    x: x.info(kind),
-    kernel: kernel.info(kind),
-    recurrentKernel: recurrentKernel.info(kind),
-    bias: info(bias ?? null, kind),
-    mask: info(a.mask, kind),
-    inputDropout: info(a.inputDropout, kind),
-    recurrentDropout: info(a.recurrentDropout, kind),
+    ...a.kind,
+    x: x.info(op),
+    kernel: kernel.info(op),
+    recurrentKernel: recurrentKernel.info(op),
+    bias: info(bias ?? null, op),
+    mask: info(a.mask, op),
+    inputDropout: info(a.inputDropout, op),
+    recurrentDropout: info(a.recurrentDropout, op),
     goBackwards: a.goBackwards,
-    resetAfter: a.resetAfter,
-    activation: a.activation,
   };
 }
 
-function checkShapes(
-  kind: SequenceOpKind,
-  gates: number,
-  x: Tensor,
-  kernel: Tensor,
-  recurrent: Tensor,
-  bias: Tensor | null,
-  o: SequenceOptions,
-) {
+function checkShapes(op: string, gates: number, inputs: readonly Tensor[], o: SequenceOptions) {
+  const [x, kernel, recurrent, bias] = inputs as [Tensor, Tensor, Tensor, Tensor | undefined];
   const units = recurrent.shape[0]!;
   const [batch, time, inputDim] = x.shape;
   const ok =
@@ -117,61 +93,76 @@ function checkShapes(
     (!o.inputDropout || (o.inputDropout.shape[0] === batch && o.inputDropout.shape[1] === inputDim)) &&
     (!o.recurrentDropout || (o.recurrentDropout.shape[0] === batch && o.recurrentDropout.shape[1] === units));
   if (!ok) {
-    const shapes = [x, kernel, recurrent, bias, o.mask, o.inputDropout, o.recurrentDropout].flatMap((t) =>
+    const shapes = [...inputs, o.mask, o.inputDropout, o.recurrentDropout].flatMap((t) =>
       t ? [t.shape] : [],
     );
     throw new ShapeError(
-      kind,
+      op,
       shapes,
       `expected x [batch, time, input], kernel [input, ${gates}·units], recurrent kernel [units, ${gates}·units] and matching bias, mask and dropout`,
     );
   }
 }
 
-function run(
-  kind: SequenceOpKind,
-  gates: number,
+/**
+ * A whole recurrent sequence in one backend call, recorded as ONE tape node whose gradient is one
+ * call to the backend's backward through time; or undefined when the backend has no fused sequence
+ * kernel (the caller then runs the composed cell loop, the reference this path is tested against).
+ *
+ * @example
+ * import { rnnSequence, setBackend, zeros } from 'tensile';
+ * const opts = { mask: null, inputDropout: null, recurrentDropout: null, goBackwards: false, cell: 'gru', resetAfter: false };
+ * const run = () => rnnSequence(zeros([2, 5, 3]), zeros([3, 12]), zeros([4, 12]), null, opts);
+ * setBackend('wasm');
+ * console.log(run().sequence.shape); // [2, 5, 4]
+ * setBackend('ts'); // the reference backend has no fast path: callers run the cell loop
+ * console.log(run()); // undefined
+ */
+export function rnnSequence(
   x: Tensor,
   kernel: Tensor,
   recurrentKernel: Tensor,
   bias: Tensor | null,
-  opts: SequenceOptions & { resetAfter?: boolean; activation?: FusedActivation },
+  opts: SequenceOptions & RnnCellKind,
 ): SequenceOutput | undefined {
+  const { mask, inputDropout, recurrentDropout, goBackwards } = opts;
+  const kind = cellKind(opts);
+  const op = opName(kind);
   const inputs = bias ? [x, kernel, recurrentKernel, bias] : [x, kernel, recurrentKernel];
-  const backend = backendOf(kind, ...inputs);
-  const kernels = kernelsOf(backend, kind);
-  if (!kernels || x.dtype !== 'float32') return undefined;
-  checkShapes(kind, gates, x, kernel, recurrentKernel, bias, opts);
-  const base = {
-    mask: opts.mask ? castTo(opts.mask, 'float32', kind) : null,
-    inputDropout: opts.inputDropout,
-    recurrentDropout: opts.recurrentDropout,
-    goBackwards: opts.goBackwards,
-    resetAfter: opts.resetAfter ?? true,
-    activation: opts.activation ?? 'tanh',
+  const extras = [mask, inputDropout, recurrentDropout].filter((t): t is Tensor => t !== null);
+  const backend = backendOf(op, ...inputs, ...extras);
+  if (!backend.rnnSequence || !backend.rnnSequenceBackward || x.dtype !== 'float32') return undefined;
+  checkShapes(op, GATES[kind.cell], inputs, opts);
+  const attrs = {
+    kind,
+    mask: mask ? castTo(mask, 'float32', op) : null,
+    inputDropout,
+    recurrentDropout,
+    goBackwards,
   };
-  const out = kernels.forward(kernelArgs(kind, inputs, base));
+  const out = backend.rnnSequence(backendArgs(inputs, attrs));
   const [batch, time] = x.shape as [number, number];
   const units = recurrentKernel.shape[0]!;
   const wrap = (data: unknown, shape: number[]) => makeTensor(backend, data, shape, 'float32');
   const sequence = wrap(out.y, [batch, time, units]);
   const states = [wrap(out.h, [batch, units])];
-  if (kind === 'lstmSequence') states.push(wrap(out.c, [batch, units]));
-  const perStep = kind === 'lstmSequence' ? 5 * units : 4 * units;
-  const workspace = out.workspace === null ? null : wrap(out.workspace, [time, batch, perStep]);
-  // One tape node for the whole sequence: its gradient is one call to the backend's BPTT.
-  activeTape?.record(kind, inputs, [sequence, ...states], { ...base, workspace });
+  if (kind.cell === 'lstm') states.push(wrap(out.c, [batch, units]));
+  const workspace = out.workspace === null ? null : wrap(out.workspace, [out.workspaceSize]);
+  activeTape?.record('rnnSequence', inputs, [sequence, ...states], { ...attrs, workspace });
   return { sequence, states };
 }
 
 /**
  * A whole LSTM sequence in one backend call (Keras weights, gates i, f, c, o; tanh / sigmoid), or
- * undefined when the backend has no fused LSTM (the caller then runs the composed cell loop).
+ * undefined when the backend has no fused sequence kernel.
  *
  * @example
- * import { lstmSequence, zeros } from 'tensile';
- * const out = lstmSequence(zeros([2, 5, 3]), zeros([3, 16]), zeros([4, 16]), zeros([16]), { mask: null, inputDropout: null, recurrentDropout: null, goBackwards: false });
+ * import { lstmSequence, setBackend, zeros } from 'tensile';
+ * setBackend('wasm'); // a backend with the fused sequence fast path
+ * const opts = { mask: null, inputDropout: null, recurrentDropout: null, goBackwards: false };
+ * const out = lstmSequence(zeros([2, 5, 3]), zeros([3, 16]), zeros([4, 16]), zeros([16]), opts);
  * console.log(out.sequence.shape, out.states.length); // [2, 5, 4] 2
+ * setBackend('ts');
  */
 export function lstmSequence(
   x: Tensor,
@@ -180,16 +171,19 @@ export function lstmSequence(
   bias: Tensor | null,
   opts: SequenceOptions,
 ): SequenceOutput | undefined {
-  return run('lstmSequence', 4, x, kernel, recurrentKernel, bias, opts);
+  return rnnSequence(x, kernel, recurrentKernel, bias, { ...opts, cell: 'lstm' });
 }
 
 /**
  * A whole GRU sequence in one backend call (Keras weights, gates z, r, h), or undefined.
  *
  * @example
- * import { gruSequence, zeros } from 'tensile';
+ * import { gruSequence, setBackend, zeros } from 'tensile';
+ * setBackend('wasm'); // a backend with the fused sequence fast path
  * const opts = { mask: null, inputDropout: null, recurrentDropout: null, goBackwards: false, resetAfter: true };
- * console.log(gruSequence(zeros([2, 5, 3]), zeros([3, 12]), zeros([4, 12]), zeros([2, 12]), opts).sequence.shape); // [2, 5, 4]
+ * const out = gruSequence(zeros([2, 5, 3]), zeros([3, 12]), zeros([4, 12]), zeros([2, 12]), opts);
+ * console.log(out.sequence.shape); // [2, 5, 4]
+ * setBackend('ts');
  */
 export function gruSequence(
   x: Tensor,
@@ -198,16 +192,19 @@ export function gruSequence(
   bias: Tensor | null,
   opts: SequenceOptions & { resetAfter: boolean },
 ): SequenceOutput | undefined {
-  return run('gruSequence', 3, x, kernel, recurrentKernel, bias, opts);
+  return rnnSequence(x, kernel, recurrentKernel, bias, { ...opts, cell: 'gru' });
 }
 
 /**
  * A whole SimpleRNN sequence in one backend call, or undefined.
  *
  * @example
- * import { simpleRnnSequence, zeros } from 'tensile';
+ * import { simpleRnnSequence, setBackend, zeros } from 'tensile';
+ * setBackend('wasm'); // a backend with the fused sequence fast path
  * const opts = { mask: null, inputDropout: null, recurrentDropout: null, goBackwards: false, activation: 'tanh' };
- * console.log(simpleRnnSequence(zeros([2, 5, 3]), zeros([3, 4]), zeros([4, 4]), null, opts).states[0].shape); // [2, 4]
+ * const out = simpleRnnSequence(zeros([2, 5, 3]), zeros([3, 4]), zeros([4, 4]), null, opts);
+ * console.log(out.states[0].shape); // [2, 4]
+ * setBackend('ts');
  */
 export function simpleRnnSequence(
   x: Tensor,
@@ -216,29 +213,29 @@ export function simpleRnnSequence(
   bias: Tensor | null,
   opts: SequenceOptions & { activation: FusedActivation },
 ): SequenceOutput | undefined {
-  return run('simpleRnnSequence', 1, x, kernel, recurrentKernel, bias, opts);
+  return rnnSequence(x, kernel, recurrentKernel, bias, { ...opts, cell: 'simpleRnn' });
 }
 
 /**
  * Gradient of a fused sequence op: one call to the backend's backward through time.
  *
  * @example
- * // In the gradient table: lstmSequence: sequenceGradient, gruSequence: ..., simpleRnnSequence: ...
+ * // In the gradient table: rnnSequence: sequenceGradient
  */
 export function sequenceGradient(
   dys: readonly (Tensor | null)[],
-  node: TapeNode<SequenceOpKind>,
+  node: TapeNode<'rnnSequence'>,
 ): (Tensor | null)[] {
   const x = node.inputs[0]!;
   const backend = x.backend;
-  const kernels = kernelsOf(backend, node.kind)!;
   const a = node.attrs;
-  const grads = kernels.backward(kernelArgs(node.kind, node.inputs, a), {
-    y: node.outputs[0]!.info(node.kind),
-    workspace: info(a.workspace, node.kind),
-    dy: dys[0]!.info(node.kind),
-    dh: dys[1]!.info(node.kind),
-    dc: node.kind === 'lstmSequence' ? dys[2]!.info(node.kind) : null,
+  const op = opName(a.kind);
+  const grads = backend.rnnSequenceBackward!(backendArgs(node.inputs, a), {
+    y: node.outputs[0]!.info(op),
+    workspace: info(a.workspace, op),
+    dy: dys[0]!.info(op),
+    dh: dys[1]!.info(op),
+    dc: a.kind.cell === 'lstm' ? dys[2]!.info(op) : null,
   });
   const wrap = (data: unknown, like: Tensor) => makeTensor(backend, data, like.shape, 'float32');
   const [, kernel, recurrent, bias] = node.inputs;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Adam, getOptimizer, RMSprop, SGD, tensor, Variable } from '../index.js';
+import type { Backend } from '../backend/backend.js';
+import { Adam, getOptimizer, RMSprop, SGD, type Tensor, tensor, Variable } from '../index.js';
+import { BACKENDS, on } from '../test-utils/backends.js';
 import type { Optimizer } from './optimizer.js';
 
 /** Applies `steps` updates with the given gradients to w0 and returns the final weights. */
@@ -102,4 +104,42 @@ describe('optimizers follow Keras update formulas', () => {
     expect([adam.beta1, adam.beta2, adam.epsilon]).toEqual([0.9, 0.999, 1e-7]);
     expect(() => getOptimizer('adagrad')).toThrow(/unknown optimizer 'adagrad'/);
   });
+});
+
+describe('optimizer state lives where its variables live', () => {
+  const optimizers: [string, () => Optimizer][] = [
+    ['SGD momentum (fused where the backend has it)', () => new SGD({ momentum: 0.9 })],
+    ['Adam amsgrad (fused where the backend has it)', () => new Adam({ amsgrad: true })],
+    [
+      'RMSprop centered, clipvalue (composed)',
+      () => new RMSprop({ centered: true, momentum: 0.5, clipvalue: 0.3 }),
+    ],
+  ];
+  /** Two steps on a variable made on `home`, with `selected` as the selected backend throughout. */
+  const steps = (make: () => Optimizer, home: Backend, selected: Backend) => {
+    const w = new Variable(tensor([1, -2, 3], undefined, 'float32', { backend: home }), { name: 'w' });
+    const opt = make();
+    on(selected, () => {
+      for (const g of [
+        [0.5, -1, 0.25],
+        [0.1, 0.2, -0.3],
+      ])
+        opt.applyGradients([tensor(g, undefined, 'float32', { backend: home })], [w]);
+    });
+    return { w, slots: opt.slotsOf(w)! };
+  };
+  for (const home of BACKENDS) {
+    const other = BACKENDS.find((b) => b !== home)!;
+    for (const [name, make] of optimizers) {
+      it(`${name}: slots on '${home.name}' while '${other.name}' is selected, same values`, () => {
+        const { w, slots } = steps(make, home, other);
+        const stay = steps(make, home, home);
+        expect(slots.length).toBeGreaterThan(0);
+        for (const t of [w, ...slots]) expect(t.backend).toBe(home);
+        expect(Array.from(w.dataSync())).toEqual(Array.from(stay.w.dataSync()));
+        const values = (ts: readonly Tensor[]) => ts.map((t) => Array.from(t.dataSync()));
+        expect(values(slots)).toEqual(values(stay.slots));
+      });
+    }
+  }
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { tensor } from '../ops/index.js';
-import { forEachBackend, on } from '../test-utils/backends.js';
+import { BACKENDS, forEachBackend, on } from '../test-utils/backends.js';
 import { upcast } from './dtype.js';
 import { broadcastShapes, inferReshape, normalizeAxes, reducedShape, sizeOf, stridesOf } from './shape.js';
-import { Variable } from './tensor.js';
+import { liveStats, Variable } from './tensor.js';
 
 forEachBackend('Tensor', (backend) => {
   it('exposes shape, rank, size, dtype and its backend', () => {
@@ -100,5 +100,36 @@ describe('shape helpers', () => {
   it('upcast promotes int32 with float32 to float32', () => {
     expect(upcast('int32', 'int32')).toBe('int32');
     expect(upcast('int32', 'float32')).toBe('float32');
+  });
+});
+
+forEachBackend('Variable across backends', (backend) => {
+  const other = BACKENDS.find((b) => b !== backend)!;
+  it("assign copies a value from another backend onto the variable's own", () => {
+    const initial = on(backend, () => tensor([0, 0, 0]));
+    const v = new Variable(initial);
+    initial.dispose(); // the variable now holds the only reference to its storage
+    const value = on(other, () => tensor([1.5, -2, 3]));
+    const storages = liveStats.storages;
+    v.assign(value);
+    expect(v.backend).toBe(backend);
+    expect(v.ref!.backend).toBe(backend);
+    expect(v.ref).not.toBe(value.ref); // a copy, never shared across backends
+    expect(v.toArray()).toEqual([1.5, -2, 3]);
+    expect(liveStats.storages).toBe(storages); // the copy replaced the old storage, which was freed
+    value.dispose();
+    expect(v.toArray()).toEqual([1.5, -2, 3]);
+    const ints = on(backend, () => new Variable(tensor([0, 0], undefined, 'int32')));
+    ints.assign(on(other, () => tensor([7, -8], undefined, 'int32')));
+    expect([ints.backend, ints.toArray()]).toEqual([backend, [7, -8]]);
+  });
+  it('assign from another backend still checks shape and dtype first', () => {
+    const v = on(backend, () => new Variable(tensor([0, 0]), { name: 'w' }));
+    expect(() => v.assign(on(other, () => tensor([1, 2, 3])))).toThrow(
+      'assign to w [2] · [3]: shapes differ',
+    );
+    expect(() => v.assign(on(other, () => tensor([1, 2], undefined, 'int32')))).toThrow(
+      'assign to w: dtype int32 ≠ float32',
+    );
   });
 });

@@ -173,7 +173,14 @@ let nextVariableId = 0;
 
 /**
  * The one mutable tensor: weights, optimizer slots and batch-norm statistics. Scopes never free
- * variables; `assign` swaps in new storage and releases the old.
+ * variables; `assign` swaps in new storage and releases the old. A variable lives on the backend of
+ * its initial value for its whole life: `assign` copies a value from another backend across.
+ *
+ * @example
+ * import { Variable, tensor, tsBackend } from 'tensile';
+ * const w = new Variable(tensor([0, 0], undefined, 'float32', { backend: tsBackend }));
+ * w.assign(tensor([1, 2])); // from the selected backend: copied onto ts
+ * console.log(w.backend.name, w.toArray()); // ts [1, 2]
  */
 export class Variable extends Tensor {
   readonly name: string;
@@ -186,20 +193,23 @@ export class Variable extends Tensor {
     releaseOnGC(this);
   }
 
-  /** Replaces the value. The new value must have the same shape and dtype. */
+  /**
+   * Replaces the value. The new value must have the same shape and dtype. A value on the variable's
+   * backend is shared (no copy); a value on another backend is copied onto the variable's, so a
+   * variable never changes backend and never mixes with another backend's storage.
+   */
   assign(value: Tensor): void {
-    if (!shapesEqual(value.shape, this.shape)) {
-      throw new ShapeError(`assign to ${this.name}`, [this.shape, value.shape], 'shapes differ');
-    }
-    if (value.dtype !== this.dtype) {
-      throw new DTypeError(`assign to ${this.name}`, `dtype ${value.dtype} ≠ ${this.dtype}`);
-    }
-    const next = value.liveRef(`assign to ${this.name}`);
-    if (next.backend !== this.backend) {
-      throw new TensileError(`assign to ${this.name}: value lives on backend '${next.backend.name}'`);
-    }
+    const op = `assign to ${this.name}`;
+    if (!shapesEqual(value.shape, this.shape))
+      throw new ShapeError(op, [this.shape, value.shape], 'shapes differ');
+    if (value.dtype !== this.dtype) throw new DTypeError(op, `dtype ${value.dtype} ≠ ${this.dtype}`);
+    const source = value.liveRef(op);
+    const next =
+      source.backend === this.backend
+        ? source
+        : newDataRef(this.backend, this.backend.upload(source.backend.read(value.info(op))), value.size);
     next.refs++;
-    this.liveRef(`assign to ${this.name}`).release();
+    this.liveRef(op).release();
     this.setRef(next);
   }
 }

@@ -1,4 +1,3 @@
-import { withBackend } from '../backend/select.js';
 import { tensor } from '../ops/core.js';
 import { gather, slice } from '../ops/layout.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -15,21 +14,23 @@ export function batchRanges(samples: number, batchSize: number): [number, number
 export function takeRows(t: Tensor, start: number, end: number, order: Int32Array | null): Tensor {
   if (order === null)
     return slice(t, [start, ...t.shape.slice(1).map(() => 0)], [end - start, ...t.shape.slice(1)]);
-  // Indices go on the data's backend, whichever backend is active for new tensors.
-  const indices = withBackend(t.backend, () => tensor(order.subarray(start, end), [end - start], 'int32'));
+  // Indices go on the data's backend, whichever backend is selected.
+  const indices = tensor(order.subarray(start, end), [end - start], 'int32', { backend: t.backend });
   return gather(t, indices, 0);
 }
 
 /** Splits off the last `fraction` of samples, as Keras' validation_split does (before shuffling). */
 export function splitValidation(
-  x: Tensor,
-  y: Tensor,
+  x: readonly Tensor[],
+  y: readonly Tensor[],
   fraction: number,
-): [[Tensor, Tensor], [Tensor, Tensor]] {
-  const n = x.shape[0]!;
+): [[Tensor[], Tensor[]], [Tensor[], Tensor[]]] {
+  const n = x[0]!.shape[0]!;
   const at = Math.floor(n * (1 - fraction));
+  const head = (ts: readonly Tensor[]) => ts.map((t) => takeRows(t, 0, at, null));
+  const tail = (ts: readonly Tensor[]) => ts.map((t) => takeRows(t, at, n, null));
   return [
-    [takeRows(x, 0, at, null), takeRows(y, 0, at, null)],
-    [takeRows(x, at, n, null), takeRows(y, at, n, null)],
+    [head(x), head(y)],
+    [tail(x), tail(y)],
   ];
 }

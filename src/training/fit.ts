@@ -3,19 +3,19 @@ import { type Callback, CallbackList, type Logs } from '../callbacks/callback.js
 import { History } from '../callbacks/history.js';
 import { ProgressBar } from '../callbacks/progress-bar.js';
 import { scope } from '../engine/engine.js';
-import { ShapeError, ValueError } from '../errors.js';
-import type { Sequential } from '../models/sequential.js';
+import { ValueError } from '../errors.js';
+import type { Model } from '../models/model.js';
 import { globalGenerator } from '../random/global.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { batchRanges, splitValidation, takeRows } from './batches.js';
-import { compiledMetrics, evaluate, requireCompiled } from './evaluate.js';
-import { conformTargets, validateData } from './validate.js';
+import type { ModelData } from './compile-args.js';
+import { compiledMetrics, evaluate, prepareData, requireCompiled, totalLoss } from './evaluate.js';
 
 export interface FitArgs {
   epochs?: number;
   batchSize?: number;
   /** Data to evaluate after each epoch; adds 'val_' entries to the logs. */
-  validationData?: [Tensor, Tensor];
+  validationData?: [ModelData, ModelData];
   /** Fraction of the training data (taken from the end, before shuffling) to validate on instead. */
   validationSplit?: number;
   /** Reshuffle the training samples every epoch (default true). */
@@ -34,10 +34,12 @@ function yieldToEventLoop(): Promise<void> {
 
 /**
  * The one training loop. Each step runs inside a scope, so every intermediate tensor of the step is
- * freed when it ends; only variables (weights, optimizer slots, statistics) survive.
+ * freed when it ends; only variables (weights, optimizer slots, statistics) survive. The model
+ * computes where its weights live (see modelBackend): data on another backend is copied there once
+ * per call, whichever backend is selected, and the selected backend is never changed.
  */
-export async function fit(model: Sequential, xIn: Tensor, yIn: Tensor, args: FitArgs): Promise<History> {
-  const { loss, optimizer } = requireCompiled(model, 'fit');
+export async function fit(model: Model, xIn: ModelData, yIn: ModelData, args: FitArgs): Promise<History> {
+  const { optimizer } = requireCompiled(model, 'fit');
   const epochs = args.epochs ?? 1;
   const batchSize = args.batchSize ?? 32;
   const initialEpoch = args.initialEpoch ?? 0;
@@ -48,36 +50,14 @@ export async function fit(model: Sequential, xIn: Tensor, yIn: Tensor, args: Fit
   const split = args.validationSplit ?? 0;
   if (!(split >= 0 && split < 1))
     throw new ValueError(`fit: validationSplit must be in [0, 1), got ${split}`);
-  if (xIn.shape[0] !== yIn.shape[0]) {
-    throw new ShapeError(
-      'fit',
-      [xIn.shape, yIn.shape],
-      `x has ${xIn.shape[0]} samples but y has ${yIn.shape[0]}`,
-    );
-  }
-  model.checkInput(xIn);
-  yIn = conformTargets(yIn, model.outputShape);
-  validateData('fit', xIn, yIn, model.sampleShape!, model.outputShape, loss);
-
-  let [x, y] = [xIn, yIn];
+  const all = prepareData(model, xIn, yIn, 'fit');
+  let [x, y] = all;
   let validation = args.validationData
-    ? ([args.validationData[0], conformTargets(args.validationData[1], model.outputShape)] as [
-        Tensor,
-        Tensor,
-      ])
+    ? prepareData(model, args.validationData[0], args.validationData[1], 'fit (validation data)')
     : null;
-  if (split > 0) [[x, y], validation] = splitValidation(xIn, yIn, split);
-  if (validation)
-    validateData(
-      'fit (validation data)',
-      validation[0],
-      validation[1],
-      model.sampleShape!,
-      model.outputShape,
-      loss,
-    );
+  if (split > 0) [[x, y], validation] = splitValidation(all[0], all[1], split);
 
-  const samples = x.shape[0]!;
+  const samples = x[0]!.shape[0]!;
   const ranges = batchRanges(samples, batchSize);
   const verbose = args.verbose ?? 1;
   const history = new History();
@@ -99,23 +79,28 @@ export async function fit(model: Sequential, xIn: Tensor, yIn: Tensor, args: Fit
   for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
     await callbacks.epochBegin(epoch, {});
     const order = args.shuffle === false ? null : globalGenerator().permutation(samples);
-    for (const m of metrics) m.resetState();
+    for (const m of metrics) m.metric.resetState();
     let lossTotal = 0;
+    const outputTotals = model.losses.map(() => 0);
     let seen = 0;
     let logs: Logs = {};
     for (let b = 0; b < ranges.length && !model.stopTraining; b++) {
       const [start, end] = ranges[b]!;
       await callbacks.batchBegin(b, {});
       const batchLoss = scope(() => {
-        const xb = takeRows(x, start, end, order);
-        const yb = takeRows(y, start, end, order);
-        let yPred: Tensor | null = null;
+        const xb = x.map((t) => takeRows(t, start, end, order));
+        const yb = y.map((t) => takeRows(t, start, end, order));
+        let yPred: Tensor[] = [];
+        let parts: Tensor[] = [];
         const { value, grads } = valueAndGrads(() => {
-          yPred = model.call(xb, { training: true });
-          return loss.call(yb, yPred);
+          yPred = model.callAll(xb, { training: true });
+          parts = model.losses.map((loss, j) => loss.call(yb[j]!, yPred[j]!));
+          return totalLoss(model, parts);
         }, variables);
         optimizer.applyGradients(grads, variables);
-        for (const m of metrics) m.updateState(yb, yPred!);
+        for (const m of metrics) m.metric.updateState(yb[m.output]!, yPred[m.output]!);
+        if (parts.length > 1)
+          for (const [j, p] of parts.entries()) outputTotals[j]! += p.item() * (end - start);
         return value.item();
       });
       if (!badLossReported && !Number.isFinite(batchLoss)) {
@@ -129,7 +114,10 @@ export async function fit(model: Sequential, xIn: Tensor, yIn: Tensor, args: Fit
       lossTotal += batchLoss * (end - start);
       seen += end - start;
       logs = { loss: lossTotal / seen };
-      for (const m of metrics) logs[m.name] = m.result();
+      // Keras 3 logs each output's unweighted loss as '<output>_loss' when there are several.
+      if (outputTotals.length > 1)
+        for (const [j, n] of model.outputNames.entries()) logs[`${n}_loss`] = outputTotals[j]! / seen;
+      for (const m of metrics) logs[m.name] = m.metric.result();
       await callbacks.batchEnd(b, logs);
       if (performance.now() - lastYield > 200) {
         await yieldToEventLoop();

@@ -21,9 +21,9 @@ export function validateData(
   op: string,
   x: Tensor,
   y: Tensor,
-  sampleShape: readonly number[],
-  outputShape: readonly (number | null)[],
-  loss: Loss,
+  sampleShape: readonly (number | null)[],
+  outputShape: readonly (number | null)[] | null,
+  loss: Loss | null,
 ): void {
   if (x.rank === 0 || y.rank === 0)
     throw new ShapeError(op, [x.shape, y.shape], 'x and y need a leading sample dimension');
@@ -31,13 +31,18 @@ export function validateData(
     throw new ShapeError(op, [x.shape, y.shape], `x has ${x.shape[0]} samples but y has ${y.shape[0]}`);
   }
   const features = x.shape.slice(1);
-  if (features.length !== sampleShape.length || features.some((d, i) => d !== sampleShape[i])) {
+  if (
+    features.length !== sampleShape.length ||
+    features.some((d, i) => sampleShape[i] !== null && d !== sampleShape[i])
+  ) {
     throw new ShapeError(
       op,
       [x.shape],
-      `x has samples of shape [${features}] but the model expects [${sampleShape}]`,
+      `x has samples of shape [${features}] but the model expects [${sampleShape.map((d) => d ?? 'any')}]`,
     );
   }
+  // Only the inputs are checked when there is no output to compare the targets with.
+  if (!outputShape || !loss) return;
   const classes = outputShape[outputShape.length - 1] ?? 0;
   if (loss.name === 'sparse_categorical_crossentropy') {
     const labels = y.dataSync();

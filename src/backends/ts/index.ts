@@ -5,7 +5,6 @@ import { dense, denseBackward, softmaxCrossEntropy } from './fused.js';
 import { concat, gather, pad, scatterAdd, slice, transpose } from './layout.js';
 import { matmul } from './matmul.js';
 import { argmax, reduce } from './reduce.js';
-import { rnnKernels } from './rnn.js';
 
 export interface TsBackendOptions {
   /**
@@ -61,7 +60,6 @@ export function createTsBackend(opts: TsBackendOptions = {}): Backend {
     denseBackward: (dy, x, w, y, act, hasBias, needDx) =>
       denseBackward(dy, x, w, y, act, hasBias, needDx, alloc),
     softmaxCrossEntropy: (logits, labels) => softmaxCrossEntropy(logits, labels, alloc),
-    ...rnnKernels(alloc),
   };
 }
 

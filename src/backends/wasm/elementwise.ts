@@ -15,7 +15,7 @@ import {
 } from './kernels.js';
 
 const ptr = (x: TensorInfo) => x.data as number;
-const isInt = (x: TensorInfo) => (x.dtype === 'int32' ? 1 : 0);
+const isInt = (x: TensorInfo) => x.dtype === 'int32';
 
 /** out = op(x) elementwise (int32 only for the ops that keep integers). */
 export function unary(heap: Heap, op: UnaryOp, x: TensorInfo): number {
@@ -33,7 +33,7 @@ export function cast(heap: Heap, x: TensorInfo, dtype: DType): number {
   const out = heap.malloc(n);
   if (n === 0) return out;
   if (dtype === x.dtype) heap.copy(out, ptr(x), n);
-  else heap.k.cast(dtype === 'int32' ? 1 : 0, ptr(x), out, n);
+  else heap.k.cast(dtype === 'int32', ptr(x), out, n);
   return out;
 }
 

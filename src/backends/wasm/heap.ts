@@ -3,6 +3,7 @@ import { ShapeError } from '../../errors.js';
 import type { BackendArray, DType, TypedArray } from '../../tensor/dtype.js';
 import { sizeOf } from '../../tensor/shape.js';
 import { Allocator } from './allocator.js';
+import { type GemmArgs, MAX_ARG_BLOCK_BYTES, writeGemmArgs } from './generated/kernels-exports.js';
 import { instantiateKernels, type KernelExports } from './kernels.js';
 
 /** Ranks above this are collapsed or rejected: the parameter area holds 5 int32 arrays of this length. */
@@ -20,6 +21,8 @@ export class Heap {
   i32!: Int32Array;
   /** Parameter area for kernel plans (dims and strides as int32 arrays). */
   readonly plan: number;
+  /** Where a kernel's argument block is written just before the call (kernels never nest). */
+  readonly argBlock: number;
   private scratch = 0;
 
   /** `kernels`: an instance made elsewhere (the thread pool's, on shared memory); default a fresh one. */
@@ -28,6 +31,7 @@ export class Heap {
     this.allocator = new Allocator(this.k.memory, this.k.heapBase(), () => this.refresh());
     this.refresh();
     this.plan = this.allocator.reserve(5 * MAX_RANK * 4);
+    this.argBlock = this.allocator.reserve(MAX_ARG_BLOCK_BYTES);
   }
 
   private refresh(): void {
@@ -48,6 +52,14 @@ export class Heap {
   gemmScratch(): number {
     if (this.scratch === 0) this.scratch = this.allocator.reserve(this.k.gemmScratchBytes());
     return this.scratch;
+  }
+
+  /**
+   * C = A·B (or += with `accumulate` 1) through the module's GEMM: the one function every GEMM of the
+   * backend goes through, so a different GEMM (threads, a native addon) is swapped in at one place.
+   */
+  gemm(args: GemmArgs): void {
+    this.k.gemm(writeGemmArgs(this, this.argBlock, args), this.gemmScratch());
   }
 
   upload(values: TypedArray | Float64Array): number {

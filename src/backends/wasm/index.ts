@@ -3,12 +3,10 @@ import type {
   BinaryOp,
   CompareOp,
   FusedActivation,
-  GruSequenceArgs,
   OptimizerUpdate,
   ReduceOp,
   RnnSequenceArgs,
   RnnSequenceBackwardInputs,
-  SimpleRnnSequenceArgs,
   TensorInfo,
   UnaryOp,
 } from '../../backend/backend.js';
@@ -21,7 +19,7 @@ import * as layout from './layout.js';
 import { matmul } from './matmul.js';
 import { optimizerStep } from './optimizer.js';
 import { argmax, reduce } from './reduce.js';
-import { wasmRnnKernels } from './rnn.js';
+import { rnnSequence, rnnSequenceBackward } from './rnn.js';
 import { closeHeap, createHeap, heapThreads } from './threads.js';
 
 export { wasmAvailable } from './kernels.js';
@@ -37,7 +35,6 @@ export { wasmAvailable } from './kernels.js';
 class WasmBackend implements Backend {
   readonly name = 'wasm';
   private heap_: Heap | null = null;
-  private readonly rnn = wasmRnnKernels(() => this.heap);
 
   constructor(
     eager: boolean,
@@ -147,23 +144,11 @@ class WasmBackend implements Backend {
   ): boolean {
     return optimizerStep(this.heap, update, vars, grads, slots);
   }
-  lstmSequence(args: RnnSequenceArgs) {
-    return this.rnn.lstmSequence(args);
+  rnnSequence(args: RnnSequenceArgs) {
+    return rnnSequence(this.heap, args);
   }
-  lstmSequenceBackward(args: RnnSequenceArgs, grads: RnnSequenceBackwardInputs) {
-    return this.rnn.lstmSequenceBackward(args, grads);
-  }
-  gruSequence(args: GruSequenceArgs) {
-    return this.rnn.gruSequence(args);
-  }
-  gruSequenceBackward(args: GruSequenceArgs, grads: RnnSequenceBackwardInputs) {
-    return this.rnn.gruSequenceBackward(args, grads);
-  }
-  simpleRnnSequence(args: SimpleRnnSequenceArgs) {
-    return this.rnn.simpleRnnSequence(args);
-  }
-  simpleRnnSequenceBackward(args: SimpleRnnSequenceArgs, grads: RnnSequenceBackwardInputs) {
-    return this.rnn.simpleRnnSequenceBackward(args, grads);
+  rnnSequenceBackward(args: RnnSequenceArgs, grads: RnnSequenceBackwardInputs) {
+    return rnnSequenceBackward(this.heap, args, grads);
   }
 }
 

@@ -1,6 +1,9 @@
 import type { BinaryOp, CompareOp, FusedActivation, ReduceOp, UnaryOp } from '../../backend/backend.js';
 import { TensileError } from '../../errors.js';
+import type { KernelExports } from './generated/kernels-exports.js';
 import { KERNELS_WASM_BASE64 } from './generated/kernels-wasm.js';
+
+export type { KernelExports } from './generated/kernels-exports.js';
 
 /** The part of the WebAssembly JS API used here (the project's `lib` has no DOM types to take it from). */
 export interface WasmMemory {
@@ -13,71 +16,6 @@ interface WasmApi {
   validate(bytes: Uint8Array): boolean;
 }
 const wasmApi = (): WasmApi | undefined => (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-
-/**
- * The WebAssembly module's exports (src/backends/wasm/assembly/index.ts). Pointers are byte offsets
- * into `memory`; counts are elements; booleans are passed as 0/1.
- */
-export interface KernelExports {
-  readonly memory: WasmMemory;
-  heapBase(): number;
-  unary(op: number, isInt: number, x: number, out: number, n: number): void;
-  cast(toInt: number, x: number, out: number, n: number): void;
-  broadcast(code: number, a: number, b: number, c: number, out: number, rank: number, plan: number): void;
-  reduceRows(op: number, isInt: number, x: number, rows: number, len: number, out: number): void;
-  reduceCols(
-    op: number,
-    isInt: number,
-    x: number,
-    outer: number,
-    red: number,
-    inner: number,
-    out: number,
-  ): void;
-  fillIdentity(op: number, isInt: number, out: number, n: number): void;
-  argmax(isInt: number, x: number, outer: number, n: number, inner: number, out: number): void;
-  stridedCopy(src: number, dst: number, rank: number, plan: number): void;
-  transpose2d(src: number, dst: number, batch: number, rows: number, cols: number): void;
-  gatherRows(
-    x: number,
-    idx: number,
-    count: number,
-    outer: number,
-    n: number,
-    inner: number,
-    out: number,
-  ): void;
-  scatterAddRows(
-    isInt: number,
-    u: number,
-    idx: number,
-    count: number,
-    outer: number,
-    n: number,
-    inner: number,
-    out: number,
-  ): void;
-  gemmScratchBytes(): number;
-  gemm(
-    m: number,
-    n: number,
-    k: number,
-    a: number,
-    rsa: number,
-    csa: number,
-    b: number,
-    rsb: number,
-    csb: number,
-    c: number,
-    ldc: number,
-    scratch: number,
-    accumulate: number,
-  ): void;
-  biasAct(y: number, bias: number, rows: number, cols: number, act: number): void;
-  actGrad(dy: number, y: number, dz: number, n: number, act: number): void;
-  colSum(x: number, rows: number, cols: number, out: number): void;
-  softmaxXent(z: number, t: number, rows: number, c: number, loss: number, probs: number): void;
-}
 
 // Op codes shared with the AssemblyScript switches; the parity tests exercise every one of them.
 export const UNARY_CODE: Record<UnaryOp, number> = {

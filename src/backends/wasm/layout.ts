@@ -122,7 +122,7 @@ export function scatterAdd(
 ): number {
   const [outer, n, inner] = around(outShape, axis);
   const out = heap.malloc(sizeOf(outShape));
-  const isInt = updates.dtype === 'int32' ? 1 : 0;
+  const isInt = updates.dtype === 'int32';
   heap.k.scatterAddRows(isInt, ptr(updates), ptr(indices), sizeOf(indices.shape), outer, n, inner, out);
   return out;
 }

@@ -24,7 +24,20 @@ export function gemm(heap: Heap, m: number, n: number, k: number, a: Operand, b:
     heap.fill(c, m * n, 0, 'float32');
     return;
   }
-  heap.k.gemm(m, n, k, a.ptr, a.rs, a.cs, b.ptr, b.rs, b.cs, c, n, heap.gemmScratch(), 0);
+  heap.gemm({
+    m,
+    n,
+    k,
+    a: a.ptr,
+    rsa: a.rs,
+    csa: a.cs,
+    b: b.ptr,
+    rsb: b.rs,
+    csb: b.cs,
+    c,
+    ldc: n,
+    accumulate: 0,
+  });
 }
 
 /** Batched matmul with transpose flags: one GEMM per batch entry over the same storages. */

@@ -2,44 +2,6 @@ import type { OptimizerUpdate, TensorInfo } from '../../backend/backend.js';
 import { TensileError } from '../../errors.js';
 import { sizeOf } from '../../tensor/shape.js';
 import type { Heap } from './heap.js';
-import type { KernelExports } from './kernels.js';
-
-/**
- * The fused optimizer kernels of the wasm module (assembly/optimizer.ts), kept beside the module's
- * other exports so this file owns their signatures. Pointers are byte offsets (0 = no such slot),
- * counts are elements, booleans 0/1; every storage is updated in place.
- *
- * @example
- * // const k = heap.k as OptimizerExports; k.sgdStep(w, g, 0, n, 0.01, 0, 0);
- */
-export interface OptimizerExports extends KernelExports {
-  sgdStep(w: number, g: number, m: number, n: number, lr: number, momentum: number, nesterov: number): void;
-  rmspropStep(
-    w: number,
-    g: number,
-    v: number,
-    mom: number,
-    avg: number,
-    n: number,
-    lr: number,
-    rho: number,
-    oneMinusRho: number,
-    momentum: number,
-    epsilon: number,
-  ): void;
-  adamStep(
-    w: number,
-    g: number,
-    m: number,
-    v: number,
-    vHat: number,
-    n: number,
-    alpha: number,
-    oneMinusBeta1: number,
-    oneMinusBeta2: number,
-    epsilon: number,
-  ): void;
-}
 
 /** How many slots each rule reads, in the optimizer's slotNames() order. */
 function slotCount(u: OptimizerUpdate): number {
@@ -77,13 +39,13 @@ export function optimizerStep(
       );
     if ([vars[i]!, grads[i]!, ...slots[i]!].some((x) => x.dtype !== 'float32')) return false;
   }
-  const k = heap.k as OptimizerExports;
+  const k = heap.k;
   vars.forEach((v, i) => {
     const n = sizeOf(v.shape);
     if (n === 0) return;
     const [w, g, s] = [ptr(v), ptr(grads[i]!), slots[i]!.map(ptr)];
     if (update.kind === 'sgd') {
-      k.sgdStep(w, g, s[0] ?? 0, n, update.lr, update.momentum, update.nesterov ? 1 : 0);
+      k.sgdStep(w, g, s[0] ?? 0, n, update.lr, update.momentum, update.nesterov);
     } else if (update.kind === 'rmsprop') {
       const mom = update.momentum > 0 ? s[1]! : 0;
       const avg = update.centered ? s[s.length - 1]! : 0;

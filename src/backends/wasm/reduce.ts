@@ -18,7 +18,7 @@ export function reduce(heap: Heap, op: ReduceOp, x: TensorInfo, axes: readonly n
   const out = heap.malloc(outSize);
   const size = sizeOf(x.shape);
   const code = REDUCE_CODE[op];
-  const isInt = x.dtype === 'int32' ? 1 : 0;
+  const isInt = x.dtype === 'int32';
   if (axes.length === 0) {
     heap.copy(out, x.data as number, size);
     return out;
@@ -49,6 +49,6 @@ export function argmax(heap: Heap, x: TensorInfo, axis: number): number {
   const n = x.shape[axis]!;
   const inner = sizeOf(x.shape.slice(axis + 1));
   const out = heap.malloc(outer * inner);
-  heap.k.argmax(x.dtype === 'int32' ? 1 : 0, x.data as number, outer, n, inner, out);
+  heap.k.argmax(x.dtype === 'int32', x.data as number, outer, n, inner, out);
   return out;
 }

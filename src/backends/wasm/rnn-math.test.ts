@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { instantiateKernels } from './kernels.js';
-import type { RnnExports } from './rnn-exports.js';
 
 // Accuracy of the recurrent kernels' gate functions (assembly/rnn-math.ts: a rational tanh and a
 // sigmoid with a reduced-range exp) against float64 Math on dense grids. Float32 rounding alone is
 // up to 6e-8 relative; Vec.tanh/Vec.sigmoid (math.ts) reach ~2e-7, these ~3.5e-7 / 1.5e-7.
 
-const k = instantiateKernels() as RnnExports;
+const k = instantiateKernels();
 const base = Math.ceil(k.heapBase() / 16) * 16;
 
 /** tanh (op 0) or sigmoid (op 1) of every x, through the module's rnnGateMath. */

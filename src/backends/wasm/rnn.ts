@@ -1,16 +1,21 @@
 import type {
-  GruSequenceArgs,
   RnnSequenceArgs,
   RnnSequenceBackwardInputs,
   RnnSequenceGrads,
   RnnSequenceResult,
-  SimpleRnnSequenceArgs,
   TensorInfo,
 } from '../../backend/backend.js';
-import type { RnnKernels } from '../ts/rnn.js';
+import {
+  type KernelExports,
+  writeGruBackwardArgs,
+  writeGruForwardArgs,
+  writeLstmBackwardArgs,
+  writeLstmForwardArgs,
+  writeSimpleRnnBackwardArgs,
+  writeSimpleRnnForwardArgs,
+} from './generated/kernels-exports.js';
 import type { Heap } from './heap.js';
 import { ACT_CODE } from './kernels.js';
-import type { RnnExports } from './rnn-exports.js';
 
 const ptr = (x: TensorInfo | null): number => (x ? (x.data as number) : 0);
 
@@ -29,7 +34,7 @@ class Frame {
   readonly Up: number;
   /** Padded gate row: G·Up floats. */
   readonly Gp: number;
-  readonly k: RnnExports;
+  readonly k: KernelExports;
   private readonly temps: number[] = [];
 
   constructor(
@@ -41,7 +46,7 @@ class Frame {
     this.U = args.recurrentKernel.shape[0]!;
     this.Up = Math.ceil(this.U / 4) * 4;
     this.Gp = G * this.Up;
-    this.k = heap.k as unknown as RnnExports;
+    this.k = heap.k;
   }
 
   temp(size: number): number {
@@ -114,7 +119,8 @@ class Frame {
 
   /**
    * c[m, n] (row stride ldc) = a·b (+= with acc); a(i, p) at a + 4(i·rsa + p·csa), b likewise. Empty
-   * products write zeros.
+   * products write zeros. Every product over all steps goes through here, and from here through the
+   * heap's one GEMM entry.
    */
   gemm(
     m: number,
@@ -135,7 +141,7 @@ class Frame {
       if (!acc) for (let i = 0; i < m; i++) this.heap.fill(c + i * ldc * 4, n, 0, 'float32');
       return;
     }
-    this.heap.k.gemm(m, n, k, a, rsa, csa, b, rsb, csb, c, ldc, this.heap.gemmScratch(), acc ? 1 : 0);
+    this.heap.gemm({ m, n, k, a, rsa, csa, b, rsb, csb, c, ldc, accumulate: acc ? 1 : 0 });
   }
 
   /** A [rows, G·U] result: the output itself when U = Up, else a padded temporary, then `finish`. */
@@ -166,7 +172,7 @@ class Frame {
   recurrentGrad(dH: number, y: number, cols: number, extra?: (work: number) => void): number {
     const { B, T, U, Gp } = this;
     const hd = this.temp(B * T * U);
-    this.k.rnnPrevStates(y, ptr(this.args.recurrentDropout), B, T, U, this.back, hd);
+    this.k.rnnPrevStates(y, ptr(this.args.recurrentDropout), B, T, U, this.args.goBackwards, hd);
     const dR = this.result(U);
     this.gemm(U, cols, B * T, hd, 1, U, dH, Gp, 1, dR.work, Gp);
     extra?.(dR.work);
@@ -185,7 +191,7 @@ class Frame {
   }
 }
 
-function inFrame<A extends RnnSequenceArgs, R>(heap: Heap, args: A, G: number, fn: (f: Frame) => R): R {
+function inFrame<R>(heap: Heap, args: RnnSequenceArgs, G: number, fn: (f: Frame) => R): R {
   const f = new Frame(heap, args, G);
   try {
     return fn(f);
@@ -202,31 +208,22 @@ function lstmForward(f: Frame): RnnSequenceResult {
   const h = heap.malloc(B * U);
   const c = heap.malloc(B * U);
   const scratch = f.temp(7 * B * Up);
-  f.k.lstmForward(xp, f.recurrent(), f.bias(0), f.mask, f.rd(), B, T, U, Up, f.back, B, y, ws, h, c, scratch);
-  return { y, h, c, workspace: ws };
+  const [rp, bias, rd] = [f.recurrent(), f.bias(0), f.rd()];
+  const { mask, back } = f;
+  const args = { xp, rp, bias, mask, rd, B, T, U, Up, back, wsB: B, y, ws, hOut: h, cOut: c, scratch };
+  f.k.lstmForward(writeLstmForwardArgs(heap, heap.argBlock, args));
+  return { y, h, c, workspace: ws, workspaceSize: T * B * 5 * U };
 }
 
 function lstmBackward(f: Frame, g: RnnSequenceBackwardInputs): RnnSequenceGrads {
   const { B, T, U, Up, Gp } = f;
   const dz = f.temp(B * T * Gp);
   const scratch = f.temp(2 * B * Up);
-  f.k.lstmBackward(
-    ptr(g.workspace),
-    ptr(g.dy),
-    ptr(g.dh),
-    ptr(g.dc),
-    f.transposed(),
-    f.mask,
-    f.rd(),
-    B,
-    T,
-    U,
-    Up,
-    f.back,
-    B,
-    dz,
-    scratch,
-  );
+  const [ws, dy, dhIn, dcIn] = [ptr(g.workspace), ptr(g.dy), ptr(g.dh), ptr(g.dc)];
+  const [rt, rd] = [f.transposed(), f.rd()];
+  const { mask, back, heap } = f;
+  const args = { ws, dy, dhIn, dcIn, rt, mask, rd, B, T, U, Up, back, wsB: B, dz, scratch };
+  f.k.lstmBackward(writeLstmBackwardArgs(heap, heap.argBlock, args));
   return {
     ...f.inputGrads(dz),
     dRecurrentKernel: f.recurrentGrad(dz, ptr(g.y), Gp),
@@ -242,26 +239,12 @@ function gruForward(f: Frame, after: boolean): RnnSequenceResult {
   const h = heap.malloc(B * U);
   const scratch = f.temp(6 * B * Up);
   const bRec = after ? f.bias(1) : 0;
-  f.k.gruForward(
-    xp,
-    f.recurrent(),
-    f.bias(0),
-    bRec,
-    f.mask,
-    f.rd(),
-    B,
-    T,
-    U,
-    Up,
-    f.back,
-    B,
-    after ? 1 : 0,
-    y,
-    ws,
-    h,
-    scratch,
-  );
-  return { y, h, c: null, workspace: ws };
+  const [rp, bIn, rd] = [f.recurrent(), f.bias(0), f.rd()];
+  const { mask, back } = f;
+  const flags = { back, wsB: B, after: after ? 1 : 0 };
+  const args = { xp, rp, bIn, bRec, mask, rd, B, T, U, Up, ...flags, y, ws, hOut: h, scratch };
+  f.k.gruForward(writeGruForwardArgs(heap, heap.argBlock, args));
+  return { y, h, c: null, workspace: ws, workspaceSize: T * B * 4 * U };
 }
 
 function gruBackward(f: Frame, g: RnnSequenceBackwardInputs, after: boolean): RnnSequenceGrads {
@@ -270,26 +253,12 @@ function gruBackward(f: Frame, g: RnnSequenceBackwardInputs, after: boolean): Rn
   const dH = f.temp(B * T * Gp);
   const q = after ? 0 : f.temp(B * T * Up);
   const scratch = f.temp((B + 3) * Up);
-  f.k.gruBackward(
-    ptr(g.workspace),
-    ptr(g.y),
-    ptr(g.dy),
-    ptr(g.dh),
-    f.transposed(),
-    f.mask,
-    f.rd(),
-    B,
-    T,
-    U,
-    Up,
-    f.back,
-    B,
-    after ? 1 : 0,
-    dX,
-    dH,
-    q,
-    scratch,
-  );
+  const [ws, y, dy, dhIn] = [ptr(g.workspace), ptr(g.y), ptr(g.dy), ptr(g.dh)];
+  const [rt, rd] = [f.transposed(), f.rd()];
+  const { mask, back, heap } = f;
+  const flags = { back, wsB: B, after: after ? 1 : 0 };
+  const args = { ws, y, dy, dhIn, rt, mask, rd, B, T, U, Up, ...flags, dX, dH, qOut: q, scratch };
+  f.k.gruBackward(writeGruBackwardArgs(heap, heap.argBlock, args));
   // Reset before: the candidate's block of dR is (r ⊙ h̃)ᵀ·da, not h̃ᵀ·(something).
   const candidate = (work: number) =>
     f.gemm(U, Up, B * T, q, 1, Up, dX + 2 * Up * 4, Gp, 1, work + 2 * Up * 4, Gp);
@@ -309,30 +278,22 @@ function simpleForward(f: Frame, act: number): RnnSequenceResult {
   const y = heap.malloc(B * T * U);
   const h = heap.malloc(B * U);
   const scratch = f.temp(3 * B * Up);
-  f.k.simpleRnnForward(xp, f.recurrent(), f.bias(0), f.mask, f.rd(), B, T, U, Up, f.back, act, y, h, scratch);
-  return { y, h, c: null, workspace: null };
+  const [rp, bias, rd] = [f.recurrent(), f.bias(0), f.rd()];
+  const { mask, back } = f;
+  const args = { xp, rp, bias, mask, rd, B, T, U, Up, back, act, y, hOut: h, scratch };
+  f.k.simpleRnnForward(writeSimpleRnnForwardArgs(heap, heap.argBlock, args));
+  return { y, h, c: null, workspace: null, workspaceSize: 0 };
 }
 
 function simpleBackward(f: Frame, g: RnnSequenceBackwardInputs, act: number): RnnSequenceGrads {
   const { B, T, U, Up } = f;
   const da = f.temp(B * T * Up);
   const scratch = f.temp(B * Up);
-  f.k.simpleRnnBackward(
-    ptr(g.y),
-    ptr(g.dy),
-    ptr(g.dh),
-    f.transposed(),
-    f.mask,
-    f.rd(),
-    B,
-    T,
-    U,
-    Up,
-    f.back,
-    act,
-    da,
-    scratch,
-  );
+  const [y, dy, dhIn] = [ptr(g.y), ptr(g.dy), ptr(g.dh)];
+  const [rt, rd] = [f.transposed(), f.rd()];
+  const { mask, back, heap } = f;
+  const args = { y, dy, dhIn, rt, mask, rd, B, T, U, Up, back, act, da, scratch };
+  f.k.simpleRnnBackward(writeSimpleRnnBackwardArgs(heap, heap.argBlock, args));
   return {
     ...f.inputGrads(da),
     dRecurrentKernel: f.recurrentGrad(da, ptr(g.y), Up),
@@ -340,24 +301,38 @@ function simpleBackward(f: Frame, g: RnnSequenceBackwardInputs, act: number): Rn
   };
 }
 
+const GATES = { lstm: 4, gru: 3, simpleRnn: 1 } as const;
+
 /**
- * The wasm backend's fused recurrent kernels: LSTM, GRU (both reset conventions) and SimpleRNN,
- * forward and backward through time, with masks, goBackwards, dropout masks and optional bias.
- * Results match the ts reference (src/backends/ts/rnn-*.ts) within float32 rounding, workspace
- * layout included.
+ * The wasm backend's fused recurrent sequence: LSTM, GRU (both reset conventions) or SimpleRNN
+ * forward, with masks, goBackwards, dropout masks and optional bias. Tested against the composed
+ * cell loop (src/layers/rnn/), which is the reference.
  *
  * @example
- * // In the wasm backend: private readonly rnn = wasmRnnKernels(() => this.heap);
+ * // In the wasm backend: rnnSequence(args) { return rnnSequence(this.heap, args); }
  */
-export function wasmRnnKernels(heap: () => Heap): RnnKernels {
-  const act = (a: SimpleRnnSequenceArgs) => ACT_CODE[a.activation];
-  return {
-    lstmSequence: (a) => inFrame(heap(), a, 4, lstmForward),
-    lstmSequenceBackward: (a, g) => inFrame(heap(), a, 4, (f) => lstmBackward(f, g)),
-    gruSequence: (a: GruSequenceArgs) => inFrame(heap(), a, 3, (f) => gruForward(f, a.resetAfter)),
-    gruSequenceBackward: (a: GruSequenceArgs, g) =>
-      inFrame(heap(), a, 3, (f) => gruBackward(f, g, a.resetAfter)),
-    simpleRnnSequence: (a) => inFrame(heap(), a, 1, (f) => simpleForward(f, act(a))),
-    simpleRnnSequenceBackward: (a, g) => inFrame(heap(), a, 1, (f) => simpleBackward(f, g, act(a))),
-  };
+export function rnnSequence(heap: Heap, a: RnnSequenceArgs): RnnSequenceResult {
+  return inFrame(heap, a, GATES[a.cell], (f) => {
+    if (a.cell === 'lstm') return lstmForward(f);
+    if (a.cell === 'gru') return gruForward(f, a.resetAfter);
+    return simpleForward(f, ACT_CODE[a.activation]);
+  });
+}
+
+/**
+ * The backward through time of `rnnSequence`: gradients of x, the kernels and the bias.
+ *
+ * @example
+ * // In the wasm backend: rnnSequenceBackward(args, g) { return rnnSequenceBackward(this.heap, args, g); }
+ */
+export function rnnSequenceBackward(
+  heap: Heap,
+  a: RnnSequenceArgs,
+  g: RnnSequenceBackwardInputs,
+): RnnSequenceGrads {
+  return inFrame(heap, a, GATES[a.cell], (f) => {
+    if (a.cell === 'lstm') return lstmBackward(f, g);
+    if (a.cell === 'gru') return gruBackward(f, g, a.resetAfter);
+    return simpleBackward(f, g, ACT_CODE[a.activation]);
+  });
 }

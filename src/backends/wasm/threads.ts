@@ -1,9 +1,15 @@
 import type * as WorkerThreads from 'node:worker_threads';
+import {
+  type ArgMemory,
+  type KernelExports,
+  MAX_ARG_BLOCK_BYTES,
+  readGemmArgs,
+  writeGemmArgs,
+} from './generated/kernels-exports.js';
 import { KERNELS_WASM_BASE64 } from './generated/kernels-wasm.js';
 import { Heap } from './heap.js';
 import { wasmAvailable } from './kernels.js';
-import type { OptimizerExports } from './optimizer.js';
-import { CONTROL_BYTES, MAX_WORKERS, ThreadPool } from './pool.js';
+import { CONTROL_BYTES, MAX_CHUNKS, MAX_WORKERS, ThreadPool } from './pool.js';
 import { withSharedMemory } from './threads-module.js';
 
 /**
@@ -72,11 +78,21 @@ function slices(total: number, parts: number, align: number): [number, number][]
   return out;
 }
 
-/** The kernels with the splittable ones routed through the pool (when it is open and the job is big). */
-function splitKernels(raw: OptimizerExports, pool: () => ThreadPool | null): OptimizerExports {
+/**
+ * The kernels with the splittable ones routed through the pool (when it is open and the job is big).
+ * `mem` views the shared memory; a split GEMM writes its chunks' argument blocks at `blocks`
+ * (MAX_CHUNKS blocks, reserved for this).
+ */
+function splitKernels(
+  raw: KernelExports,
+  pool: () => ThreadPool | null,
+  mem: () => ArgMemory,
+  blocks: () => number,
+): KernelExports {
   const at = (p: number, bytes: number) => (p === 0 ? 0 : p + bytes); // 0 = absent slot stays absent
   /** An elementwise optimizer step over element ranges: args = [...pointers, n, ...scalars]. */
-  const elementwise = (op: number, pointers: number, args: number[]): void => {
+  const elementwise = (op: number, pointers: number, flagged: readonly (number | boolean)[]): void => {
+    const args = flagged.map(Number); // booleans travel as 0/1, as the module takes them
     const p = pool();
     const n = args[pointers]!;
     if (!p || p.size < 2 || n < OPT_MIN_ELEMENTS) {
@@ -93,21 +109,25 @@ function splitKernels(raw: OptimizerExports, pool: () => ThreadPool | null): Opt
   };
   return {
     ...raw,
-    gemm(m, n, k, a, rsa, csa, b, rsb, csb, c, ldc, scratch, acc) {
+    gemm(block, scratch) {
       const p = pool();
+      const g = readGemmArgs(mem(), block);
+      const { m, n, k } = g;
       if (!p || p.size < 2 || 2 * m * n * k < GEMM_MIN_FLOPS) {
-        raw.gemm(m, n, k, a, rsa, csa, b, rsb, csb, c, ldc, scratch, acc);
+        raw.gemm(block, scratch);
         return;
       }
       // Cutting n repeats A's packing in every chunk, cutting m repeats B's: repeat the smaller.
       const byCols = n >= m;
       const cuts = slices(byCols ? n : m, CHUNKS_PER_THREAD * p.size, byCols ? 8 : 4);
-      const chunks = cuts.map(([s, count]) =>
-        byCols
-          ? [m, count, k, a, rsa, csa, b + s * csb * 4, rsb, csb, c + s * 4, ldc, 0, acc]
-          : [count, n, k, a + s * rsa * 4, rsa, csa, b, rsb, csb, c + s * ldc * 4, ldc, 0, acc],
-      );
-      p.run(GEMM, chunks, 11, scratch); // argument 11: each thread's own packing scratch
+      if (cuts.length > MAX_CHUNKS) throw new Error(`gemm: ${cuts.length} chunks > ${MAX_CHUNKS}`);
+      const chunks = cuts.map(([s, count], i) => {
+        const part = byCols
+          ? { ...g, n: count, b: g.b + s * g.csb * 4, c: g.c + s * 4 }
+          : { ...g, m: count, a: g.a + s * g.rsa * 4, c: g.c + s * g.ldc * 4 };
+        return [writeGemmArgs(mem(), blocks() + i * MAX_ARG_BLOCK_BYTES, part), 0];
+      });
+      p.run(GEMM, chunks, 1, scratch); // argument 1: each thread's own packing scratch
     },
     sgdStep: (...args) => elementwise(SGD, 3, args),
     rmspropStep: (...args) => elementwise(RMSPROP, 5, args),
@@ -129,9 +149,18 @@ export function createHeap(threads: number): Heap {
   const compiled = threads > 1 && wt && api && wasmAvailable() ? compileShared(api) : null;
   if (!compiled || typeof SharedArrayBuffer === 'undefined') return new Heap();
   const memory = new api!.Memory({ initial: compiled.minPages, maximum: MAX_PAGES, shared: true });
-  const raw = new api!.Instance(compiled.module, { env: { memory } }).exports as OptimizerExports;
+  const raw = new api!.Instance(compiled.module, { env: { memory } }).exports as KernelExports;
   let pool: ThreadPool | null = null;
-  const heap = new Heap(splitKernels(raw, () => pool));
+  let blocks = 0;
+  const heap: Heap = new Heap(
+    splitKernels(
+      raw,
+      () => pool,
+      () => heap,
+      () => blocks,
+    ),
+  );
+  blocks = heap.allocator.reserve(MAX_CHUNKS * MAX_ARG_BLOCK_BYTES);
   const workers = Math.min(Math.floor(threads) - 1, MAX_WORKERS);
   const scratch = Array.from({ length: workers }, () => heap.allocator.reserve(raw.gemmScratchBytes()));
   const control = heap.allocator.reserve(CONTROL_BYTES);

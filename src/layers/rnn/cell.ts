@@ -1,4 +1,5 @@
 import { type ActivationFn, type ActivationName, getActivation } from '../../activations/index.js';
+import type { RnnCellKind } from '../../backend/backend.js';
 import { ValueError } from '../../errors.js';
 import {
   getInitializer,
@@ -6,7 +7,6 @@ import {
   type InitializerIdentifier,
   serialize,
 } from '../../initializers/index.js';
-import type { SequenceOptions, SequenceOutput } from '../../ops/rnn.js';
 import type { Tensor, Variable } from '../../tensor/tensor.js';
 import { requirePositiveInt } from '../layer.js';
 
@@ -76,8 +76,8 @@ export interface RecurrentCell {
   build(inputDim: number, addWeight: AddWeight): CellWeights;
   /** One step: x [batch, input] and the states → the output and the new states. */
   step(x: Tensor, states: readonly Tensor[], w: CellWeights, drop: StepDropout): [Tensor, Tensor[]];
-  /** The whole sequence through the backend's fused kernel, or undefined (no kernel, or an activation it lacks). */
-  sequence(x: Tensor, w: CellWeights, opts: SequenceOptions): SequenceOutput | undefined;
+  /** The fused sequence kernel that computes exactly this step, or null (an activation the kernels lack). */
+  fusedKind(): RnnCellKind | null;
   /** Keras cell config keys (units ... seed). */
   getConfig(): Record<string, unknown>;
 }

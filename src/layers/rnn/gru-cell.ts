@@ -1,8 +1,8 @@
 import type { ActivationFn, ActivationName } from '../../activations/index.js';
+import type { RnnCellKind } from '../../backend/backend.js';
 import { add, mul, sub } from '../../ops/elementwise.js';
 import { slice } from '../../ops/layout.js';
 import { matmul } from '../../ops/matmul.js';
-import { gruSequence, type SequenceOptions, type SequenceOutput } from '../../ops/rnn.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import {
   type AddWeight,
@@ -89,9 +89,9 @@ export class GRUCell extends BaseCell implements RecurrentCell {
     return [hNext, [hNext]];
   }
 
-  sequence(x: Tensor, w: CellWeights, opts: SequenceOptions): SequenceOutput | undefined {
-    if (this.activationName !== 'tanh' || this.recurrentActivationName !== 'sigmoid') return undefined;
-    return gruSequence(x, w.kernel, w.recurrentKernel, w.bias, { ...opts, resetAfter: this.resetAfter });
+  fusedKind(): RnnCellKind | null {
+    const defaults = this.activationName === 'tanh' && this.recurrentActivationName === 'sigmoid';
+    return defaults ? { cell: 'gru', resetAfter: this.resetAfter } : null;
   }
 
   getConfig(): Record<string, unknown> {

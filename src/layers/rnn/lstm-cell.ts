@@ -1,9 +1,9 @@
 import type { ActivationFn, ActivationName } from '../../activations/index.js';
+import type { RnnCellKind } from '../../backend/backend.js';
 import { Initializer } from '../../initializers/index.js';
 import { add, mul } from '../../ops/elementwise.js';
 import { slice } from '../../ops/layout.js';
 import { matmul } from '../../ops/matmul.js';
-import { lstmSequence, type SequenceOptions, type SequenceOutput } from '../../ops/rnn.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import {
   type AddWeight,
@@ -98,10 +98,10 @@ export class LSTMCell extends BaseCell implements RecurrentCell {
     return [hNext, [hNext, cNext]];
   }
 
-  sequence(x: Tensor, w: CellWeights, opts: SequenceOptions): SequenceOutput | undefined {
+  fusedKind(): RnnCellKind | null {
     // The fused kernels implement Keras' defaults only; other activations run the composed loop.
-    if (this.activationName !== 'tanh' || this.recurrentActivationName !== 'sigmoid') return undefined;
-    return lstmSequence(x, w.kernel, w.recurrentKernel, w.bias, opts);
+    const defaults = this.activationName === 'tanh' && this.recurrentActivationName === 'sigmoid';
+    return defaults ? { cell: 'lstm' } : null;
   }
 
   getConfig(): Record<string, unknown> {

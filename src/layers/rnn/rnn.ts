@@ -3,7 +3,7 @@ import { tensor } from '../../ops/core.js';
 import { zeros } from '../../ops/creation.js';
 import { notEqual, where } from '../../ops/elementwise.js';
 import { expandDims, gather, reshape, slice, stack } from '../../ops/layout.js';
-import type { SequenceOptions } from '../../ops/rnn.js';
+import { rnnSequence, type SequenceOptions } from '../../ops/rnn.js';
 import type { Generator } from '../../random/generator.js';
 import { seedGenerator } from '../../random/global.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -66,14 +66,17 @@ export function runRnn(
 ): { sequence: Tensor | null; states: Tensor[] } {
   if (x.rank !== 3)
     throw new ShapeError('rnn', [x.shape], 'expected inputs of shape [batch, time, features]');
-  if (opts.fused ?? true) {
-    const out = cell.sequence(x, w, opts);
+  const kind = (opts.fused ?? true) ? cell.fusedKind() : null;
+  if (kind) {
+    const out = rnnSequence(x, w.kernel, w.recurrentKernel, w.bias, { ...opts, ...kind });
     if (out) return out;
   }
   const [B, T, I] = x.shape as [number, number, number];
   const mask = opts.mask ? (opts.mask.dtype === 'int32' ? opts.mask : notEqual(opts.mask, 0)) : null;
   const drop = { input: opts.inputDropout, recurrent: opts.recurrentDropout };
-  let states: Tensor[] = Array.from({ length: cell.stateCount }, () => zeros([B, cell.units]));
+  let states: Tensor[] = Array.from({ length: cell.stateCount }, () =>
+    zeros([B, cell.units], 'float32', { backend: x.backend }),
+  );
   const outputs: Tensor[] = [];
   for (let s = 0; s < T; s++) {
     const t = opts.goBackwards ? T - 1 - s : s;
@@ -97,6 +100,7 @@ function reverseTime(mask: Tensor): Tensor {
       Int32Array.from({ length: T }, (_, i) => T - 1 - i),
       [T],
       'int32',
+      { backend: mask.backend },
     ),
     1,
   );
@@ -177,8 +181,8 @@ export abstract class RNN extends Layer {
     const mask = getKerasMask(x);
     const { sequence, states } = runRnn(this.cell, x, this.cellWeights!, {
       mask,
-      inputDropout: ctx.training ? this.dropoutMask(B, I, this.cell.dropout) : null,
-      recurrentDropout: ctx.training ? this.dropoutMask(B, this.units, this.cell.recurrentDropout) : null,
+      inputDropout: ctx.training ? this.dropoutMask(x, B, I, this.cell.dropout) : null,
+      recurrentDropout: ctx.training ? this.dropoutMask(x, B, this.units, this.cell.recurrentDropout) : null,
       goBackwards: this.goBackwards,
       fused: this.useFusedKernels,
       returnSequences: this.returnSequences,
@@ -196,14 +200,14 @@ export abstract class RNN extends Layer {
     return out;
   }
 
-  /** One dropout mask per sequence (Keras 3): 0 with probability `rate`, else 1/(1-rate). */
-  private dropoutMask(batch: number, dim: number, rate: number): Tensor | null {
+  /** One dropout mask per sequence (Keras 3): 0 with probability `rate`, else 1/(1-rate); on x's backend. */
+  private dropoutMask(x: Tensor, batch: number, dim: number, rate: number): Tensor | null {
     if (!(rate > 0 && rate < 1)) return null;
     this.generator ??= seedGenerator(this.cell.seed);
     const values = this.generator.uniformArray(batch * dim);
     const scale = 1 / (1 - rate);
     for (let i = 0; i < values.length; i++) values[i] = values[i]! < rate ? 0 : scale;
-    return tensor(values, [batch, dim]);
+    return tensor(values, [batch, dim], 'float32', { backend: x.backend });
   }
 
   override getConfig(): Record<string, unknown> {

@@ -1,7 +1,6 @@
-import type { FusedActivation } from '../../backend/backend.js';
+import type { FusedActivation, RnnCellKind } from '../../backend/backend.js';
 import { add, mul } from '../../ops/elementwise.js';
 import { matmul } from '../../ops/matmul.js';
-import { type SequenceOptions, type SequenceOutput, simpleRnnSequence } from '../../ops/rnn.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import {
   type AddWeight,
@@ -50,10 +49,9 @@ export class SimpleRNNCell extends BaseCell implements RecurrentCell {
     return [hNext, [hNext]];
   }
 
-  sequence(x: Tensor, w: CellWeights, opts: SequenceOptions): SequenceOutput | undefined {
-    if (!FUSABLE.has(this.activationName)) return undefined;
-    const activation = this.activationName as FusedActivation;
-    return simpleRnnSequence(x, w.kernel, w.recurrentKernel, w.bias, { ...opts, activation });
+  fusedKind(): RnnCellKind | null {
+    if (!FUSABLE.has(this.activationName)) return null;
+    return { cell: 'simpleRnn', activation: this.activationName as FusedActivation };
   }
 
   getConfig(): Record<string, unknown> {

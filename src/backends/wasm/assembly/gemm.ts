@@ -207,25 +207,40 @@ function blockSize(total: i32, max: i32, align: i32): i32 {
   return min(max, ((size + align - 1) / align) * align);
 }
 
+/** The arguments of gemm (flags as i32); the JS side writes them with the generated writer. */
+@unmanaged
+class GemmArgs {
+  m: i32;
+  n: i32;
+  k: i32;
+  a: usize;
+  rsa: i32;
+  csa: i32;
+  b: usize;
+  rsb: i32;
+  csb: i32;
+  c: usize;
+  ldc: i32;
+  accumulate: i32;
+}
+
 /**
  * C[m×n] (row stride ldc elements) = A·B, or += when `accumulate`. A(i, p) is at a + 4·(i·rsa + p·csa),
  * B(p, j) at b + 4·(p·rsb + j·csb). `scratch` holds gemmScratchBytes(). k must be > 0.
  */
-export function gemm(
-  m: i32,
-  n: i32,
-  k: i32,
-  a: usize,
-  rsa: i32,
-  csa: i32,
-  b: usize,
-  rsb: i32,
-  csb: i32,
-  c: usize,
-  ldc: i32,
-  scratch: usize,
-  accumulate: bool,
-): void {
+export function gemm(args: GemmArgs, scratch: usize): void {
+  const m = args.m;
+  const n = args.n;
+  const k = args.k;
+  const a = args.a;
+  const rsa = args.rsa;
+  const csa = args.csa;
+  const b = args.b;
+  const rsb = args.rsb;
+  const csb = args.csb;
+  const c = args.c;
+  const ldc = args.ldc;
+  const accumulate = args.accumulate !== 0;
   const noPack = m <= SMALL_M && csb === 1;
   const aPack = scratch + <usize>B_PACK_BYTES;
   const tile = aPack + <usize>A_PACK_BYTES;

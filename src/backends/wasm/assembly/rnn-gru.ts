@@ -6,32 +6,53 @@
 import { compactRows, isReal, Lanes, padState } from './rnn-common';
 import { Gate } from './rnn-math';
 
+/** The arguments of gruForward (flags as i32); the JS side writes them with the generated writer. */
+@unmanaged
+class GruForwardArgs {
+  xp: usize;
+  rp: usize;
+  bIn: usize;
+  bRec: usize;
+  mask: usize;
+  rd: usize;
+  B: i32;
+  T: i32;
+  U: i32;
+  Up: i32;
+  back: i32;
+  wsB: i32;
+  after: i32;
+  y: usize;
+  ws: usize;
+  hOut: usize;
+  scratch: usize;
+}
+
 /**
  * Forward over all steps. xp [B·T, 3·Up] is x̃·K (rows b·T + t); bIn, bRec [3·Up] are the padded
  * input and recurrent biases (either may be 0; bRec only with resetAfter); rp the padded recurrent
  * kernel [U, 3·Up]; rd the padded recurrent dropout [B, Up] or 0. Writes y [B, T, U], the workspace
- * [T, B, 4·U] (z, r, hh and q, as the ts reference) and the final h [B, U]. scratch: 6·B·Up floats.
+ * [T, B, 4·U] (z, r, hh and q) and the final h [B, U]. scratch: 6·B·Up floats.
  * Each step runs in passes over the batch rows, so independent rows overlap (see lstmForward).
  */
-export function gruForward(
-  xp: usize,
-  rp: usize,
-  bIn: usize,
-  bRec: usize,
-  mask: usize,
-  rd: usize,
-  B: i32,
-  T: i32,
-  U: i32,
-  Up: i32,
-  back: bool,
-  wsB: i32,
-  after: bool,
-  y: usize,
-  ws: usize,
-  hOut: usize,
-  scratch: usize,
-): void {
+export function gruForward(args: GruForwardArgs): void {
+  const xp = args.xp;
+  const rp = args.rp;
+  const bIn = args.bIn;
+  const bRec = args.bRec;
+  const mask = args.mask;
+  const rd = args.rd;
+  const B = args.B;
+  const T = args.T;
+  const U = args.U;
+  const Up = args.Up;
+  const back = args.back !== 0;
+  const wsB = args.wsB;
+  const after = args.after !== 0;
+  const y = args.y;
+  const ws = args.ws;
+  const hOut = args.hOut;
+  const scratch = args.scratch;
   const gp = 3 * Up;
   const ldr = <usize>(gp << 2);
   const row = <usize>(Up << 2);
@@ -115,32 +136,54 @@ export function gruForward(
   compactRows(hs, B, U, Up, hOut);
 }
 
+/** The arguments of gruBackward (flags as i32); the JS side writes them with the generated writer. */
+@unmanaged
+class GruBackwardArgs {
+  ws: usize;
+  y: usize;
+  dy: usize;
+  dhIn: usize;
+  rt: usize;
+  mask: usize;
+  rd: usize;
+  B: i32;
+  T: i32;
+  U: i32;
+  Up: i32;
+  back: i32;
+  wsB: i32;
+  after: i32;
+  dX: usize;
+  dH: usize;
+  qOut: usize;
+  scratch: usize;
+}
+
 /**
  * Backward through time. Writes dX, the gradient of the input projection [z, r, h], and dH, of the
  * recurrent projection [z, r, q] (resetAfter; otherwise only its z and r blocks), both [B·T, 3·Up]
  * with rows b·T + t; reset before also writes q = r ⊙ h̃ per row into qOut [B·T, Up] for dR_h.
  * rt is the padded transposed recurrent kernel [3·Up, Up]. scratch: (B + 3)·Up floats.
  */
-export function gruBackward(
-  ws: usize,
-  y: usize,
-  dy: usize,
-  dhIn: usize,
-  rt: usize,
-  mask: usize,
-  rd: usize,
-  B: i32,
-  T: i32,
-  U: i32,
-  Up: i32,
-  back: bool,
-  wsB: i32,
-  after: bool,
-  dX: usize,
-  dH: usize,
-  qOut: usize,
-  scratch: usize,
-): void {
+export function gruBackward(args: GruBackwardArgs): void {
+  const ws = args.ws;
+  const y = args.y;
+  const dy = args.dy;
+  const dhIn = args.dhIn;
+  const rt = args.rt;
+  const mask = args.mask;
+  const rd = args.rd;
+  const B = args.B;
+  const T = args.T;
+  const U = args.U;
+  const Up = args.Up;
+  const back = args.back !== 0;
+  const wsB = args.wsB;
+  const after = args.after !== 0;
+  const dX = args.dX;
+  const dH = args.dH;
+  const qOut = args.qOut;
+  const scratch = args.scratch;
   const gp = 3 * Up;
   const row = <usize>(Up << 2);
   const blk = row;

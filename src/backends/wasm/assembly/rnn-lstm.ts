@@ -7,35 +7,55 @@
 import { compactRows, isReal, Lanes, padState } from './rnn-common';
 import { Gate } from './rnn-math';
 
+/** The arguments of lstmForward (flags as i32); the JS side writes them with the generated writer. */
+@unmanaged
+class LstmForwardArgs {
+  xp: usize;
+  rp: usize;
+  bias: usize;
+  mask: usize;
+  rd: usize;
+  B: i32;
+  T: i32;
+  U: i32;
+  Up: i32;
+  back: i32;
+  wsB: i32;
+  y: usize;
+  ws: usize;
+  hOut: usize;
+  cOut: usize;
+  scratch: usize;
+}
+
 /**
  * Forward over all steps. xp [B·T, 4·Up] (rows b·T + t) is x̃·K, bias [4·Up] (padded, or 0), rp the
  * padded recurrent kernel [U, 4·Up], rd the padded recurrent dropout [B, Up] (or 0). Writes y
  * [B, T, U] (processing order), the workspace [T, B, 5·U] (per step and row: i, f, g, o, c after
- * masking, exactly as the ts reference; wsB rows per step, so a call may run a slice of the batch
+ * masking; wsB rows per step, so a call may run a slice of the batch
  rows) and the final h, c [B, U]. scratch: 7·B·Up floats.
  *
  * Each step runs in three passes over the batch rows: pre-activations, gates and carry, outputs.
  * Why: one row's work is a chain (matmul → exp → divide → c → tanh(c) → h) longer than the CPU's
  * reorder window, so row by row the kernel waited on latency; within a pass rows are independent.
  */
-export function lstmForward(
-  xp: usize,
-  rp: usize,
-  bias: usize,
-  mask: usize,
-  rd: usize,
-  B: i32,
-  T: i32,
-  U: i32,
-  Up: i32,
-  back: bool,
-  wsB: i32,
-  y: usize,
-  ws: usize,
-  hOut: usize,
-  cOut: usize,
-  scratch: usize,
-): void {
+export function lstmForward(args: LstmForwardArgs): void {
+  const xp = args.xp;
+  const rp = args.rp;
+  const bias = args.bias;
+  const mask = args.mask;
+  const rd = args.rd;
+  const B = args.B;
+  const T = args.T;
+  const U = args.U;
+  const Up = args.Up;
+  const back = args.back !== 0;
+  const wsB = args.wsB;
+  const y = args.y;
+  const ws = args.ws;
+  const hOut = args.hOut;
+  const cOut = args.cOut;
+  const scratch = args.scratch;
   const gp = 4 * Up;
   const ldz = <usize>(gp << 2);
   const row = <usize>(Up << 2);
@@ -104,28 +124,47 @@ export function lstmForward(
   compactRows(cs, B, U, Up, cOut);
 }
 
+/** The arguments of lstmBackward (flags as i32); the JS side writes them with the generated writer. */
+@unmanaged
+class LstmBackwardArgs {
+  ws: usize;
+  dy: usize;
+  dhIn: usize;
+  dcIn: usize;
+  rt: usize;
+  mask: usize;
+  rd: usize;
+  B: i32;
+  T: i32;
+  U: i32;
+  Up: i32;
+  back: i32;
+  wsB: i32;
+  dz: usize;
+  scratch: usize;
+}
+
 /**
  * Backward through time. Reads the workspace and dy [B, T, U]; dh, dc [B, U] are the gradients of the
  * final states (dc may be 0). rt is the padded transposed recurrent kernel [4·Up, Up]. Writes dz
  * [B·T, 4·Up] (rows b·T + t, pad lanes 0; zero rows for masked steps). scratch: 2·B·Up floats.
  */
-export function lstmBackward(
-  ws: usize,
-  dy: usize,
-  dhIn: usize,
-  dcIn: usize,
-  rt: usize,
-  mask: usize,
-  rd: usize,
-  B: i32,
-  T: i32,
-  U: i32,
-  Up: i32,
-  back: bool,
-  wsB: i32,
-  dz: usize,
-  scratch: usize,
-): void {
+export function lstmBackward(args: LstmBackwardArgs): void {
+  const ws = args.ws;
+  const dy = args.dy;
+  const dhIn = args.dhIn;
+  const dcIn = args.dcIn;
+  const rt = args.rt;
+  const mask = args.mask;
+  const rd = args.rd;
+  const B = args.B;
+  const T = args.T;
+  const U = args.U;
+  const Up = args.Up;
+  const back = args.back !== 0;
+  const wsB = args.wsB;
+  const dz = args.dz;
+  const scratch = args.scratch;
   const gp = 4 * Up;
   const row = <usize>(Up << 2);
   const blk = row;

@@ -24,27 +24,45 @@ function derivative(act: i32, y: v128): v128 {
   return one;
 }
 
+/** The arguments of simpleRnnForward (flags as i32); the JS side writes them with the generated writer. */
+@unmanaged
+class SimpleRnnForwardArgs {
+  xp: usize;
+  rp: usize;
+  bias: usize;
+  mask: usize;
+  rd: usize;
+  B: i32;
+  T: i32;
+  U: i32;
+  Up: i32;
+  back: i32;
+  act: i32;
+  y: usize;
+  hOut: usize;
+  scratch: usize;
+}
+
 /**
  * Forward over all steps. xp [B·T, Up] is x̃·K (rows b·T + t), bias [Up] padded (or 0), rp the
  * padded recurrent kernel [U, Up], rd the padded recurrent dropout [B, Up] (or 0). Writes y [B, T, U]
  * and the final h [B, U]. scratch: 3·B·Up floats.
  */
-export function simpleRnnForward(
-  xp: usize,
-  rp: usize,
-  bias: usize,
-  mask: usize,
-  rd: usize,
-  B: i32,
-  T: i32,
-  U: i32,
-  Up: i32,
-  back: bool,
-  act: i32,
-  y: usize,
-  hOut: usize,
-  scratch: usize,
-): void {
+export function simpleRnnForward(args: SimpleRnnForwardArgs): void {
+  const xp = args.xp;
+  const rp = args.rp;
+  const bias = args.bias;
+  const mask = args.mask;
+  const rd = args.rd;
+  const B = args.B;
+  const T = args.T;
+  const U = args.U;
+  const Up = args.Up;
+  const back = args.back !== 0;
+  const act = args.act;
+  const y = args.y;
+  const hOut = args.hOut;
+  const scratch = args.scratch;
   const row = <usize>(Up << 2);
   const hs = scratch;
   const hd = rd !== 0 ? hs + <usize>B * row : hs;
@@ -84,27 +102,45 @@ export function simpleRnnForward(
   compactRows(hs, B, U, Up, hOut);
 }
 
+/** The arguments of simpleRnnBackward (flags as i32); the JS side writes them with the generated writer. */
+@unmanaged
+class SimpleRnnBackwardArgs {
+  y: usize;
+  dy: usize;
+  dhIn: usize;
+  rt: usize;
+  mask: usize;
+  rd: usize;
+  B: i32;
+  T: i32;
+  U: i32;
+  Up: i32;
+  back: i32;
+  act: i32;
+  da: usize;
+  scratch: usize;
+}
+
 /**
  * Backward through time: writes da [B·T, Up] (rows b·T + t, the gradient of the pre-activation;
  * zero rows for masked steps). rt is the padded transposed recurrent kernel [Up, Up].
  * scratch: B·Up floats.
  */
-export function simpleRnnBackward(
-  y: usize,
-  dy: usize,
-  dhIn: usize,
-  rt: usize,
-  mask: usize,
-  rd: usize,
-  B: i32,
-  T: i32,
-  U: i32,
-  Up: i32,
-  back: bool,
-  act: i32,
-  da: usize,
-  scratch: usize,
-): void {
+export function simpleRnnBackward(args: SimpleRnnBackwardArgs): void {
+  const y = args.y;
+  const dy = args.dy;
+  const dhIn = args.dhIn;
+  const rt = args.rt;
+  const mask = args.mask;
+  const rd = args.rd;
+  const B = args.B;
+  const T = args.T;
+  const U = args.U;
+  const Up = args.Up;
+  const back = args.back !== 0;
+  const act = args.act;
+  const da = args.da;
+  const scratch = args.scratch;
   const row = <usize>(Up << 2);
   const dh = scratch;
   padState(dhIn, B, U, Up, dh);

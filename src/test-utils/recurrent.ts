@@ -1,13 +1,14 @@
 import { expect } from 'vitest';
-import { valueAndGrads } from '../../autograd/backward.js';
-import type { Backend } from '../../backend/backend.js';
-import { scope } from '../../engine/engine.js';
-import { tensor } from '../../ops/core.js';
-import { add, mul } from '../../ops/elementwise.js';
-import { sum } from '../../ops/reduce.js';
-import { type Tensor, Variable } from '../../tensor/tensor.js';
-import { setKerasMask } from './masking.js';
-import type { RNN } from './rnn.js';
+import { valueAndGrads } from '../autograd/backward.js';
+import type { Backend } from '../backend/backend.js';
+import { scope } from '../engine/engine.js';
+import { setKerasMask } from '../layers/rnn/masking.js';
+import type { RNN } from '../layers/rnn/rnn.js';
+import { tensor } from '../ops/core.js';
+import { add, mul } from '../ops/elementwise.js';
+import { sum } from '../ops/reduce.js';
+import { type Tensor, Variable } from '../tensor/tensor.js';
+import { withoutFastPaths } from './assert.js';
 
 /**
  * Test inputs by formula, so fixtures need only the outputs: 0.5·sin(seed + 1.3·i) as float32.
@@ -20,26 +21,14 @@ export function wave(n: number, seed: number): Float32Array {
   return Float32Array.from({ length: n }, (_, i) => 0.5 * Math.sin(seed + 1.3 * i));
 }
 
-const FUSED = [
-  'lstmSequence',
-  'lstmSequenceBackward',
-  'gruSequence',
-  'gruSequenceBackward',
-  'simpleRnnSequence',
-  'simpleRnnSequenceBackward',
-];
-
 /**
- * A view of `backend` without the fused sequence kernels, so layers fall back to the composed loop.
+ * A view of `backend` without the fused sequence fast path, so layers run the composed cell loop.
  *
  * @example
- * // withBackend(unfused(tsBackend), () => layer.apply(x)) // runs cell.step per time step
+ * // withBackend(unfused(wasmBackend), () => layer.apply(x)) // runs cell.step per time step
  */
 export function unfused(backend: Backend): Backend {
-  const copy = Object.create(backend) as Backend;
-  Object.defineProperty(copy, 'name', { value: `${backend.name}-unfused` });
-  for (const name of FUSED) Object.defineProperty(copy, name, { value: undefined });
-  return copy;
+  return withoutFastPaths(backend, 'rnnSequence', 'rnnSequenceBackward');
 }
 
 /**

@@ -1,0 +1,242 @@
+import { InputLayer } from '../layers/input-layer.js';
+import type { Layer } from '../layers/layer.js';
+import type { Node, SymbolicTensor } from '../layers/symbolic.js';
+import { Model } from '../models/model.js';
+import { refusedLayerKeys } from './config-keys.js';
+import { ModelFileError } from './errors.js';
+import { type LayerClass, layerFromConfig } from './registry.js';
+
+type Json = Record<string, unknown>;
+type History = [string, number, number];
+
+/** A node's position among the calls of its layer that belong to `model` (Keras re-indexes so). */
+function ownIndex(model: Model, node: Node): number {
+  return node.layer.inboundNodes.slice(0, node.index).filter((n) => model.hasNode(n)).length;
+}
+
+function history(model: Model, t: SymbolicTensor): History {
+  return [t.sourceLayer.name, ownIndex(model, t.node), t.tensorIndex];
+}
+
+/** The input / output structure: one [layer, node, tensor] triple, or a list of them (Keras saves the structure). */
+function tensorRefs(
+  model: Model,
+  tensors: readonly SymbolicTensor[],
+  asList: boolean,
+  legacy: boolean,
+): unknown {
+  const refs = tensors.map((t) => history(model, t));
+  // Keras 2 always writes a list, even for one tensor; Keras 3 keeps what the user passed.
+  return asList || legacy ? refs : refs[0];
+}
+
+/** The shapes a layer was built for, as Keras' `build_config` records them (a list of shapes for merge layers). */
+function buildShapes(model: Model, layer: Layer): unknown {
+  const node = layer.inboundNodes.find((n) => model.hasNode(n));
+  if (!node) return layer.builtInputShape ? [...layer.builtInputShape] : null;
+  return node.listInput ? node.inputs.map((t) => [...t.shape]) : [...node.inputs[0]!.shape];
+}
+
+/** Keras 3 `__keras_tensor__` entry of an inbound node. */
+function kerasTensor(model: Model, t: SymbolicTensor): Json {
+  return {
+    class_name: '__keras_tensor__',
+    config: { shape: [...t.shape], dtype: t.dtype, keras_history: history(model, t) },
+  };
+}
+
+/**
+ * The `config` of a Functional model as Keras writes it: each layer with its `inbound_nodes` (Keras
+ * 3's `{args, kwargs}` form, or Keras 2's `[[layer, node, tensor, kwargs], ...]` when `legacy`),
+ * then `input_layers` and `output_layers` (keras/src/models/functional.py, `get_config`).
+ *
+ * @example
+ * // functionalConfig(model, false).layers[1].inbound_nodes → [{ args: [{ class_name: '__keras_tensor__', ... }], kwargs: {} }]
+ */
+export function functionalConfig(model: Model, legacy: boolean, layerConfig: (l: Layer) => Json): Json {
+  const layers = model.layers.map((layer) => {
+    const nodes = layer.inboundNodes.filter((n) => model.hasNode(n) && !n.isInput);
+    let entry: Json;
+    if (legacy) {
+      const inbound = nodes.map((n) => n.inputs.map((t) => [...history(model, t), {}]));
+      entry = {
+        class_name: layer.className,
+        config: layerConfig(layer),
+        name: layer.name,
+        inbound_nodes: inbound,
+      };
+    } else {
+      const inbound = nodes.map((n) => ({
+        args: [n.listInput ? n.inputs.map((t) => kerasTensor(model, t)) : kerasTensor(model, n.inputs[0]!)],
+        kwargs: {},
+      }));
+      entry = {
+        module: 'keras.layers',
+        class_name: layer.className,
+        config: layerConfig(layer),
+        registered_name: null,
+      };
+      if (!(layer instanceof InputLayer)) entry.build_config = { input_shape: buildShapes(model, layer) };
+      entry.name = layer.name;
+      entry.inbound_nodes = inbound;
+    }
+    return entry;
+  });
+  return {
+    name: model.name,
+    trainable: true,
+    layers,
+    input_layers: tensorRefs(model, model.inputs, model.inputsAreList, legacy),
+    output_layers: tensorRefs(model, model.outputs, model.outputsAreList, legacy),
+  };
+}
+
+const isRef = (v: unknown): v is History =>
+  Array.isArray(v) && v.length >= 3 && typeof v[0] === 'string' && typeof v[1] === 'number';
+
+/** The [layer, node, tensor] references of one inbound node, in either Keras format. */
+function nodeRefs(data: unknown, where: string, layer: string): { refs: History[]; list: boolean } {
+  if (Array.isArray(data)) {
+    // Keras 2: [[name, node, tensor, kwargs], ...]; one reference means a plain (non-list) call.
+    if (!data.every(isRef))
+      throw new ModelFileError(
+        `${where}: layer '${layer}' has a malformed inbound node ${JSON.stringify(data)}`,
+      );
+    return { refs: data.map((r) => [r[0], r[1], r[2]] as History), list: data.length > 1 };
+  }
+  const node = (data ?? {}) as Json;
+  // A layer called as layer(inputs=x) has its tensor in kwargs.inputs instead of args.
+  const kwInputs = (node.kwargs as Json | undefined)?.inputs;
+  const args =
+    Array.isArray(node.args) && node.args.length === 0 && kwInputs !== undefined ? [kwInputs] : node.args;
+  if (!Array.isArray(args) || args.length !== 1) {
+    throw new ModelFileError(
+      `${where}: layer '${layer}' has an inbound node Tensile cannot read: ${JSON.stringify(data)}`,
+    );
+  }
+  const ref = (t: unknown): History => {
+    const h = ((t as Json | null)?.config as Json | undefined)?.keras_history;
+    if (!isRef(h))
+      throw new ModelFileError(
+        `${where}: layer '${layer}' has an inbound tensor without keras_history: ${JSON.stringify(t)}`,
+      );
+    return [h[0], h[1], h[2]];
+  };
+  return Array.isArray(args[0])
+    ? { refs: args[0].map(ref), list: true }
+    : { refs: [ref(args[0])], list: false };
+}
+
+/** Input or output references: one triple, a list of triples, or a map of them (taken in key order). */
+function structureRefs(v: unknown, what: string, where: string): { refs: History[]; list: boolean } {
+  if (isRef(v)) return { refs: [[v[0], v[1], v[2]]], list: false };
+  const items = Array.isArray(v) ? v : v && typeof v === 'object' ? Object.values(v) : null;
+  if (!items || !items.every(isRef))
+    throw new ModelFileError(`${where}: the model config's ${what} are malformed: ${JSON.stringify(v)}`);
+  return { refs: items.map((r) => [r[0], r[1], r[2]] as History), list: true };
+}
+
+/**
+ * An InputLayer from its config, refusing keys that would change what it feeds the model (sparse,
+ * ragged, a dtype other than float32); see config-keys.ts.
+ *
+ * @example
+ * // inputLayerFromConfig({ name: 'x', batch_shape: [null, 3], dtype: 'float32' }, 'model.keras')
+ */
+export function inputLayerFromConfig(config: Json, where: string): InputLayer {
+  const refused = refusedLayerKeys('InputLayer', config);
+  if (refused.length > 0)
+    throw new ModelFileError(
+      `${where}: the InputLayer${typeof config.name === 'string' ? ` '${config.name}'` : ''} uses ${refused.join(', ')}, which Tensile does not support`,
+    );
+  return InputLayer.fromConfig(config);
+}
+
+/**
+ * Rebuilds a Functional model from its config (Keras 3 or Keras 2 node format): creates every
+ * layer, then replays the layer calls in config order, deferring a call until the calls it
+ * depends on exist (Keras' `functional_from_config`).
+ *
+ * @example
+ * // const model = functionalFromConfig(JSON.parse(configJson).config, 'model.keras', {});
+ */
+export function functionalFromConfig(
+  config: Json,
+  where: string,
+  custom: Record<string, LayerClass>,
+  normalize: (className: string, c: Json) => Json,
+): Model {
+  const entries = config.layers;
+  if (!Array.isArray(entries)) throw new ModelFileError(`${where}: the Functional config has no layer list`);
+  const created = new Map<string, Layer>();
+  const pending = new Map<Layer, unknown[]>();
+  for (const raw of entries as Json[]) {
+    const className = String(raw.class_name);
+    const layerConfig = normalize(className, (raw.config ?? {}) as Json);
+    const name = String(raw.name ?? layerConfig.name);
+    if (created.has(name)) throw new ModelFileError(`${where}: two layers are named '${name}'`);
+    const layer =
+      className === 'InputLayer'
+        ? inputLayerFromConfig(layerConfig, where)
+        : layerFromConfig(className, layerConfig, where, custom);
+    created.set(name, layer);
+    const nodes = raw.inbound_nodes ?? [];
+    if (!Array.isArray(nodes))
+      throw new ModelFileError(`${where}: layer '${name}' has no inbound_nodes list`);
+    if (nodes.length > 0) pending.set(layer, [...nodes]);
+  }
+  const tensorAt = ([name, node, tensor]: History, what: string): SymbolicTensor | null => {
+    const layer = created.get(name);
+    if (!layer)
+      throw new ModelFileError(
+        `${where}: ${what} refers to layer '${name}', which the config does not define`,
+      );
+    return layer.inboundNodes[node]?.outputs[tensor] ?? null;
+  };
+  while (pending.size > 0) {
+    let progress = false;
+    for (const [layer, nodes] of pending) {
+      while (nodes.length > 0) {
+        const { refs, list } = nodeRefs(nodes[0], where, layer.name);
+        const inputs = refs.map((r) => tensorAt(r, `layer '${layer.name}'`));
+        if (inputs.some((t) => t === null)) break;
+        const args = inputs as SymbolicTensor[];
+        try {
+          layer.apply(list ? args : args[0]!);
+        } catch (e) {
+          throw new ModelFileError(
+            `${where}: cannot rebuild the call of layer '${layer.name}': ${(e as Error).message}`,
+          );
+        }
+        nodes.shift();
+        progress = true;
+      }
+      if (nodes.length === 0) pending.delete(layer);
+    }
+    if (!progress) {
+      const waiting = [...pending.keys()].map((l) => `'${l.name}'`).join(', ');
+      throw new ModelFileError(
+        `${where}: the Functional graph has loops or calls of missing layers; unresolved: ${waiting}`,
+      );
+    }
+  }
+  const resolve = (v: unknown, what: string) => {
+    const { refs, list } = structureRefs(v, what, where);
+    const tensors = refs.map((r) => {
+      const t = tensorAt(r, what);
+      if (!t)
+        throw new ModelFileError(
+          `${where}: ${what} refers to call ${r[1]} of layer '${r[0]}', which does not exist`,
+        );
+      return t;
+    });
+    return list ? tensors : tensors[0]!;
+  };
+  const inputs = resolve(config.input_layers, 'input_layers');
+  const outputs = resolve(config.output_layers, 'output_layers');
+  try {
+    return new Model({ inputs, outputs, name: typeof config.name === 'string' ? config.name : undefined });
+  } catch (e) {
+    throw new ModelFileError(`${where}: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,284 @@
+import type { History } from '../callbacks/history.js';
+import { ShapeError, TensileError, ValueError } from '../errors.js';
+import { type CallContext, type Layer, type SymbolicShape, uniqueLayerName } from '../layers/layer.js';
+import type { Node, SymbolicTensor } from '../layers/symbolic.js';
+import type { Loss } from '../losses/index.js';
+import type { Metric } from '../metrics/index.js';
+import { tensor } from '../ops/core.js';
+import { getOptimizer, type Optimizer } from '../optimizers/index.js';
+import { shapesEqual } from '../tensor/shape.js';
+import type { Tensor, Variable } from '../tensor/tensor.js';
+import {
+  type CompileArgs,
+  dataList,
+  type ModelData,
+  resolveCompileOutputs,
+} from '../training/compile-args.js';
+import { type EvaluateArgs, evaluate, type PredictArgs, predict } from '../training/evaluate.js';
+import { type FitArgs, fit } from '../training/fit.js';
+import { type LayerGraph, layerGraph, runGraph } from './graph.js';
+import { graphSummary } from './summary.js';
+
+/**
+ * What `new Model` takes: symbolic inputs (from `Input`) and the outputs computed from them.
+ *
+ * @example
+ * import { Input, Dense, Model } from 'tensile';
+ * const x = Input({ shape: [8] });
+ * const model = new Model({ inputs: x, outputs: new Dense(1).apply(x), name: 'regressor' });
+ */
+export interface ModelArgs {
+  inputs: SymbolicTensor | readonly SymbolicTensor[];
+  outputs: SymbolicTensor | readonly SymbolicTensor[];
+  name?: string;
+}
+
+/** Sequential passes this instead of ModelArgs: it makes its graph once it knows its input shape. */
+export const DEFERRED_GRAPH: unique symbol = Symbol('deferred graph');
+
+/**
+ * A model built with the Functional API: a graph of layer calls from `inputs` to `outputs`, with
+ * several inputs and outputs, shared layers and merge layers. `Sequential` is the special case of a
+ * linear graph. Training, evaluation, prediction and files work the same for both.
+ *
+ * @example
+ * import { Input, Dense, Concatenate, Model, tensor } from 'tensile';
+ * const a = Input({ shape: [3], name: 'a' });
+ * const b = Input({ shape: [2], name: 'b' });
+ * const h = new Concatenate().apply([new Dense(4, { activation: 'relu' }).apply(a), b]);
+ * const model = new Model({ inputs: [a, b], outputs: new Dense(1, { name: 'score' }).apply(h) });
+ * model.compile({ optimizer: 'adam', loss: 'mse' });
+ * const y = model.predict({ a: tensor([[1, 2, 3]]), b: tensor([[4, 5]]) });
+ * console.log(model.layers.length, y.shape); // 5 [1, 1]
+ */
+export class Model {
+  readonly name: string;
+  /** Set to true (by a callback) to end fit after the current epoch. */
+  stopTraining = false;
+  optimizer: Optimizer | null = null;
+  /** The first output's loss (the only one for a single-output model). */
+  loss: Loss | null = null;
+  /** One loss per output, in `outputNames` order. */
+  losses: Loss[] = [];
+  lossWeights: number[] | null = null;
+  /** The metrics of a single-output model (as given to compile). */
+  metricIds: (string | Metric)[] = [];
+  /** Metrics per output, in `outputNames` order. */
+  outputMetricIds: (string | Metric)[][] = [];
+  /** The arguments of the latest compile, kept for the saved compile config. */
+  compileArgs: CompileArgs | null = null;
+  protected graph: LayerGraph | null = null;
+  /** Whether inputs / outputs were given as lists (Keras saves the structure). */
+  readonly inputsAreList: boolean = false;
+  readonly outputsAreList: boolean = false;
+
+  constructor(args: ModelArgs | typeof DEFERRED_GRAPH, defaultName = 'functional') {
+    if (args === DEFERRED_GRAPH) {
+      this.name = defaultName; // the subclass names itself
+      return;
+    }
+    if (!args || args.inputs === undefined || args.outputs === undefined)
+      throw new ValueError('Model: both inputs and outputs are required: new Model({ inputs, outputs })');
+    // Keras numbers models and layers from one pool of names ('functional', 'functional_1', ...).
+    this.name = args.name ?? uniqueLayerName(defaultName);
+    this.inputsAreList = Array.isArray(args.inputs);
+    this.outputsAreList = Array.isArray(args.outputs);
+    const list = <T>(v: T | readonly T[]): T[] => (Array.isArray(v) ? [...v] : [v as T]);
+    this.graph = layerGraph(list(args.inputs), list(args.outputs), this.name);
+  }
+
+  get built(): boolean {
+    return this.graph !== null;
+  }
+
+  protected requireGraph(what: string): LayerGraph {
+    if (!this.graph) {
+      throw new TensileError(
+        `${what}: model '${this.name}' is not built yet; give the first layer an inputShape or call fit/predict first`,
+      );
+    }
+    return this.graph;
+  }
+
+  /** The symbolic inputs (Keras' `model.inputs`). */
+  get inputs(): SymbolicTensor[] {
+    return [...this.requireGraph('inputs').inputs];
+  }
+
+  /** The symbolic outputs (Keras' `model.outputs`). */
+  get outputs(): SymbolicTensor[] {
+    return [...this.requireGraph('outputs').outputs];
+  }
+
+  /** Every layer of the graph, InputLayers included, in Keras' order. */
+  get layers(): Layer[] {
+    return [...this.requireGraph('layers').layers];
+  }
+
+  /** Whether a layer call (node) is part of this model's graph; a shared layer may have calls elsewhere. */
+  hasNode(node: Node): boolean {
+    return this.requireGraph('hasNode').depth.has(node);
+  }
+
+  /** Names of the input layers: the keys of `x` given as a map. */
+  get inputNames(): string[] {
+    return this.inputs.map((t) => t.sourceLayer.name);
+  }
+
+  /** Names of the layers making the outputs: the keys of `y`, losses and metrics given as maps. */
+  get outputNames(): string[] {
+    return this.outputs.map((t) => t.sourceLayer.name);
+  }
+
+  /** Shape of one sample of each input (batch dim removed; null for any size). */
+  get inputSampleShapes(): SymbolicShape[] {
+    return this.inputs.map((t) => t.shape.slice(1));
+  }
+
+  get outputShapes(): SymbolicShape[] {
+    return this.outputs.map((t) => t.shape);
+  }
+
+  /** The output shape of a single-output model. */
+  get outputShape(): SymbolicShape {
+    const shapes = this.requireGraph('outputShape').outputs;
+    if (shapes.length !== 1)
+      throw new TensileError(
+        `outputShape: model '${this.name}' has ${shapes.length} outputs; use outputShapes`,
+      );
+    return shapes[0]!.shape;
+  }
+
+  /** Puts `x` in input order, checks its sample shapes, and builds a model that waits for data. */
+  toInputs(x: ModelData, op: string): Tensor[] {
+    const xs = dataList(x, this.inputNames, 'x', op);
+    this.inputSampleShapes.forEach((want, i) => {
+      const got = xs[i]!.shape.slice(1);
+      if (got.length !== want.length || want.some((d, k) => d !== null && d !== got[k])) {
+        throw new ShapeError(
+          `${op}: model '${this.name}' input '${this.inputNames[i]}'`,
+          [xs[i]!.shape],
+          `expected samples of shape [${want.map((d) => d ?? 'any')}], got [${got}]`,
+        );
+      }
+    });
+    return xs;
+  }
+
+  /** Runs the graph on one tensor per input, returning one tensor per output. */
+  callAll(xs: readonly Tensor[], ctx: CallContext = { training: false }): Tensor[] {
+    return runGraph(this.requireGraph('call'), xs, ctx);
+  }
+
+  /** Runs the model on a batch: one tensor, or one per output. Inference mode unless `training` is set. */
+  call(x: ModelData, ctx: CallContext = { training: false }): Tensor | Tensor[] {
+    const out = this.callAll(this.toInputs(x, 'call'), ctx);
+    return out.length === 1 ? out[0]! : out;
+  }
+
+  /** Prints (unless `print: false`) and returns the Keras 3 summary, with "Connected to" for non-linear graphs. */
+  summary(opts: { print?: boolean } = {}): string {
+    const text = graphSummary(this.name, this.requireGraph('summary'), this.trainableWeights);
+    if (opts.print ?? true) console.log(text);
+    return text;
+  }
+
+  countParams(): number {
+    return this.weights.reduce((n, w) => n + w.size, 0);
+  }
+
+  get weights(): Variable[] {
+    return this.layers.flatMap((l) => l.weights);
+  }
+
+  get trainableWeights(): Variable[] {
+    return this.layers.flatMap((l) => l.trainableWeights);
+  }
+
+  get nonTrainableWeights(): Variable[] {
+    return this.layers.flatMap((l) => l.nonTrainableWeights);
+  }
+
+  /** Copies of all weight values, in Keras order (layer by layer, creation order), each on its weight's backend. */
+  getWeights(): Tensor[] {
+    return this.weights.map((w) => tensor(w.dataSync(), w.shape, w.dtype, { backend: w.backend }));
+  }
+
+  /**
+   * Sets all weights from values in `getWeights` order; shapes must match exactly. Weights stay on
+   * their backend: a value from another backend is copied onto it (see Variable.assign).
+   */
+  setWeights(values: readonly Tensor[]): void {
+    const vars = this.weights;
+    if (values.length !== vars.length)
+      throw new ValueError(
+        `setWeights: model '${this.name}' has ${vars.length} weights, got ${values.length}`,
+      );
+    vars.forEach((v, i) => {
+      const value = values[i]!;
+      if (!shapesEqual(v.shape, value.shape))
+        throw new ShapeError(`setWeights (${v.name})`, [v.shape, value.shape], 'weight shape differs');
+      v.assign(value);
+    });
+  }
+
+  getLayer(name: string): Layer {
+    const layer = this.layers.find((l) => l.name === name);
+    if (!layer) throw new ValueError(`getLayer: no layer named '${name}' in model '${this.name}'`);
+    return layer;
+  }
+
+  /** Output names compile resolves per-output settings against (a Sequential knows them before it is built). */
+  protected compileOutputNames(): string[] {
+    return this.outputNames;
+  }
+
+  /** Sets the optimizer, the loss (one per output, or one for all) and metrics used by fit and evaluate. */
+  compile(args: CompileArgs): void {
+    if (!args || args.optimizer === undefined || args.loss === undefined)
+      throw new ValueError('compile: both optimizer and loss are required');
+    const resolved = resolveCompileOutputs(args, this.compileOutputNames());
+    this.optimizer = getOptimizer(args.optimizer);
+    this.losses = resolved.losses;
+    this.loss = resolved.losses[0]!;
+    this.lossWeights = resolved.lossWeights;
+    this.outputMetricIds = resolved.metrics;
+    this.metricIds = resolved.metrics[0] ?? [];
+    this.compileArgs = args;
+  }
+
+  /** Trains for a number of epochs; see FitArgs. Returns the History of per-epoch logs. */
+  fit(x: ModelData, y: ModelData, args: FitArgs = {}): Promise<History> {
+    return fit(this, x, y, args);
+  }
+
+  /** Loss and metrics on data: `[loss, ...per-output losses, ...metrics]`, the order of fit's logs. */
+  evaluate(x: ModelData, y: ModelData, args: EvaluateArgs = {}): number[] {
+    return evaluate(this, x, y, args).values;
+  }
+
+  /** Model outputs for `x`, computed in batches: one tensor, or one per output. */
+  predict(x: ModelData, args: PredictArgs = {}): Tensor | Tensor[] {
+    const out = predict(this, x, args);
+    return out.length === 1 ? out[0]! : out;
+  }
+
+  // File I/O lives in src/io, loaded on first use (it pulls in the HDF5 WebAssembly module).
+
+  /** Saves atomically as Keras 3 `.keras` or legacy Keras `.h5` (with optimizer state); see saveModel. */
+  async save(path: string): Promise<void> {
+    return (await import('../io/index.js')).saveModel(this, path);
+  }
+
+  /** Saves weights and optimizer state atomically in Keras 3's `.weights.h5` layout. */
+  async saveWeights(path: string): Promise<void> {
+    return (await import('../io/index.js')).saveWeights(this, path);
+  }
+
+  /** Loads weights from a `.weights.h5`, `.keras` or legacy `.h5` file; see loadWeights. */
+  async loadWeights(path: string): Promise<void> {
+    return (await import('../io/index.js')).loadWeights(this, path);
+  }
+}
+
+export type { CompileArgs, FitArgs, ModelData };
