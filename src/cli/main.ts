@@ -3,7 +3,6 @@
  * The `tensile` command. Subcommands are small modules; this file only dispatches.
  */
 import { readFileSync } from 'node:fs';
-import { getBackend } from '../backend/select.js';
 import { TensileError } from '../errors.js';
 
 const HELP = `Usage: tensile <command>
@@ -11,7 +10,8 @@ const HELP = `Usage: tensile <command>
 Commands:
   study      run a study (built-in imdb-rnn, batchnorm, or ./my-study.ts) and write its report
   report     rebuild a study's figures and report from its saved histories
-  info       show the version and the backend Tensile would use
+  info       show the version, the backend Tensile would use and its GEMM path (native or wasm)
+  build-native  build the optional native GEMM addon (oneDNN or OpenBLAS) now
   help       show this help
 `;
 
@@ -30,8 +30,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'report':
       return (await import('./report.js')).reportCommand(rest);
     case 'info':
-      console.log(`tensile ${version()} (node ${process.version}), backend: ${getBackend().name}`);
+      for (const line of (await import('./info.js')).infoLines(version())) console.log(line);
       return 0;
+    case 'build-native':
+      return (await import('./build-native.js')).buildNativeCommand();
     case 'help':
     case '--help':
     case '-h':
