@@ -60,7 +60,9 @@ describe('tensile CLI: user errors are one short message and a non-zero exit', (
     expect(value.code).toBe(1);
     expect(value.stderr).toBe("tensile: --epochs must be an integer ≥ 1, got 'many'\n");
     expect(study.code).toBe(1);
-    expect(study.stderr).toBe("tensile: unknown study 'imdb' (built-in: imdb-rnn, batchnorm; or give a path such as ./my-study.ts)\n");
+    expect(study.stderr).toBe(
+      "tensile: unknown study 'imdb' (built-in: imdb-rnn, batchnorm; or give a path such as ./my-study.ts)\n",
+    );
     expect(verbose.code).toBe(1);
     expect(verbose.stderr).toMatch(STACK_FRAME);
   });
