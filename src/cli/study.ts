@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { setBackend } from '../backend/select.js';
 import { ValueError } from '../errors.js';
 import { loadStudy, runStudy, studyRef } from '../studies/index.js';
+import { PRUNE_MODES, type PruneMode } from '../studies/pruning.js';
 import type { StudyOptions } from '../studies/types.js';
 
 export const STUDY_HELP = `Usage: tensile study <imdb-rnn|batchnorm|./my-study.ts> [options]
@@ -18,11 +19,18 @@ Options:
   --epochs <n>       override every run's epoch budget
   --jobs <n>         parallel worker processes (default: one per core)
   --quick            a small subset of the data and 2 epochs (smoke test)
+  --prune <rule>     stop runs clearly worse than their peers at the same epoch: median or asha
 Data: TENSILE_DATA_DIR, else ~/.tensile/datasets, else downloaded.
 `;
 
 function timestamp(): string {
   return new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+}
+
+function pruneMode(v: string): PruneMode {
+  const mode = PRUNE_MODES.find((m) => m === v);
+  if (!mode) throw new ValueError(`--prune must be one of ${PRUNE_MODES.join(', ')}, got '${v}'`);
+  return mode;
 }
 
 export function parseStudyArgs(name: string, argv: readonly string[]): StudyOptions {
@@ -36,6 +44,7 @@ export function parseStudyArgs(name: string, argv: readonly string[]): StudyOpti
       epochs: { type: 'string' },
       jobs: { type: 'string' },
       quick: { type: 'boolean', default: false },
+      prune: { type: 'string' },
     },
   });
   const int = (flag: string, v: string | undefined, min: number) => {
@@ -58,6 +67,7 @@ export function parseStudyArgs(name: string, argv: readonly string[]): StudyOpti
     epochs: int('epochs', values.epochs, 1),
     quick: values.quick ?? false,
     jobs: int('jobs', values.jobs, 1) ?? availableParallelism(),
+    ...(values.prune !== undefined ? { prune: pruneMode(values.prune) } : {}),
   };
 }
 
