@@ -71,7 +71,8 @@ export class MedianPruner extends Pruner {
 /**
  * Asynchronous successive halving (ASHA, as Optuna's SuccessiveHalvingPruner): rungs at epochs
  * minEpochs·η^k; at a rung a run goes on only if its value is among the best ⌊n/η⌋ (at least one) of
- * the n runs that have reached that rung so far, itself included. Early arrivals are never stopped.
+ * the n runs that have reached that rung so far, itself included; while n < η that means the best
+ * so far (Optuna's rule: a run cannot be paused to wait for more peers).
  */
 export class AshaPruner extends Pruner {
   constructor(
