@@ -1,4 +1,6 @@
+import { ValueError } from '../errors.js';
 import { clearSession } from '../layers/layer.js';
+import { Sequential } from '../models/sequential.js';
 import { setRandomSeed } from '../random/global.js';
 import { fitResumable, ProgressReporter, type PruneCheck } from './training-support.js';
 import type { Params, RunProgress, RunResult, RunSpec, Study, StudyOptions } from './types.js';
@@ -44,9 +46,19 @@ export async function executeRun<P extends Params, D, X extends object>(
   const data = await studyData(study, opts);
   const ctx = { run, data, dir, opts };
   const settings = study.fit(ctx);
+  const built = () => {
+    const model = study.model(run, data);
+    // A study that imports another copy of the library (say src/ while the CLI runs dist/) would
+    // escape the runner's seeding, layer names and backend choice.
+    if (!(model instanceof Sequential))
+      throw new ValueError(
+        `study '${study.name}': model() must return a Sequential from the same copy of tensile as the runner (import from 'tensile')`,
+      );
+    return model;
+  };
   const { model, history, secondsPerEpoch, pruned } = await fitResumable(
     dir,
-    () => study.model(run, data),
+    built,
     settings.x,
     settings.y,
     {
