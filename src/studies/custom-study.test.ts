@@ -33,11 +33,12 @@ function results(out: string): Map<string, RunResult> {
 }
 
 describe('tensile study ./my-study.ts', () => {
-  it('trains every run in worker processes, as an in-process run would, and writes the generic report', {
+  it('trains every run in worker processes (pruning over IPC), as an in-process run would, with the generic report', {
     timeout: 600_000,
   }, async () => {
     const out = join(root, 'workers');
-    const run = tensile('study', tiny, '--out', out, '--jobs', '2', '--epochs', '3');
+    // ASHA's rungs are epochs 1 and 3; the last epoch is never pruned, so only epoch 1 decides.
+    const run = tensile('study', tiny, '--out', out, '--jobs', '2', '--epochs', '3', '--prune', 'asha');
     expect(run.status, run.stderr).toBe(0);
     const rs = results(out);
     expect([...rs.keys()].sort()).toEqual([
@@ -50,7 +51,13 @@ describe('tensile study ./my-study.ts', () => {
     expect(r.params).toEqual({ learningRate: 0.05, units: 16, epochs: 3 });
     expect(r.params_count).toBe(2 * 16 + 16 + 16 + 1);
     expect(r.history.val_loss).toHaveLength(3);
+    // The best run at epoch 1 always goes on. The two learning-rate-0.0005 runs start only after a
+    // learning-rate-0.05 run has finished, so both of those are their peers at rung 1: pruned there.
     expect(r.pruned).toBeUndefined();
+    for (const id of ['learningRate-0.0005_units-4', 'learningRate-0.0005_units-16']) {
+      expect(rs.get(id)!.pruned?.epoch, id).toBe(1);
+      expect(rs.get(id)!.pruned?.reason, id).toContain('at rung epoch 1 is not among the best 1 of');
+    }
 
     // The same run trained here, in this process, gives the identical history.
     const study = await loadStudy(studyRef(tiny));
@@ -75,7 +82,7 @@ describe('tensile study ./my-study.ts', () => {
     expect(report).toContain(
       `learningRate 0.05, units 16: best val_loss ${Math.min(...r.history.val_loss!).toFixed(4)}`,
     );
-    expect(report).toContain('No run was pruned.');
+    expect(report).toContain('learningRate 0.0005, units 4: stopped after epoch 1: val_loss');
     for (const f of ['curves-loss', 'curves-val_loss'])
       expect(existsSync(join(out, 'figures', `${f}.png`)), f).toBe(true);
 

@@ -40,10 +40,12 @@ export async function executeRun<P extends Params, D, X extends object>(
   opts: StudyOptions,
   hooks: RunHooks,
 ): Promise<RunResult<P, X>> {
+  // Data first (only the first run of a process loads it), then the seed: whatever randomness a
+  // loader uses, every run starts from the same generator state, first in its process or not.
+  const data = await studyData(study, opts);
   // Fresh layer names per run (dense, dense_1, ...), as in a new Keras session.
   clearSession();
   setRandomSeed(opts.seed);
-  const data = await studyData(study, opts);
   const ctx = { run, data, dir, opts };
   const settings = study.fit(ctx);
   const built = () => {
