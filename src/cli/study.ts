@@ -7,6 +7,7 @@ import { ValueError } from '../errors.js';
 import { checkStudyData } from '../studies/data-check.js';
 import { loadStudy, runStudy, studyRef } from '../studies/index.js';
 import { lockStudyDir } from '../studies/lock.js';
+import { PRUNE_MODES, type PruneMode } from '../studies/pruning.js';
 import type { StudyOptions } from '../studies/types.js';
 
 export const STUDY_HELP = `Usage: tensile study <imdb-rnn|batchnorm|./my-study.ts> [options]
@@ -22,11 +23,18 @@ Options:
   --jobs <n>         parallel worker processes (default: one per core)
   --quick            a small subset of the data and 2 epochs (smoke test)
   --verbose          print stack traces with errors (also: DEBUG=1)
+  --prune <rule>     stop runs clearly worse than their peers at the same epoch: median or asha
 Data: TENSILE_DATA_DIR, else ~/.tensile/datasets, else downloaded.
 `;
 
 function timestamp(): string {
   return new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+}
+
+function pruneMode(v: string): PruneMode {
+  const mode = PRUNE_MODES.find((m) => m === v);
+  if (!mode) throw new ValueError(`--prune must be one of ${PRUNE_MODES.join(', ')}, got '${v}'`);
+  return mode;
 }
 
 export function parseStudyArgs(name: string, argv: readonly string[]): StudyOptions {
@@ -41,6 +49,7 @@ export function parseStudyArgs(name: string, argv: readonly string[]): StudyOpti
       jobs: { type: 'string' },
       quick: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
+      prune: { type: 'string' },
     },
   });
   const int = (flag: string, v: string | undefined, min: number) => {
@@ -63,6 +72,7 @@ export function parseStudyArgs(name: string, argv: readonly string[]): StudyOpti
     epochs: int('epochs', values.epochs, 1),
     quick: values.quick ?? false,
     jobs: int('jobs', values.jobs, 1) ?? availableParallelism(),
+    ...(values.prune !== undefined ? { prune: pruneMode(values.prune) } : {}),
   };
 }
 

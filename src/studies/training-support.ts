@@ -112,7 +112,9 @@ class ResumePoint extends Callback {
     for (const [k, v] of Object.entries(logs)) (this.partial.history[k] ??= []).push(v);
     this.partial.seconds.push(this.timer.seconds[this.timer.seconds.length - 1] ?? 0);
     this.partial.random = globalGenerator().state();
-    const reason = this.shouldPrune ? await this.shouldPrune(epoch + 1, this.partial.history) : null;
+    // After the last epoch there is nothing left to save by stopping, so the run is not pruned.
+    const last = epoch + 1 >= (this.params?.epochs ?? Number.POSITIVE_INFINITY);
+    const reason = this.shouldPrune && !last ? await this.shouldPrune(epoch + 1, this.partial.history) : null;
     if (reason !== null) {
       this.partial.pruned = { epoch: epoch + 1, reason };
       this.target.stopTraining = true;
