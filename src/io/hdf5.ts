@@ -31,6 +31,8 @@ function h5wasm(): Promise<H5Module> {
     (module as { onAbort?: (what: unknown) => void }).onAbort = (what) => {
       throw new Error(`HDF5 aborted (${String(what)})`);
     };
+    // Safe: H5Module declares only the members of h5wasm's module that this file uses, with the
+    // types of h5wasm's own declarations, which it does not export as one interface.
     return m as unknown as H5Module;
   });
   return loading;

@@ -35,7 +35,7 @@ function general(abs: number, digits: number): string {
 function formatSpec(value: number, spec: string, key: string, integer: boolean): string {
   const m = /^(?:(.)?([<>=^]))?([+ -]?)(0?)(\d*)(?:\.(\d+))?([dfFeEgG%]?)$/.exec(spec);
   if (!m) throw new ValueError(`format spec '${spec}' for {${key}} is not supported`);
-  const [, fillChar, alignChar, sign, zero, width, precision, type] = m as unknown as (string | undefined)[];
+  const [, fillChar, alignChar, sign, zero, width, precision, type] = m;
   const p = precision === undefined ? undefined : Number(precision);
   const abs = Math.abs(value);
   let body: string;

@@ -29,6 +29,8 @@ const MODES: readonly MergeMode[] = ['concat', 'sum', 'mul', 'ave', null];
 /** A fresh layer of `layer`'s class and config, with some config keys replaced. */
 function recreate(layer: RNN, changes: Record<string, unknown>): RNN {
   const { batch_input_shape: _, ...config } = layer.getConfig();
+  // Safe: every RNN subclass (SimpleRNN, LSTM, GRU) has the static fromConfig of its own class, which
+  // TypeScript cannot express on `constructor` (typed as Function).
   const cls = layer.constructor as unknown as { fromConfig(c: Record<string, unknown>): RNN };
   return cls.fromConfig({ ...config, ...changes });
 }

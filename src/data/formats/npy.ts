@@ -99,6 +99,8 @@ function readNumeric(raw: Uint8Array, kind: Kind, n: number, little: boolean, pa
   const view = new DataView(copy.buffer);
   if (kind.dtype === 'int64') return readInt64(view, n, little, path);
   if (little) {
+    // Safe: kind.Array is one of the typed-array constructors listed for this dtype in the table
+    // above, each of which takes an ArrayBuffer; the union of their types is not constructible in TS.
     const Ctor = kind.Array as unknown as new (b: ArrayBuffer) => NpyNumericData;
     return new Ctor(copy.buffer);
   }
