@@ -12,6 +12,7 @@ const HELP = `Usage: tensile <command>
 Commands:
   study      run a reference study (imdb-rnn, batchnorm) and write its report
   report     rebuild a study's figures and report from its saved histories
+  dashboard  serve a live page of a study directory's runs (tensile dashboard <dir>)
   info       show the version and the backend Tensile would use
   help       show this help
 `;
@@ -30,6 +31,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return (await import('./study.js')).studyCommand(rest);
     case 'report':
       return (await import('./report.js')).reportCommand(rest);
+    case 'dashboard':
+      return (await import('./dashboard.js')).dashboardCommand(rest);
     case '__study-worker': {
       // Internal: a worker process of `tensile study`, fed runs over IPC by the parent.
       const { getStudy, serveWorker } = await import('../studies/index.js');

@@ -1,11 +1,14 @@
+import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setBackend } from '../backend/select.js';
+import { startDashboard } from '../dashboard/server.js';
 import { ValueError } from '../errors.js';
 import { last } from '../studies/findings.js';
 import { getStudy, runStudy } from '../studies/index.js';
 import type { RunResult, StudyOptions } from '../studies/types.js';
+import { takeDashboardFlags } from './dashboard.js';
 
 export const STUDY_HELP = `Usage: tensile study <imdb-rnn|batchnorm> [options]
 
@@ -17,6 +20,9 @@ Options:
   --epochs <n>       override every run's epoch budget
   --jobs <n>         parallel worker processes (default: one per core)
   --quick            a small subset of the data and 2 epochs (smoke test)
+  --dashboard        serve the live dashboard while the study runs (--port <n>, default 6070;
+                     --host <addr>, default 127.0.0.1); see also \`tensile dashboard <dir>\`
+Every run also writes TensorBoard event files: tensorboard --logdir <out>/runs
 Data: TENSILE_DATA_DIR, else ~/.tensile/datasets, else downloaded.
 `;
 
@@ -83,11 +89,19 @@ export async function studyCommand(argv: readonly string[]): Promise<number> {
     return name ? 0 : 2;
   }
   const study = getStudy(name);
-  const opts = parseStudyArgs(name, rest);
+  const { rest: studyArgs, dashboard } = takeDashboardFlags(rest);
+  const opts = parseStudyArgs(name, studyArgs);
   if (opts.backend) setBackend(opts.backend);
   console.log(`${study.title}: writing to ${opts.out}`);
   const t0 = performance.now();
-  await runStudy(study, opts, describe);
+  mkdirSync(opts.out, { recursive: true });
+  const server = dashboard ? await startDashboard({ root: opts.out, ...dashboard }) : null;
+  if (server) console.log(`Dashboard: ${server.url}`);
+  try {
+    await runStudy(study, opts, describe);
+  } finally {
+    await server?.close();
+  }
   console.log(`done in ${((performance.now() - t0) / 1000).toFixed(0)} s: ${join(opts.out, 'report.html')}`);
   return 0;
 }
