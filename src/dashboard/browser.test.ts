@@ -30,7 +30,7 @@ function points(page: Page, key: string, label: string): Promise<number> {
   return page.evaluate(
     ([k, l]) => {
       const c = (
-        window as unknown as {
+        globalThis as unknown as {
           dashboardCharts: Map<string, { plot: { series: { label: string }[]; data: unknown[][] } }>;
         }
       ).dashboardCharts.get(k!);
