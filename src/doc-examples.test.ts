@@ -23,11 +23,17 @@ const DIRS = [
   'training',
 ];
 
-const files = DIRS.flatMap((dir) =>
-  readdirSync(fileURLToPath(new URL(`./${dir}/`, import.meta.url)))
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
-    .map((f) => fileURLToPath(new URL(`./${dir}/${f}`, import.meta.url))),
-);
+// Single files whose examples import from 'tensile': the backends' public entry points.
+const FILES = ['backends/wasm/index.ts', 'backends/wasm/kernels.ts'];
+
+const files = [
+  ...DIRS.flatMap((dir) =>
+    readdirSync(fileURLToPath(new URL(`./${dir}/`, import.meta.url)))
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+      .map((f) => fileURLToPath(new URL(`./${dir}/${f}`, import.meta.url))),
+  ),
+  ...FILES.map((f) => fileURLToPath(new URL(`./${f}`, import.meta.url))),
+];
 
 describe('doc examples run', () => {
   const examples = extractExamples(files);

@@ -8,11 +8,13 @@
  * model.compile({ optimizer: new SGD(), loss: 'binary_crossentropy', metrics: ['accuracy'] });
  */
 
-// Keras API.
+// Sections follow the source tree, because Biome keeps these exports sorted by path.
+// Activations (by Keras name).
 export { type ActivationName, getActivation } from './activations/index.js';
+// Autograd: gradients of any function of tensors.
 export { valueAndGrads } from './autograd/backward.js';
-// Backends.
-// Embeddings and recurrent layers (cells, the generic loop, fused sequence ops, masks).
+// Backends: the Backend contract (with the fused sequence kernels' argument types) and selection;
+// the ts reference backend and the wasm SIMD backend.
 export type {
   Backend,
   RnnCellKind,
@@ -23,6 +25,14 @@ export type {
 } from './backend/backend.js';
 export { getBackend, setBackend, withBackend } from './backend/select.js';
 export { createTsBackend, tsBackend } from './backends/ts/index.js';
+export {
+  createWasmBackend,
+  type WasmBackendHandle,
+  type WasmBackendOptions,
+  wasmAvailable,
+  wasmBackend,
+} from './backends/wasm/index.js';
+// Callbacks.
 export { Callback, type Logs, type TrainParams } from './callbacks/callback.js';
 export { History } from './callbacks/history.js';
 export type {
@@ -34,7 +44,6 @@ export type {
   ReduceLROnPlateauArgs,
   Schedule,
 } from './callbacks/index.js';
-// Callbacks and model files (.keras, legacy .h5, .weights.h5).
 export {
   CSVLogger,
   EarlyStopping,
@@ -57,9 +66,13 @@ export {
 } from './dashboard/index.js';
 // Data sets and preprocessing.
 export * from './data/index.js';
+// Memory scopes and moving tensors between backends.
 export { copyToBackend, keep, scope } from './engine/engine.js';
+// Errors.
 export { DTypeError, ShapeError, TensileError, ValueError } from './errors.js';
+// Initializers (a namespace: `zeros`/`ones` would clash with the ops).
 export * as initializers from './initializers/index.js';
+// Model files (.keras, legacy .h5, .weights.h5).
 export {
   type LayerClass,
   type LoadModelOptions,
@@ -69,6 +82,7 @@ export {
   saveModel,
   saveWeights,
 } from './io/index.js';
+// Layers: core, normalization, embeddings, and recurrent layers (cells, the generic loop, masks).
 export { Activation } from './layers/activation.js';
 export { BatchNormalization, type BatchNormalizationArgs } from './layers/batch-normalization.js';
 export { Dense, type DenseArgs } from './layers/dense.js';
@@ -91,6 +105,7 @@ export { RNN, type RNNArgs, type RunOptions, runRnn } from './layers/rnn/rnn.js'
 export { SimpleRNN, type SimpleRNNArgs } from './layers/rnn/simple-rnn.js';
 export { SimpleRNNCell } from './layers/rnn/simple-rnn-cell.js';
 export { formatSymbolicShape, Node, SymbolicTensor } from './layers/symbolic.js';
+// Losses.
 export {
   BinaryCrossentropy,
   CategoricalCrossentropy,
@@ -99,11 +114,13 @@ export {
   MeanSquaredError,
   SparseCategoricalCrossentropy,
 } from './losses/index.js';
+// Metrics.
 export { Metric, type MetricFn, resolveMetric } from './metrics/index.js';
+// Models: one layer graph (Functional), Sequential as its linear case.
 export { type LayerGraph, layerGraph, runGraph } from './models/graph.js';
 export { Model, type ModelArgs } from './models/model.js';
 export { Sequential } from './models/sequential.js';
-// Ops.
+// Ops (elementwise, linear algebra, reductions, layout, nn) and the fused recurrent sequence ops.
 export * from './ops/index.js';
 export {
   gruSequence,
@@ -113,16 +130,16 @@ export {
   type SequenceOutput,
   simpleRnnSequence,
 } from './ops/rnn.js';
+// Optimizers.
 export type { AdamArgs, OptimizerArgs, RMSpropArgs, SGDArgs } from './optimizers/index.js';
 export { Adam, getOptimizer, Optimizer, RMSprop, SGD } from './optimizers/index.js';
-// Figures (Vega-Lite → SVG → PNG) are the subpath export 'tensile/plot': vega is large, and
-// loading it for every user would add ~50 MB and ~0.5 s to each start.
-// Random numbers and initializers (a namespace: `zeros`/`ones` would clash with the ops).
+// Random numbers.
 export { Generator, globalGenerator, seedGenerator, setRandomSeed } from './random/index.js';
+// Tensors, dtypes and shapes.
 export type { DType, TypedArray } from './tensor/dtype.js';
 export type { Shape } from './tensor/shape.js';
-// Tensors, memory and autograd.
 export { liveStats, type NestedArray, Tensor, Variable } from './tensor/tensor.js';
+// Training loop arguments (compile, fit, evaluate, predict).
 export {
   type CompileArgs,
   type CompiledOutputs,
@@ -133,3 +150,5 @@ export {
 } from './training/compile-args.js';
 export type { EvaluateArgs, PredictArgs } from './training/evaluate.js';
 export type { FitArgs } from './training/fit.js';
+// Figures (Vega-Lite → SVG → PNG) are the subpath export 'tensile/plot': vega is large, and
+// loading it for every user would add ~50 MB and ~0.5 s to each start.

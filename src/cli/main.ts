@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 /**
  * The `tensile` command. Subcommands are small modules; this file only dispatches.
- * (The study and report commands arrive with the studies; see README "Not there yet".)
  */
 import { readFileSync } from 'node:fs';
 import { getBackend } from '../backend/select.js';
@@ -10,7 +9,7 @@ import { TensileError } from '../errors.js';
 const HELP = `Usage: tensile <command>
 
 Commands:
-  study      run a reference study (imdb-rnn, batchnorm) and write its report
+  study      run a study (built-in imdb-rnn, batchnorm, or ./my-study.ts) and write its report
   report     rebuild a study's figures and report from its saved histories
   dashboard  serve a live page of a study directory's runs (tensile dashboard <dir>)
   info       show the version and the backend Tensile would use
@@ -33,12 +32,6 @@ export async function main(argv: readonly string[]): Promise<number> {
       return (await import('./report.js')).reportCommand(rest);
     case 'dashboard':
       return (await import('./dashboard.js')).dashboardCommand(rest);
-    case '__study-worker': {
-      // Internal: a worker process of `tensile study`, fed runs over IPC by the parent.
-      const { getStudy, serveWorker } = await import('../studies/index.js');
-      serveWorker(getStudy(rest[0]!));
-      return 0;
-    }
     case 'info':
       console.log(`tensile ${version()} (node ${process.version}), backend: ${getBackend().name}`);
       return 0;

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ValueError } from '../errors.js';
-import { getStudy } from '../studies/index.js';
+import { loadStudy, writeStudyReport } from '../studies/index.js';
 import { readResult } from '../studies/run-store.js';
 import type { RunSpec } from '../studies/types.js';
 
@@ -15,11 +15,12 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
   const meta = join(dir, 'study.json');
   if (!existsSync(meta))
     throw new ValueError(`report: ${meta} not found; is ${dir} a study output directory?`);
-  const { study: name, runs } = JSON.parse(readFileSync(meta, 'utf8')) as { study: string; runs: RunSpec[] };
+  // `study` is the ref the study was run with: a built-in name or the module's absolute path.
+  const { study: ref, runs } = JSON.parse(readFileSync(meta, 'utf8')) as { study: string; runs: RunSpec[] };
   const results = runs.map((r) => readResult(dir, r.id)).filter((r) => r !== null);
   if (results.length === 0) throw new ValueError(`report: no finished runs in ${dir}`);
   const missing = runs.length - results.length;
-  await getStudy(name).report(dir, results);
+  await writeStudyReport(await loadStudy(ref), dir, results);
   console.log(
     `report written: ${join(dir, 'report.html')}${missing ? ` (${missing} run(s) not finished yet)` : ''}`,
   );

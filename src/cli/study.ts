@@ -5,12 +5,13 @@ import { parseArgs } from 'node:util';
 import { setBackend } from '../backend/select.js';
 import { startDashboard } from '../dashboard/server.js';
 import { ValueError } from '../errors.js';
-import { last } from '../studies/findings.js';
-import { getStudy, runStudy } from '../studies/index.js';
-import type { RunResult, StudyOptions } from '../studies/types.js';
+import { loadStudy, runStudy, studyRef } from '../studies/index.js';
+import type { StudyOptions } from '../studies/types.js';
 import { takeDashboardFlags } from './dashboard.js';
 
-export const STUDY_HELP = `Usage: tensile study <imdb-rnn|batchnorm> [options]
+export const STUDY_HELP = `Usage: tensile study <imdb-rnn|batchnorm|./my-study.ts> [options]
+
+A study module exports a study made with defineStudy (see README, "Writing a study").
 
 Options:
   --out <dir>        output directory (default runs/<study>-<timestamp>); re-using one resumes it
@@ -66,31 +67,16 @@ export function parseStudyArgs(name: string, argv: readonly string[]): StudyOpti
   };
 }
 
-function describe(r: RunResult): string {
-  const e = r.extra as { bestEpoch?: number; bestValLoss?: number; testAccuracy?: number };
-  const parts = [`${r.epochsRun} epochs`, `${r.secondsPerEpoch.toFixed(2)} s/epoch`];
-  if (e.bestEpoch !== undefined)
-    parts.push(
-      `best val_loss ${e.bestValLoss?.toFixed(4)} at epoch ${e.bestEpoch}`,
-      `test accuracy ${e.testAccuracy?.toFixed(4)}`,
-    );
-  else
-    parts.push(
-      `loss ${last(r.history.loss).toFixed(4)}`,
-      `val_accuracy ${last(r.history.val_accuracy).toFixed(4)}`,
-    );
-  return parts.join(', ');
-}
-
 export async function studyCommand(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help') {
     process.stdout.write(STUDY_HELP);
     return name ? 0 : 2;
   }
-  const study = getStudy(name);
+  const ref = studyRef(name);
+  const study = await loadStudy(ref);
   const { rest: studyArgs, dashboard } = takeDashboardFlags(rest);
-  const opts = parseStudyArgs(name, studyArgs);
+  const opts = parseStudyArgs(study.name, studyArgs);
   if (opts.backend) setBackend(opts.backend);
   console.log(`${study.title}: writing to ${opts.out}`);
   const t0 = performance.now();
@@ -98,7 +84,7 @@ export async function studyCommand(argv: readonly string[]): Promise<number> {
   const server = dashboard ? await startDashboard({ root: opts.out, ...dashboard }) : null;
   if (server) console.log(`Dashboard: ${server.url}`);
   try {
-    await runStudy(study, opts, describe);
+    await runStudy(ref, study, opts);
   } finally {
     await server?.close();
   }

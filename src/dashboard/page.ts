@@ -10,7 +10,7 @@ body{font-family:'DejaVu Sans',system-ui,sans-serif;margin:1.2rem 2rem;color:#22
 h1{font-size:1.4rem;margin:0 0 .3rem}#status{color:#666;font-size:.85rem;margin-bottom:1rem}
 table{border-collapse:collapse;font-size:.85rem;margin-bottom:1.2rem}
 th,td{border:1px solid #ddd;padding:.25rem .6rem;text-align:right}th{background:#f5f5f5}
-td.l,th.l{text-align:left}.done{color:#1a7f37}.running{color:#b35900}.pending{color:#888}
+td.l,th.l{text-align:left}.done{color:#1a7f37}.pruned{color:#8250df}.running{color:#b35900}.pending{color:#888}
 #charts{display:flex;flex-wrap:wrap;gap:1rem}.chart{border:1px solid #eee;padding:.3rem}
 .chart h3{font-size:.9rem;margin:.2rem .4rem}.swatch{display:inline-block;width:.8em;height:.8em;margin-right:.3em}
 </style></head>
@@ -89,7 +89,7 @@ function render(state) {
   renderTable(state.studies);
   renderCharts(state.studies);
   const runs = state.studies.flatMap((s) => s.runs);
-  const done = runs.filter((r) => r.status === 'done').length;
+  const done = runs.filter((r) => r.status === 'done' || r.status === 'pruned').length;
   document.getElementById('status').textContent = state.root + ' — ' + runs.length + ' runs, ' + done + ' done, updated ' + new Date().toLocaleTimeString();
 }
 const source = new EventSource('/events');

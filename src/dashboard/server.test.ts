@@ -40,10 +40,14 @@ function get(
 function fakeStudy(dir: string): void {
   mkdirSync(join(dir, 'runs', 'a'), { recursive: true });
   mkdirSync(join(dir, 'runs', 'b'), { recursive: true });
-  const runs = ['a', 'b', 'c'].map((id) => ({ id, label: `run ${id}`, params: { epochs: 4 } }));
+  const runs = ['a', 'b', 'c', 'd'].map((id) => ({ id, label: `run ${id}`, params: { epochs: 4 } }));
+  const study = { study: './studies/imdb.ts', name: 'imdb-rnn', options: { epochs: null }, runs };
+  writeFileSync(join(dir, 'study.json'), JSON.stringify(study));
+  mkdirSync(join(dir, 'runs', 'd'), { recursive: true });
+  const pruned = { loss: [1.2], val_loss: [1.3] };
   writeFileSync(
-    join(dir, 'study.json'),
-    JSON.stringify({ study: 'imdb-rnn', options: { epochs: null }, runs }),
+    join(dir, 'runs', 'd', 'result.json'),
+    JSON.stringify({ id: 'd', history: pruned, pruned: { epoch: 1 } }),
   );
   const history = { loss: [0.9, 0.6, 0.5, 0.45], val_loss: [0.8, 0.55, 0.6, 0.7] };
   writeFileSync(join(dir, 'runs', 'a', 'result.json'), JSON.stringify({ id: 'a', history }));
@@ -59,7 +63,7 @@ describe('study state from the files', () => {
     fakeStudy(dir);
     const [study] = readStudies(dir);
     expect(study!.name).toBe('imdb-rnn');
-    const [a, b, c] = study!.runs;
+    const [a, b, c, d] = study!.runs;
     expect(a).toMatchObject({
       status: 'done',
       epoch: 4,
@@ -71,6 +75,7 @@ describe('study state from the files', () => {
     // 2 epochs left at a mean of 15 s.
     expect(b).toMatchObject({ status: 'running', epoch: 2, bestValLoss: 0.7, bestEpoch: 2, etaSeconds: 30 });
     expect(c).toMatchObject({ status: 'pending', epoch: 0, bestValLoss: null, etaSeconds: null });
+    expect(d).toMatchObject({ status: 'pruned', epoch: 1, bestEpoch: 1, etaSeconds: 0 });
     expect(study!.report).toBeNull();
   });
 
@@ -118,6 +123,7 @@ describe('dashboard server', () => {
       'done',
       'running',
       'pending',
+      'pruned',
     ]);
     expect(state.studies[0].report).toBe('/files/report.html');
     expect((await get(port, '/files/report.html')).body).toBe('<h1>report</h1>');

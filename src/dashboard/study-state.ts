@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-/** Where a run stands, judged from its files. */
-export type RunStatus = 'pending' | 'running' | 'done';
+/** Where a run stands, judged from its files ('pruned': stopped early by `--prune`, also finished). */
+export type RunStatus = 'pending' | 'running' | 'done' | 'pruned';
 
 /** One run as the dashboard shows it. */
 export interface RunState {
@@ -33,7 +33,10 @@ export interface StudyState {
 }
 
 interface StudyFile {
+  /** The study reference (a built-in name or a module path). */
   study: string;
+  /** Its display name (written by newer runners). */
+  name?: string;
   options?: { epochs?: number | null };
   runs: { id: string; label?: string; params?: Record<string, unknown> }[];
 }
@@ -49,7 +52,7 @@ function readJson<T>(path: string): T | null {
 
 function runState(dir: string, spec: StudyFile['runs'][number], epochOverride: number | null): RunState {
   const runPath = join(dir, 'runs', spec.id);
-  const result = readJson<{ history: Record<string, number[]>; secondsPerEpoch?: number }>(
+  const result = readJson<{ history: Record<string, number[]>; pruned?: unknown }>(
     join(runPath, 'result.json'),
   );
   const partial = readJson<{ history: Record<string, number[]>; seconds: number[] }>(
@@ -58,7 +61,13 @@ function runState(dir: string, spec: StudyFile['runs'][number], epochOverride: n
   const history = result?.history ?? partial?.history ?? {};
   const epoch = Math.max(0, ...Object.values(history).map((v) => v.length));
   const epochs = epochOverride ?? Number(spec.params?.epochs ?? epoch);
-  const status: RunStatus = result ? 'done' : existsSync(runPath) ? 'running' : 'pending';
+  const status: RunStatus = result
+    ? result.pruned
+      ? 'pruned'
+      : 'done'
+    : existsSync(runPath)
+      ? 'running'
+      : 'pending';
   let bestValLoss: number | null = null;
   let bestEpoch: number | null = null;
   (history.val_loss ?? []).forEach((v, i) => {
@@ -66,7 +75,7 @@ function runState(dir: string, spec: StudyFile['runs'][number], epochOverride: n
   });
   const seconds = partial?.seconds ?? [];
   const mean = seconds.length > 0 ? seconds.reduce((a, b) => a + b, 0) / seconds.length : null;
-  const etaSeconds = status === 'done' ? 0 : mean === null ? null : Math.max(0, epochs - epoch) * mean;
+  const etaSeconds = result ? 0 : mean === null ? null : Math.max(0, epochs - epoch) * mean;
   return {
     id: spec.id,
     label: spec.label ?? spec.id,
@@ -87,7 +96,12 @@ export function readStudy(root: string, dir: string): StudyState | null {
   const path = relative(root, dir).split('\\').join('/');
   const report = existsSync(join(dir, 'report.html')) ? `/files/${path ? `${path}/` : ''}report.html` : null;
   const override = file.options?.epochs ?? null;
-  return { path, name: file.study, runs: file.runs.map((r) => runState(dir, r, override)), report };
+  return {
+    path,
+    name: file.name ?? file.study,
+    runs: file.runs.map((r) => runState(dir, r, override)),
+    report,
+  };
 }
 
 /** Every study under `root`: the root itself if it is one, else its direct subdirectories that are. */

@@ -31,6 +31,8 @@ export function setBackendResolver(resolve: () => Backend): void {
   backendResolver = resolve;
 }
 
+let backendSelections = 0;
+
 /**
  * Selects the backend for tensors made without operands (`tensor`, `zeros`, initializers). The
  * engine itself never calls this: values follow their operands, so nothing flips it temporarily.
@@ -40,7 +42,6 @@ export function setActiveBackend(backend: Backend): void {
   backendSelections++;
 }
 
-let backendSelections = 0;
 /** How many times the selected backend was set; tests use it to show fit and backward never flip it. */
 export function backendSelectionCount(): number {
   return backendSelections;

@@ -1,5 +1,5 @@
 import { DTypeError, ShapeError, ValueError } from '../errors.js';
-import { tensor } from '../ops/core.js';
+import { type CreationOptions, tensor } from '../ops/core.js';
 import type { Generator } from '../random/generator.js';
 import { seedGenerator } from '../random/global.js';
 import type { DType } from '../tensor/dtype.js';
@@ -48,15 +48,16 @@ export abstract class Initializer {
   protected abstract compute(shape: readonly number[]): Float32Array;
 
   /**
-   * A new tensor of `shape` holding the initial values (float32 unless the initializer allows int32).
+   * A new tensor of `shape` holding the initial values (float32 unless the initializer allows int32),
+   * on the selected backend unless `opts.backend` names one.
    *
    * @example
    * import { initializers } from 'tensile';
    * const w = new initializers.GlorotUniform({ seed: 1 }).call([3, 4]);
    * console.log(w.shape, w.dtype); // [3, 4] float32
    */
-  call(shape: readonly number[], dtype: DType = 'float32'): Tensor {
-    return tensor(this.generate(shape), shape, dtype);
+  call(shape: readonly number[], dtype: DType = 'float32', opts: CreationOptions = {}): Tensor {
+    return tensor(this.generate(shape), shape, dtype, opts);
   }
 
   /**
@@ -117,10 +118,10 @@ export abstract class RandomInitializer extends Initializer {
    * import { initializers } from 'tensile';
    * console.log(new initializers.HeNormal({ seed: 0 }).call([2, 2]).dtype); // float32
    */
-  override call(shape: readonly number[], dtype: DType = 'float32'): Tensor {
+  override call(shape: readonly number[], dtype: DType = 'float32', opts: CreationOptions = {}): Tensor {
     if (dtype !== 'float32')
       throw new DTypeError(this.className, `random initializers need float32, got ${dtype}`);
-    return super.call(shape, dtype);
+    return super.call(shape, dtype, opts);
   }
 
   /** The generator one `compute` call draws from. */

@@ -1,4 +1,5 @@
 import { ValueError } from '../errors.js';
+import { toSnakeCase } from '../naming.js';
 import { Constant, Identity, Ones, Zeros } from './constant.js';
 import { Initializer, type InitializerConfig } from './initializer.js';
 import { Orthogonal } from './orthogonal.js';
@@ -77,14 +78,13 @@ const ALIASES: Record<string, string> = {
   IdentityInitializer: 'Identity',
 };
 
-const snake = (name: string) => name.replace(/(?<!^)([A-Z])/g, '_$1').toLowerCase();
 const camel = (name: string) => name[0]!.toLowerCase() + name.slice(1);
 
 /** Every accepted name → Keras class name: class names, snake_case (Keras), camelCase, aliases. */
 const NAMES = new Map<string, string>();
 for (const cls of Object.keys(CLASSES)) {
   NAMES.set(cls, cls);
-  NAMES.set(snake(cls), cls);
+  NAMES.set(toSnakeCase(cls), cls);
   NAMES.set(camel(cls), cls);
 }
 for (const [alias, cls] of Object.entries(ALIASES)) NAMES.set(alias, cls);
@@ -95,8 +95,8 @@ const fold = (name: string) => name.toLowerCase().replace(/[_\-\s]/g, '');
 
 function unknownName(name: string): ValueError {
   const hit = [...NAMES].find(([n]) => fold(n) === fold(name));
-  const guess = hit && (fold(snake(hit[1])) === fold(name) ? snake(hit[1]) : hit[0]);
-  const valid = [...new Set(Object.keys(CLASSES).map(snake))].sort().join(', ');
+  const guess = hit && (fold(toSnakeCase(hit[1])) === fold(name) ? toSnakeCase(hit[1]) : hit[0]);
+  const valid = [...new Set(Object.keys(CLASSES).map(toSnakeCase))].sort().join(', ');
   return new ValueError(
     `Unknown initializer '${name}'.${guess ? ` Did you mean '${guess}'?` : ''} Valid names: ${valid}; ` +
       `aliases: ${Object.keys(ALIASES).join(', ')}; class names (e.g. 'GlorotUniform') and camelCase ` +
@@ -176,5 +176,5 @@ export function deserialize(config: InitializerIdentifier): Initializer {
  * console.log(initializers.initializerNames().includes('glorot_uniform')); // true
  */
 export function initializerNames(): string[] {
-  return Object.keys(CLASSES).map(snake).sort();
+  return Object.keys(CLASSES).map(toSnakeCase).sort();
 }

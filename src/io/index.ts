@@ -64,7 +64,8 @@ export async function saveModel(model: Model, path: string): Promise<void> {
 
 /**
  * Loads a Sequential or Functional model from a `.keras` or legacy `.h5` file written by Keras or Tensile, compiled
- * and with its optimizer state when the file has them, so `fit(..., { initialEpoch })` resumes.
+ * and with its optimizer state when the file has them, so `fit(..., { initialEpoch })` resumes. The
+ * model is built on the selected backend, like any new model.
  *
  * @example
  * import { Sequential, Dense, loadModel } from 'tensile';

@@ -6,7 +6,7 @@ import { compileArgsFromConfig } from './compile-config.js';
 import { ModelFileError } from './errors.js';
 import { type H5Reader, type H5Writer, readH5Bytes, writeH5 } from './hdf5.js';
 import { kerasModelConfig, modelFromConfig } from './model-config.js';
-import { cellOf, kerasSnakeCase, type LayerClass } from './registry.js';
+import { cellOf, type LayerClass } from './registry.js';
 import {
   kerasLayerPaths,
   kerasWeights,
@@ -30,7 +30,7 @@ const WEIGHTS = 'model.weights.h5';
 
 /** Where Keras 3 keeps each layer's variables: `layers/<snake name>/vars` (or `.../cell/vars`). */
 function varsPaths(model: Model): { own: string; vars: string }[] {
-  return kerasLayerPaths(model.layers, kerasSnakeCase).map((path, i) => {
+  return kerasLayerPaths(model.layers).map((path, i) => {
     const cell = cellOf(model.layers[i]!.className);
     return { own: `${path}/vars`, vars: cell ? `${path}/cell/vars` : `${path}/vars` };
   });

@@ -49,20 +49,6 @@ const LAYERS: Record<string, Entry> = {
 };
 
 /**
- * Keras' `naming.to_snake_case`, which names the weight groups of a .keras file.
- *
- * @example
- * // kerasSnakeCase('BatchNormalization') === 'batch_normalization'; kerasSnakeCase('SimpleRNN') === 'simple_rnn'
- */
-export function kerasSnakeCase(name: string): string {
-  return name
-    .replace(/\W+/g, '')
-    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
-    .replace(/([a-z])([A-Z])/g, '$1_$2')
-    .toLowerCase();
-}
-
-/**
  * The Keras sub-layer name holding a layer's weights ('lstm_cell' for LSTM), if any.
  *
  * @example

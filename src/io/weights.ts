@@ -1,6 +1,7 @@
 import { fmtShape } from '../errors.js';
 import type { Layer, LayerWeight } from '../layers/layer.js';
 import type { Model } from '../models/model.js';
+import { toSnakeCase } from '../naming.js';
 import { tensor } from '../ops/core.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import type { Tensor, Variable } from '../tensor/tensor.js';
@@ -34,12 +35,12 @@ export function kerasWeights(layer: Layer): LayerWeight[] {
  * Keras 3's `.keras` group for each layer: the snake-cased class name, numbered from the second on.
  *
  * @example
- * // kerasLayerPaths([dense, dropout, dense2], kerasSnakeCase) → ['layers/dense', 'layers/dropout', 'layers/dense_1']
+ * // kerasLayerPaths([dense, dropout, dense2]) → ['layers/dense', 'layers/dropout', 'layers/dense_1']
  */
-export function kerasLayerPaths(layers: readonly Layer[], snake: (className: string) => string): string[] {
+export function kerasLayerPaths(layers: readonly Layer[]): string[] {
   const used = new Map<string, number>();
   return layers.map((layer) => {
-    const base = snake(layer.className);
+    const base = toSnakeCase(layer.className);
     const count = used.get(base);
     used.set(base, count === undefined ? 0 : count + 1);
     return `layers/${count === undefined ? base : `${base}_${count + 1}`}`;

@@ -12,7 +12,7 @@ import {
   tensor,
 } from '../index.js';
 import { forEachBackend, on } from '../test-utils/backends.js';
-import { expectAll, wave } from './rnn/testing.js';
+import { expectAll, wave } from '../test-utils/recurrent.js';
 
 // golden: PyTorch 1.13 (CPU, float64) output of
 //   def seq(n, seed): return np.float32(0.5 * np.sin(seed + 1.3 * np.arange(n))).astype(np.float64)  # = wave(n, seed)

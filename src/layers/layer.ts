@@ -1,5 +1,7 @@
+import type { Backend } from '../backend/backend.js';
 import { ShapeError, TensileError, ValueError } from '../errors.js';
 import { getInitializer, type InitializerIdentifier } from '../initializers/index.js';
+import { toSnakeCase } from '../naming.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/tensor.js';
 import { formatSymbolicShape, Node, SymbolicTensor } from './symbolic.js';
@@ -43,13 +45,6 @@ export function clearSession(): void {
   nameCounters.clear();
 }
 
-function snakeCase(name: string): string {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
-    .toLowerCase();
-}
-
 /**
  * Base class of all layers. A subclass declares its weights in `build` with `addWeight`, computes
  * in `call` with ops only (gradients come from the tape), and describes itself in `getConfig`.
@@ -67,9 +62,15 @@ export abstract class Layer {
   builtInputShape: SymbolicShape | undefined;
   /** Calls of this layer on symbolic tensors, in order (Keras' `_inbound_nodes`). */
   readonly inboundNodes: Node[] = [];
+  /**
+   * Where `addWeight` makes this layer's weights; unset means the selected backend. A model sets it
+   * before building a layer added after its other weights exist, so all of a model's weights stay
+   * on one backend even if another was selected since.
+   */
+  weightBackend: Backend | undefined;
 
   constructor(args: LayerArgs = {}) {
-    this.name = args.name ?? uniqueLayerName(snakeCase(this.constructor.name));
+    this.name = args.name ?? uniqueLayerName(toSnakeCase(this.constructor.name));
     this.trainable = args.trainable ?? true;
     this.inputShapeArg = args.inputShape ? [...args.inputShape] : undefined;
     this.batchSizeArg = args.batchSize;
@@ -217,7 +218,10 @@ export abstract class Layer {
     return node.listInput ? node.inputs : node.inputs[0]!;
   }
 
-  /** Declares a weight; unseeded initializers draw from the global generator (see setRandomSeed). */
+  /**
+   * Declares a weight on `weightBackend` (else the selected backend); unseeded initializers draw
+   * from the global generator (see setRandomSeed).
+   */
   protected addWeight(
     name: string,
     shape: readonly number[],
@@ -226,7 +230,8 @@ export abstract class Layer {
   ): Variable {
     const init = getInitializer(initializer);
     const trainable = opts.trainable ?? true;
-    const variable = new Variable(init.call([...shape], opts.dtype ?? 'float32'), {
+    const initial = init.call([...shape], opts.dtype ?? 'float32', { backend: this.weightBackend });
+    const variable = new Variable(initial, {
       name: `${this.name}/${name}`,
       trainable,
     });

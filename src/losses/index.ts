@@ -1,4 +1,5 @@
 import { ValueError } from '../errors.js';
+import { toSnakeCase } from '../naming.js';
 import { mean } from '../ops/reduce.js';
 import type { Tensor } from '../tensor/tensor.js';
 import {
@@ -58,7 +59,7 @@ export class Loss {
 export type LossIdentifier = string | Loss | LossFn;
 
 function normalize(name: string): string {
-  const snake = name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+  const snake = toSnakeCase(name);
   return ALIASES[snake] ?? snake;
 }
 

@@ -1,4 +1,5 @@
 import { ValueError } from '../errors.js';
+import { toSnakeCase } from '../naming.js';
 import { castTo } from '../ops/core.js';
 import { abs, equal, greater, square, sub } from '../ops/elementwise.js';
 import { reshape } from '../ops/layout.js';
@@ -77,7 +78,7 @@ export function resolveMetric(
   yPredShape: readonly number[],
 ): Metric {
   if (id instanceof Metric) return id;
-  const snake = id.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+  const snake = toSnakeCase(id);
   if (snake === 'accuracy' || snake === 'acc') {
     const binary = yPredShape[yPredShape.length - 1] === 1;
     const sparse = yTrueShape.length < yPredShape.length || yTrueShape[yTrueShape.length - 1] === 1;

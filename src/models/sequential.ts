@@ -7,7 +7,7 @@ import { shapesEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { ModelData } from '../training/compile-args.js';
 import type { PredictArgs } from '../training/evaluate.js';
-import { onModelBackend } from '../training/placement.js';
+import { modelBackend, onModelBackend } from '../training/placement.js';
 import { layerGraph } from './graph.js';
 import { type CompileArgs, DEFERRED_GRAPH, type FitArgs, Model } from './model.js';
 import { renderSummary, summaryData } from './summary.js';
@@ -65,15 +65,17 @@ export class Sequential extends Model {
       this.inputShape = [layer.batchSizeArg ?? null, ...layer.inputShapeArg];
     }
     if (!this.inputShape) return;
-    if (!this.graph) {
-      this.build(this.inputShape);
-      return;
-    }
-    // Extend the graph by one call (Keras rebuilds its graph on add); a layer that does not fit is not added.
+    // Keras rebuilds its graph on add; here the graph is extended by one call. A layer that cannot
+    // join (bad shape, weights built on another backend than the model's) is not kept.
+    const previous = this.graph;
     try {
-      this.setGraph(layer.apply(this.graph.outputs[0]!));
+      const backend = modelBackend(this); // throws when the new layer's weights live elsewhere
+      if (backend && !layer.built) layer.weightBackend ??= backend;
+      if (!this.graph) this.build(this.inputShape);
+      else this.setGraph(layer.apply(this.graph.outputs[0]!));
     } catch (e) {
       this.stack.pop();
+      this.graph = previous;
       throw e;
     }
   }
@@ -97,8 +99,13 @@ export class Sequential extends Model {
     }
     this.inputShape = inputShape;
     this.graph = null;
+    // New weights go where the model's existing weights live, else on the selected backend.
+    const backend = modelBackend(this);
     let out = this.inputLayer!.output;
-    for (const layer of this.stack) out = layer.apply(out);
+    for (const layer of this.stack) {
+      if (backend && !layer.built) layer.weightBackend ??= backend;
+      out = layer.apply(out);
+    }
     if (this.stack.length > 0) this.setGraph(out);
   }
 

@@ -13,6 +13,7 @@ import { tensor } from '../ops/core.js';
 import { reshape } from '../ops/layout.js';
 import { setRandomSeed } from '../random/global.js';
 import { liveStats, Variable } from '../tensor/tensor.js';
+import { withoutFastPaths } from '../test-utils/assert.js';
 import { Adam } from './adam.js';
 import type { Optimizer } from './optimizer.js';
 import { RMSprop } from './rmsprop.js';
@@ -20,9 +21,7 @@ import { SGD } from './sgd.js';
 
 const wasm = createWasmBackend();
 /** The same backend without the fast path: every step runs the composed tensor-op update. */
-const composedOnly = (b: Backend): Backend =>
-  new Proxy(b, { get: (t, p) => (p === 'optimizerStep' ? undefined : Reflect.get(t, p)) });
-const wasmComposed = composedOnly(wasm);
+const wasmComposed = withoutFastPaths(wasm, 'optimizerStep');
 
 const CONFIGS: [string, () => Optimizer][] = [
   ['sgd', () => new SGD({ learningRate: 0.05 })],

@@ -1,23 +1,33 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { histogramChart } from '../plot/histogram.js';
+import { type Binned, histogramChart } from '../plot/histogram.js';
 import { lineChart } from '../plot/line.js';
-import { experiments, runId } from './batchnorm.js';
+import { type BnParams, experiments, runId } from './batchnorm.js';
 import { comparePair, last, rankByLoss } from './findings.js';
 import { type Figure, figure, fmt, type Section, writeReport } from './report-writer.js';
 import type { RunResult } from './types.js';
 
-interface LayerStats {
+/** Statistics of one layer's test-time outputs. */
+export interface LayerStats {
   name: string;
   className: string;
   mean: number;
   std: number;
+  /** A fixed random sample of 5,000 output values, for the histograms. */
   sample: number[];
+  bins: Binned;
 }
 
-const epochsOf = (r: RunResult) => Array.from({ length: r.history.loss?.length ?? 0 }, (_, i) => i + 1);
+/** What a batchnorm run reports beyond its history: layer outputs, for the baseline runs only. */
+export interface BnExtra {
+  layers?: LayerStats[];
+}
 
-async function curves(dir: string, name: string, title: string, runs: RunResult[]): Promise<Figure[]> {
+type BnResult = RunResult<BnParams, BnExtra>;
+
+const epochsOf = (r: BnResult) => Array.from({ length: r.history.loss?.length ?? 0 }, (_, i) => i + 1);
+
+async function curves(dir: string, name: string, title: string, runs: BnResult[]): Promise<Figure[]> {
   const series = (key: string) =>
     runs.map((r) => ({ name: r.label, x: epochsOf(r), y: r.history[key] ?? [] }));
   return [
@@ -46,7 +56,7 @@ async function curves(dir: string, name: string, title: string, runs: RunResult[
   ];
 }
 
-function table(runs: RunResult[]) {
+function table(runs: BnResult[]) {
   return {
     headers: [
       'Run',
@@ -78,7 +88,7 @@ const TITLES: Record<string, string> = {
   'batch-size': '5. Batch size with and without BN (sigmoid)',
 };
 
-function findingsFor(name: string, runs: RunResult[], byId: Map<string, RunResult>): string[] {
+function findingsFor(name: string, runs: BnResult[], byId: Map<string, BnResult>): string[] {
   const get = (p: Parameters<typeof runId>[0]) => byId.get(runId(p));
   const pair = (p: Omit<Parameters<typeof runId>[0], 'bn'>, what: string) => {
     const a = get({ ...p, bn: 1 });
@@ -107,7 +117,7 @@ function findingsFor(name: string, runs: RunResult[], byId: Map<string, RunResul
   }
 }
 
-async function activationSection(dir: string, byId: Map<string, RunResult>): Promise<Section | null> {
+async function activationSection(dir: string, byId: Map<string, BnResult>): Promise<Section | null> {
   const sections: Figure[] = [];
   const rows: (string | number)[][] = [];
   const bullets: string[] = [];
@@ -116,7 +126,7 @@ async function activationSection(dir: string, byId: Map<string, RunResult>): Pro
     if (runs.some((r) => !r?.extra.layers)) continue;
     const groups: { name: string; values: number[] }[] = [];
     runs.forEach((r, bn) => {
-      for (const l of r!.extra.layers as LayerStats[]) {
+      for (const l of r!.extra.layers!) {
         groups.push({ name: `${bn ? 'BN' : 'no BN'}: ${l.name} (${l.className})`, values: l.sample });
         rows.push([
           `${activation}, ${bn ? 'BN' : 'no BN'}`,
@@ -126,7 +136,7 @@ async function activationSection(dir: string, byId: Map<string, RunResult>): Pro
         ]);
       }
     });
-    const [noBn, withBn] = runs.map((r) => r!.extra.layers as LayerStats[]);
+    const [noBn, withBn] = runs.map((r) => r!.extra.layers!);
     const firstDense = noBn![0]!;
     const bnLayer = withBn!.find((l) => l.className === 'BatchNormalization');
     if (bnLayer) {
@@ -164,7 +174,7 @@ async function activationSection(dir: string, byId: Map<string, RunResult>): Pro
 }
 
 /** Writes figures and report.{md,html} for the batch-normalization study from its run results. */
-export async function reportBatchnorm(dir: string, results: RunResult[]): Promise<void> {
+export async function reportBatchnorm(dir: string, results: BnResult[]): Promise<void> {
   const byId = new Map(results.map((r) => [r.id, r]));
   const study = existsSync(join(dir, 'study.json'))
     ? (JSON.parse(readFileSync(join(dir, 'study.json'), 'utf8')) as { options: Record<string, unknown> })
@@ -174,7 +184,7 @@ export async function reportBatchnorm(dir: string, results: RunResult[]): Promis
     if (name === 'activations') continue;
     const runs = [...new Set(variants.map(runId))]
       .map((id) => byId.get(id))
-      .filter((r): r is RunResult => r !== undefined);
+      .filter((r): r is BnResult => r !== undefined);
     if (runs.length === 0) continue;
     sections.push({
       title: TITLES[name] ?? name,

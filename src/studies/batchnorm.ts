@@ -3,7 +3,6 @@ import { toCategorical } from '../data/preprocessing/to-categorical.js';
 import { BatchNormalization } from '../layers/batch-normalization.js';
 import { Dense } from '../layers/dense.js';
 import type { Layer } from '../layers/layer.js';
-import { clearSession } from '../layers/layer.js';
 import { Sequential } from '../models/sequential.js';
 import { div } from '../ops/elementwise.js';
 import { reshape, slice } from '../ops/layout.js';
@@ -11,24 +10,24 @@ import { Adam } from '../optimizers/adam.js';
 import { SGD } from '../optimizers/sgd.js';
 import { binValues } from '../plot/histogram.js';
 import { Generator } from '../random/generator.js';
-import { setRandomSeed } from '../random/global.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { reportBatchnorm } from './batchnorm-report.js';
-import { fitResumable, ProgressReporter } from './training-support.js';
-import type { RunResult, RunSpec, Study, StudyOptions } from './types.js';
+import { type BnExtra, type LayerStats, reportBatchnorm } from './batchnorm-report.js';
+import { defineStudy } from './define.js';
+import { last } from './findings.js';
+import type { RunSpec, StudyOptions } from './types.js';
 
 type Act = 'sigmoid' | 'relu';
 type Opt = 'sgd' | 'adam';
 
 /** One model variant of the batch-normalization study. */
-export interface BnParams {
-  activation: Act;
+export type BnParams = {
+  readonly activation: Act;
   /** BatchNormalization after each of the first `bn` Dense layers (0–4). */
-  bn: number;
-  optimizer: Opt;
-  batchSize: number;
-  epochs: number;
-}
+  readonly bn: number;
+  readonly optimizer: Opt;
+  readonly batchSize: number;
+  readonly epochs: number;
+};
 
 const HIDDEN = [512, 256, 128, 64];
 
@@ -82,34 +81,29 @@ export function buildModel(p: BnParams): Sequential {
   return model;
 }
 
-interface MnistArrays {
+/** MNIST as the study uses it: flattened, scaled to [0, 1], one-hot labels. */
+export interface MnistArrays {
   xTrain: Tensor;
   yTrain: Tensor;
   xTest: Tensor;
   yTest: Tensor;
 }
 
-let cached: { key: string; data: MnistArrays } | null = null;
-
 /** MNIST flattened to [n, 784] in [0, 1] with one-hot labels (a subset in quick mode). */
 async function loadMnist(quick: boolean): Promise<MnistArrays> {
-  const key = String(quick);
-  if (cached?.key === key) return cached.data;
   const [[xTr, yTr], [xTe, yTe]] = await datasets.mnist.loadData();
   const take = (t: Tensor, n: number) =>
     quick ? slice(t, [0, ...t.shape.slice(1).map(() => 0)], [n, ...t.shape.slice(1)]) : t;
-  const data = {
+  return {
     xTrain: div(reshape(take(xTr, 2000), [-1, 784]), 255),
     yTrain: toCategorical(take(yTr, 2000), 10),
     xTest: div(reshape(take(xTe, 500), [-1, 784]), 255),
     yTest: toCategorical(take(yTe, 500), 10),
   };
-  cached = { key, data };
-  return data;
 }
 
 /** Mean, standard deviation and a fixed random sample of each layer's test-time outputs. */
-function layerStatistics(model: Sequential, x: Tensor) {
+function layerStatistics(model: Sequential, x: Tensor): LayerStats[] {
   const sampler = new Generator(7);
   return model.layerOutputs(x).map(({ name, output }) => {
     const v = output.dataSync();
@@ -131,54 +125,40 @@ function layerStatistics(model: Sequential, x: Tensor) {
   });
 }
 
-export const batchnormStudy: Study = {
+/** The batch-normalization study: the write-up's experiments on an MNIST MLP. */
+export const batchnormStudy = defineStudy<BnParams, MnistArrays, BnExtra>({
   name: 'batchnorm',
   title: 'Batch normalization on MNIST',
-  runs(opts: StudyOptions): RunSpec[] {
-    const seen = new Map<string, RunSpec>();
+  runs(opts: StudyOptions): RunSpec<BnParams>[] {
+    const seen = new Map<string, RunSpec<BnParams>>();
     const epochs = opts.epochs ?? (opts.quick ? 2 : 10);
     for (const variants of Object.values(experiments())) {
-      for (const v of variants) {
-        const params: BnParams = { ...v, epochs };
-        seen.set(runId(v), { id: runId(v), label: label(v), params: { ...params } });
-      }
+      for (const v of variants)
+        seen.set(runId(v), { id: runId(v), label: label(v), params: { ...v, epochs } });
     }
     return [...seen.values()];
   },
-  groups(): Record<string, string[]> {
-    return Object.fromEntries(
+  groups: () =>
+    Object.fromEntries(
       Object.entries(experiments()).map(([name, vs]) => [name, [...new Set(vs.map(runId))]]),
-    );
+    ),
+  data: (opts) => loadMnist(opts.quick),
+  model: (run) => buildModel(run.params),
+  fit: ({ run, data }) => ({
+    x: data.xTrain,
+    y: data.yTrain,
+    epochs: run.params.epochs,
+    batchSize: run.params.batchSize,
+    validationData: [data.xTest, data.yTest],
+  }),
+  extras({ run, model, data }): BnExtra {
+    const p = run.params;
+    // Layer outputs are reported for the baseline optimizer and batch size, with and without BN.
+    return p.optimizer === 'sgd' && p.batchSize === 128 && p.bn <= 1
+      ? { layers: layerStatistics(model, data.xTest) }
+      : {};
   },
-  async execute(run, dir, opts, progress): Promise<RunResult> {
-    const p = run.params as unknown as BnParams;
-    // Fresh layer names per run (dense, dense_1, ...), as in a new Keras session.
-    clearSession();
-    setRandomSeed(opts.seed);
-    const data = await loadMnist(opts.quick);
-    const { model, history, secondsPerEpoch } = await fitResumable(
-      dir,
-      () => buildModel(p),
-      data.xTrain,
-      data.yTrain,
-      { epochs: p.epochs, batchSize: p.batchSize, validationData: [data.xTest, data.yTest], verbose: 0 },
-      () => [new ProgressReporter(run.id, progress)],
-    );
-    const extra: Record<string, unknown> = {};
-    if (p.optimizer === 'sgd' && p.batchSize === 128 && p.bn <= 1) {
-      extra.layers = layerStatistics(model, data.xTest);
-    }
-    return {
-      id: run.id,
-      label: run.label,
-      params: run.params,
-      history,
-      epochsRun: history.loss?.length ?? 0,
-      secondsPerEpoch: secondsPerEpoch.reduce((a, b) => a + b, 0) / Math.max(1, secondsPerEpoch.length),
-      params_count: model.countParams(),
-      summary: model.summary({ print: false }),
-      extra,
-    };
-  },
+  summarize: (r) =>
+    `${r.epochsRun} epochs, ${r.secondsPerEpoch.toFixed(2)} s/epoch, loss ${last(r.history.loss).toFixed(4)}, val_accuracy ${last(r.history.val_accuracy).toFixed(4)}`,
   report: reportBatchnorm,
-};
+});

@@ -1,10 +1,14 @@
 import { barChart } from '../plot/bar.js';
 import { lineChart } from '../plot/line.js';
 import { last } from './findings.js';
+import type { ImdbParams } from './imdb-rnn.js';
 import { type Figure, figure, fmt, type Section, writeReport } from './report-writer.js';
 import type { RunResult } from './types.js';
 
-interface ImdbExtra {
+type ImdbResult = RunResult<ImdbParams, ImdbExtra>;
+
+/** What each IMDB run reports beyond its history: best epoch, test scores, scored sentences. */
+export interface ImdbExtra {
   bestEpoch: number;
   bestValLoss: number;
   bestValAccuracy: number;
@@ -16,12 +20,12 @@ interface ImdbExtra {
   testSamples: number;
 }
 
-const epochsOf = (r: RunResult) => Array.from({ length: r.history.loss?.length ?? 0 }, (_, i) => i + 1);
+const epochsOf = (r: ImdbResult) => Array.from({ length: r.history.loss?.length ?? 0 }, (_, i) => i + 1);
 
 /** Writes figures and report.{md,html} for the IMDB recurrent study from its run results. */
-export async function reportImdb(dir: string, results: RunResult[]): Promise<void> {
+export async function reportImdb(dir: string, results: ImdbResult[]): Promise<void> {
   const sections: Section[] = [];
-  const extra = (r: RunResult) => r.extra as unknown as ImdbExtra;
+  const extra = (r: ImdbResult) => r.extra;
   const rows = results.map((r) => [
     r.label,
     r.params_count.toLocaleString('en-US'),

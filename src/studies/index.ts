@@ -1,15 +1,17 @@
-import { ValueError } from '../errors.js';
-import { batchnormStudy } from './batchnorm.js';
-import { imdbRnnStudy } from './imdb-rnn.js';
-import type { Study } from './types.js';
-
-export const STUDIES: Record<string, Study> = { 'imdb-rnn': imdbRnnStudy, batchnorm: batchnormStudy };
-
-export function getStudy(name: string): Study {
-  const study = STUDIES[name];
-  if (!study) throw new ValueError(`unknown study '${name}' (known: ${Object.keys(STUDIES).join(', ')})`);
-  return study;
-}
-
-export { runStudy, serveWorker } from './runner.js';
-export type { RunResult, RunSpec, Study, StudyOptions } from './types.js';
+export { defineStudy, gridRuns } from './define.js';
+export { executeRun, type RunHooks } from './execute.js';
+export { BUILTIN_STUDIES, loadStudy, type StudyRef, studyRef } from './registry.js';
+export { defaultSummary, runStudy, selectRuns, writeStudyReport } from './runner.js';
+export type {
+  FitSettings,
+  Params,
+  ParamValue,
+  PruneRecord,
+  RunContext,
+  RunProgress,
+  RunResult,
+  RunSpec,
+  Study,
+  StudyOptions,
+  TrainedRun,
+} from './types.js';

@@ -1,12 +1,14 @@
-import { fork } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { setBackend } from '../backend/select.js';
 import { ValueError } from '../errors.js';
+import { executeRun } from './execute.js';
+import { last } from './findings.js';
+import { genericReport } from './generic-report.js';
 import { StudyProgress } from './progress.js';
+import type { StudyRef } from './registry.js';
 import { readResult, runDir, writeFileAtomic, writeResult } from './run-store.js';
 import type { RunProgress, RunResult, RunSpec, Study, StudyOptions } from './types.js';
+import { type PruneDecision, StudyWorker } from './worker.js';
 
 /** Keeps the runs named by `--only` (run ids or group names); an unknown name is an error. */
 export function selectRuns(
@@ -27,121 +29,33 @@ export function selectRuns(
   return all.filter((r) => wanted.has(r.id));
 }
 
-type WorkerMessage =
-  | { type: 'ready' }
-  | { type: 'progress'; progress: RunProgress }
-  | { type: 'done'; result: RunResult }
-  | { type: 'error'; message: string };
-
-/** The entry file of the CLI, for worker processes (main.ts under tsx, main.js when built). */
-function cliEntry(): string {
-  const js = fileURLToPath(new URL('../cli/main.js', import.meta.url));
-  return existsSync(js) ? js : fileURLToPath(new URL('../cli/main.ts', import.meta.url));
+/** One line for the progress log when a study has no `summarize`: epochs, time, last losses. */
+export function defaultSummary(r: RunResult): string {
+  const parts = [`${r.epochsRun} epochs`, `${r.secondsPerEpoch.toFixed(2)} s/epoch`];
+  for (const key of ['loss', 'val_loss', 'val_accuracy'])
+    if (r.history[key]?.length) parts.push(`${key} ${last(r.history[key]).toFixed(4)}`);
+  if (r.pruned) parts.push(`pruned after epoch ${r.pruned.epoch}`);
+  return parts.join(', ');
 }
-
-/**
- * A worker process that trains runs one after another, so process start-up and data loading are
- * paid once per worker, not once per run. Its progress goes to `onProgress`.
- */
-class StudyWorker {
-  private readonly child;
-  private readonly ready: Promise<void>;
-  private pending: { id: string; resolve: (r: RunResult) => void; reject: (e: Error) => void } | null = null;
-  private exited = false;
-
-  constructor(study: Study, onProgress: (p: RunProgress) => void) {
-    this.child = fork(cliEntry(), ['__study-worker', study.name], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    let markReady = () => {};
-    this.ready = new Promise((resolve) => {
-      markReady = resolve;
-    });
-    this.child.on('message', (msg: WorkerMessage) => {
-      // The worker loads the library before it listens; sending earlier would lose the run.
-      if (msg.type === 'ready') markReady();
-      else if (msg.type === 'progress') onProgress(msg.progress);
-      else {
-        const job = this.pending;
-        this.pending = null;
-        if (msg.type === 'done') job?.resolve(msg.result);
-        else job?.reject(new Error(`run '${job?.id}' failed in its worker: ${msg.message}`));
-      }
-    });
-    this.child.on('exit', (code) => {
-      this.exited = true;
-      markReady();
-      this.pending?.reject(
-        new Error(`run '${this.pending.id}': worker exited with code ${code} before finishing`),
-      );
-      this.pending = null;
-    });
-  }
-
-  async run(run: RunSpec, opts: StudyOptions): Promise<RunResult> {
-    await this.ready;
-    if (this.exited) throw new Error(`run '${run.id}': its worker process is gone`);
-    return new Promise((resolve, reject) => {
-      this.pending = { id: run.id, resolve, reject };
-      this.child.send({ run, opts });
-    });
-  }
-
-  close(): void {
-    if (!this.exited && this.child.connected) this.child.disconnect();
-  }
-}
-
-/** Worker-process side: trains each run it is sent and reports back over IPC, until disconnected. */
-export function serveWorker(study: Study): void {
-  // Resolves once the message is handed to the channel, so a following disconnect cannot drop it.
-  const send = (m: WorkerMessage) =>
-    new Promise<void>((resolve) => {
-      if (!process.send) resolve();
-      else process.send(m, undefined, {}, () => resolve());
-    });
-  // A 'message' listener keeps the IPC channel (and so the process) alive between runs; the
-  // parent disconnects when its queue is empty, which lets the process exit.
-  process.on('message', async ({ run, opts }: { run: RunSpec; opts: StudyOptions }) => {
-    try {
-      // --backend was applied in the parent; each worker process selects it for itself.
-      if (opts.backend) setBackend(opts.backend);
-      let last = 0;
-      const result = await study.execute(run, runDir(opts.out, run.id), opts, (progress) => {
-        const now = Date.now();
-        if (now - last > 250 || progress.batch === 0) {
-          last = now;
-          void send({ type: 'progress', progress });
-        }
-      });
-      writeResult(opts.out, result);
-      await send({ type: 'done', result });
-    } catch (e) {
-      await send({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
-    }
-  });
-  process.on('disconnect', () => process.exit(0));
-  void send({ type: 'ready' });
-}
-
-/** One line describing a finished run, for the progress log. */
-export type ResultSummary = (r: RunResult) => string;
 
 /**
  * Runs every selected run that has not finished yet (resuming interrupted ones from their
- * checkpoints), `jobs` at a time in worker processes, then writes the report.
+ * checkpoints), `jobs` at a time in worker processes, then writes the report. `ref` is how worker
+ * processes load the same study; `prune`, if given, may stop runs after any epoch.
  */
 export async function runStudy(
+  ref: StudyRef,
   study: Study,
   opts: StudyOptions,
-  describe: ResultSummary,
+  prune: PruneDecision | null = null,
 ): Promise<RunResult[]> {
-  const specs = selectRuns(study.runs(opts), study.groups(opts), opts.only);
+  const specs = selectRuns(study.runs(opts), study.groups?.(opts) ?? {}, opts.only);
   mkdirSync(opts.out, { recursive: true });
   writeFileAtomic(
     join(opts.out, 'study.json'),
-    JSON.stringify({ study: study.name, options: opts, runs: specs }, null, 1),
+    JSON.stringify({ study: ref, name: study.name, options: opts, runs: specs }, null, 1),
   );
+  const describe = (r: RunResult) => study.summarize?.(r) ?? defaultSummary(r);
   const epochsOf = (r: RunSpec) => Number(r.params.epochs ?? 1);
   const pending = specs.filter((r) => readResult(opts.out, r.id) === null);
   const progress = new StudyProgress(
@@ -153,19 +67,22 @@ export async function runStudy(
 
   const queue = [...pending];
   const failures: Error[] = [];
+  const onProgress = (p: RunProgress) => progress.update(p);
+  const inProcess = (run: RunSpec) =>
+    executeRun(study, run, runDir(opts.out, run.id), opts, {
+      progress: onProgress,
+      shouldPrune: prune ? async (epoch, history) => prune(run.id, epoch, history) : undefined,
+    }).then((r) => {
+      writeResult(opts.out, r);
+      return r;
+    });
   const worker = async () => {
-    const onProgress = (p: RunProgress) => progress.update(p);
-    const child = opts.jobs > 1 ? new StudyWorker(study, onProgress) : null;
+    const child = opts.jobs > 1 ? new StudyWorker(ref, onProgress, prune) : null;
     try {
       for (let run = queue.shift(); run; run = queue.shift()) {
         progress.started(epochsOf(run));
         try {
-          const result = child
-            ? await child.run(run, opts)
-            : await study.execute(run, runDir(opts.out, run.id), opts, onProgress).then((r) => {
-                writeResult(opts.out, r);
-                return r;
-              });
+          const result = child ? await child.run(run, opts) : await inProcess(run);
           progress.done(result, describe(result));
         } catch (e) {
           failures.push(e as Error);
@@ -180,6 +97,11 @@ export async function runStudy(
   if (failures.length > 0)
     throw new Error(`${failures.length} run(s) failed; re-run the same command to resume`);
   const results = specs.map((r) => readResult(opts.out, r.id)!);
-  await study.report(opts.out, results);
+  await writeStudyReport(study, opts.out, results);
   return results;
+}
+
+/** The study's own report, or the generic one (a table of runs and their curves). */
+export async function writeStudyReport(study: Study, dir: string, results: RunResult[]): Promise<void> {
+  await (study.report ? study.report(dir, results) : genericReport(dir, study.title, results));
 }

@@ -8,7 +8,7 @@ import type { Sequential } from '../models/sequential.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { FitArgs } from '../training/fit.js';
 import { writeFileAtomic } from './run-store.js';
-import type { RunProgress } from './types.js';
+import type { PruneRecord, RunProgress } from './types.js';
 
 /** Forwards fit's progress as RunProgress messages (epoch, batch, running logs, elapsed time). */
 export class ProgressReporter extends Callback {
@@ -70,15 +70,23 @@ export class EpochTimer extends Callback {
   }
 }
 
-/** What an interrupted run left: its history so far and its per-epoch times. */
+/** What an interrupted run left: its history so far, its per-epoch times, and whether it was pruned. */
 interface Partial {
   history: Record<string, number[]>;
   seconds: number[];
+  pruned?: PruneRecord;
 }
 
 /**
+ * Asked after every epoch (with the history so far, this epoch included) whether to stop the run;
+ * resolves to the reason, or null to go on.
+ */
+export type PruneCheck = (epoch: number, history: Record<string, number[]>) => Promise<string | null>;
+
+/**
  * Saves the model (with optimizer state) and the history after every epoch, so a run killed at
- * any point resumes from its last finished epoch.
+ * any point resumes from its last finished epoch. Between the two it asks the prune check, so a
+ * pruned run's checkpoint records that it was pruned and a resume does not train it further.
  */
 class ResumePoint extends Callback {
   constructor(
@@ -86,13 +94,19 @@ class ResumePoint extends Callback {
     private readonly target: Sequential,
     private readonly partial: Partial,
     private readonly timer: EpochTimer,
+    private readonly shouldPrune: PruneCheck | undefined,
   ) {
     super();
   }
 
-  override async onEpochEnd(_epoch: number, logs: Logs): Promise<void> {
+  override async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
     for (const [k, v] of Object.entries(logs)) (this.partial.history[k] ??= []).push(v);
     this.partial.seconds.push(this.timer.seconds[this.timer.seconds.length - 1] ?? 0);
+    const reason = this.shouldPrune ? await this.shouldPrune(epoch + 1, this.partial.history) : null;
+    if (reason !== null) {
+      this.partial.pruned = { epoch: epoch + 1, reason };
+      this.target.stopTraining = true;
+    }
     await this.target.save(join(this.dir, 'last.keras'));
     writeFileAtomic(join(this.dir, 'partial.json'), JSON.stringify(this.partial));
   }
@@ -102,13 +116,15 @@ export interface ResumableFit {
   model: Sequential;
   history: Record<string, number[]>;
   secondsPerEpoch: number[];
+  /** Set when the prune check stopped the run (now or before a resume). */
+  pruned: PruneRecord | undefined;
 }
 
 /**
  * fit() that resumes: if `dir` holds a checkpoint from an interrupted run, the model (weights,
  * optimizer state, compile settings) is loaded from it and training continues at the next epoch.
  * `callbacksFor` builds the run's own callbacks given the history so far (e.g. EarlyStopping
- * replays it to recover its counters).
+ * replays it to recover its counters). `shouldPrune`, if given, may stop the run after any epoch.
  */
 export async function fitResumable(
   dir: string,
@@ -117,6 +133,7 @@ export async function fitResumable(
   y: Tensor,
   args: FitArgs & { epochs: number },
   callbacksFor: (model: Sequential, past: Record<string, number[]>) => Callback[],
+  shouldPrune?: PruneCheck,
 ): Promise<ResumableFit> {
   const partialPath = join(dir, 'partial.json');
   const lastPath = join(dir, 'last.keras');
@@ -133,13 +150,14 @@ export async function fitResumable(
   const callbacks = [
     timer,
     ...callbacksFor(model, partial.history),
-    new ResumePoint(dir, model, partial, timer),
+    new ResumePoint(dir, model, partial, timer, shouldPrune),
     // Every run logs for TensorBoard: `tensorboard --logdir <out>/runs` shows <run>/train, <run>/validation.
     new TensorBoard({ logDir: dir }),
     ...(args.callbacks ?? []),
   ];
-  if (done < args.epochs) await model.fit(x, y, { ...args, initialEpoch: done, callbacks });
-  return { model, history: partial.history, secondsPerEpoch: partial.seconds };
+  if (done < args.epochs && !partial.pruned)
+    await model.fit(x, y, { ...args, initialEpoch: done, callbacks });
+  return { model, history: partial.history, secondsPerEpoch: partial.seconds, pruned: partial.pruned };
 }
 
 /**

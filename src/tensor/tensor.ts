@@ -199,20 +199,17 @@ export class Variable extends Tensor {
    * variable never changes backend and never mixes with another backend's storage.
    */
   assign(value: Tensor): void {
-    if (!shapesEqual(value.shape, this.shape)) {
-      throw new ShapeError(`assign to ${this.name}`, [this.shape, value.shape], 'shapes differ');
-    }
-    if (value.dtype !== this.dtype) {
-      throw new DTypeError(`assign to ${this.name}`, `dtype ${value.dtype} ≠ ${this.dtype}`);
-    }
     const op = `assign to ${this.name}`;
+    if (!shapesEqual(value.shape, this.shape))
+      throw new ShapeError(op, [this.shape, value.shape], 'shapes differ');
+    if (value.dtype !== this.dtype) throw new DTypeError(op, `dtype ${value.dtype} ≠ ${this.dtype}`);
     const source = value.liveRef(op);
     const next =
       source.backend === this.backend
         ? source
         : newDataRef(this.backend, this.backend.upload(source.backend.read(value.info(op))), value.size);
     next.refs++;
-    this.liveRef(`assign to ${this.name}`).release();
+    this.liveRef(op).release();
     this.setRef(next);
   }
 }

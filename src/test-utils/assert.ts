@@ -54,21 +54,25 @@ export function expectTensorsClose(actual: Tensor, expected: Tensor, tol = 1e-6,
   expectClose(actual, expected.toArray(), opts);
 }
 
-/** The optional fused methods of the Backend interface. */
-export type FastPath =
-  | 'dense'
-  | 'denseBackward'
-  | 'softmaxCrossEntropy'
-  | 'rnnSequence'
-  | 'rnnSequenceBackward';
+/**
+ * The optional methods of the Backend interface: the fused fast paths (dense, softmax cross-entropy,
+ * sequence kernels, optimizer steps...). Derived from the interface, so a new fast path needs no edit here.
+ */
+export type FastPath = { [K in keyof Backend]-?: object extends Pick<Backend, K> ? K : never }[keyof Backend];
 
 /**
- * A view of `backend` without the named fast paths, so a test can run the composed fallback on the
- * same kernels. Built on the prototype chain, which also works for backends that are class instances.
+ * The one way tests turn fast paths off: a view of `backend` without the named optional methods, so
+ * the ops run their composed fallback on the same kernels. A Proxy, not a copy, so getters and lazy
+ * state of class-instance backends (the wasm heap) stay on the real backend.
+ *
+ * @example
+ * // withBackend(withoutFastPaths(wasm, 'dense', 'denseBackward'), () => dense(x, w, b, 'relu'))
  */
 export function withoutFastPaths(backend: Backend, ...names: FastPath[]): Backend {
-  const copy = Object.create(backend) as { -readonly [K in keyof Backend]: Backend[K] };
-  Object.defineProperty(copy, 'name', { value: `${backend.name}-unfused` });
-  for (const name of names) Object.defineProperty(copy, name, { value: undefined });
-  return copy;
+  const hidden = new Set<PropertyKey>(names);
+  const name = `${backend.name}-unfused`;
+  return new Proxy(backend, {
+    get: (target, key) => (key === 'name' ? name : hidden.has(key) ? undefined : Reflect.get(target, key)),
+    has: (target, key) => !hidden.has(key) && Reflect.has(target, key),
+  });
 }

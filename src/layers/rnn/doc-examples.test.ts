@@ -7,7 +7,7 @@ import { extractExamples, runExample } from '../../test-utils/doc-examples.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const sources = readdirSync(here)
-  .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && f !== 'testing.ts')
+  .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
   .map((f) => `${here}${f}`);
 const files = [
   ...sources,

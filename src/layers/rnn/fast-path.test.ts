@@ -7,12 +7,12 @@ import { concat, mul, reshape, sum, tensor } from '../../ops/index.js';
 import { type Tensor, Variable } from '../../tensor/tensor.js';
 import { BACKENDS, forEachBackend, on } from '../../test-utils/backends.js';
 import { checkGradients } from '../../test-utils/gradcheck.js';
+import { expectAll, unfused, wave } from '../../test-utils/recurrent.js';
 import type { RecurrentCell } from './cell.js';
 import { GRUCell } from './gru-cell.js';
 import { LSTMCell } from './lstm-cell.js';
 import { type RunOptions, runRnn } from './rnn.js';
 import { SimpleRNNCell } from './simple-rnn-cell.js';
-import { expectAll, unfused, wave } from './testing.js';
 
 // The composed cell loop (cell.step through runRnn, differentiated by the gradient table) is the
 // reference for recurrent layers: here it is held to calculus (float64 central differences), and

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { withBackend } from '../../backend/select.js';
 import { GRU, Sequential } from '../../index.js';
 import { forEachBackend, on } from '../../test-utils/backends.js';
-import { expectAll, type LayerRun, layerGradients, unfused, wave } from './testing.js';
+import { expectAll, type LayerRun, layerGradients, unfused, wave } from '../../test-utils/recurrent.js';
 
 // golden: PyTorch 1.13 (CPU, float64) output of
 //   import numpy as np, torch; torch.set_default_dtype(torch.float64)

@@ -16,8 +16,8 @@ import {
   tensor,
 } from '../../index.js';
 import { forEachBackend, on } from '../../test-utils/backends.js';
+import { expectAll, expectRunsClose, layerGradients, unfused, wave } from '../../test-utils/recurrent.js';
 import type { RNN } from './rnn.js';
-import { expectAll, expectRunsClose, layerGradients, unfused, wave } from './testing.js';
 
 const KINDS: [
   string,

@@ -1,14 +1,14 @@
 import { expect } from 'vitest';
-import { valueAndGrads } from '../../autograd/backward.js';
-import type { Backend } from '../../backend/backend.js';
-import { scope } from '../../engine/engine.js';
-import { tensor } from '../../ops/core.js';
-import { add, mul } from '../../ops/elementwise.js';
-import { sum } from '../../ops/reduce.js';
-import { type Tensor, Variable } from '../../tensor/tensor.js';
-import { withoutFastPaths } from '../../test-utils/assert.js';
-import { setKerasMask } from './masking.js';
-import type { RNN } from './rnn.js';
+import { valueAndGrads } from '../autograd/backward.js';
+import type { Backend } from '../backend/backend.js';
+import { scope } from '../engine/engine.js';
+import { setKerasMask } from '../layers/rnn/masking.js';
+import type { RNN } from '../layers/rnn/rnn.js';
+import { tensor } from '../ops/core.js';
+import { add, mul } from '../ops/elementwise.js';
+import { sum } from '../ops/reduce.js';
+import { type Tensor, Variable } from '../tensor/tensor.js';
+import { withoutFastPaths } from './assert.js';
 
 /**
  * Test inputs by formula, so fixtures need only the outputs: 0.5·sin(seed + 1.3·i) as float32.

@@ -1,0 +1,75 @@
+import { clearSession } from '../layers/layer.js';
+import { setRandomSeed } from '../random/global.js';
+import { fitResumable, ProgressReporter, type PruneCheck } from './training-support.js';
+import type { Params, RunProgress, RunResult, RunSpec, Study, StudyOptions } from './types.js';
+
+/** What the process running a run reports to, and asks. */
+export interface RunHooks {
+  progress(p: RunProgress): void;
+  /** Absent: the run is never pruned. */
+  shouldPrune?: PruneCheck;
+}
+
+const dataCache = new WeakMap<object, { key: string; data: Promise<unknown> }>();
+
+/** A study's data, loaded once per process and options (workers train many runs on it). */
+function studyData<P extends Params, D, X extends object>(
+  study: Study<P, D, X>,
+  opts: StudyOptions,
+): Promise<D> {
+  const key = JSON.stringify([opts.quick, opts.seed]);
+  const hit = dataCache.get(study);
+  if (hit?.key === key) return hit.data as Promise<D>;
+  const data = study.data(opts);
+  dataCache.set(study, { key, data });
+  return data;
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+
+/**
+ * Trains one run of a study in `dir`, resuming from what an interrupted attempt left there, and
+ * returns its result (not yet written to disk).
+ */
+export async function executeRun<P extends Params, D, X extends object>(
+  study: Study<P, D, X>,
+  run: RunSpec<P>,
+  dir: string,
+  opts: StudyOptions,
+  hooks: RunHooks,
+): Promise<RunResult<P, X>> {
+  // Fresh layer names per run (dense, dense_1, ...), as in a new Keras session.
+  clearSession();
+  setRandomSeed(opts.seed);
+  const data = await studyData(study, opts);
+  const ctx = { run, data, dir, opts };
+  const settings = study.fit(ctx);
+  const { model, history, secondsPerEpoch, pruned } = await fitResumable(
+    dir,
+    () => study.model(run, data),
+    settings.x,
+    settings.y,
+    {
+      epochs: settings.epochs,
+      batchSize: settings.batchSize,
+      validationData: settings.validationData,
+      validationSplit: settings.validationSplit,
+      verbose: 0,
+    },
+    (_model, past) => [...(study.callbacks?.(ctx, past) ?? []), new ProgressReporter(run.id, hooks.progress)],
+    hooks.shouldPrune,
+  );
+  const extra = (await study.extras?.({ ...ctx, model, history })) ?? ({} as X);
+  return {
+    id: run.id,
+    label: run.label,
+    params: run.params,
+    history,
+    epochsRun: history.loss?.length ?? 0,
+    secondsPerEpoch: mean(secondsPerEpoch),
+    params_count: model.countParams(),
+    summary: model.summary({ print: false }),
+    extra,
+    ...(pruned ? { pruned } : {}),
+  };
+}
