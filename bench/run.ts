@@ -5,6 +5,11 @@
  *
  *   npm run bench -- [--only A1,B1-sigmoid-bn_none-sgd-b128] [--family rnn|mlp] [--epochs 3]
  *                    [--torch] [--torch-threads 1,2] [--frac 1] [--out bench/results/<date>.jsonl]
+ *                    [--native on|off|1|2,...]
+ *
+ * --native runs each Tensile workload once per listed variant of the native GEMM path: `on` as
+ * installed (the default), `off` (TENSILE_NATIVE=0, WebAssembly only), `1`/`2` native on that many
+ * threads (TENSILE_NATIVE_THREADS).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -24,8 +29,19 @@ const { values } = parseArgs({
     acts: { type: 'string', default: 'sigmoid' },
     out: { type: 'string' },
     backend: { type: 'string' },
+    native: { type: 'string', default: 'on' },
   },
 });
+/** Environment of each native variant (see the header). */
+const NATIVE_ENV: Record<string, Record<string, string>> = {
+  on: {},
+  off: { TENSILE_NATIVE: '0' },
+  '1': { TENSILE_NATIVE_THREADS: '1' },
+  '2': { TENSILE_NATIVE_THREADS: '2' },
+};
+const variants = values.native!.split(',');
+for (const v of variants)
+  if (!NATIVE_ENV[v]) throw new Error(`--native: unknown variant '${v}' (on, off, 1, 2)`);
 const dataDir = process.env.TENSILE_DATA_DIR ?? '../shared/data';
 const benchDir = join(dataDir, '..', 'bench');
 const out =
@@ -43,6 +59,7 @@ if (values.only) {
 interface Row {
   runner: string;
   workload: string;
+  native?: string;
   threads?: number;
   epoch_s: { median: number };
   peak_rss_mb: number;
@@ -55,34 +72,36 @@ console.log(
     .join(' ')}`,
 );
 for (const w of selected) {
-  const args = [
-    '--import',
-    'tsx',
-    'bench/workload-runner.ts',
-    w.id,
-    '--epochs',
-    values.epochs!,
-    '--frac',
-    values.frac!,
-    '--acts',
-    acts.join(','),
-  ];
-  if (values.backend) args.push('--backend', values.backend);
-  const res = spawnSync(process.execPath, args, {
-    encoding: 'utf8',
-    env: { ...process.env, TENSILE_DATA_DIR: dataDir },
-  });
-  const line = res.stdout.trim().split('\n').pop() ?? '';
-  if (res.status !== 0 || !line.startsWith('{')) {
-    console.error(`✗ ${w.id}: ${res.stderr.slice(-2000)}`);
-    continue;
+  for (const variant of variants) {
+    const args = [
+      '--import',
+      'tsx',
+      'bench/workload-runner.ts',
+      w.id,
+      '--epochs',
+      values.epochs!,
+      '--frac',
+      values.frac!,
+      '--acts',
+      acts.join(','),
+    ];
+    if (values.backend) args.push('--backend', values.backend);
+    const res = spawnSync(process.execPath, args, {
+      encoding: 'utf8',
+      env: { ...process.env, TENSILE_DATA_DIR: dataDir, ...NATIVE_ENV[variant] },
+    });
+    const line = res.stdout.trim().split('\n').pop() ?? '';
+    if (res.status !== 0 || !line.startsWith('{')) {
+      console.error(`✗ ${w.id}: ${res.stderr.slice(-2000)}`);
+      continue;
+    }
+    const r = { ...(JSON.parse(line) as Row), native: variant };
+    appendFileSync(out, `${JSON.stringify(r)}\n`);
+    rows.push(r);
+    console.log(
+      `tensile (native ${variant}) ${w.id}: ${r.epoch_s.median.toFixed(3)} s/epoch, peak RSS ${r.peak_rss_mb.toFixed(0)} MB`,
+    );
   }
-  appendFileSync(out, `${line}\n`);
-  const r = JSON.parse(line) as Row;
-  rows.push(r);
-  console.log(
-    `tensile ${w.id}: ${r.epoch_s.median.toFixed(3)} s/epoch, peak RSS ${r.peak_rss_mb.toFixed(0)} MB`,
-  );
 }
 
 /** Runs one reference workload in its own python process; peak RSS from getrusage. */
@@ -90,7 +109,8 @@ function torchRun(script: string, flagArgs: string[], threads: number): Row[] {
   const tmp = `${out}.torch-${process.pid}.jsonl`;
   const wrapper = [
     'import json, resource, runpy, sys',
-    `sys.argv = ${JSON.stringify([script, '--threads', String(threads), '--out', tmp, '--epochs', values.epochs!, '--frac', values.frac!, '--wait-quiet', '5', ...flagArgs])}`,
+    // bench_cnn.py has no --wait-quiet option.
+    `sys.argv = ${JSON.stringify([script, '--threads', String(threads), '--out', tmp, '--epochs', values.epochs!, '--frac', values.frac!, ...(script === 'bench_cnn.py' ? [] : ['--wait-quiet', '5']), ...flagArgs])}`,
     `sys.path.insert(0, ${JSON.stringify(benchDir)})`,
     `runpy.run_path(${JSON.stringify(join(benchDir, script))}, run_name='__main__')`,
     "print('PEAK_RSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)",
@@ -128,11 +148,13 @@ if (values.torch) {
       const recs =
         w.family === 'rnn'
           ? torchRun('bench_rnn.py', ['--models', name!], threads)
-          : torchRun(
-              'bench_mlp.py',
-              ['--configs', name!, '--acts', w.id.split('-')[1]!, '--batches', String(w.batch)],
-              threads,
-            );
+          : w.family === 'cnn'
+            ? torchRun('bench_cnn.py', ['--configs', name!], threads)
+            : torchRun(
+                'bench_mlp.py',
+                ['--configs', name!, '--acts', w.id.split('-')[1]!, '--batches', String(w.batch)],
+                threads,
+              );
       for (const r of recs.filter((x) => x.workload === w.id)) {
         appendFileSync(out, `${JSON.stringify(r)}\n`);
         rows.push(r);
@@ -145,18 +167,20 @@ if (values.torch) {
 }
 
 console.log(
-  '\n| Workload | Tensile s/epoch | PyTorch s/epoch (best of threads) | Speed-up | Tensile peak RSS | PyTorch peak RSS |',
+  '\n| Workload | Native | Tensile s/epoch | PyTorch s/epoch (best of threads) | Speed-up | Tensile peak RSS | PyTorch peak RSS |',
 );
-console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
 for (const w of selected) {
-  const t = rows.find((r) => r.runner === 'tensile' && r.workload === w.id);
-  const torch = rows
-    .filter((r) => r.runner === 'torch' && r.workload === w.id)
-    .sort((a, b) => a.epoch_s.median - b.epoch_s.median)[0];
-  const fmt = (r: Row | undefined) => (r ? r.epoch_s.median.toFixed(3) : '–');
-  const ratio = t && torch ? `${(torch.epoch_s.median / t.epoch_s.median).toFixed(2)}×` : '–';
-  console.log(
-    `| ${w.id} | ${fmt(t)} | ${fmt(torch)}${torch ? ` (${torch.threads}t)` : ''} | ${ratio} | ${t ? `${t.peak_rss_mb.toFixed(0)} MB` : '–'} | ${torch ? `${torch.peak_rss_mb.toFixed(0)} MB` : '–'} |`,
-  );
+  for (const variant of variants) {
+    const t = rows.find((r) => r.runner === 'tensile' && r.workload === w.id && r.native === variant);
+    const torch = rows
+      .filter((r) => r.runner === 'torch' && r.workload === w.id)
+      .sort((a, b) => a.epoch_s.median - b.epoch_s.median)[0];
+    const fmt = (r: Row | undefined) => (r ? r.epoch_s.median.toFixed(3) : '–');
+    const ratio = t && torch ? `${(torch.epoch_s.median / t.epoch_s.median).toFixed(2)}×` : '–';
+    console.log(
+      `| ${w.id} | ${variant} | ${fmt(t)} | ${fmt(torch)}${torch ? ` (${torch.threads}t)` : ''} | ${ratio} | ${t ? `${t.peak_rss_mb.toFixed(0)} MB` : '–'} | ${torch ? `${torch.peak_rss_mb.toFixed(0)} MB` : '–'} |`,
+    );
+  }
 }
 console.log(`\nresults: ${out}`);

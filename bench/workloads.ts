@@ -1,18 +1,23 @@
 /**
  * The benchmark workloads, shaped as in ../shared/bench (the PyTorch reference scripts):
  * A1–A4 IMDB RNNs (20,000 train + 5,000 validation sequences of length 100, batch 64, RMSprop 1e-4),
- * B1–B6 the MNIST MLP 784-512-256-128-64-10 (SGD nesterov or Adam 0.01, BN after the activation).
+ * B1–B6 the MNIST MLP 784-512-256-128-64-10 (SGD nesterov or Adam 0.01, BN after the activation),
+ * C1–C2 the Fashion-MNIST CNN of bench_cnn.py (48,000 train / 12,000 validation, Adam 1e-3, batch 32 / 128).
  */
 import {
   Adam,
   BatchNormalization,
+  Conv2D,
   Dense,
+  Dropout,
   datasets,
   div,
   Embedding,
+  Flatten,
   GRU,
   type Layer,
   LSTM,
+  MaxPooling2D,
   padSequences,
   RMSprop,
   reshape,
@@ -27,7 +32,7 @@ import type { Tensor } from '../src/tensor/tensor.js';
 
 export interface Workload {
   id: string;
-  family: 'rnn' | 'mlp';
+  family: 'rnn' | 'mlp' | 'cnn';
   describe: string;
   batch: number;
   build(): Sequential;
@@ -92,6 +97,40 @@ function mlp(act: 'sigmoid' | 'relu', bn: 'none' | 'first' | 'all', opt: 'sgd' |
   return model;
 }
 
+/** Fashion-MNIST as bench_cnn.py takes it: [n, 28, 28, 1] in [0, 1], first 48,000 / next 12,000. */
+async function fashionData(frac: number) {
+  const [[xTr, yTr]] = await datasets.fashionMnist.loadData();
+  const nTr = Math.floor(48000 * frac);
+  const nVa = Math.floor(12000 * frac);
+  const images = div(reshape(xTr, [-1, 28, 28, 1]), 255);
+  return {
+    x: slice(images, [0, 0, 0, 0], [nTr, 28, 28, 1]),
+    y: slice(yTr, [0], [nTr]),
+    xVal: slice(images, [48000, 0, 0, 0], [nVa, 28, 28, 1]),
+    yVal: slice(yTr, [48000], [nVa]),
+  };
+}
+
+/** The textbook's chapter-8 CNN, as bench_cnn.py builds it. */
+function cnn(): Sequential {
+  const model = new Sequential([
+    new Conv2D(32, 3, { activation: 'relu', padding: 'same', inputShape: [28, 28, 1] }),
+    new MaxPooling2D(2),
+    new Conv2D(64, 3, { activation: 'relu', padding: 'same' }),
+    new MaxPooling2D(2),
+    new Flatten(),
+    new Dense(100, { activation: 'relu' }),
+    new Dropout(0.4),
+    new Dense(10, { activation: 'softmax' }),
+  ]);
+  model.compile({
+    optimizer: new Adam({ learningRate: 1e-3 }),
+    loss: 'sparse_categorical_crossentropy',
+    metrics: ['accuracy'],
+  });
+  return model;
+}
+
 /** All workloads by id, e.g. 'A1', 'B1-sigmoid', 'B4-sigmoid-b4'. */
 export function workloads(acts: readonly ('sigmoid' | 'relu')[] = ['sigmoid']): Workload[] {
   const out: Workload[] = Object.entries(RNN_MODELS).map(([id, [describe, recurrent]]) => ({
@@ -135,6 +174,19 @@ export function workloads(acts: readonly ('sigmoid' | 'relu')[] = ['sigmoid']): 
         data: mnistData,
       });
     }
+  }
+  for (const [id, batch] of [
+    ['C1', 32],
+    ['C2', 128],
+  ] as const) {
+    out.push({
+      id,
+      family: 'cnn',
+      describe: `Fashion-MNIST CNN batch ${batch}`,
+      batch,
+      build: cnn,
+      data: fashionData,
+    });
   }
   return out;
 }

@@ -85,9 +85,23 @@ export {
 // Layers: core, normalization, embeddings, and recurrent layers (cells, the generic loop, masks).
 export { Activation } from './layers/activation.js';
 export { BatchNormalization, type BatchNormalizationArgs } from './layers/batch-normalization.js';
+export { Bidirectional, type BidirectionalArgs, type MergeMode } from './layers/bidirectional.js';
+// Convolution, pooling and reshaping layers.
+export { type ConvArgs, ConvBase, kerasAutoName, type SpatialSize } from './layers/conv-base.js';
+export { Conv1D } from './layers/conv1d.js';
+export { Conv2D } from './layers/conv2d.js';
 export { Dense, type DenseArgs } from './layers/dense.js';
 export { Dropout, type DropoutArgs } from './layers/dropout.js';
 export { Embedding, type EmbeddingArgs } from './layers/embedding.js';
+export { Flatten } from './layers/flatten.js';
+export {
+  GlobalAveragePooling1D,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling1D,
+  GlobalMaxPooling2D,
+  GlobalPooling,
+  type GlobalPoolingArgs,
+} from './layers/global-pooling.js';
 export { Input, type InputArgs, InputLayer } from './layers/input-layer.js';
 export { type CallContext, clearSession, Layer, type LayerArgs, type SymbolicShape } from './layers/layer.js';
 export { Add } from './layers/merge/add.js';
@@ -95,6 +109,15 @@ export { Average } from './layers/merge/average.js';
 export { Concatenate, type ConcatenateArgs } from './layers/merge/concatenate.js';
 export { ElementwiseMerge, Merge } from './layers/merge/merge.js';
 export { Multiply } from './layers/merge/multiply.js';
+export {
+  AveragePooling1D,
+  AveragePooling2D,
+  MaxPooling1D,
+  MaxPooling2D,
+  Pooling,
+  type PoolingArgs,
+} from './layers/pooling.js';
+export { Reshape } from './layers/reshape.js';
 export type { CellArgs, CellWeights, RecurrentCell, StepDropout } from './layers/rnn/cell.js';
 export { GRU, type GRUArgs } from './layers/rnn/gru.js';
 export { GRUCell, type GRUCellArgs } from './layers/rnn/gru-cell.js';
@@ -120,8 +143,25 @@ export { Metric, type MetricFn, resolveMetric } from './metrics/index.js';
 export { type LayerGraph, layerGraph, runGraph } from './models/graph.js';
 export { Model, type ModelArgs } from './models/model.js';
 export { Sequential } from './models/sequential.js';
+// Convolutions and pooling.
+export { type Conv1dOptions, type Conv2dOptions, conv1d, conv2d, extractPatches } from './ops/conv.js';
+export {
+  type ConvGeometry,
+  type ConvPadding,
+  convGeometry,
+  type WindowOptions,
+  windowIndices,
+} from './ops/conv-geometry.js';
 // Ops (elementwise, linear algebra, reductions, layout, nn) and the fused recurrent sequence ops.
 export * from './ops/index.js';
+export {
+  avgPool1d,
+  avgPool2d,
+  maxPool1d,
+  maxPool2d,
+  type Pool1dOptions,
+  type Pool2dOptions,
+} from './ops/pool.js';
 export {
   gruSequence,
   lstmSequence,

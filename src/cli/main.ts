@@ -3,7 +3,6 @@
  * The `tensile` command. Subcommands are small modules; this file only dispatches.
  */
 import { readFileSync } from 'node:fs';
-import { getBackend } from '../backend/select.js';
 import { TensileError } from '../errors.js';
 
 const HELP = `Usage: tensile <command>
@@ -12,7 +11,8 @@ Commands:
   study      run a study (built-in imdb-rnn, batchnorm, or ./my-study.ts) and write its report
   report     rebuild a study's figures and report from its saved histories
   dashboard  serve a live page of a study directory's runs (tensile dashboard <dir>)
-  info       show the version and the backend Tensile would use
+  info       show the version, the backend Tensile would use and its GEMM path (native or wasm)
+  build-native  build the optional native GEMM addon (oneDNN or OpenBLAS) now
   help       show this help
 `;
 
@@ -33,8 +33,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'dashboard':
       return (await import('./dashboard.js')).dashboardCommand(rest);
     case 'info':
-      console.log(`tensile ${version()} (node ${process.version}), backend: ${getBackend().name}`);
+      for (const line of (await import('./info.js')).infoLines(version())) console.log(line);
       return 0;
+    case 'build-native':
+      return (await import('./build-native.js')).buildNativeCommand();
     case 'help':
     case '--help':
     case '-h':

@@ -39,12 +39,12 @@ async function error(promise: Promise<unknown>): Promise<Error> {
 describe('clear errors for bad model files', () => {
   it('unknown layer class: names the file, the class, the layer and what can be loaded', async () => {
     const path = editedKeras('conv.keras', (c) => {
-      c.config.layers[1].class_name = 'Conv2D';
+      c.config.layers[1].class_name = 'DepthwiseConv2D';
     });
     const e = await error(loadModel(path));
     expect(e.message).toContain(path);
     expect(e.message).toMatch(
-      /unknown layer class 'Conv2D' \(layer 'dense'\); Tensile can load: Dense, Activation/,
+      /unknown layer class 'DepthwiseConv2D' \(layer 'dense'\); Tensile can load: Dense, Activation/,
     );
     expect(e.message).toContain('customObjects');
   });

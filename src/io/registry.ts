@@ -1,13 +1,25 @@
 import { Activation } from '../layers/activation.js';
 import { BatchNormalization } from '../layers/batch-normalization.js';
+import { Bidirectional } from '../layers/bidirectional.js';
+import { Conv1D } from '../layers/conv1d.js';
+import { Conv2D } from '../layers/conv2d.js';
 import { Dense } from '../layers/dense.js';
 import { Dropout } from '../layers/dropout.js';
 import { Embedding } from '../layers/embedding.js';
+import { Flatten } from '../layers/flatten.js';
+import {
+  GlobalAveragePooling1D,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling1D,
+  GlobalMaxPooling2D,
+} from '../layers/global-pooling.js';
 import type { Layer } from '../layers/layer.js';
 import { Add } from '../layers/merge/add.js';
 import { Average } from '../layers/merge/average.js';
 import { Concatenate } from '../layers/merge/concatenate.js';
 import { Multiply } from '../layers/merge/multiply.js';
+import { AveragePooling1D, AveragePooling2D, MaxPooling1D, MaxPooling2D } from '../layers/pooling.js';
+import { Reshape } from '../layers/reshape.js';
 import { GRU } from '../layers/rnn/gru.js';
 import { LSTM } from '../layers/rnn/lstm.js';
 import { SimpleRNN } from '../layers/rnn/simple-rnn.js';
@@ -46,6 +58,25 @@ const LAYERS: Record<string, Entry> = {
   Multiply: { cls: Multiply },
   Average: { cls: Average },
   Concatenate: { cls: Concatenate },
+  Conv1D: { cls: Conv1D },
+  Conv2D: { cls: Conv2D },
+  MaxPooling1D: { cls: MaxPooling1D },
+  MaxPooling2D: { cls: MaxPooling2D },
+  AveragePooling1D: { cls: AveragePooling1D },
+  AveragePooling2D: { cls: AveragePooling2D },
+  GlobalAveragePooling1D: { cls: GlobalAveragePooling1D },
+  GlobalAveragePooling2D: { cls: GlobalAveragePooling2D },
+  GlobalMaxPooling1D: { cls: GlobalMaxPooling1D },
+  GlobalMaxPooling2D: { cls: GlobalMaxPooling2D },
+  Flatten: { cls: Flatten },
+  Reshape: { cls: Reshape },
+  // Its nested forward/backward layer configs are rebuilt through this registry.
+  Bidirectional: {
+    cls: {
+      fromConfig: (c) =>
+        Bidirectional.fromConfig(c, (name, cfg) => layerFromConfig(name, cfg, 'Bidirectional')),
+    },
+  },
 };
 
 /**

@@ -93,7 +93,9 @@ export class StudyWorker {
     private readonly onProgress: (p: RunProgress) => void,
     private readonly prune: PruneDecision | null,
   ) {
-    this.child = fork(workerEntry(), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // One worker per core already: each worker's native GEMMs use one thread, so none oversubscribes.
+    const env = { ...process.env, TENSILE_NATIVE_THREADS: process.env.TENSILE_NATIVE_THREADS ?? '1' };
+    this.child = fork(workerEntry(), [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     let markReady = () => {};
     this.ready = new Promise((resolve) => {
       markReady = resolve;

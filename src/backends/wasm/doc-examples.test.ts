@@ -6,7 +6,9 @@ import * as wasm from './index.js';
 
 // The wasm exports' @example blocks, run with `tensile` bound to the public API plus this module
 // (the lead decides where src/index.ts re-exports it).
-const files = ['index.ts', 'kernels.ts'].map((f) => fileURLToPath(new URL(f, import.meta.url)));
+const files = ['index.ts', 'kernels.ts', 'native-loader.ts'].map((f) =>
+  fileURLToPath(new URL(f, import.meta.url)),
+);
 
 describe('wasm backend doc examples', () => {
   const examples = extractExamples(files);

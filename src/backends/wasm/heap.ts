@@ -5,6 +5,7 @@ import { sizeOf } from '../../tensor/shape.js';
 import { Allocator } from './allocator.js';
 import { type GemmArgs, MAX_ARG_BLOCK_BYTES, writeGemmArgs } from './generated/kernels-exports.js';
 import { instantiateKernels, type KernelExports } from './kernels.js';
+import { nativeGemm } from './native.js';
 
 /** Ranks above this are collapsed or rejected: the parameter area holds 5 int32 arrays of this length. */
 export const MAX_RANK = 32;
@@ -59,6 +60,10 @@ export class Heap {
    * backend goes through, so a different GEMM (threads, a native addon) is swapped in at one place.
    */
   gemm(args: GemmArgs): void {
+    const { m, n, k, c, ldc } = args;
+    const a = { ptr: args.a, rs: args.rsa, cs: args.csa };
+    const b = { ptr: args.b, rs: args.rsb, cs: args.csb };
+    if (nativeGemm(this, m, n, k, a, b, c, ldc, args.accumulate !== 0)) return;
     this.k.gemm(writeGemmArgs(this, this.argBlock, args), this.gemmScratch());
   }
 

@@ -17,12 +17,14 @@ import * as fused from './fused.js';
 import type { Heap } from './heap.js';
 import * as layout from './layout.js';
 import { matmul } from './matmul.js';
+import { disableNative } from './native.js';
 import { optimizerStep } from './optimizer.js';
 import { argmax, reduce } from './reduce.js';
 import { rnnSequence, rnnSequenceBackward } from './rnn.js';
 import { closeHeap, createHeap, heapThreads } from './threads.js';
 
 export { wasmAvailable } from './kernels.js';
+export { type NativeStatus, nativeStatus } from './native-loader.js';
 
 /**
  * The WebAssembly SIMD backend. Storage is a byte offset into the module's linear memory (a number),
@@ -39,12 +41,19 @@ class WasmBackend implements Backend {
   constructor(
     eager: boolean,
     private readonly threadCount = 1,
+    private readonly native = true,
   ) {
-    if (eager) this.heap_ = createHeap(threadCount);
+    if (eager) this.heap_ = this.createHeap();
+  }
+
+  private createHeap(): Heap {
+    const heap = createHeap(this.threadCount);
+    if (!this.native) disableNative(heap);
+    return heap;
   }
 
   private get heap(): Heap {
-    this.heap_ ??= createHeap(this.threadCount);
+    this.heap_ ??= this.createHeap();
     return this.heap_;
   }
 
@@ -167,6 +176,11 @@ export interface WasmBackendOptions {
    * SharedArrayBuffer the backend is single-threaded. Results are identical either way.
    */
   readonly threads?: number;
+  /**
+   * Whether large GEMMs may run in the optional native addon (default true; it is used only when it
+   * was built and loads, see `nativeStatus()`). `false` keeps every product on the wasm kernels.
+   */
+  readonly native?: boolean;
 }
 
 /**
@@ -194,7 +208,7 @@ export interface WasmBackendHandle extends Backend {
  * }
  */
 export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackendHandle {
-  return new WasmBackend(true, options.threads ?? 1);
+  return new WasmBackend(true, options.threads ?? 1, options.native ?? true);
 }
 
 /**

@@ -17,7 +17,7 @@ export function operand(ptr: number, rows: number, cols: number, trans: boolean)
   return trans ? { ptr, rs: 1, cs: rows } : { ptr, rs: cols, cs: 1 };
 }
 
-/** c[m, n] (row-major, contiguous) = a[m, k]·b[k, n]. */
+/** c[m, n] (row-major, contiguous) = a[m, k]·b[k, n] (through Heap.gemm, which sends large products to the native addon). */
 export function gemm(heap: Heap, m: number, n: number, k: number, a: Operand, b: Operand, c: number): void {
   if (m === 0 || n === 0) return;
   if (k === 0) {

@@ -1,0 +1,18 @@
+{
+  "variables": { "tensile_blas%": "onednn" },
+  "targets": [
+    {
+      "target_name": "tensile_native",
+      "sources": ["tensile_native.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "conditions": [
+        ["tensile_blas=='onednn'", { "defines": ["TENSILE_BLAS_DNNL"], "libraries": ["-ldnnl", "-lgomp"] }],
+        ["tensile_blas=='openblas'", {
+          "defines": ["TENSILE_BLAS_OPENBLAS"],
+          "include_dirs": ["/usr/include/x86_64-linux-gnu/openblas-pthread", "/usr/include/openblas"],
+          "libraries": ["-lopenblas"]
+        }]
+      ]
+    }
+  ]
+}

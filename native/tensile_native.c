@@ -1,0 +1,251 @@
+/*
+ * Tensile's optional native GEMM: single-precision C = alpha·op(A)·op(B) + beta·C computed in place on
+ * the WebAssembly backend's linear memory. JavaScript passes a Float32Array that views the whole
+ * memory (an ArrayBuffer or a SharedArrayBuffer) and byte offsets into it, so no operand is copied.
+ *
+ * Every argument is checked here, before any memory is touched: a bad call (wrong types, negative
+ * sizes, a leading dimension shorter than a row, an operand that runs past the end of the buffer, an
+ * output overlapping an input) throws a JavaScript error naming the problem and computes nothing.
+ *
+ * Built by native/build.mjs against one BLAS, chosen at compile time:
+ *   TENSILE_BLAS_DNNL      oneDNN's dnnl_sgemm (picks AVX-512/AVX2 kernels at run time; OpenMP threads)
+ *   TENSILE_BLAS_OPENBLAS  OpenBLAS's cblas_sgemm
+ */
+#define NAPI_VERSION 8
+#include <node_api.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#if defined(TENSILE_BLAS_DNNL)
+#include <oneapi/dnnl/dnnl.h>
+/* libgomp's thread control (oneDNN's Debian build uses the OpenMP runtime). Declared here rather than
+ * through <omp.h> so the build needs no -fopenmp. */
+extern void omp_set_num_threads(int n);
+extern int omp_get_max_threads(void);
+#elif defined(TENSILE_BLAS_OPENBLAS)
+#include <cblas.h>
+#else
+#error "define TENSILE_BLAS_DNNL or TENSILE_BLAS_OPENBLAS (native/build.mjs does)"
+#endif
+
+/* Bumped whenever the JavaScript-facing interface changes; the loader refuses any other value. */
+#define TENSILE_NATIVE_ABI 1
+#define SGEMM_ARGS 15
+/* No dimension, leading dimension or thread count above this is accepted (wasm32 memory is 4 GiB). */
+#define MAX_DIM 0x7fffffffLL
+
+static int current_threads = 0;
+
+static napi_value throw_error(napi_env env, const char *message) {
+  napi_throw_error(env, "ERR_TENSILE_NATIVE", message);
+  return NULL;
+}
+
+/* Reads argument `i` as an integer in [lo, hi]; on failure writes a message naming the argument. */
+static int read_int(napi_env env, napi_value v, const char *name, int64_t lo, int64_t hi, int64_t *out,
+                    char *msg, size_t msg_len) {
+  napi_valuetype t;
+  double d;
+  if (napi_typeof(env, v, &t) != napi_ok || t != napi_number || napi_get_value_double(env, v, &d) != napi_ok) {
+    snprintf(msg, msg_len, "sgemm: %s must be a number", name);
+    return 0;
+  }
+  if (!(d >= (double)lo && d <= (double)hi) || d != (double)(int64_t)d) {
+    snprintf(msg, msg_len, "sgemm: %s = %g is not an integer in [%lld, %lld]", name, d, (long long)lo,
+             (long long)hi);
+    return 0;
+  }
+  *out = (int64_t)d;
+  return 1;
+}
+
+/* One operand as stored: `rows` × `cols` row-major with leading dimension `ld`, at byte `offset`. */
+typedef struct {
+  const char *name;
+  int64_t offset, rows, cols, ld;
+} stored_matrix;
+
+/* Bytes from the operand's first element to one past its last (0 when it has no elements). */
+static int64_t extent_bytes(const stored_matrix *s) {
+  if (s->rows == 0 || s->cols == 0) return 0;
+  return ((s->rows - 1) * s->ld + s->cols) * 4;
+}
+
+static int check_matrix(const stored_matrix *s, int64_t buffer_bytes, char *msg, size_t msg_len) {
+  if (s->offset % 4 != 0) {
+    snprintf(msg, msg_len, "sgemm: %s offset %lld is not a multiple of 4 bytes", s->name, (long long)s->offset);
+    return 0;
+  }
+  int64_t min_ld = s->cols > 1 ? s->cols : 1;
+  if (s->ld < min_ld) {
+    snprintf(msg, msg_len, "sgemm: %s leading dimension %lld < %lld (its stored row length)", s->name,
+             (long long)s->ld, (long long)min_ld);
+    return 0;
+  }
+  int64_t end = s->offset + extent_bytes(s);
+  if (end > buffer_bytes) {
+    snprintf(msg, msg_len, "sgemm: %s [%lld×%lld, ld %lld] at byte %lld ends at byte %lld, past the buffer's %lld",
+             s->name, (long long)s->rows, (long long)s->cols, (long long)s->ld, (long long)s->offset,
+             (long long)end, (long long)buffer_bytes);
+    return 0;
+  }
+  return 1;
+}
+
+static int overlaps(const stored_matrix *x, const stored_matrix *y) {
+  int64_t xe = extent_bytes(x), ye = extent_bytes(y);
+  if (xe == 0 || ye == 0) return 0;
+  return x->offset < y->offset + ye && y->offset < x->offset + xe;
+}
+
+static void set_threads(int threads) {
+  if (threads == current_threads) return;
+#if defined(TENSILE_BLAS_DNNL)
+  omp_set_num_threads(threads);
+#else
+  openblas_set_num_threads(threads);
+#endif
+  current_threads = threads;
+}
+
+/*
+ * sgemm(memory: Float32Array, transA: 0|1, transB: 0|1, m, n, k, alpha, aOffset, lda, bOffset, ldb,
+ *       beta, cOffset, ldc, threads): C[m×n] = alpha·op(A)·op(B) + beta·C, row-major, offsets in bytes
+ * from the start of `memory`. op(A) is m×k: A is stored m×k, or k×m when transA.
+ */
+static napi_value sgemm(napi_env env, napi_callback_info info) {
+  size_t argc = SGEMM_ARGS;
+  napi_value argv[SGEMM_ARGS];
+  char msg[256];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return throw_error(env, "sgemm: bad call");
+  if (argc != SGEMM_ARGS) {
+    snprintf(msg, sizeof msg, "sgemm: expected %d arguments, got %zu", SGEMM_ARGS, argc);
+    return throw_error(env, msg);
+  }
+  bool is_typed = false;
+  napi_typedarray_type type;
+  size_t length = 0, view_offset = 0;
+  void *data = NULL;
+  napi_value buffer;
+  if (napi_is_typedarray(env, argv[0], &is_typed) != napi_ok || !is_typed ||
+      napi_get_typedarray_info(env, argv[0], &type, &length, &data, &buffer, &view_offset) != napi_ok ||
+      type != napi_float32_array)
+    return throw_error(env, "sgemm: memory must be a Float32Array over the wasm memory's buffer");
+  if (data == NULL && length > 0) return throw_error(env, "sgemm: memory's buffer is detached");
+
+  static const char *names[SGEMM_ARGS] = {"memory", "transA", "transB", "m",    "n",    "k",   "alpha",  "aOffset",
+                                          "lda",    "bOffset", "ldb",   "beta", "cOffset", "ldc", "threads"};
+  int64_t v[SGEMM_ARGS] = {0};
+  static const int int_args[] = {1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 13, 14};
+  for (size_t i = 0; i < sizeof int_args / sizeof int_args[0]; i++) {
+    int a = int_args[i];
+    int is_offset = a == 7 || a == 9 || a == 12;
+    int64_t hi = a <= 2 ? 1 : a == 14 ? 256 : is_offset ? MAX_DIM * 4 : MAX_DIM;
+    int64_t lo = a == 14 ? 1 : 0;
+    if (!read_int(env, argv[a], names[a], lo, hi, &v[a], msg, sizeof msg)) return throw_error(env, msg);
+  }
+  double alpha, beta;
+  napi_valuetype t1, t2;
+  napi_typeof(env, argv[6], &t1);
+  napi_typeof(env, argv[11], &t2);
+  if (t1 != napi_number || t2 != napi_number || napi_get_value_double(env, argv[6], &alpha) != napi_ok ||
+      napi_get_value_double(env, argv[11], &beta) != napi_ok || alpha != alpha || beta != beta)
+    return throw_error(env, "sgemm: alpha and beta must be numbers (not NaN)");
+  int trans_a = (int)v[1], trans_b = (int)v[2];
+  int64_t m = v[3], n = v[4], k = v[5];
+  stored_matrix a = {"A", v[7], trans_a ? k : m, trans_a ? m : k, v[8]};
+  stored_matrix b = {"B", v[9], trans_b ? n : k, trans_b ? k : n, v[10]};
+  stored_matrix c = {"C", v[12], m, n, v[13]};
+  int64_t buffer_bytes = (int64_t)length * 4;
+  if (!check_matrix(&a, buffer_bytes, msg, sizeof msg) || !check_matrix(&b, buffer_bytes, msg, sizeof msg) ||
+      !check_matrix(&c, buffer_bytes, msg, sizeof msg))
+    return throw_error(env, msg);
+  if (k > 0 && (overlaps(&c, &a) || overlaps(&c, &b)))
+    return throw_error(env, "sgemm: C overlaps A or B (the product cannot be written over its inputs)");
+  if (m == 0 || n == 0) return NULL;
+
+  float *base = (float *)data;
+  float *pc = base + c.offset / 4;
+  if (k == 0) {
+    // C = beta·C: no product to add (BLAS libraries disagree on whether K = 0 is legal).
+    for (int64_t i = 0; i < m; i++)
+      for (int64_t j = 0; j < n; j++) pc[i * c.ld + j] = beta == 0 ? 0.0f : (float)(beta * pc[i * c.ld + j]);
+    return NULL;
+  }
+  const float *pa = base + a.offset / 4;
+  const float *pb = base + b.offset / 4;
+  set_threads((int)v[14]);
+#if defined(TENSILE_BLAS_DNNL)
+  dnnl_status_t status = dnnl_sgemm(trans_a ? 'T' : 'N', trans_b ? 'T' : 'N', m, n, k, (float)alpha, pa, a.ld, pb,
+                                    b.ld, (float)beta, pc, c.ld);
+  if (status != dnnl_success) {
+    snprintf(msg, sizeof msg, "sgemm: dnnl_sgemm failed with status %d", (int)status);
+    return throw_error(env, msg);
+  }
+#else
+  cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans, (int)m,
+              (int)n, (int)k, (float)alpha, pa, (int)a.ld, pb, (int)b.ld, (float)beta, pc, (int)c.ld);
+#endif
+  return NULL;
+}
+
+#if defined(TENSILE_BLAS_DNNL)
+static const char *isa_name(dnnl_cpu_isa_t isa) {
+  switch (isa) {
+    case dnnl_cpu_isa_sse41: return "sse41";
+    case dnnl_cpu_isa_avx: return "avx";
+    case dnnl_cpu_isa_avx2: return "avx2";
+    case dnnl_cpu_isa_avx2_vnni: return "avx2_vnni";
+    case dnnl_cpu_isa_avx512_core: return "avx512_core";
+    case dnnl_cpu_isa_avx512_core_vnni: return "avx512_core_vnni";
+    case dnnl_cpu_isa_avx512_core_bf16: return "avx512_core_bf16";
+    case dnnl_cpu_isa_avx512_core_amx: return "avx512_core_amx";
+    default: return "other";
+  }
+}
+#endif
+
+static int set_string(napi_env env, napi_value obj, const char *key, const char *value) {
+  napi_value s;
+  return napi_create_string_utf8(env, value, NAPI_AUTO_LENGTH, &s) == napi_ok &&
+         napi_set_named_property(env, obj, key, s) == napi_ok;
+}
+
+/* info(): { library, version, kernel, maxThreads } — what `tensile info` prints. */
+static napi_value library_info(napi_env env, napi_callback_info cb) {
+  (void)cb;
+  napi_value obj, threads;
+  char version[64];
+  if (napi_create_object(env, &obj) != napi_ok) return NULL;
+#if defined(TENSILE_BLAS_DNNL)
+  const dnnl_version_t *ver = dnnl_version();
+  snprintf(version, sizeof version, "%d.%d.%d", ver->major, ver->minor, ver->patch);
+  set_string(env, obj, "library", "onednn");
+  set_string(env, obj, "kernel", isa_name(dnnl_get_effective_cpu_isa()));
+  int max_threads = omp_get_max_threads();
+#else
+  // The config string reads "OpenBLAS 0.3.21 DYNAMIC_ARCH ..."; keep the version number.
+  if (sscanf(openblas_get_config(), "OpenBLAS %63s", version) != 1) snprintf(version, sizeof version, "unknown");
+  set_string(env, obj, "library", "openblas");
+  set_string(env, obj, "kernel", openblas_get_corename());
+  int max_threads = openblas_get_num_threads();
+#endif
+  set_string(env, obj, "version", version);
+  napi_create_int32(env, max_threads, &threads);
+  napi_set_named_property(env, obj, "maxThreads", threads);
+  return obj;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_value fn, abi;
+  napi_create_function(env, "sgemm", NAPI_AUTO_LENGTH, sgemm, NULL, &fn);
+  napi_set_named_property(env, exports, "sgemm", fn);
+  napi_create_function(env, "info", NAPI_AUTO_LENGTH, library_info, NULL, &fn);
+  napi_set_named_property(env, exports, "info", fn);
+  napi_create_int32(env, TENSILE_NATIVE_ABI, &abi);
+  napi_set_named_property(env, exports, "abi", abi);
+  return exports;
+}
+
+NAPI_MODULE_INIT() { return init(env, exports); }

@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+/**
+ * Checks one build of the native addon and measures it; run by native/build.mjs in a child process
+ * (so a build that crashes on load or on its first GEMM cannot take the installer down).
+ * Usage: node native/verify.mjs <addon.node>. Prints one JSON line:
+ * { library, version, kernel, gflops, gflops2 } (GFLOP/s of 128×784·784×512 on 1 and 2 threads).
+ */
+import { createRequire } from 'node:module';
+
+const file = process.argv[2];
+const addon = createRequire(import.meta.url)(file);
+if (addon.abi !== 1 || typeof addon.sgemm !== 'function')
+  throw new Error(`${file}: not a Tensile native addon of ABI 1`);
+
+const memory = new WebAssembly.Memory({ initial: 128 }); // 8 MiB, like a small wasm heap
+const f32 = new Float32Array(memory.buffer);
+let seed = 1;
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5;
+
+/** Checks C = op(A)·op(B) + beta·C on every transpose combination against a plain loop. */
+function checkProducts() {
+  const [m, n, k] = [37, 29, 41];
+  const [a, b, c] = [0, 4096, 8192]; // element offsets
+  for (const [ta, tb, beta] of [
+    [0, 0, 0],
+    [1, 0, 1],
+    [0, 1, 0],
+    [1, 1, 1],
+  ]) {
+    for (let i = 0; i < 12288; i++) f32[i] = rand();
+    const want = new Float64Array(m * n);
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) {
+        let s = beta * f32[c + i * n + j];
+        for (let p = 0; p < k; p++)
+          s += f32[a + (ta ? p * m + i : i * k + p)] * f32[b + (tb ? j * k + p : p * n + j)];
+        want[i * n + j] = s;
+      }
+    addon.sgemm(f32, ta, tb, m, n, k, 1, a * 4, ta ? m : k, b * 4, tb ? k : n, beta, c * 4, n, 1);
+    for (let i = 0; i < m * n; i++) {
+      if (Math.abs(f32[c + i] - want[i]) > 1e-4)
+        throw new Error(`wrong product (transA ${ta}, transB ${tb}) at ${i}`);
+    }
+  }
+}
+
+/** Best GFLOP/s of the MNIST MLP's first product over a few repetitions. */
+function gflops(threads) {
+  const [m, n, k] = [128, 512, 784];
+  const [a, b, c] = [0, m * k * 4, (m * k + k * n) * 4];
+  let best = Infinity;
+  for (let r = 0; r < 12; r++) {
+    const t0 = process.hrtime.bigint();
+    addon.sgemm(f32, 0, 0, m, n, k, 1, a, k, b, n, 0, c, n, threads);
+    best = Math.min(best, Number(process.hrtime.bigint() - t0));
+  }
+  return Math.round((2 * m * n * k) / best);
+}
+
+const info = addon.info(); // before any call sets the thread count: maxThreads is the library's default
+checkProducts();
+console.log(JSON.stringify({ ...info, gflops: gflops(1), gflops2: gflops(2) }));

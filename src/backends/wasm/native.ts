@@ -1,0 +1,85 @@
+import type { Heap } from './heap.js';
+import type { Operand } from './matmul.js';
+import { type NativeAddon, nativeAddon, nativeStatus } from './native-loader.js';
+import { ThreadChooser } from './native-threads.js';
+
+/**
+ * Routing of the wasm backend's GEMMs to the native addon, in place on the wasm memory: the addon gets
+ * the heap's Float32Array view and byte offsets, so no operand is copied. A product goes native when
+ * the addon is loaded, the heap has not opted out, and it is large enough to beat the wasm kernel
+ * including the call (see the thresholds). Everything else stays on the wasm kernels.
+ */
+
+/**
+ * Smallest product (m·n·k) sent to the addon. Measured with bench/native-gemm.ts (AMD EPYC Zen 5,
+ * oneDNN 2.6.3, 2026-12-02), call cost included: one native call costs ~0.6 µs, so 16·16·32 (8k) is
+ * still 1.25× faster in wasm, 24·24·24 (14k) is 1.3× faster native, 32·32·32 2.2×, 64·64·64 3.8×.
+ */
+export const NATIVE_MIN_MNK = 12_000;
+/**
+ * Smallest product (m·n·k) that may get more than one thread: waking the library's second thread
+ * costs ~5 µs. Measured alike on an idle machine: 64·64·128 is 0.7× on two threads, 128·64·128 (1M)
+ * 1.0×, 4·512·784 (1.6M) 1.3×, 128·512·784 1.8×. Above it, a ThreadChooser times both options.
+ */
+export const NATIVE_THREADS_MIN_MNK = 1_500_000;
+
+/** Times one and several threads on large products (one per process: it measures the machine). */
+let chooser: ThreadChooser | undefined;
+
+/** Heaps whose backend was created with `native: false`. */
+const optedOut = new WeakSet<Heap>();
+
+/** Makes `heap` keep every GEMM on the wasm kernels (`createWasmBackend({ native: false })`). */
+export function disableNative(heap: Heap): void {
+  optedOut.add(heap);
+}
+
+/** The addon when `heap` may use it. */
+export function nativeFor(heap: Heap): NativeAddon | null {
+  return optedOut.has(heap) ? null : nativeAddon();
+}
+
+/** BLAS's view of an operand: transposed or not, and its leading dimension; null if neither fits. */
+function blasLayout(op: Operand, rows: number, cols: number): [trans: number, ld: number] | null {
+  if (op.cs === 1 && (op.rs >= cols || rows <= 1)) return [0, Math.max(op.rs, cols, 1)];
+  if (op.rs === 1 && (op.cs >= rows || cols <= 1)) return [1, Math.max(op.cs, rows, 1)];
+  return null;
+}
+
+/**
+ * C[m×n] (row-major, leading dimension ldc) = A·B, or += A·B when `accumulate`, on the addon if this
+ * product should go there; returns false (having done nothing) when it should stay in wasm.
+ */
+export function nativeGemm(
+  heap: Heap,
+  m: number,
+  n: number,
+  k: number,
+  a: Operand,
+  b: Operand,
+  c: number,
+  ldc: number,
+  accumulate: boolean,
+): boolean {
+  if (m * n * k < NATIVE_MIN_MNK) return false;
+  const addon = nativeFor(heap);
+  if (!addon) return false;
+  const la = blasLayout(a, m, k);
+  const lb = blasLayout(b, k, n);
+  if (!la || !lb) return false;
+  const beta = accumulate ? 1 : 0;
+  const mnk = m * n * k;
+  const status = nativeStatus();
+  const run = (threads: number) =>
+    addon.sgemm(heap.f32, la[0], lb[0], m, n, k, 1, a.ptr, la[1], b.ptr, lb[1], beta, c, ldc, threads);
+  if (mnk < NATIVE_THREADS_MIN_MNK || (status.threads ?? 1) === 1 || status.threadsFixed) {
+    run(mnk < NATIVE_THREADS_MIN_MNK ? 1 : (status.threads ?? 1));
+    return true;
+  }
+  chooser ??= new ThreadChooser(status.threads ?? 1);
+  const threads = chooser.choose(mnk);
+  const t0 = performance.now();
+  run(threads);
+  chooser.record(mnk, threads, (performance.now() - t0) / 1000);
+  return true;
+}

@@ -1,0 +1,29 @@
+import { cpus } from 'node:os';
+import { getBackend } from '../backend/select.js';
+import { NATIVE_MIN_MNK, NATIVE_THREADS_MIN_MNK } from '../backends/wasm/native.js';
+import { type NativeStatus, nativeStatus } from '../backends/wasm/native-loader.js';
+
+/** The GEMM path line of `tensile info`: the native library, its kernel and threads, or why it is off. */
+export function gemmLine(s: NativeStatus): string {
+  if (!s.active) return `GEMMs: WebAssembly SIMD only; native addon off: ${s.reason}`;
+  const threads =
+    s.threads === 1
+      ? '1 thread'
+      : s.threadsFixed
+        ? `${s.threads} threads from m·n·k ≥ ${NATIVE_THREADS_MIN_MNK}`
+        : `1 or ${s.threads} threads from m·n·k ≥ ${NATIVE_THREADS_MIN_MNK}, whichever times faster`;
+  return (
+    `GEMMs: native ${s.library} ${s.version} (${s.kernel} kernel) from m·n·k ≥ ${NATIVE_MIN_MNK}, ${threads} ` +
+    `(TENSILE_NATIVE_THREADS fixes it), WebAssembly below; ${s.reason} (${s.file})`
+  );
+}
+
+/** What `tensile info` prints: version, Node, CPU, the default backend and the GEMM path. */
+export function infoLines(version: string): string[] {
+  const cpu = cpus();
+  return [
+    `tensile ${version} (node ${process.version}), backend: ${getBackend().name}`,
+    `CPU: ${cpu[0]?.model ?? 'unknown'}, ${cpu.length} cores`,
+    gemmLine(nativeStatus()),
+  ];
+}
