@@ -87,12 +87,7 @@ describe('dashboard in a real browser', () => {
       [0.1, 0.9],
     ]);
     const y = tensor([[1], [0], [1], [0], [0.3], [0.8]]);
-    const fit = async (
-      run: string,
-      epochs: number,
-      dash: Dashboard,
-      onEpoch: (e: number) => Promise<void>,
-    ) => {
+    const fit = async (epochs: number, dash: Dashboard, onEpoch: (e: number) => Promise<void>) => {
       const model = new Sequential([new Dense(4, { inputShape: [2], activation: 'tanh' }), new Dense(1)]);
       model.compile({ optimizer: 'adam', loss: 'mse', metrics: ['mae'] });
       return model.fit(x, y, {
@@ -108,7 +103,7 @@ describe('dashboard in a real browser', () => {
     const first = new Dashboard({ dir: root, run: 'baseline', port: 0 });
     const seen: number[] = [];
     let opened = false;
-    const history = await fit('baseline', 5, first, async (epoch) => {
+    const history = await fit(5, first, async (epoch) => {
       if (!opened) {
         await page.goto(first.url!);
         opened = true;
@@ -126,7 +121,7 @@ describe('dashboard in a real browser', () => {
 
     // A second run joins the same page while the first stays; stop it mid-way to see 'running'.
     const second = new Dashboard({ dir: root, run: 'wider', serve: false });
-    await fit('wider', 3, second, async (epoch) => {
+    await fit(3, second, async (epoch) => {
       if (epoch === 2) {
         await expect.poll(() => points(page, 'loss', 'wider'), { timeout: 10_000 }).toBe(2);
         await expect
