@@ -23,8 +23,8 @@ const DIRS = [
   'training',
 ];
 
-// Single files whose examples import from 'tensile': the backends' public entry points.
-const FILES = ['backends/wasm/index.ts', 'backends/wasm/kernels.ts'];
+// Single files whose examples import from 'tensile': the backends' entry points, the Study API.
+const FILES = ['backends/wasm/index.ts', 'backends/wasm/kernels.ts', 'studies/define.ts'];
 
 const files = [
   ...DIRS.flatMap((dir) =>

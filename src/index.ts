@@ -175,6 +175,20 @@ export type { AdamArgs, OptimizerArgs, RMSpropArgs, SGDArgs } from './optimizers
 export { Adam, getOptimizer, Optimizer, RMSprop, SGD } from './optimizers/index.js';
 // Random numbers.
 export { Generator, globalGenerator, seedGenerator, setRandomSeed } from './random/index.js';
+// Studies: the typed definition user-written study modules export (`tensile study ./my-study.ts`).
+export { defineStudy, gridRuns } from './studies/define.js';
+export type {
+  FitSettings,
+  Params,
+  ParamValue,
+  PruneRecord,
+  RunContext,
+  RunResult,
+  RunSpec,
+  Study,
+  StudyOptions,
+  TrainedRun,
+} from './studies/types.js';
 // Tensors, dtypes and shapes.
 export type { DType, TypedArray } from './tensor/dtype.js';
 export type { Shape } from './tensor/shape.js';

@@ -2,6 +2,7 @@ import { ValueError } from '../errors.js';
 import {
   abs,
   add,
+  clip,
   exp,
   greater,
   log,
@@ -28,7 +29,9 @@ export type ActivationName =
   | 'elu'
   | 'selu'
   | 'swish'
-  | 'silu';
+  | 'silu'
+  | 'hard_sigmoid'
+  | 'hard_sigmoid_keras2';
 export type ActivationFn = (x: Tensor) => Tensor;
 
 /**
@@ -69,6 +72,29 @@ export function swish(x: Tensor): Tensor {
   return mul(x, sigmoidOp(x));
 }
 
+/**
+ * Keras 3's hard_sigmoid, relu6(x + 3) / 6 = clip(x / 6 + 0.5, 0, 1).
+ *
+ * @example
+ * import { getActivation, tensor } from 'tensile';
+ * console.log(getActivation('hard_sigmoid')(tensor([-4, 0, 1.5, 4])).toArray()); // [0, 0.5, 0.75, 1]
+ */
+export function hardSigmoid(x: Tensor): Tensor {
+  return clip(add(mul(x, 1 / 6), 0.5), 0, 1);
+}
+
+/**
+ * Keras 2's hard_sigmoid, clip(0.2 x + 0.5, 0, 1): files written by Keras 2 that name 'hard_sigmoid'
+ * load with this one (Keras 3 has no name for it, so Keras 3 cannot read it back).
+ *
+ * @example
+ * import { getActivation, tensor } from 'tensile';
+ * console.log(getActivation('hard_sigmoid_keras2')(tensor([-3, 0, 1.25, 3])).toArray()); // [0, 0.5, 0.75, 1]
+ */
+export function hardSigmoidKeras2(x: Tensor): Tensor {
+  return clip(add(mul(x, 0.2), 0.5), 0, 1);
+}
+
 const ACTIVATIONS: Record<ActivationName, ActivationFn> = {
   linear: (x) => x,
   relu,
@@ -80,6 +106,8 @@ const ACTIVATIONS: Record<ActivationName, ActivationFn> = {
   selu,
   swish,
   silu: swish,
+  hard_sigmoid: hardSigmoid,
+  hard_sigmoid_keras2: hardSigmoidKeras2,
 };
 
 /**

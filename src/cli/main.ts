@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { TensileError } from '../errors.js';
+import { describeCliError, wantsStack } from './errors.js';
 
 const HELP = `Usage: tensile <command>
 
@@ -57,10 +58,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    // Our own errors are for users: print the message, not a stack.
-    process.stderr.write(
-      `tensile: ${e instanceof TensileError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
-    );
-    process.exitCode = 1;
+    // Our own errors and other user mistakes print one line; a stack only with --verbose or DEBUG.
+    const { text, code } = describeCliError(e, wantsStack(process.argv));
+    process.stderr.write(text);
+    process.exitCode = code;
   },
 );

@@ -1,11 +1,14 @@
-import { mkdirSync } from 'node:fs';
+import { rmdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setBackend } from '../backend/select.js';
 import { startDashboard } from '../dashboard/server.js';
 import { ValueError } from '../errors.js';
+import { checkStudyData } from '../studies/data-check.js';
 import { loadStudy, runStudy, studyRef } from '../studies/index.js';
+import { lockStudyDir } from '../studies/lock.js';
+import { PRUNE_MODES, type PruneMode } from '../studies/pruning.js';
 import type { StudyOptions } from '../studies/types.js';
 import { takeDashboardFlags } from './dashboard.js';
 
@@ -21,6 +24,8 @@ Options:
   --epochs <n>       override every run's epoch budget
   --jobs <n>         parallel worker processes (default: one per core)
   --quick            a small subset of the data and 2 epochs (smoke test)
+  --verbose          print stack traces with errors (also: DEBUG=1)
+  --prune <rule>     stop runs clearly worse than their peers at the same epoch: median or asha
   --dashboard        serve the live dashboard while the study runs (--port <n>, default 6070;
                      --host <addr>, default 127.0.0.1); see also \`tensile dashboard <dir>\`
 Every run also writes TensorBoard event files: tensorboard --logdir <out>/runs
@@ -29,6 +34,12 @@ Data: TENSILE_DATA_DIR, else ~/.tensile/datasets, else downloaded.
 
 function timestamp(): string {
   return new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+}
+
+function pruneMode(v: string): PruneMode {
+  const mode = PRUNE_MODES.find((m) => m === v);
+  if (!mode) throw new ValueError(`--prune must be one of ${PRUNE_MODES.join(', ')}, got '${v}'`);
+  return mode;
 }
 
 export function parseStudyArgs(name: string, argv: readonly string[]): StudyOptions {
@@ -42,6 +53,8 @@ export function parseStudyArgs(name: string, argv: readonly string[]): StudyOpti
       epochs: { type: 'string' },
       jobs: { type: 'string' },
       quick: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
+      prune: { type: 'string' },
     },
   });
   const int = (flag: string, v: string | undefined, min: number) => {
@@ -64,6 +77,7 @@ export function parseStudyArgs(name: string, argv: readonly string[]): StudyOpti
     epochs: int('epochs', values.epochs, 1),
     quick: values.quick ?? false,
     jobs: int('jobs', values.jobs, 1) ?? availableParallelism(),
+    ...(values.prune !== undefined ? { prune: pruneMode(values.prune) } : {}),
   };
 }
 
@@ -78,15 +92,26 @@ export async function studyCommand(argv: readonly string[]): Promise<number> {
   const { rest: studyArgs, dashboard } = takeDashboardFlags(rest);
   const opts = parseStudyArgs(study.name, studyArgs);
   if (opts.backend) setBackend(opts.backend);
+  // Fail fast, once, in this process: a busy or unwritable --out, then missing or damaged data.
+  const release = lockStudyDir(opts.out);
+  try {
+    await checkStudyData(study, opts);
+  } catch (e) {
+    release();
+    try {
+      rmdirSync(opts.out); // only if this attempt left it empty
+    } catch {}
+    throw e;
+  }
   console.log(`${study.title}: writing to ${opts.out}`);
   const t0 = performance.now();
-  mkdirSync(opts.out, { recursive: true });
   const server = dashboard ? await startDashboard({ root: opts.out, ...dashboard }) : null;
   if (server) console.log(`Dashboard: ${server.url}`);
   try {
     await runStudy(ref, study, opts);
   } finally {
     await server?.close();
+    release();
   }
   console.log(`done in ${((performance.now() - t0) / 1000).toFixed(0)} s: ${join(opts.out, 'report.html')}`);
   return 0;

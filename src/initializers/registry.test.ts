@@ -68,6 +68,35 @@ describe('getInitializer', () => {
     );
     expect(() => getInitializer({ className: 'Zeros', config: { value: 1 } })).toThrow(/expected no keys/);
   });
+
+  // Keras 3.15 (keras/src/initializers/random_initializers.py) writes, for a default Dense kernel:
+  //   {"class_name": "GlorotUniform", "config": {"seed": null, "input_axes": null, "output_axes": null}}
+  it('accepts the Keras 3.15 variance-scaling keys when null, refuses axes that change the fans', () => {
+    const init = getInitializer({
+      class_name: 'GlorotUniform',
+      config: { seed: 3, input_axes: null, output_axes: null },
+    });
+    expect(init.className).toBe('GlorotUniform');
+    expect(init.getConfig()).toEqual({ seed: 3 });
+    const same = getInitializer({ class_name: 'GlorotUniform', config: { seed: 3 } });
+    expect(Array.from(init.generate([4, 3]))).toEqual(Array.from(same.generate([4, 3])));
+    expect(() =>
+      getInitializer({
+        class_name: 'HeNormal',
+        config: { seed: null, input_axes: [0, 1], output_axes: null },
+      }),
+    ).toThrow(/HeNormal: config 'input_axes' = \[0,1\] is not supported/);
+    expect(() => getInitializer({ class_name: 'RandomUniform', config: { input_axes: null } })).toThrow(
+      /unknown config key 'input_axes'/,
+    );
+  });
+
+  it('accepts the dtype TF 1.x Keras wrote into initializer configs only as float32', () => {
+    expect(getInitializer({ class_name: 'Zeros', config: { dtype: 'float32' } }).className).toBe('Zeros');
+    expect(() => getInitializer({ class_name: 'Ones', config: { dtype: 'float16' } })).toThrow(
+      /Ones: config 'dtype' = "float16" is not supported/,
+    );
+  });
 });
 
 describe('serialize / deserialize', () => {

@@ -46,8 +46,21 @@ interface Entry {
   readonly make: (config: Record<string, never>) => Initializer;
   /** Config keys the constructor understands (Keras' `from_config` passes them as keyword args). */
   readonly keys: readonly string[];
+  /** Keys Keras writes that Tensile accepts only with the value that changes nothing (see INERT). */
+  readonly inert?: readonly string[];
 }
 
+/**
+ * Values of config keys that leave an initializer unchanged: Keras 3.15 added `input_axes` and
+ * `output_axes` to the variance-scaling initializers (null: fans from the usual axes), and TF 1.x
+ * Keras wrote `dtype` into initializer configs.
+ */
+const INERT: Record<string, (v: unknown) => boolean> = {
+  input_axes: (v) => v === null,
+  output_axes: (v) => v === null,
+  dtype: (v) => v === null || v === 'float32',
+};
+const axes = ['input_axes', 'output_axes'];
 const seedOnly = ['seed'];
 /** Keyed by Keras class name; constructor options use Keras' config keys, so a config is the options. */
 const CLASSES: Record<string, Entry> = {
@@ -55,17 +68,21 @@ const CLASSES: Record<string, Entry> = {
   Identity: { make: (c) => new Identity(c), keys: ['gain'] },
   Ones: { make: () => new Ones(), keys: [] },
   Zeros: { make: () => new Zeros(), keys: [] },
-  GlorotNormal: { make: (c) => new GlorotNormal(c), keys: seedOnly },
-  GlorotUniform: { make: (c) => new GlorotUniform(c), keys: seedOnly },
-  HeNormal: { make: (c) => new HeNormal(c), keys: seedOnly },
-  HeUniform: { make: (c) => new HeUniform(c), keys: seedOnly },
-  LecunNormal: { make: (c) => new LecunNormal(c), keys: seedOnly },
-  LecunUniform: { make: (c) => new LecunUniform(c), keys: seedOnly },
+  GlorotNormal: { make: (c) => new GlorotNormal(c), keys: seedOnly, inert: axes },
+  GlorotUniform: { make: (c) => new GlorotUniform(c), keys: seedOnly, inert: axes },
+  HeNormal: { make: (c) => new HeNormal(c), keys: seedOnly, inert: axes },
+  HeUniform: { make: (c) => new HeUniform(c), keys: seedOnly, inert: axes },
+  LecunNormal: { make: (c) => new LecunNormal(c), keys: seedOnly, inert: axes },
+  LecunUniform: { make: (c) => new LecunUniform(c), keys: seedOnly, inert: axes },
   Orthogonal: { make: (c) => new Orthogonal(c), keys: ['seed', 'gain'] },
   RandomNormal: { make: (c) => new RandomNormal(c), keys: ['seed', 'mean', 'stddev'] },
   RandomUniform: { make: (c) => new RandomUniform(c), keys: ['seed', 'minval', 'maxval'] },
   TruncatedNormal: { make: (c) => new TruncatedNormal(c), keys: ['seed', 'mean', 'stddev'] },
-  VarianceScaling: { make: (c) => new VarianceScaling(c), keys: ['seed', 'scale', 'mode', 'distribution'] },
+  VarianceScaling: {
+    make: (c) => new VarianceScaling(c),
+    keys: ['seed', 'scale', 'mode', 'distribution'],
+    inert: axes,
+  },
 };
 
 /** Keras' extra names (`keras/src/initializers/__init__.py`), including class names of older versions. */
@@ -108,14 +125,23 @@ function build(name: string, config: Record<string, unknown>): Initializer {
   const cls = NAMES.get(name);
   if (cls === undefined) throw unknownName(name);
   const entry = CLASSES[cls]!;
-  const extra = Object.keys(config).filter((k) => !entry.keys.includes(k));
+  const inert = [...(entry.inert ?? []), 'dtype'];
+  const changing = Object.keys(config).filter((k) => inert.includes(k) && !INERT[k]!(config[k]));
+  if (changing.length > 0) {
+    throw new ValueError(
+      `${cls}: config ${changing.map((k) => `'${k}' = ${JSON.stringify(config[k])}`).join(', ')} is not supported ` +
+        `(only ${changing.map((k) => `${k}: ${k === 'dtype' ? "'float32'" : 'null'}`).join(', ')}, which changes nothing)`,
+    );
+  }
+  const extra = Object.keys(config).filter((k) => !entry.keys.includes(k) && !inert.includes(k));
   if (extra.length > 0) {
     throw new ValueError(
       `${cls}: unknown config key${extra.length > 1 ? 's' : ''} ${extra.map((k) => `'${k}'`).join(', ')}; ` +
         `expected ${entry.keys.length > 0 ? entry.keys.join(', ') : 'no keys'}`,
     );
   }
-  return entry.make(config as Record<string, never>);
+  const options = Object.fromEntries(Object.entries(config).filter(([k]) => !inert.includes(k)));
+  return entry.make(options as Record<string, never>);
 }
 
 /**

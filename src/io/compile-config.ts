@@ -5,9 +5,10 @@ import {
   MeanSquaredError,
   SparseCategoricalCrossentropy,
 } from '../losses/index.js';
-import type { Metric } from '../metrics/index.js';
+import { type Metric, resolveMetric } from '../metrics/index.js';
 import type { CompileArgs, Model } from '../models/model.js';
 import { Adam, getOptimizer, type Optimizer, RMSprop, SGD } from '../optimizers/index.js';
+import { LOSS_KEYS, OPTIMIZER_KEYS, refusedKeys } from './config-keys.js';
 import { ModelFileError } from './errors.js';
 
 type Json = Record<string, unknown>;
@@ -101,28 +102,45 @@ const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
 const numOrNull = (v: unknown) => (typeof v === 'number' ? v : null);
 
 /**
+ * A Keras class name without the `Custom>` package prefix tf.keras 2.11–2.15 write for their new
+ * optimizers (`Custom>Adam`), which are the same classes.
+ *
+ * @example
+ * // kerasClassName('Custom>RMSprop') === 'RMSprop'
+ */
+export function kerasClassName(name: unknown): string {
+  return String(name).replace(/^Custom>/, '');
+}
+
+/**
  * An optimizer from Keras' serialized form: a name, or `{ class_name, config }` (Keras 2 or 3 keys).
+ * Settings that would change the training (EMA, Keras 2's `decay`, gradient accumulation, schedules)
+ * are refused by name.
  *
  * @example
  * // optimizerFromConfig({ class_name: 'SGD', config: { learning_rate: 0.1, momentum: 0.9 } }, file)
  */
 export function optimizerFromConfig(spec: unknown, where: string): Optimizer {
-  if (typeof spec === 'string') return getOptimizer(spec);
-  const { class_name: className, config = {} } = (spec ?? {}) as { class_name?: string; config?: Json };
+  if (typeof spec === 'string') {
+    try {
+      return getOptimizer(spec);
+    } catch (e) {
+      throw new ModelFileError(`${where}: ${(e as Error).message}; load with { compile: false } to skip it`);
+    }
+  }
+  const { class_name: rawName, config = {} } = (spec ?? {}) as { class_name?: string; config?: Json };
+  const className = kerasClassName(rawName);
   const lr = config.learning_rate ?? config.lr;
   if (lr !== undefined && typeof lr !== 'number') {
     throw new ModelFileError(
-      `${where}: learning-rate schedules are not supported (optimizer ${String(className)})`,
+      `${where}: learning-rate schedules are not supported (optimizer ${className}, learning_rate = ${JSON.stringify(lr)}); load with { compile: false } to skip it`,
     );
   }
-  const ignored = [
-    config.use_ema === true && 'use_ema',
-    typeof config.decay === 'number' && config.decay !== 0 && 'decay',
-    config.gradient_accumulation_steps != null && 'gradient_accumulation_steps',
-    config.loss_scale_factor != null && 'loss_scale_factor',
-  ].filter(Boolean);
-  if (ignored.length > 0)
-    console.warn(`${where}: optimizer settings not supported by Tensile were ignored: ${ignored.join(', ')}`);
+  const refused = refusedKeys(config, OPTIMIZER_KEYS);
+  if (refused.length > 0)
+    throw new ModelFileError(
+      `${where}: optimizer ${className} uses ${refused.join(', ')}, which Tensile does not support; load with { compile: false } to skip it`,
+    );
   const base = {
     learningRate: num(lr),
     weightDecay: numOrNull(config.weight_decay),
@@ -165,14 +183,15 @@ export function optimizerFromConfig(spec: unknown, where: string): Optimizer {
 export function lossFromConfig(spec: unknown, where: string): Loss {
   try {
     if (typeof spec === 'string') return Loss.get(spec);
-    const { class_name: className, config } = (spec ?? {}) as { class_name?: string; config?: unknown };
+    const { class_name: rawName, config } = (spec ?? {}) as { class_name?: string; config?: unknown };
+    const className = kerasClassName(rawName);
     if (typeof config === 'string') return Loss.get(config); // Keras 3: {class_name: 'function', config: 'mse'}
     const c = (config ?? {}) as Json;
-    if (typeof c.label_smoothing === 'number' && c.label_smoothing !== 0) {
-      console.warn(
-        `${where}: loss label_smoothing=${c.label_smoothing} is not supported by Tensile and was ignored`,
+    const refused = refusedKeys(c, LOSS_KEYS);
+    if (refused.length > 0)
+      throw new ModelFileError(
+        `loss ${className} uses ${refused.join(', ')}, which Tensile does not support`,
       );
-    }
     const fromLogits = c.from_logits === true;
     switch (className) {
       case 'BinaryCrossentropy':
@@ -184,7 +203,7 @@ export function lossFromConfig(spec: unknown, where: string): Loss {
       case 'MeanSquaredError':
         return new MeanSquaredError();
       default:
-        return Loss.get(String(className));
+        return Loss.get(className);
     }
   } catch (e) {
     throw new ModelFileError(
@@ -193,13 +212,35 @@ export function lossFromConfig(spec: unknown, where: string): Loss {
   }
 }
 
+/** Whether Tensile has a metric by this name (shapes only matter for 'accuracy', which always resolves). */
+function knownMetric(id: string): boolean {
+  try {
+    resolveMetric(id, [1], [1, 1]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Metric names from Keras' forms: strings, nested lists (tf.keras: per output), or metric configs. */
 function metricIds(spec: unknown): string[] {
   if (spec == null) return [];
   if (typeof spec === 'string') return [spec];
   if (Array.isArray(spec)) return spec.flatMap(metricIds);
   const { class_name: className, config } = spec as { class_name?: string; config?: Json | string };
   if (typeof config === 'string') return [config];
-  return [String((config as Json | undefined)?.name ?? className)];
+  const name = String((config as Json | undefined)?.name ?? className);
+  // tf.keras' MeanMetricWrapper keeps the function's name in `fn` when the metric was renamed.
+  const fn = (config as Json | undefined)?.fn;
+  return [!knownMetric(name) && typeof fn === 'string' ? fn : name];
+}
+
+/** Metrics Tensile lacks are left out with a warning: they report on training but do not change it. */
+function usableMetrics(ids: string[], where: string): string[] {
+  const unknown = ids.filter((id) => !knownMetric(id));
+  if (unknown.length > 0)
+    console.warn(`${where}: metrics Tensile does not have were left out of compile(): ${unknown.join(', ')}`);
+  return ids.filter(knownMetric);
 }
 
 /**
@@ -219,11 +260,12 @@ export function compileArgsFromConfig(config: Json, where: string): CompileArgs 
       ? Object.fromEntries(Object.entries(spec).map(([k, l]) => [k, lossFromConfig(l, where)]))
       : lossFromConfig(spec, where);
   const m = config.metrics;
+  // tf.keras writes one list per output, also for a single output ([[...]]): that one is the flat list.
   const metrics = isMap(m)
-    ? Object.fromEntries(Object.entries(m).map(([k, v]) => [k, metricIds(v)]))
-    : Array.isArray(m) && m.some(Array.isArray)
-      ? m.map(metricIds)
-      : metricIds(m);
+    ? Object.fromEntries(Object.entries(m).map(([k, v]) => [k, usableMetrics(metricIds(v), where)]))
+    : Array.isArray(m) && m.length > 1 && m.some(Array.isArray)
+      ? m.map((v) => usableMetrics(metricIds(v), where))
+      : usableMetrics(metricIds(m), where);
   const w = config.loss_weights;
   const lossWeights = Array.isArray(w) || isMap(w) ? (w as number[] | Record<string, number>) : undefined;
   return {

@@ -86,7 +86,9 @@ describe('clear errors for bad model files', () => {
     );
     const text = join(dir, 'text.h5');
     writeFileSync(text, 'model weights, trust me');
-    expect((await error(loadModel(text))).message).toBe(`${text}: not an HDF5 file (no HDF5 signature)`);
+    expect((await error(loadModel(text))).message).toBe(
+      `${text}: neither a .keras zip archive (starts with 50 4b 03 04) nor an HDF5 file (89 48 44 46 0d 0a 1a 0a); it starts with 6d 6f 64 65 6c 20 77 65`,
+    );
     expect((await error(loadModel(join(dir, 'missing.h5')))).message).toMatch(/missing\.h5: file not found/);
   });
 

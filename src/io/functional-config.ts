@@ -2,6 +2,7 @@ import { InputLayer } from '../layers/input-layer.js';
 import type { Layer } from '../layers/layer.js';
 import type { Node, SymbolicTensor } from '../layers/symbolic.js';
 import { Model } from '../models/model.js';
+import { refusedLayerKeys } from './config-keys.js';
 import { ModelFileError } from './errors.js';
 import { type LayerClass, layerFromConfig } from './registry.js';
 
@@ -136,6 +137,22 @@ function structureRefs(v: unknown, what: string, where: string): { refs: History
 }
 
 /**
+ * An InputLayer from its config, refusing keys that would change what it feeds the model (sparse,
+ * ragged, a dtype other than float32); see config-keys.ts.
+ *
+ * @example
+ * // inputLayerFromConfig({ name: 'x', batch_shape: [null, 3], dtype: 'float32' }, 'model.keras')
+ */
+export function inputLayerFromConfig(config: Json, where: string): InputLayer {
+  const refused = refusedLayerKeys('InputLayer', config);
+  if (refused.length > 0)
+    throw new ModelFileError(
+      `${where}: the InputLayer${typeof config.name === 'string' ? ` '${config.name}'` : ''} uses ${refused.join(', ')}, which Tensile does not support`,
+    );
+  return InputLayer.fromConfig(config);
+}
+
+/**
  * Rebuilds a Functional model from its config (Keras 3 or Keras 2 node format): creates every
  * layer, then replays the layer calls in config order, deferring a call until the calls it
  * depends on exist (Keras' `functional_from_config`).
@@ -147,7 +164,7 @@ export function functionalFromConfig(
   config: Json,
   where: string,
   custom: Record<string, LayerClass>,
-  normalize: (c: Json) => Json,
+  normalize: (className: string, c: Json) => Json,
 ): Model {
   const entries = config.layers;
   if (!Array.isArray(entries)) throw new ModelFileError(`${where}: the Functional config has no layer list`);
@@ -155,12 +172,12 @@ export function functionalFromConfig(
   const pending = new Map<Layer, unknown[]>();
   for (const raw of entries as Json[]) {
     const className = String(raw.class_name);
-    const layerConfig = normalize((raw.config ?? {}) as Json);
+    const layerConfig = normalize(className, (raw.config ?? {}) as Json);
     const name = String(raw.name ?? layerConfig.name);
     if (created.has(name)) throw new ModelFileError(`${where}: two layers are named '${name}'`);
     const layer =
       className === 'InputLayer'
-        ? InputLayer.fromConfig(layerConfig)
+        ? inputLayerFromConfig(layerConfig, where)
         : layerFromConfig(className, layerConfig, where, custom);
     created.set(name, layer);
     const nodes = raw.inbound_nodes ?? [];

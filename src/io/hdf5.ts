@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Dataset as H5Dataset, File as H5File, Group as H5Group } from 'h5wasm';
 import { fmtShape } from '../errors.js';
-import { ModelFileError } from './errors.js';
+import { asModelFileError, ModelFileError } from './errors.js';
 
 type H5Module = typeof import('h5wasm');
 let loading: Promise<H5Module> | null = null;
@@ -20,7 +20,17 @@ let loading: Promise<H5Module> | null = null;
 /** h5wasm, loaded on first use (the WebAssembly HDF5 library is large; nothing loads it on import). */
 function h5wasm(): Promise<H5Module> {
   loading ??= import('h5wasm/node').then(async (m) => {
-    await m.ready;
+    const module = await m.ready;
+    // HDF5's default error handler prints pages of HDF5-DIAG lines to stderr and h5wasm then throws
+    // a bare "error - name not defined!". This handler puts the HDF5 error stack into the thrown
+    // Error's message instead, and prints nothing; readH5 wraps it in a ModelFileError.
+    module.activate_throwing_error_handler();
+    // A damaged file can also make HDF5 call abort(). Emscripten would print "Aborted(...)" and mark
+    // the runtime dead; throwing from its onAbort hook comes first, so nothing is printed and the
+    // error reaches readH5 like any other.
+    (module as { onAbort?: (what: unknown) => void }).onAbort = (what) => {
+      throw new Error(`HDF5 aborted (${String(what)})`);
+    };
     return m as unknown as H5Module;
   });
   return loading;
@@ -56,7 +66,7 @@ function uint(bytes: Uint8Array, at: number, size: number): number {
  * @example
  * // checkHdf5File('cut.h5') throws "cut.h5: truncated HDF5 file (11800 bytes, the superblock says 23600)"
  */
-export function checkHdf5File(path: string, where = path): void {
+export function checkHdf5File(path: string, where = path): number {
   let size: number;
   try {
     size = statSync(path).size;
@@ -81,7 +91,7 @@ export function checkHdf5File(path: string, where = path): void {
           `${where}: truncated HDF5 file (${size} bytes, the superblock says ${baseAddress + eofAddress})`,
         );
       }
-      return;
+      return size;
     }
   } finally {
     closeSync(fd);
@@ -172,7 +182,19 @@ export class H5Reader {
   constructor(
     private readonly file: H5File,
     readonly where: string,
+    /** The file's size in bytes: no array read from it can be larger (bounds what a damaged header can claim). */
+    private readonly fileSize = Number.POSITIVE_INFINITY,
   ) {}
+
+  /** Refuses to read an object whose claimed size cannot fit in the file (HDF5 would try to allocate it). */
+  private checkSize(meta: { total_size?: number; size?: number }, filtered: boolean, what: string): void {
+    const bytes = (meta.total_size ?? 0) * (meta.size ?? 0);
+    // A compressed (filtered) dataset can legitimately exceed the file, by at most deflate's ratio.
+    const limit = filtered ? this.fileSize * 1032 + 1024 : this.fileSize;
+    if (!(bytes <= limit)) {
+      throw new ModelFileError(`${this.where}: ${what} claims ${bytes} bytes, more than the file can hold`);
+    }
+  }
 
   has(path: string): boolean {
     return this.file.get(path) !== null;
@@ -196,6 +218,7 @@ export class H5Reader {
   text(path: string, name: string): string | null {
     const a = this.attrs(path)[name];
     if (!a) return null;
+    this.checkSize(a.metadata, false, `attribute '${name}' of '${path || '/'}'`);
     const v = a.value;
     if (typeof v === 'string') return v;
     if (Array.isArray(v) && v.length === 1 && typeof v[0] === 'string') return v[0];
@@ -212,6 +235,7 @@ export class H5Reader {
     for (let i = 0; parts.length === i && `${name}${i}` in attrs; i++) parts.push(attrs[`${name}${i}`]!);
     if (parts.length === 0) return null;
     return parts.flatMap((a) => {
+      this.checkSize(a.metadata, false, `attribute '${name}' of '${path || '/'}'`);
       const v = a.value;
       if (typeof v === 'string') return [v];
       if (Array.isArray(v) && v.every((s) => typeof s === 'string')) return v as string[];
@@ -232,6 +256,7 @@ export class H5Reader {
     const d = this.file.get(path);
     if (kind(d) !== 'Dataset') throw new ModelFileError(`${this.where}: missing dataset '${path}'`);
     const ds = d as H5Dataset;
+    this.checkSize(ds.metadata, ds.filters.length > 0, `dataset '${path}'`);
     const value = ds.value;
     const ok =
       value instanceof Float32Array || value instanceof Float64Array || value instanceof BigInt64Array;
@@ -293,18 +318,23 @@ export async function writeH5(path: string, build: (w: H5Writer) => void): Promi
  * // const names = await readH5(path, path, (r) => r.keys('layers'));
  */
 export async function readH5<T>(path: string, where: string, read: (r: H5Reader) => T): Promise<T> {
-  checkHdf5File(path, where);
+  const size = checkHdf5File(path, where);
   const h5 = await h5wasm();
   let file: H5File;
   try {
     file = new h5.File(resolve(path), 'r');
   } catch (e) {
-    throw new ModelFileError(`${where}: HDF5 could not open the file (${String(e)})`);
+    throw asModelFileError(e, where);
   }
   try {
-    return read(new H5Reader(file, where));
+    return read(new H5Reader(file, where, size));
+  } catch (e) {
+    // Whatever a damaged file makes HDF5 or a parser throw, the caller gets one ModelFileError.
+    throw asModelFileError(e, where);
   } finally {
-    file.close();
+    try {
+      file.close();
+    } catch {}
   }
 }
 
@@ -319,9 +349,11 @@ export async function readH5Bytes<T>(bytes: Uint8Array, where: string, read: (r:
     tmpdir(),
     `tensile-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}.h5`,
   );
-  writeFileSync(tmp, bytes);
   try {
+    writeFileSync(tmp, bytes);
     return await readH5(tmp, where, read);
+  } catch (e) {
+    throw asModelFileError(e, where);
   } finally {
     rmSync(tmp, { force: true });
   }

@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { Model } from '../models/model.js';
-import { ModelFileError } from './errors.js';
+import { asModelFileError, ModelFileError } from './errors.js';
 import { readH5, readH5Bytes } from './hdf5.js';
 import { loadKeras, readKerasZip, readWeightsLayout, saveKeras, saveWeightsH5 } from './keras-format.js';
 import { loadLegacyH5, loadLegacyWeightsH5, saveLegacyH5 } from './legacy-h5.js';
@@ -24,20 +24,44 @@ export interface LoadModelOptions {
   customObjects?: Record<string, LayerClass>;
 }
 
+/**
+ * The container format from the file's first bytes, not its name (HDF5 files named `.keras` exist):
+ * a zip archive starts with `PK\x03\x04` (`PK\x05\x06` when empty), anything else goes to the HDF5
+ * reader, which finds the `\x89HDF\r\n\x1a\n` signature at offset 0, 512, 1024, ...
+ */
 function isZip(path: string): boolean {
   let fd: number;
   try {
     fd = openSync(path, 'r');
-  } catch {
-    throw new ModelFileError(`${path}: file not found`);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    throw new ModelFileError(`${path}: ${code === 'ENOENT' ? 'file not found' : (e as Error).message}`);
   }
   try {
-    const head = new Uint8Array(2);
-    readSync(fd, head, 0, 2, 0);
-    return head[0] === 0x50 && head[1] === 0x4b;
+    const head = new Uint8Array(4);
+    readSync(fd, head, 0, 4, 0);
+    return (
+      head[0] === 0x50 &&
+      head[1] === 0x4b &&
+      ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6))
+    );
   } finally {
     closeSync(fd);
   }
+}
+
+/** Names both formats when a file is neither, with its first bytes. */
+function neitherFormat(path: string, e: unknown): unknown {
+  if (!(e instanceof ModelFileError) || !/not an HDF5 file/.test(e.message)) return e;
+  const fd = openSync(path, 'r');
+  const head = new Uint8Array(8);
+  const n = readSync(fd, head, 0, 8, 0);
+  closeSync(fd);
+  const hex = Array.from(head.subarray(0, n), (b) => b.toString(16).padStart(2, '0')).join(' ');
+  return new ModelFileError(
+    `${path}: neither a .keras zip archive (starts with 50 4b 03 04) nor an HDF5 file (89 48 44 46 0d 0a 1a 0a); ` +
+      `it starts with ${hex || 'nothing (empty file)'}`,
+  );
 }
 
 /**
@@ -76,7 +100,13 @@ export async function saveModel(model: Model, path: string): Promise<void> {
  * console.log(best.optimizer.className, best.layers[0].name === model.layers[0].name); // Adam true
  */
 export async function loadModel(path: string, opts: LoadModelOptions = {}): Promise<Model> {
-  return isZip(path) ? loadKeras(path, opts) : loadLegacyH5(path, opts);
+  const zip = isZip(path);
+  try {
+    return await (zip ? loadKeras(path, opts) : loadLegacyH5(path, opts));
+  } catch (e) {
+    const error = asModelFileError(e, path);
+    throw zip ? error : neitherFormat(path, error);
+  }
 }
 
 /**
@@ -107,6 +137,14 @@ export async function saveWeights(model: Model, path: string): Promise<void> {
  * console.log(b.getWeights()[0].dataSync()[0] === a.getWeights()[0].dataSync()[0]); // true
  */
 export async function loadWeights(model: Model, path: string): Promise<void> {
+  try {
+    await loadWeightsFrom(model, path);
+  } catch (e) {
+    throw asModelFileError(e, path);
+  }
+}
+
+async function loadWeightsFrom(model: Model, path: string): Promise<void> {
   if (isZip(path)) {
     const weights = readKerasZip(path)['model.weights.h5']!;
     await readH5Bytes(weights, `${path} (model.weights.h5)`, (r) => readWeightsLayout(r, model));
@@ -116,5 +154,7 @@ export async function loadWeights(model: Model, path: string): Promise<void> {
     const legacy = r.isGroup('model_weights') || r.strings('', 'layer_names') !== null;
     if (legacy) loadLegacyWeightsH5(model, r);
     else readWeightsLayout(r, model);
+  }).catch((e) => {
+    throw neitherFormat(path, e);
   });
 }

@@ -1,11 +1,14 @@
 import { readFileSync, rmSync } from 'node:fs';
-import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import { strFromU8, strToU8, zipSync } from 'fflate';
+import { DataFormatError } from '../data/errors.js';
+import { readZipDirectory, readZipEntry } from '../data/formats/zip.js';
 import type { Model } from '../models/model.js';
 import { tempPathFor, writeAtomic, writeBytesAtomic } from './atomic.js';
 import { compileArgsFromConfig } from './compile-config.js';
 import { ModelFileError } from './errors.js';
 import { type H5Reader, type H5Writer, readH5Bytes, writeH5 } from './hdf5.js';
-import { kerasModelConfig, modelFromConfig } from './model-config.js';
+import { kerasJson } from './keras-json.js';
+import { kerasMajor, kerasModelConfig, modelFromConfig } from './model-config.js';
 import { cellOf, type LayerClass } from './registry.js';
 import {
   kerasLayerPaths,
@@ -14,6 +17,7 @@ import {
   planLayerAssign,
   planOptimizerRestore,
   type StoredArray,
+  tfKerasLayerPaths,
 } from './weights.js';
 
 /**
@@ -28,9 +32,15 @@ const CONFIG = 'config.json';
 const METADATA = 'metadata.json';
 const WEIGHTS = 'model.weights.h5';
 
-/** Where Keras 3 keeps each layer's variables: `layers/<snake name>/vars` (or `.../cell/vars`). */
-function varsPaths(model: Model): { own: string; vars: string }[] {
-  return kerasLayerPaths(model.layers).map((path, i) => {
+/**
+ * Where Keras keeps each layer's variables: `layers/<snake class>[_n]/vars` (Keras 3), or the
+ * `_layer_checkpoint_dependencies/...` groups of tf.keras 2.12–2.14 when `r` shows them; recurrent
+ * layers keep theirs in `.../cell/vars`.
+ */
+function varsPaths(model: Model, r?: H5Reader): { own: string; vars: string }[] {
+  const tfKeras = r?.isGroup('_layer_checkpoint_dependencies') === true;
+  const paths = (tfKeras ? tfKerasLayerPaths : kerasLayerPaths)(model.layers);
+  return paths.map((path, i) => {
     const cell = cellOf(model.layers[i]!.className);
     return { own: `${path}/vars`, vars: cell ? `${path}/cell/vars` : `${path}/vars` };
   });
@@ -66,12 +76,16 @@ export function writeWeightsLayout(w: H5Writer, model: Model): void {
  */
 export function readWeightsLayout(r: H5Reader, model: Model): void {
   if (!model.built) throw new ModelFileError(`${r.where}: the model must be built before loading weights`);
-  const assigns = varsPaths(model).map(({ vars }, i) => {
+  const assigns = varsPaths(model, r).map(({ vars }, i) => {
     const layer = model.layers[i]!;
     const count = r.keys(vars).length;
     if (count === 0 && layer.weightEntries.length > 0 && !r.isGroup(vars)) {
+      const root = vars.split('/')[0]!;
+      const groups = r.keys(root).map((g) => `${root}/${g}`);
       throw new ModelFileError(
-        `${r.where}: no weights for layer '${layer.name}' (${layer.className}) at '${vars}'`,
+        `${r.where}: no weights for layer '${layer.name}' (${layer.className}) at '${vars}' ` +
+          `(${root === 'layers' ? 'Keras 3 (and tf.keras 2.15)' : 'tf.keras 2.12–2.14'} layout: groups named after the layer class, counted in model order); ` +
+          `the file has ${groups.length > 0 ? groups.join(', ') : `top-level groups ${r.keys('/').join(', ') || 'none'}`}`,
       );
     }
     return planLayerAssign(layer, count, r.where, vars, (k, check) => r.floats(`${vars}/${k}`, check));
@@ -112,7 +126,7 @@ export async function saveKeras(model: Model, path: string): Promise<void> {
   const zip = zipSync(
     {
       [METADATA]: strToU8(JSON.stringify(metadata)),
-      [CONFIG]: strToU8(JSON.stringify(kerasModelConfig(model))),
+      [CONFIG]: strToU8(kerasJson(kerasModelConfig(model))),
       [WEIGHTS]: weights,
     },
     { level: 0 },
@@ -121,7 +135,9 @@ export async function saveKeras(model: Model, path: string): Promise<void> {
 }
 
 /**
- * The members of a .keras archive, with errors naming the file.
+ * The members of a .keras archive, with errors naming the file. Every member is read through the
+ * checking zip reader (local header against central directory, sizes, CRC-32), so a damaged archive
+ * is refused instead of loading a silently different model.
  *
  * @example
  * // const { 'config.json': config } = readKerasZip('runs/best.keras');
@@ -130,16 +146,19 @@ export function readKerasZip(path: string): Record<string, Uint8Array> {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
-  } catch {
-    throw new ModelFileError(`${path}: file not found`);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    throw new ModelFileError(`${path}: ${code === 'ENOENT' ? 'file not found' : (e as Error).message}`);
   }
   if (bytes[0] !== 0x50 || bytes[1] !== 0x4b)
     throw new ModelFileError(`${path}: not a .keras file (not a zip archive)`);
-  let members: Record<string, Uint8Array>;
+  const members: Record<string, Uint8Array> = {};
   try {
-    members = unzipSync(bytes);
+    const entries = readZipDirectory(bytes, path);
+    for (const entry of entries.values()) members[entry.name] = readZipEntry(bytes, entry, path);
   } catch (e) {
-    throw new ModelFileError(`${path}: damaged .keras zip archive (${(e as Error).message})`);
+    if (!(e instanceof DataFormatError)) throw e;
+    throw new ModelFileError(`${e.path}: damaged .keras zip archive: ${e.detail}`);
   }
   for (const name of [CONFIG, WEIGHTS]) {
     if (!members[name]) {
@@ -150,6 +169,18 @@ export function readKerasZip(path: string): Record<string, Uint8Array> {
     }
   }
   return members;
+}
+
+/** The `keras_version` of a .keras archive's metadata.json, or null. */
+function metadataVersion(members: Record<string, Uint8Array>): string | null {
+  const bytes = members[METADATA];
+  if (!bytes) return null;
+  try {
+    const version = (JSON.parse(strFromU8(bytes)) as { keras_version?: unknown }).keras_version;
+    return typeof version === 'string' ? version : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -169,7 +200,12 @@ export async function loadKeras(
   } catch (e) {
     throw new ModelFileError(`${path}: ${CONFIG} is not valid JSON (${(e as Error).message})`);
   }
-  const model = modelFromConfig(config, path, opts.customObjects);
+  const model = modelFromConfig(
+    config,
+    path,
+    opts.customObjects,
+    kerasMajor(metadataVersion(members), 'keras'),
+  );
   const compile = config.compile_config as Record<string, unknown> | null | undefined;
   if (opts.compile !== false && compile) model.compile(compileArgsFromConfig(compile, path));
   await readH5Bytes(members[WEIGHTS]!, `${path} (${WEIGHTS})`, (r) => readWeightsLayout(r, model));

@@ -4,7 +4,8 @@ import { compileArgsFromConfig, trainingConfig } from './compile-config.js';
 import { ModelFileError } from './errors.js';
 import { type H5Reader, type H5Writer, readH5, writeH5 } from './hdf5.js';
 import { KERAS_VERSION } from './keras-format.js';
-import { legacyModelConfig, modelFromConfig } from './model-config.js';
+import { kerasJson } from './keras-json.js';
+import { kerasMajor, legacyModelConfig, modelFromConfig } from './model-config.js';
 import { cellOf, type LayerClass } from './registry.js';
 import {
   kerasWeights,
@@ -57,9 +58,9 @@ export async function saveLegacyH5(model: Model, path: string): Promise<void> {
     writeH5(tmp, (w) => {
       w.text('', 'keras_version', KERAS_VERSION);
       w.text('', 'backend', 'tensorflow');
-      w.bytes('', 'model_config', JSON.stringify(legacyModelConfig(model)));
+      w.bytes('', 'model_config', kerasJson(legacyModelConfig(model)));
       const training = trainingConfig(model);
-      if (training) w.bytes('', 'training_config', JSON.stringify(training));
+      if (training) w.bytes('', 'training_config', kerasJson(training));
       writeLegacyWeights(w, 'model_weights', model);
       const opt = optimizerArrays(model);
       if (opt) {
@@ -139,7 +140,8 @@ export function loadLegacyH5(
         `${path}: no 'model_config' attribute; a weights-only file loads with model.loadWeights(path)`,
       );
     }
-    const model = modelFromConfig(config, path, opts.customObjects);
+    const version = r.text('', 'keras_version') ?? r.text('model_weights', 'keras_version');
+    const model = modelFromConfig(config, path, opts.customObjects, kerasMajor(version, 'h5'));
     if (!r.isGroup('model_weights')) throw new ModelFileError(`${path}: no 'model_weights' group`);
     const assign = readLegacyWeights(r, 'model_weights', model);
     const training = opts.compile === false ? null : parseJsonAttr(r, 'training_config');

@@ -4,7 +4,7 @@ import type { Model } from '../models/model.js';
 import { Sequential } from '../models/sequential.js';
 import { compileConfig } from './compile-config.js';
 import { ModelFileError } from './errors.js';
-import { functionalConfig, functionalFromConfig } from './functional-config.js';
+import { functionalConfig, functionalFromConfig, inputLayerFromConfig } from './functional-config.js';
 import { type LayerClass, layerFromConfig } from './registry.js';
 
 type Json = Record<string, unknown>;
@@ -30,7 +30,7 @@ function layerConfig(layer: Layer): Json {
  * Keras 3 `config.json` of a .keras file (serialize_keras_object of a Sequential model).
  *
  * @example
- * // JSON.stringify(kerasModelConfig(model)) is the config.json of a .keras file
+ * // kerasJson(kerasModelConfig(model)) is the config.json of a .keras file
  */
 export function kerasModelConfig(model: Model): Json {
   if (!(model instanceof Sequential)) return kerasFunctionalConfig(model);
@@ -105,7 +105,7 @@ function legacy(value: unknown): unknown {
  * The legacy HDF5 `model_config`: Keras 2 style configs, which Keras 2 and Keras 3 both load.
  *
  * @example
- * // h5.attrs.model_config = JSON.stringify(legacyModelConfig(model))
+ * // h5.attrs.model_config = kerasJson(legacyModelConfig(model))
  */
 export function legacyModelConfig(model: Model): Json {
   if (!(model instanceof Sequential)) {
@@ -130,29 +130,57 @@ export function legacyModelConfig(model: Model): Json {
   return { class_name: 'Sequential', config: { name: model.name, layers, build_input_shape: shape } };
 }
 
-/** Keras may serialize a built-in activation as `{class_name: 'function', config: 'relu'}`. */
-function normalizeLayerConfig(config: Json): Json {
+/**
+ * The Keras major version that wrote a file, from its `keras_version` (metadata.json or the HDF5
+ * attribute); files without one are Keras 3 when zipped (.keras exists since Keras 2.13 with a version)
+ * and Keras 2 or older when HDF5.
+ *
+ * @example
+ * // kerasMajor('2.4.0', 'h5') === 2; kerasMajor(null, 'keras') === 3
+ */
+export function kerasMajor(version: string | null | undefined, format: 'keras' | 'h5'): number {
+  const major = Number.parseInt(String(version ?? ''), 10);
+  return Number.isFinite(major) ? major : format === 'keras' ? 3 : 2;
+}
+
+/**
+ * Keras may serialize a built-in activation as `{class_name: 'function', config: 'relu'}`. Keras 2's
+ * 'hard_sigmoid' is clip(0.2 x + 0.5, 0, 1), Keras 3's is clip(x / 6 + 0.5, 0, 1): a Keras 2 file's
+ * name becomes Tensile's 'hard_sigmoid_keras2'.
+ */
+function normalizeLayerConfig(className: string, config: Json, major: number): Json {
   const out = { ...config };
+  // Keras 2.0–2.2's GRU had no `reset_after` and computed the original GRU (reset before the matmul);
+  // every later Keras writes the key.
+  if (className === 'GRU' && major < 3 && !('reset_after' in out)) out.reset_after = false;
   for (const key of ['activation', 'recurrent_activation']) {
     const v = out[key] as { config?: unknown } | undefined;
     if (v && typeof v === 'object' && typeof v.config === 'string') out[key] = v.config;
+    if (major < 3 && out[key] === 'hard_sigmoid') out[key] = 'hard_sigmoid_keras2';
   }
   return out;
 }
 
 /**
  * A Sequential model from a Keras model config (Keras 3 config.json, or a Keras 2/3 legacy HDF5
- * `model_config`): layers through the registry, input shape from the InputLayer entry, the first
- * layer's `batch_input_shape`, or `build_input_shape`.
+ * `model_config`) written by Keras major version `kerasVersion`: layers through the registry, input
+ * shape from the InputLayer entry, the first layer's `batch_input_shape`, or `build_input_shape`.
  *
  * @example
  * // const model = modelFromConfig(JSON.parse(configJson), 'best.keras');
  */
-export function modelFromConfig(raw: unknown, where: string, custom: Record<string, LayerClass> = {}): Model {
+export function modelFromConfig(
+  raw: unknown,
+  where: string,
+  custom: Record<string, LayerClass> = {},
+  kerasVersion = 3,
+): Model {
   const top = (raw ?? {}) as Json;
   // Keras 2 before 2.4 wrote Functional models as class 'Model'.
   if (top.class_name === 'Functional' || top.class_name === 'Model')
-    return functionalFromConfig((top.config ?? {}) as Json, where, custom, normalizeLayerConfig);
+    return functionalFromConfig((top.config ?? {}) as Json, where, custom, (className, config) =>
+      normalizeLayerConfig(className, config, kerasVersion),
+    );
   if (top.class_name !== 'Sequential') {
     throw new ModelFileError(
       `${where}: only Sequential and Functional models can be loaded, this file holds a '${String(top.class_name)}'`,
@@ -163,11 +191,11 @@ export function modelFromConfig(raw: unknown, where: string, custom: Record<stri
   if (!Array.isArray(entries)) throw new ModelFileError(`${where}: the model config has no layer list`);
   const layers: Layer[] = entries.map((entry, i) => {
     const className = String(entry.class_name);
-    const layerConfig = normalizeLayerConfig((entry.config ?? {}) as Json);
+    const layerConfig = normalizeLayerConfig(className, (entry.config ?? {}) as Json, kerasVersion);
     if (className === 'InputLayer') {
       if (i !== 0)
         throw new ModelFileError(`${where}: an InputLayer may only come first (found at position ${i})`);
-      return InputLayer.fromConfig(layerConfig);
+      return inputLayerFromConfig(layerConfig, where);
     }
     return layerFromConfig(className, layerConfig, where, custom);
   });

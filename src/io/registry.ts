@@ -23,6 +23,7 @@ import { Reshape } from '../layers/reshape.js';
 import { GRU } from '../layers/rnn/gru.js';
 import { LSTM } from '../layers/rnn/lstm.js';
 import { SimpleRNN } from '../layers/rnn/simple-rnn.js';
+import { refusedLayerKeys } from './config-keys.js';
 import { ModelFileError } from './errors.js';
 
 /**
@@ -108,6 +109,13 @@ export function layerFromConfig(
       `${where}: unknown layer class '${className}' (layer '${String(config.name)}'); Tensile can load: ${known}. ` +
         'Pass your own class as loadModel(path, { customObjects: { ' +
         `${className} } }).`,
+    );
+  }
+  const refused = custom[className] ? [] : refusedLayerKeys(className, config);
+  if (refused.length > 0) {
+    throw new ModelFileError(
+      `${where}: layer '${String(config.name)}' (${className}) uses ${refused.join(', ')}, which Tensile does not support ` +
+        '(it would change what the layer computes or how it trains)',
     );
   }
   try {

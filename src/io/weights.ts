@@ -1,4 +1,3 @@
-import { fmtShape } from '../errors.js';
 import type { Layer, LayerWeight } from '../layers/layer.js';
 import type { Model } from '../models/model.js';
 import { toSnakeCase } from '../naming.js';
@@ -7,6 +6,7 @@ import type { Optimizer } from '../optimizers/optimizer.js';
 import type { Tensor, Variable } from '../tensor/tensor.js';
 import { ModelFileError } from './errors.js';
 import type { H5Array } from './hdf5.js';
+import { matchOptimizerLayout, optimizerLayouts, slotOrder } from './optimizer-layouts.js';
 
 /**
  * One array as stored in a file.
@@ -53,6 +53,31 @@ function valueFor(v: Variable, values: Float32Array): Tensor {
 }
 
 /**
+ * tf.keras 2.12–2.14's `.keras` groups (their saving_lib walks attributes in `dir()` order, so a
+ * Sequential's layers are first reached through `_layer_checkpoint_dependencies`, a dict holding each
+ * layer with weights twice, as `layer_with_weights-<k>` and `layer-<i>`). The class counter advances
+ * on every entry, also on the second visit that saves nothing: Dense, Dropout, Dense sit in `dense`,
+ * `dropout` and `dense_2`.
+ *
+ * @example
+ * // tfKerasLayerPaths([dense, dropout, dense2]) → ['_layer_checkpoint_dependencies/dense', '_layer_checkpoint_dependencies/dropout', '_layer_checkpoint_dependencies/dense_2']
+ */
+export function tfKerasLayerPaths(layers: readonly Layer[]): string[] {
+  const used = new Map<string, number>();
+  const next = (layer: Layer) => {
+    const base = toSnakeCase(layer.className);
+    const count = used.get(base);
+    used.set(base, count === undefined ? 0 : count + 1);
+    return count === undefined ? base : `${base}_${count + 1}`;
+  };
+  return layers.map((layer) => {
+    const first = next(layer);
+    if (layer.weightEntries.length > 0) next(layer);
+    return `_layer_checkpoint_dependencies/${first}`;
+  });
+}
+
+/**
  * Sets a layer's weights from a file after checking all of them (count and shapes), so a bad file
  * leaves the model untouched. `read(i, check)` returns weight i in Keras order.
  *
@@ -82,21 +107,6 @@ export function planLayerAssign(
   return () => {
     for (const [i, w] of weights.entries()) w.variable.assign(valueFor(w.variable, values[i]!));
   };
-}
-
-/**
- * (variable, slot) pairs in the order Keras 3 lists optimizer variables after `iteration` and
- * `learning_rate`: Adam creates momentum and velocity per variable together (interleaved), every
- * other slot kind is created for all variables in turn (keras/src/optimizers/{sgd,rmsprop,adam}.py;
- * the interleaving was restored for compatibility in keras-team/keras#21247).
- */
-function slotOrder(opt: Optimizer, variables: number): [number, number][] {
-  const kinds = opt.slotNames().length;
-  const together = Math.min(kinds, opt.className === 'Adam' ? 2 : 1);
-  const order: [number, number][] = [];
-  for (let v = 0; v < variables; v++) for (let s = 0; s < together; s++) order.push([v, s]);
-  for (let s = together; s < kinds; s++) for (let v = 0; v < variables; v++) order.push([v, s]);
-  return order;
 }
 
 /**
@@ -136,9 +146,10 @@ function buildSlots(opt: Optimizer, vars: readonly Variable[]): void {
 }
 
 /**
- * Checks optimizer state saved in Keras 3 order (see optimizerArrays) and returns the function that
- * restores it, so a bad file is reported before anything changes. A state of another size (another
- * optimizer, or Keras 2's layout) is skipped with a warning, as Keras does.
+ * Checks saved optimizer state and returns the function that restores it, so a bad file is reported
+ * before anything changes. The state may be in any layout of optimizerLayouts (Keras 3, tf.keras 2.11+,
+ * OptimizerV2, Keras 2.0–2.3); a state that fits none (another optimizer, other settings) is skipped
+ * with a warning naming the counts, as Keras skips it.
  *
  * @example
  * // const restore = planOptimizerRestore(model, arraysFromFile, 'best.keras'); restore();
@@ -151,39 +162,42 @@ export function planOptimizerRestore(
   const opt = model.optimizer;
   if (!opt || arrays.length === 0) return () => {};
   const vars = model.trainableWeights;
-  const order = slotOrder(opt, vars.length);
-  const full = arrays.length === 2 + order.length;
-  if (!full && arrays.length !== 2) {
+  const layouts = optimizerLayouts(opt, vars.length);
+  const shapes = vars.map((v) => v.shape);
+  const layout =
+    matchOptimizerLayout(layouts, arrays, shapes) ??
+    // Keras 3 before the first step: iteration and learning rate only.
+    (arrays.length === 2 && arrays[0]!.shape.length === 0 && arrays[1]!.shape.length === 0
+      ? { generation: 'Keras 3', learningRate: true, slots: [] }
+      : null);
+  if (!layout) {
+    const expected = layouts.map((l) => `${(l.learningRate ? 2 : 1) + l.slots.length} (${l.generation})`);
     console.warn(
-      `${where}: the saved optimizer state has ${arrays.length} variables but ${opt.className} on this model has ` +
-        `${2 + order.length}; training resumes with a fresh optimizer state`,
+      `${where}: the saved optimizer state has ${arrays.length} variables (${arrays
+        .slice(0, 3)
+        .map((a) => a.name)
+        .join(', ')}${arrays.length > 3 ? ', ...' : ''}) but ${opt.className} on this model has ` +
+        `${[...new Set(expected)].join(' or ')}; training resumes with a fresh optimizer state`,
     );
     return () => {};
   }
-  const slots = full
-    ? order.map(([v], k) => {
-        const a = arrays[2 + k]!;
-        const variable = vars[v]!;
-        if (a.shape.join() !== variable.shape.join()) {
-          throw new ModelFileError(
-            `${where}: optimizer variable '${a.name}' has shape ${fmtShape(a.shape)} but weight '${variable.name}' has ${fmtShape(variable.shape)}`,
-          );
-        }
-        return Float32Array.from(a.data as ArrayLike<number>, Number);
-      })
-    : [];
+  const skip = layout.learningRate ? 2 : 1;
+  const slots = layout.slots.map((pair, k) =>
+    pair ? Float32Array.from(arrays[skip + k]!.data as ArrayLike<number>, Number) : null,
+  );
   const iterations = Number(arrays[0]!.data[0]);
-  const stored = Number(arrays[1]!.data[0]);
+  const stored = layout.learningRate ? Number(arrays[1]!.data[0]) : null;
   return () => {
-    if (full) {
+    if (layout.slots.some((pair) => pair !== null)) {
       buildSlots(opt, vars);
-      for (const [k, [v, s]] of order.entries()) {
-        const slot = opt.slotsOf(vars[v]!)![s]!;
+      for (const [k, pair] of layout.slots.entries()) {
+        if (!pair) continue;
+        const slot = opt.slotsOf(vars[pair[0]]!)![pair[1]]!;
         slot.assign(valueFor(slot, slots[k]!));
       }
     }
     opt.iterations = iterations;
     // Keras stores the rate as float32; keep the config's double when it is the same number.
-    if (Math.fround(opt.learningRate) !== stored) opt.learningRate = stored;
+    if (stored !== null && Math.fround(opt.learningRate) !== stored) opt.learningRate = stored;
   };
 }

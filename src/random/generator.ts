@@ -96,6 +96,20 @@ export class Generator {
   }
 
   /**
+   * The four 32-bit state words, for `Generator.fromState` (a pending cached normal is not included),
+   * e.g. to save a training run's random stream with its checkpoint.
+   *
+   * @example
+   * import { Generator } from 'tensile';
+   * const g = new Generator(5);
+   * const copy = Generator.fromState(g.state());
+   * console.log(copy.nextUint32() === g.nextUint32()); // true
+   */
+  state(): number[] {
+    return Array.from(this.s);
+  }
+
+  /**
    * The next raw 32-bit output, an integer in [0, 2^32).
    *
    * @example

@@ -36,6 +36,17 @@ export function setRandomSeed(seed: number): void {
 }
 
 /**
+ * Replaces the global generator's state (from `globalGenerator().state()`), so a resumed run draws
+ * the same shuffles and dropout masks as the run it continues.
+ *
+ * @example
+ * // const saved = globalGenerator().state(); … later: restoreRandomState(saved);
+ */
+export function restoreRandomState(words: readonly number[]): void {
+  global = Generator.fromState(words);
+}
+
+/**
  * The global generator (seeded from the platform CSPRNG on first use unless `setRandomSeed` ran).
  *
  * @example

@@ -4,6 +4,7 @@ import { type Binned, histogramChart } from '../plot/histogram.js';
 import { lineChart } from '../plot/line.js';
 import { type BnParams, experiments, runId } from './batchnorm.js';
 import { comparePair, last, rankByLoss } from './findings.js';
+import { pruningSection } from './generic-report.js';
 import { type Figure, figure, fmt, type Section, writeReport } from './report-writer.js';
 import type { RunResult } from './types.js';
 
@@ -200,5 +201,7 @@ export async function reportBatchnorm(dir: string, results: BnResult[]): Promise
     'MNIST, 784→512→256→128→64→10 (softmax), categorical cross-entropy, validation on the 10,000 test images. Unless a section says otherwise: SGD(learning rate 0.01, momentum 0.9, nesterov), batch 128. BatchNormalization layers (Keras defaults: momentum 0.99, epsilon 1e-3) follow the first k Dense layers (after their activation).',
     `Runs: ${results.length}; epochs per run: ${anyRun ? anyRun.params.epochs : 'n/a'}; options: ${study ? JSON.stringify(study.options) : 'n/a'}.`,
   ];
+  const pruning = pruningSection(results);
+  if (pruning) sections.push(pruning);
   writeReport(dir, 'Batch normalization study', intro, sections);
 }

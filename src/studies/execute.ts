@@ -1,4 +1,6 @@
+import { ValueError } from '../errors.js';
 import { clearSession } from '../layers/layer.js';
+import { Sequential } from '../models/sequential.js';
 import { setRandomSeed } from '../random/global.js';
 import { fitResumable, ProgressReporter, type PruneCheck } from './training-support.js';
 import type { Params, RunProgress, RunResult, RunSpec, Study, StudyOptions } from './types.js';
@@ -38,15 +40,27 @@ export async function executeRun<P extends Params, D, X extends object>(
   opts: StudyOptions,
   hooks: RunHooks,
 ): Promise<RunResult<P, X>> {
+  // Data first (only the first run of a process loads it), then the seed: whatever randomness a
+  // loader uses, every run starts from the same generator state, first in its process or not.
+  const data = await studyData(study, opts);
   // Fresh layer names per run (dense, dense_1, ...), as in a new Keras session.
   clearSession();
   setRandomSeed(opts.seed);
-  const data = await studyData(study, opts);
   const ctx = { run, data, dir, opts };
   const settings = study.fit(ctx);
+  const built = () => {
+    const model = study.model(run, data);
+    // A study that imports another copy of the library (say src/ while the CLI runs dist/) would
+    // escape the runner's seeding, layer names and backend choice.
+    if (!(model instanceof Sequential))
+      throw new ValueError(
+        `study '${study.name}': model() must return a Sequential from the same copy of tensile as the runner (import from 'tensile')`,
+      );
+    return model;
+  };
   const { model, history, secondsPerEpoch, pruned } = await fitResumable(
     dir,
-    () => study.model(run, data),
+    built,
     settings.x,
     settings.y,
     {

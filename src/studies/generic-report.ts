@@ -57,6 +57,17 @@ function runsTable(results: RunResult[], keys: string[]) {
   };
 }
 
+/** Which runs a pruner stopped, after which epoch and why; null when no run was pruned. */
+export function pruningSection(results: readonly RunResult[]): Section | null {
+  const pruned = results.filter((r) => r.pruned);
+  if (pruned.length === 0) return null;
+  return {
+    title: 'Pruned runs',
+    paragraphs: [`${pruned.length} of ${results.length} runs were stopped early by the pruner (--prune).`],
+    bullets: pruned.map((r) => `${r.label}: stopped after epoch ${r.pruned!.epoch}: ${r.pruned!.reason}.`),
+  };
+}
+
 /**
  * The report of a study without its own `report`: a table of runs with their params and best
  * metrics, one figure per metric with every run's curve, the runs that were pruned and why, and
@@ -86,10 +97,9 @@ export async function genericReport(dir: string, title: string, results: RunResu
     .filter((x) => x.best !== null)
     .sort((a, b) => a.best!.value - b.best!.value);
   const bullets = ranked.map(
-    ({ r, best }, i) =>
-      `${i + 1}. ${r.label}: best ${monitor} ${fmt.loss(best!.value)} at epoch ${best!.epoch} of ${r.epochsRun}${r.pruned ? ' (pruned)' : ''}.`,
+    ({ r, best }) =>
+      `${r.label}: best ${monitor} ${fmt.loss(best!.value)} at epoch ${best!.epoch} of ${r.epochsRun}${r.pruned ? ' (pruned)' : ''}.`,
   );
-  const pruned = results.filter((r) => r.pruned);
   const sections: Section[] = [
     {
       title: 'Runs',
@@ -98,13 +108,7 @@ export async function genericReport(dir: string, title: string, results: RunResu
       tables: [runsTable(results, keys)],
       figures,
     },
-    {
-      title: 'Pruning',
-      bullets:
-        pruned.length === 0
-          ? ['No run was pruned.']
-          : pruned.map((r) => `${r.label}: stopped after epoch ${r.pruned!.epoch}: ${r.pruned!.reason}`),
-    },
+    pruningSection(results) ?? { title: 'Pruned runs', bullets: ['No run was pruned.'] },
     ...results.map((r) => ({ title: `Model: ${r.label}`, code: [r.summary] })),
   ];
   const intro = [`${results.length} run(s); metrics as logged by fit (Keras' keys).`];

@@ -1,6 +1,7 @@
 import { barChart } from '../plot/bar.js';
 import { lineChart } from '../plot/line.js';
 import { last } from './findings.js';
+import { pruningSection } from './generic-report.js';
 import type { ImdbParams } from './imdb-rnn.js';
 import { type Figure, figure, fmt, type Section, writeReport } from './report-writer.js';
 import type { RunResult } from './types.js';
@@ -121,5 +122,7 @@ export async function reportImdb(dir: string, results: ImdbResult[]): Promise<vo
     `IMDB reviews, the 500 most frequent words, padded or truncated to 100 tokens. ${e0 ? `${e0.trainSamples.toLocaleString('en-US')} training and ${e0.valSamples.toLocaleString('en-US')} validation reviews (80/20 split with random_state 42), ${e0.testSamples.toLocaleString('en-US')} test reviews.` : ''}`,
     'Each model: Embedding(500, 16) → recurrent layer(s) → Dense(1, sigmoid); RMSprop(1e-4), binary cross-entropy, batch 64, up to 100 epochs with ModelCheckpoint(save_best_only) and EarlyStopping(patience 3, restore_best_weights) on validation loss. Test scores use the best checkpoint.',
   ];
+  const pruning = pruningSection(results);
+  if (pruning) sections.push(pruning);
   writeReport(dir, 'Recurrent sentiment study (IMDB)', intro, sections);
 }

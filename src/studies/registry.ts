@@ -92,12 +92,24 @@ export function loadStudy(ref: StudyRef): Promise<Study> {
   return study;
 }
 
+let tsLoader: Promise<void> | null = null;
+
+/**
+ * Registers tsx's module hooks once, so `import()` of a .ts file works. Unlike tsx's `tsImport`,
+ * this keeps one module graph: the study's own imports of the library are the very modules the
+ * runner uses, so seeding, layer names and backend selection apply to the study's models too.
+ */
+function enableTypeScript(): Promise<void> {
+  tsLoader ??= import('tsx/esm/api').then(({ register }) => {
+    register();
+  });
+  return tsLoader;
+}
+
 async function importModule(path: string): Promise<Record<string, unknown>> {
-  const url = pathToFileURL(path).href;
   try {
-    if (!/\.[mc]?ts$/.test(path)) return (await import(url)) as Record<string, unknown>;
-    const { tsImport } = await import('tsx/esm/api');
-    return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+    if (/\.[mc]?ts$/.test(path)) await enableTypeScript();
+    return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (e) {
     throw new ValueError(
       `study module ${path} failed to load: ${e instanceof Error ? e.message : String(e)}`,

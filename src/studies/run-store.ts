@@ -1,13 +1,20 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fsReason, StudyDirError } from './lock.js';
 import type { RunResult } from './types.js';
 
 /** Writes a file via a temporary sibling and a rename, so readers never see half a file. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (e) {
+    // Disk full or no permission: the previous version of the file stays as it was.
+    rmSync(tmp, { force: true });
+    throw new StudyDirError(`cannot write ${path}: ${fsReason(e)}`);
+  }
 }
 
 export function runDir(out: string, id: string): string {

@@ -5,6 +5,7 @@ import { executeRun } from './execute.js';
 import { last } from './findings.js';
 import { genericReport } from './generic-report.js';
 import { StudyProgress } from './progress.js';
+import { createPruner } from './pruning.js';
 import type { StudyRef } from './registry.js';
 import { readResult, runDir, writeFileAtomic, writeResult } from './run-store.js';
 import type { RunProgress, RunResult, RunSpec, Study, StudyOptions } from './types.js';
@@ -41,15 +42,12 @@ export function defaultSummary(r: RunResult): string {
 /**
  * Runs every selected run that has not finished yet (resuming interrupted ones from their
  * checkpoints), `jobs` at a time in worker processes, then writes the report. `ref` is how worker
- * processes load the same study; `prune`, if given, may stop runs after any epoch.
+ * processes load the same study; with `opts.prune` a pruner (in this process) may stop runs early.
  */
-export async function runStudy(
-  ref: StudyRef,
-  study: Study,
-  opts: StudyOptions,
-  prune: PruneDecision | null = null,
-): Promise<RunResult[]> {
+export async function runStudy(ref: StudyRef, study: Study, opts: StudyOptions): Promise<RunResult[]> {
   const specs = selectRuns(study.runs(opts), study.groups?.(opts) ?? {}, opts.only);
+  const pruner = opts.prune ? createPruner(opts.prune) : null;
+  const prune: PruneDecision | null = pruner && ((id, epoch, history) => pruner.decide(id, epoch, history));
   mkdirSync(opts.out, { recursive: true });
   writeFileAtomic(
     join(opts.out, 'study.json'),
@@ -63,7 +61,12 @@ export async function runStudy(
     pending.reduce((n, r) => n + epochsOf(r), 0),
     opts.jobs,
   );
-  for (const r of specs) if (!pending.includes(r)) progress.skipped(r.id);
+  for (const r of specs) {
+    if (pending.includes(r)) continue;
+    progress.skipped(r.id);
+    // Runs finished in an earlier session still count as peers for the pruner.
+    pruner?.observe(r.id, readResult(opts.out, r.id)!.history);
+  }
 
   const queue = [...pending];
   const failures: Error[] = [];

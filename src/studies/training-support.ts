@@ -5,6 +5,7 @@ import { EarlyStopping, type EarlyStoppingArgs } from '../callbacks/early-stoppi
 import { TensorBoard } from '../callbacks/tensorboard.js';
 import { loadModel } from '../io/index.js';
 import type { Sequential } from '../models/sequential.js';
+import { globalGenerator, restoreRandomState } from '../random/global.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { FitArgs } from '../training/fit.js';
 import { writeFileAtomic } from './run-store.js';
@@ -75,6 +76,8 @@ interface Partial {
   history: Record<string, number[]>;
   seconds: number[];
   pruned?: PruneRecord;
+  /** The global random generator's state after the last finished epoch (shuffles, dropout). */
+  random?: number[];
 }
 
 /**
@@ -99,10 +102,20 @@ class ResumePoint extends Callback {
     super();
   }
 
+  override onTrainBegin(): void {
+    // Loading checkpoints builds layers, which draws from the generator (here and in the callbacks
+    // before this one); the next epoch must draw what the uninterrupted run would have drawn, so the
+    // state saved with the checkpoint comes back last, just before the first batch.
+    if (this.partial.random) restoreRandomState(this.partial.random);
+  }
+
   override async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
     for (const [k, v] of Object.entries(logs)) (this.partial.history[k] ??= []).push(v);
     this.partial.seconds.push(this.timer.seconds[this.timer.seconds.length - 1] ?? 0);
-    const reason = this.shouldPrune ? await this.shouldPrune(epoch + 1, this.partial.history) : null;
+    this.partial.random = globalGenerator().state();
+    // After the last epoch there is nothing left to save by stopping, so the run is not pruned.
+    const last = epoch + 1 >= (this.params?.epochs ?? Number.POSITIVE_INFINITY);
+    const reason = this.shouldPrune && !last ? await this.shouldPrune(epoch + 1, this.partial.history) : null;
     if (reason !== null) {
       this.partial.pruned = { epoch: epoch + 1, reason };
       this.target.stopTraining = true;

@@ -32,6 +32,8 @@ export interface StudyOptions {
   readonly quick: boolean;
   /** Parallel worker processes. */
   readonly jobs: number;
+  /** Stop runs that are clearly worse than their peers at the same epoch ('median' or 'asha'). */
+  readonly prune?: 'median' | 'asha';
 }
 
 /** When and why a run was stopped early by a pruner (`--prune`). */

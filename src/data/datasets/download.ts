@@ -6,6 +6,9 @@ import { DownloadError } from '../errors.js';
 /** Abort when the server sends nothing for this long (a whole-download timeout would punish slow links). */
 const STALL_MS = 60_000;
 
+/** Socket errors worth another attempt before giving up. */
+const TRANSIENT = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+
 /** A one-line progress bar on stderr, drawn only for a terminal and at most ten times a second. */
 function progressBar(label: string, total: number): { update(done: number): void; end(): void } {
   const tty = process.stderr.isTTY === true;
@@ -47,13 +50,18 @@ export async function downloadFile(url: string, dest: string, accepted: readonly
     timer = setTimeout(() => controller.abort(), STALL_MS);
   };
   try {
-    let res: Response;
-    try {
-      res = await fetch(url, { signal: controller.signal });
-    } catch (e) {
-      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      const why = cause ? ` (${cause.code ?? cause.message})` : '';
-      throw new DownloadError(`download of ${url} failed: ${(e as Error).message}${why}`);
+    let res: Response | null = null;
+    for (let attempt = 1; res === null; attempt++) {
+      try {
+        res = await fetch(url, { signal: controller.signal });
+      } catch (e) {
+        const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+        // A pooled keep-alive connection the server has just closed fails with a reset; a fresh
+        // connection usually works, so transient socket errors get two more tries.
+        if (attempt < 3 && TRANSIENT.has(cause?.code ?? '')) continue;
+        const why = cause ? ` (${cause.code ?? cause.message})` : '';
+        throw new DownloadError(`download of ${url} failed: ${(e as Error).message}${why}`);
+      }
     }
     if (!res.ok || res.body === null)
       throw new DownloadError(`download of ${url} failed: HTTP ${res.status}`);

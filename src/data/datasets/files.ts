@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DownloadError } from '../errors.js';
+import { DataFormatError, DownloadError } from '../errors.js';
 import { downloadFile } from './download.js';
 
 /** Where a data set's files come from; every field is optional. */
@@ -87,18 +87,27 @@ export async function obtainFiles(
   const cache = join(cacheRoot(options), dataset);
   const wanted = download.map((f) => f.name).join(', ');
   const looked = `looked in ${dirs.join(', ')}`;
-  if (options.download === false) {
-    throw new DownloadError(`${dataset}: ${wanted} not found (${looked}) and downloading is disabled`);
-  }
   const base = options.baseUrl ?? process.env.TENSILE_DATASETS_URL ?? KERAS_DATASETS_URL;
+  const urlOf = (f: KnownFile) => new URL(f.name, base.endsWith('/') ? base : `${base}/`).href;
+  // How a user provides the file, for every failure below (a study prints this and stops).
+  const howTo =
+    `\nTo provide ${wanted}: put it in ${cache}/ or in a folder named by TENSILE_DATA_DIR ` +
+    `(or its ${dataset}/ subfolder), or download ${download.map(urlOf).join(' and ')} by hand into ${cache}/.`;
+  if (options.download === false) {
+    throw new DownloadError(
+      `${dataset}: ${wanted} not found (${looked}) and downloading is disabled${howTo}`,
+    );
+  }
   for (const f of download) {
     if (existsSync(join(cache, f.name))) continue; // a complete download of an earlier attempt
-    const url = new URL(f.name, base.endsWith('/') ? base : `${base}/`).href;
     try {
-      await downloadFile(url, join(cache, f.name), [f.sha256, ...(f.alsoAccepted ?? [])]);
+      await downloadFile(urlOf(f), join(cache, f.name), [f.sha256, ...(f.alsoAccepted ?? [])]);
     } catch (e) {
-      if (e instanceof DownloadError) throw new DownloadError(`${dataset}: ${e.message} (${looked})`);
-      throw e;
+      if (e instanceof DownloadError) throw new DownloadError(`${dataset}: ${e.message} (${looked})${howTo}`);
+      // The cache folder cannot be created or written (permissions, disk full).
+      throw new DownloadError(
+        `${dataset}: cannot save ${f.name} in ${cache}: ${(e as Error).message}${howTo}`,
+      );
     }
   }
   return readAll(cache, download);
@@ -108,7 +117,13 @@ async function readAll(dir: string, files: readonly KnownFile[]): Promise<Loaded
   return Promise.all(
     files.map(async (spec) => {
       const path = join(dir, spec.name);
-      const buf = await readFile(path);
+      let buf: Buffer;
+      try {
+        buf = await readFile(path);
+      } catch (e) {
+        // A directory in the way, no permission, an I/O error: still the library's own error.
+        throw new DataFormatError(path, `cannot read the file (${(e as Error).message})`);
+      }
       return { spec, path, bytes: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) };
     }),
   );

@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { RandomState } from '../../random/random-state.js';
+import { mutate } from '../../test-utils/mutate.js';
 import { DataFormatError } from '../errors.js';
 import { parseIdx } from './idx.js';
 import { type NpyArray, parseNpy } from './npy.js';
@@ -63,40 +64,6 @@ const PARSERS: Parser[] = [
   { name: 'idx', file: idx, parse: idxResult, crcProtected: false },
   { name: 'idx gz', file: gzipSync(idx), parse: idxResult, crcProtected: true },
 ];
-
-/** One random edit: bit flips, special bytes, big integers over size fields, truncation, insertion, deletion. */
-function mutate(src: Uint8Array, rng: RandomState): Uint8Array {
-  let b = src.slice();
-  const at = () => rng.randint(0, Math.max(1, b.length));
-  switch (rng.randint(0, 6)) {
-    case 0:
-      for (let k = rng.randint(1, 4); k > 0; k--) b[at()] ^= 1 << rng.randint(0, 8);
-      break;
-    case 1:
-      b[at()] = [0, 0xff, 0x7f, 0x80, 0x0a, 0x2e][rng.randint(0, 6)]!;
-      break;
-    case 2: {
-      const p = Math.min(at(), b.length - 4);
-      const v = [0xffffffff, 0x7fffffff, 0x80000000, 0x10000, 1][rng.randint(0, 5)]!;
-      if (p >= 0) new DataView(b.buffer).setUint32(p, v, rng.randint(0, 2) === 0);
-      break;
-    }
-    case 3:
-      b = b.slice(0, at());
-      break;
-    case 4: {
-      const p = at();
-      const extra = Uint8Array.from({ length: rng.randint(1, 9) }, () => rng.randint(0, 256));
-      b = new Uint8Array([...b.subarray(0, p), ...extra, ...b.subarray(p)]);
-      break;
-    }
-    default: {
-      const p = at();
-      b = new Uint8Array([...b.subarray(0, p), ...b.subarray(p + rng.randint(1, 9))]);
-    }
-  }
-  return b;
-}
 
 describe('parsers under random corruption', () => {
   it('every mutated file parses consistently or fails with a DataFormatError (6,000 seeded cases)', () => {

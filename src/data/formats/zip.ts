@@ -4,7 +4,13 @@ import { crc32, inflateRaw } from './compression.js';
 /** One member of a zip archive, as its central directory describes it. */
 export interface ZipEntry {
   readonly name: string;
+  /** The name as stored (the local header must repeat these bytes). */
+  readonly nameBytes: Uint8Array;
+  /** General-purpose flags (bit 3: sizes and CRC follow the data in a data descriptor). */
+  readonly flags: number;
   readonly method: number;
+  /** DOS time and date, as one number (time in the low 16 bits); the local header must repeat it. */
+  readonly modified: number;
   readonly crc: number;
   readonly compressedSize: number;
   readonly size: number;
@@ -15,6 +21,7 @@ const ZIP64_LOCATOR = 0x07064b50;
 const ZIP64_EOCD = 0x06064b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
+const DESCRIPTOR = 0x08074b50;
 const MAX32 = 0xffffffff;
 
 /** Finds the end-of-central-directory record: the last signature whose comment ends at end of file. */
@@ -97,10 +104,10 @@ export function readZipDirectory(bytes: Uint8Array, path: string): Map<string, Z
   const entries = new Map<string, ZipEntry>();
   for (let i = 0; i < count; i++) {
     if (r.u32le('directory entry') !== CENTRAL) r.fail(`directory entry ${i} has a wrong signature`);
-    r.pos += 4;
+    r.pos += 4; // version made by, version needed (neither changes how the data reads)
     const flags = r.u16le('flags');
     const method = r.u16le('method');
-    r.pos += 4;
+    const modified = r.u32le('modification time');
     const crc = r.u32le('crc');
     const fields = { csize: r.u32le('compressed size'), size: r.u32le('size'), offset: 0 };
     const nameLength = r.u16le('name length');
@@ -118,7 +125,10 @@ export function readZipDirectory(bytes: Uint8Array, path: string): Map<string, Z
     if (entries.has(name)) r.fail(`member '${name}' appears twice`);
     entries.set(name, {
       name,
+      nameBytes: rawName,
+      flags,
       method,
+      modified,
       crc,
       compressedSize: fields.csize,
       size: fields.size,
@@ -130,8 +140,60 @@ export function readZipDirectory(bytes: Uint8Array, path: string): Map<string, Z
   return entries;
 }
 
+/** Reads the local header at `entry.localOffset` and checks that it repeats the directory entry. */
+function checkLocalHeader(r: ByteReader, entry: ZipEntry): void {
+  r.seek(entry.localOffset, 'local header');
+  if (r.u32le('local header') !== LOCAL) r.fail('local header has a wrong signature');
+  r.pos += 2; // version needed
+  const flags = r.u16le('local flags');
+  const method = r.u16le('local method');
+  const modified = r.u32le('local modification time');
+  const local = { crc: r.u32le('local crc'), csize: r.u32le('local compressed size') };
+  const fields = { size: r.u32le('local size'), csize: local.csize, offset: 0 };
+  const nameLength = r.u16le('local name length');
+  const extraLength = r.u16le('local extra length');
+  const name = r.take(nameLength, 'local name');
+  applyZip64Extra(r, r.take(extraLength, 'local extra field'), fields);
+  const differs = (what: string, a: number | string, b: number | string) => {
+    if (a !== b) r.fail(`local header and central directory disagree on the ${what} (${a} ≠ ${b})`);
+  };
+  differs('flags', flags, entry.flags);
+  differs('compression method', method, entry.method);
+  differs('modification time', modified, entry.modified);
+  if (name.length !== entry.nameBytes.length || name.some((b, i) => b !== entry.nameBytes[i])) {
+    r.fail('local header and central directory disagree on the member name');
+  }
+  // With a data descriptor (flag bit 3) the local header may leave these as zero.
+  if ((flags & 8) === 0 || local.crc !== 0 || fields.csize !== 0 || fields.size !== 0) {
+    differs('CRC-32', local.crc, entry.crc);
+    differs('compressed size', fields.csize, entry.compressedSize);
+    differs('size', fields.size, entry.size);
+  }
+}
+
+/** Checks the data descriptor that follows the data when flag bit 3 is set (its signature is optional). */
+function checkDescriptor(r: ByteReader, entry: ZipEntry): void {
+  if ((entry.flags & 8) === 0) return;
+  if (
+    r.remaining >= 4 &&
+    new DataView(r.bytes.buffer, r.bytes.byteOffset).getUint32(r.pos, true) === DESCRIPTOR
+  )
+    r.pos += 4;
+  const crc = r.u32le('data descriptor crc');
+  const wide = entry.compressedSize >= MAX32 || entry.size >= MAX32;
+  const csize = wide
+    ? r.u64le('data descriptor compressed size')
+    : r.u32le('data descriptor compressed size');
+  const size = wide ? r.u64le('data descriptor size') : r.u32le('data descriptor size');
+  if (crc !== entry.crc || csize !== entry.compressedSize || size !== entry.size) {
+    r.fail('data descriptor and central directory disagree on the CRC-32 or sizes');
+  }
+}
+
 /**
- * Extracts one member, checking its local header, sizes and CRC-32.
+ * Extracts one member, checking that its local header (and data descriptor) repeats the central
+ * directory, that the sizes hold, and that the data's CRC-32 is the recorded one. Decompression is
+ * bounded by the declared size, so a lying header cannot make us allocate more.
  *
  * @example
  * const entries = readZipDirectory(bytes, 'a.npz');
@@ -140,13 +202,9 @@ export function readZipDirectory(bytes: Uint8Array, path: string): Map<string, Z
 export function readZipEntry(bytes: Uint8Array, entry: ZipEntry, path: string): Uint8Array {
   const where = `${path}[${entry.name}]`;
   const r = new ByteReader(bytes, where);
-  r.seek(entry.localOffset, 'local header');
-  if (r.u32le('local header') !== LOCAL) r.fail('local header has a wrong signature');
-  r.pos += 22;
-  const nameLength = r.u16le('local name length');
-  const extraLength = r.u16le('local extra length');
-  r.take(nameLength + extraLength, 'local name and extra field');
+  checkLocalHeader(r, entry);
   const raw = r.take(entry.compressedSize, 'member data');
+  checkDescriptor(r, entry);
   let data: Uint8Array;
   if (entry.method === 0) {
     if (entry.size !== entry.compressedSize)
