@@ -55,6 +55,15 @@ export {
   TerminateOnNaN,
 } from './callbacks/index.js';
 export { ProgressBar } from './callbacks/progress-bar.js';
+export { TensorBoard, type TensorBoardArgs } from './callbacks/tensorboard.js';
+// Live dashboard for fit and studies.
+export {
+  Dashboard,
+  type DashboardArgs,
+  type DashboardOptions,
+  type DashboardServer,
+  startDashboard,
+} from './dashboard/index.js';
 // Data sets and preprocessing.
 export * from './data/index.js';
 // Memory scopes and moving tensors between backends.

@@ -12,4 +12,5 @@ export { LearningRateScheduler, type Schedule } from './learning-rate-scheduler.
 export { ModelCheckpoint, type ModelCheckpointArgs } from './model-checkpoint.js';
 export { ProgressBar } from './progress-bar.js';
 export { ReduceLROnPlateau, type ReduceLROnPlateauArgs } from './reduce-lr-on-plateau.js';
+export { TensorBoard, type TensorBoardArgs } from './tensorboard.js';
 export { TerminateOnNaN } from './terminate-on-nan.js';

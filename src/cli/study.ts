@@ -3,12 +3,14 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setBackend } from '../backend/select.js';
+import { startDashboard } from '../dashboard/server.js';
 import { ValueError } from '../errors.js';
 import { checkStudyData } from '../studies/data-check.js';
 import { loadStudy, runStudy, studyRef } from '../studies/index.js';
 import { lockStudyDir } from '../studies/lock.js';
 import { PRUNE_MODES, type PruneMode } from '../studies/pruning.js';
 import type { StudyOptions } from '../studies/types.js';
+import { takeDashboardFlags } from './dashboard.js';
 
 export const STUDY_HELP = `Usage: tensile study <imdb-rnn|batchnorm|./my-study.ts> [options]
 
@@ -24,6 +26,9 @@ Options:
   --quick            a small subset of the data and 2 epochs (smoke test)
   --verbose          print stack traces with errors (also: DEBUG=1)
   --prune <rule>     stop runs clearly worse than their peers at the same epoch: median or asha
+  --dashboard        serve the live dashboard while the study runs (--port <n>, default 6070;
+                     --host <addr>, default 127.0.0.1); see also \`tensile dashboard <dir>\`
+Every run also writes TensorBoard event files: tensorboard --logdir <out>/runs
 Data: TENSILE_DATA_DIR, else ~/.tensile/datasets, else downloaded.
 `;
 
@@ -84,7 +89,8 @@ export async function studyCommand(argv: readonly string[]): Promise<number> {
   }
   const ref = studyRef(name);
   const study = await loadStudy(ref);
-  const opts = parseStudyArgs(study.name, rest);
+  const { rest: studyArgs, dashboard } = takeDashboardFlags(rest);
+  const opts = parseStudyArgs(study.name, studyArgs);
   if (opts.backend) setBackend(opts.backend);
   // Fail fast, once, in this process: a busy or unwritable --out, then missing or damaged data.
   const release = lockStudyDir(opts.out);
@@ -99,9 +105,12 @@ export async function studyCommand(argv: readonly string[]): Promise<number> {
   }
   console.log(`${study.title}: writing to ${opts.out}`);
   const t0 = performance.now();
+  const server = dashboard ? await startDashboard({ root: opts.out, ...dashboard }) : null;
+  if (server) console.log(`Dashboard: ${server.url}`);
   try {
     await runStudy(ref, study, opts);
   } finally {
+    await server?.close();
     release();
   }
   console.log(`done in ${((performance.now() - t0) / 1000).toFixed(0)} s: ${join(opts.out, 'report.html')}`);

@@ -76,6 +76,11 @@ describe('tensile study --quick', () => {
     });
     for (const r of rs) {
       expect(existsSync(join(out, 'runs', r.id, 'best.keras')), r.id).toBe(true);
+      // Every run also logs for TensorBoard, in Keras' train/ and validation/ layout.
+      for (const sub of ['train', 'validation'])
+        expect(readdirSync(join(out, 'runs', r.id, sub))[0], `${r.id}/${sub}`).toMatch(
+          /^events\.out\.tfevents\./,
+        );
       expect((r.extra as { testAccuracy: number }).testAccuracy).toBeGreaterThan(0);
     }
     const report = readFileSync(join(out, 'report.md'), 'utf8');

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Callback, type Logs } from '../callbacks/callback.js';
 import { EarlyStopping, type EarlyStoppingArgs } from '../callbacks/early-stopping.js';
+import { TensorBoard } from '../callbacks/tensorboard.js';
 import { loadModel } from '../io/index.js';
 import type { Sequential } from '../models/sequential.js';
 import { globalGenerator, restoreRandomState } from '../random/global.js';
@@ -163,6 +164,8 @@ export async function fitResumable(
     timer,
     ...callbacksFor(model, partial.history),
     new ResumePoint(dir, model, partial, timer, shouldPrune),
+    // Every run logs for TensorBoard: `tensorboard --logdir <out>/runs` shows <run>/train, <run>/validation.
+    new TensorBoard({ logDir: dir }),
     ...(args.callbacks ?? []),
   ];
   if (done < args.epochs && !partial.pruned)
