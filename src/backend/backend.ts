@@ -270,6 +270,12 @@ export interface WindowGeometry {
 /**
  * Optional fused window kernels (float32, channels last). Each pair is both-or-neither; without them
  * src/ops/conv.ts and pool.ts compose the same results from pad, gather and argmax.
+ *
+ * @example
+ * import { getBackend, setBackend } from 'tensile';
+ * setBackend('wasm');
+ * console.log(typeof getBackend().im2col, typeof getBackend().maxPool); // function function
+ * setBackend('ts');
  */
 export interface WindowKernels {
   /** Patches of x [n, h, w, c] as [n, outH, outW, kh·kw, c]; border cells read `padValue`. */
