@@ -22,6 +22,8 @@ export type {
   RnnSequenceBackwardInputs,
   RnnSequenceGrads,
   RnnSequenceResult,
+  WindowGeometry,
+  WindowKernels,
 } from './backend/backend.js';
 export { getBackend, setBackend, withBackend } from './backend/select.js';
 export { createTsBackend, tsBackend } from './backends/ts/index.js';

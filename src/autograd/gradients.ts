@@ -202,4 +202,15 @@ export const GRADIENTS: { [K in OpKind]: GradFn<K> } = {
     ];
   },
   rnnSequence: sequenceGradient,
+  // Recorded only by backends with the fused window kernels, which come in both-or-neither pairs.
+  im2col: ([dy], n) => {
+    const x = x0(n);
+    const data = x.backend.col2im!(dy!.info('im2col'), n.attrs.geometry, x.shape);
+    return [emit(null, x.backend, data, x.shape, 'float32', [], null)];
+  },
+  maxPool: ([dy], n) => {
+    const x = x0(n);
+    const data = x.backend.maxPoolBackward!(dy!.info('maxPool'), n.attrs.index.info('maxPool'), x.shape);
+    return [emit(null, x.backend, data, x.shape, 'float32', [], null)];
+  },
 };

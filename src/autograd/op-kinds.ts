@@ -1,5 +1,6 @@
-import type { FusedActivation } from '../backend/backend.js';
+import type { FusedActivation, WindowGeometry } from '../backend/backend.js';
 import type { SequenceAttrs } from '../ops/rnn.js';
+import type { Tensor } from '../tensor/tensor.js';
 
 /**
  * Every differentiable op the tape can record, with the attributes its gradient needs. The gradient
@@ -40,6 +41,9 @@ export interface OpAttrs {
   dense: { activation: FusedActivation };
   softmaxCrossEntropy: null;
   rnnSequence: SequenceAttrs;
+  im2col: { geometry: WindowGeometry };
+  /** index: the flat input index of each window's maximum, from the backend's maxPool. */
+  maxPool: { index: Tensor };
 }
 
 export type OpKind = keyof OpAttrs;

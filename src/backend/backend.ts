@@ -158,7 +158,7 @@ export type OptimizerUpdate =
       readonly amsgrad: boolean;
     };
 
-export interface Backend {
+export interface Backend extends WindowKernels {
   readonly name: string;
 
   // Storage. `read` may return a view into backend memory that stays valid only until the next call
@@ -243,4 +243,50 @@ export interface Backend {
     grads: readonly TensorInfo[],
     slots: readonly (readonly TensorInfo[])[],
   ): boolean;
+}
+
+/**
+ * Where a window op's windows sit (src/ops/conv-geometry.ts's ConvGeometry has these fields and more).
+ *
+ * @example
+ * import { convGeometry } from 'tensile';
+ * const g = convGeometry('conv2d', [1, 28, 28, 1], { kernel: [3, 3], padding: 'same' }); // a WindowGeometry
+ */
+export interface WindowGeometry {
+  readonly inH: number;
+  readonly inW: number;
+  readonly kh: number;
+  readonly kw: number;
+  readonly strideH: number;
+  readonly strideW: number;
+  readonly dilationH: number;
+  readonly dilationW: number;
+  readonly padTop: number;
+  readonly padLeft: number;
+  readonly outH: number;
+  readonly outW: number;
+}
+
+/**
+ * Optional fused window kernels (float32, channels last). Each pair is both-or-neither; without them
+ * src/ops/conv.ts and pool.ts compose the same results from pad, gather and argmax.
+ *
+ * @example
+ * import { getBackend, setBackend } from 'tensile';
+ * setBackend('wasm');
+ * console.log(typeof getBackend().im2col, typeof getBackend().maxPool); // function function
+ * setBackend('ts');
+ */
+export interface WindowKernels {
+  /** Patches of x [n, h, w, c] as [n, outH, outW, kh·kw, c]; border cells read `padValue`. */
+  im2col?(x: TensorInfo, g: WindowGeometry, padValue: number): unknown;
+  /** The adjoint of im2col: dx [n, h, w, c] = every patch row of dcols added back where it was read. */
+  col2im?(dcols: TensorInfo, g: WindowGeometry, xShape: Shape): unknown;
+  /**
+   * Max pooling of x [n, h, w, c] to y [n, outH, outW, c], with `index` (int32, y's shape) the flat x
+   * index of each window's first maximum in tap order; the border never wins.
+   */
+  maxPool?(x: TensorInfo, g: WindowGeometry): { y: unknown; index: unknown };
+  /** dx of x's shape: zeros, then each dy added at its window's recorded index. */
+  maxPoolBackward?(dy: TensorInfo, index: TensorInfo, xShape: Shape): unknown;
 }

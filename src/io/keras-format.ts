@@ -2,6 +2,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import { strFromU8, strToU8, zipSync } from 'fflate';
 import { DataFormatError } from '../data/errors.js';
 import { readZipDirectory, readZipEntry } from '../data/formats/zip.js';
+import { Bidirectional } from '../layers/bidirectional.js';
+import type { Layer } from '../layers/layer.js';
 import type { Model } from '../models/model.js';
 import { tempPathFor, writeAtomic, writeBytesAtomic } from './atomic.js';
 import { compileArgsFromConfig } from './compile-config.js';
@@ -32,17 +34,50 @@ const CONFIG = 'config.json';
 const METADATA = 'metadata.json';
 const WEIGHTS = 'model.weights.h5';
 
+/** One run of a layer's variables: the group holding them and the (sub-)layer whose weights they are. */
+interface VarsPart {
+  readonly vars: string;
+  readonly layer: Layer;
+}
+
+/** Where one layer's variables sit: the (possibly empty) groups Keras creates, and the weight runs. */
+interface LayerVars {
+  readonly groups: string[];
+  readonly parts: VarsPart[];
+}
+
+/** A plain layer's groups: `<path>/vars`, or `<path>/cell/vars` for a recurrent layer's cell. */
+function plainVars(path: string, layer: Layer): LayerVars {
+  const vars = cellOf(layer.className) ? `${path}/cell/vars` : `${path}/vars`;
+  return { groups: [`${path}/vars`], parts: [{ vars, layer }] };
+}
+
+/**
+ * Keras 3 saves a Bidirectional's sub-layers as attributes (saving_lib walks them by attribute
+ * name): `<path>/forward_layer/cell/vars` and `<path>/backward_layer/cell/vars`, with empty `vars`
+ * groups for the wrapper and each sub-layer. Files Tensile wrote before kept all of them flat in
+ * `<path>/vars`, which `r` (when reading) tells apart by the missing `forward_layer` group.
+ */
+function bidirectionalVars(path: string, layer: Bidirectional, r?: H5Reader): LayerVars {
+  if (r && !r.isGroup(`${path}/forward_layer`) && r.isGroup(`${path}/vars`))
+    return { groups: [], parts: [{ vars: `${path}/vars`, layer }] };
+  const sub = [plainVars(`${path}/forward_layer`, layer.forwardLayer)];
+  sub.push(plainVars(`${path}/backward_layer`, layer.backwardLayer));
+  return { groups: [`${path}/vars`, ...sub.flatMap((v) => v.groups)], parts: sub.flatMap((v) => v.parts) };
+}
+
 /**
  * Where Keras keeps each layer's variables: `layers/<snake class>[_n]/vars` (Keras 3), or the
  * `_layer_checkpoint_dependencies/...` groups of tf.keras 2.12–2.14 when `r` shows them; recurrent
- * layers keep theirs in `.../cell/vars`.
+ * layers keep theirs in `.../cell/vars`, a Bidirectional in its two sub-layers' cells.
  */
-function varsPaths(model: Model, r?: H5Reader): { own: string; vars: string }[] {
+function varsPaths(model: Model, r?: H5Reader): LayerVars[] {
   const tfKeras = r?.isGroup('_layer_checkpoint_dependencies') === true;
   const paths = (tfKeras ? tfKerasLayerPaths : kerasLayerPaths)(model.layers);
   return paths.map((path, i) => {
-    const cell = cellOf(model.layers[i]!.className);
-    return { own: `${path}/vars`, vars: cell ? `${path}/cell/vars` : `${path}/vars` };
+    const layer = model.layers[i]!;
+    if (!tfKeras && layer instanceof Bidirectional) return bidirectionalVars(path, layer, r);
+    return plainVars(path, layer);
   });
 }
 
@@ -55,17 +90,34 @@ function varsPaths(model: Model, r?: H5Reader): { own: string; vars: string }[] 
  */
 export function writeWeightsLayout(w: H5Writer, model: Model): void {
   w.group('vars');
-  varsPaths(model).forEach(({ own, vars }, i) => {
-    w.group(own);
-    kerasWeights(model.layers[i]!).forEach((weight, k) => {
-      w.dataset(`${vars}/${k}`, weight.variable.dataSync() as Float32Array, weight.variable.shape);
-    });
-  });
+  for (const { groups, parts } of varsPaths(model)) {
+    for (const g of groups) w.group(g);
+    for (const { vars, layer } of parts) {
+      kerasWeights(layer).forEach((weight, k) => {
+        w.dataset(`${vars}/${k}`, weight.variable.dataSync() as Float32Array, weight.variable.shape);
+      });
+    }
+  }
   const opt = optimizerArrays(model);
   if (opt) {
     w.group('optimizer/vars');
     for (const [k, a] of opt.entries()) w.dataset(`optimizer/vars/${k}`, a.data, a.shape);
   }
+}
+
+/** Checks one run of stored variables against its layer and returns the assignment to run. */
+function planPart(r: H5Reader, { vars, layer }: VarsPart): () => void {
+  const count = r.keys(vars).length;
+  if (count === 0 && layer.weightEntries.length > 0 && !r.isGroup(vars)) {
+    const root = vars.split('/')[0]!;
+    const groups = r.keys(root).map((g) => `${root}/${g}`);
+    throw new ModelFileError(
+      `${r.where}: no weights for layer '${layer.name}' (${layer.className}) at '${vars}' ` +
+        `(${root === 'layers' ? 'Keras 3 (and tf.keras 2.15)' : 'tf.keras 2.12–2.14'} layout: groups named after the layer class, counted in model order); ` +
+        `the file has ${groups.length > 0 ? groups.join(', ') : `top-level groups ${r.keys('/').join(', ') || 'none'}`}`,
+    );
+  }
+  return planLayerAssign(layer, count, r.where, vars, (k, check) => r.floats(`${vars}/${k}`, check));
 }
 
 /**
@@ -76,20 +128,7 @@ export function writeWeightsLayout(w: H5Writer, model: Model): void {
  */
 export function readWeightsLayout(r: H5Reader, model: Model): void {
   if (!model.built) throw new ModelFileError(`${r.where}: the model must be built before loading weights`);
-  const assigns = varsPaths(model, r).map(({ vars }, i) => {
-    const layer = model.layers[i]!;
-    const count = r.keys(vars).length;
-    if (count === 0 && layer.weightEntries.length > 0 && !r.isGroup(vars)) {
-      const root = vars.split('/')[0]!;
-      const groups = r.keys(root).map((g) => `${root}/${g}`);
-      throw new ModelFileError(
-        `${r.where}: no weights for layer '${layer.name}' (${layer.className}) at '${vars}' ` +
-          `(${root === 'layers' ? 'Keras 3 (and tf.keras 2.15)' : 'tf.keras 2.12–2.14'} layout: groups named after the layer class, counted in model order); ` +
-          `the file has ${groups.length > 0 ? groups.join(', ') : `top-level groups ${r.keys('/').join(', ') || 'none'}`}`,
-      );
-    }
-    return planLayerAssign(layer, count, r.where, vars, (k, check) => r.floats(`${vars}/${k}`, check));
-  });
+  const assigns = varsPaths(model, r).flatMap(({ parts }) => parts.map((part) => planPart(r, part)));
   const opt: StoredArray[] = [];
   if (model.optimizer && r.isGroup('optimizer/vars')) {
     const n = r.keys('optimizer/vars').length;

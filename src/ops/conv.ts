@@ -3,7 +3,7 @@ import { makeTensor } from '../engine/engine.js';
 import { ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type ConvGeometry, type ConvPadding, convGeometry, windowIndices } from './conv-geometry.js';
-import { backendOf, requireFloat } from './core.js';
+import { backendOf, emit, requireFloat } from './core.js';
 import { gather, pad, reshape } from './layout.js';
 import { dense } from './nn.js';
 
@@ -19,6 +19,20 @@ import { dense } from './nn.js';
  * console.log(p.shape, Array.from(p.dataSync())); // [1, 1, 1, 4, 1] [1, 2, 3, 4]
  */
 export function extractPatches(x: Tensor, g: ConvGeometry, padValue = 0): Tensor {
+  const [n, , , c] = x.shape as [number, number, number, number];
+  const shape = [n, g.outH, g.outW, g.kh * g.kw, c];
+  const b = x.backend;
+  // The fused kernel when the backend has one (one tape entry, its adjoint as the gradient).
+  if (x.dtype === 'float32' && b.im2col && b.col2im) {
+    return emit('im2col', b, b.im2col(x.info('extractPatches'), g, padValue), shape, 'float32', [x], {
+      geometry: g,
+    });
+  }
+  return composedPatches(x, g, padValue);
+}
+
+/** extractPatches from pad and gather primitives: the reference for the fused kernels. */
+export function composedPatches(x: Tensor, g: ConvGeometry, padValue = 0): Tensor {
   const [n, , , c] = x.shape as [number, number, number, number];
   const padded =
     g.padTop + g.padBottom + g.padLeft + g.padRight === 0

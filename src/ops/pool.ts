@@ -4,7 +4,7 @@ import { ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { extractPatches } from './conv.js';
 import { type ConvGeometry, type ConvPadding, convGeometry, windowIndices } from './conv-geometry.js';
-import { requireFloat } from './core.js';
+import { emit, requireFloat } from './core.js';
 import { add, div, mul } from './elementwise.js';
 import { gather, pad, reshape } from './layout.js';
 import { stopGradient } from './nn.js';
@@ -53,6 +53,19 @@ const intTensor = (b: Backend, values: Int32Array, shape: readonly number[]) =>
  */
 export function maxPool2d(x: Tensor, opts: Pool2dOptions = {}): Tensor {
   const g = geometry('maxPool2d', x, opts);
+  const [n, , , c] = x.shape as [number, number, number, number];
+  const b = x.backend;
+  if (x.dtype === 'float32' && b.maxPool && b.maxPoolBackward) {
+    const shape = [n, g.outH, g.outW, c];
+    const { y, index } = b.maxPool(x.info('maxPool2d'), g);
+    const indexT = makeTensor(b, index, shape, 'int32');
+    return emit('maxPool', b, y, shape, 'float32', [x], { index: indexT });
+  }
+  return composedMaxPool(x, g);
+}
+
+/** maxPool2d from pad, argmax and gather primitives: the reference for the fused kernels. */
+export function composedMaxPool(x: Tensor, g: ConvGeometry): Tensor {
   const [n, , , c] = x.shape as [number, number, number, number];
   const pads = g.padTop + g.padBottom + g.padLeft + g.padRight;
   const edges: [number, number][] = [

@@ -9,6 +9,7 @@ import type {
   RnnSequenceBackwardInputs,
   TensorInfo,
   UnaryOp,
+  WindowGeometry,
 } from '../../backend/backend.js';
 import type { BackendArray, DType, TypedArray } from '../../tensor/dtype.js';
 import type { Shape } from '../../tensor/shape.js';
@@ -22,6 +23,7 @@ import { optimizerStep } from './optimizer.js';
 import { argmax, reduce } from './reduce.js';
 import { rnnSequence, rnnSequenceBackward } from './rnn.js';
 import { closeHeap, createHeap, heapThreads } from './threads.js';
+import * as window from './window.js';
 
 export { wasmAvailable } from './kernels.js';
 export { type NativeStatus, nativeStatus } from './native-loader.js';
@@ -152,6 +154,18 @@ class WasmBackend implements Backend {
     slots: readonly (readonly TensorInfo[])[],
   ): boolean {
     return optimizerStep(this.heap, update, vars, grads, slots);
+  }
+  im2col(x: TensorInfo, g: WindowGeometry, padValue: number): unknown {
+    return window.im2col(this.heap, x, g, padValue);
+  }
+  col2im(dcols: TensorInfo, g: WindowGeometry, xShape: Shape): unknown {
+    return window.col2im(this.heap, dcols, g, xShape);
+  }
+  maxPool(x: TensorInfo, g: WindowGeometry) {
+    return window.maxPool(this.heap, x, g);
+  }
+  maxPoolBackward(dy: TensorInfo, index: TensorInfo, xShape: Shape): unknown {
+    return window.maxPoolBackward(this.heap, dy, index, xShape);
   }
   rnnSequence(args: RnnSequenceArgs) {
     return rnnSequence(this.heap, args);

@@ -12,6 +12,7 @@ export { gruBackward, gruForward } from './rnn-gru';
 export { lstmBackward, lstmForward } from './rnn-lstm';
 export { rnnGateMath } from './rnn-math';
 export { simpleRnnBackward, simpleRnnForward } from './rnn-simple';
+export { col2im, im2col, maxPool, maxPoolBackward } from './window';
 
 /** First byte past the kernels' static data: where the JS allocator may start. */
 export function heapBase(): usize {

@@ -448,6 +448,77 @@ export function readSimpleRnnForwardArgs(mem: ArgMemory, at: ArgBlock<'SimpleRnn
   };
 }
 
+/** The fields of the WindowArgs block (72 bytes). */
+export interface WindowArgs {
+  readonly n: number;
+  readonly inH: number;
+  readonly inW: number;
+  readonly c: number;
+  readonly kh: number;
+  readonly kw: number;
+  readonly strideH: number;
+  readonly strideW: number;
+  readonly dilationH: number;
+  readonly dilationW: number;
+  readonly padTop: number;
+  readonly padLeft: number;
+  readonly outH: number;
+  readonly outW: number;
+  readonly padValue: number;
+  readonly x: number;
+  readonly y: number;
+  readonly index: number;
+}
+
+/** Writes a WindowArgs block at byte offset `at` (4-aligned) and returns it as a typed pointer. */
+export function writeWindowArgs(mem: ArgMemory, at: number, a: WindowArgs): ArgBlock<'WindowArgs'> {
+  const i = at >> 2;
+  mem.i32[i] = a.n;
+  mem.i32[i + 1] = a.inH;
+  mem.i32[i + 2] = a.inW;
+  mem.i32[i + 3] = a.c;
+  mem.i32[i + 4] = a.kh;
+  mem.i32[i + 5] = a.kw;
+  mem.i32[i + 6] = a.strideH;
+  mem.i32[i + 7] = a.strideW;
+  mem.i32[i + 8] = a.dilationH;
+  mem.i32[i + 9] = a.dilationW;
+  mem.i32[i + 10] = a.padTop;
+  mem.i32[i + 11] = a.padLeft;
+  mem.i32[i + 12] = a.outH;
+  mem.i32[i + 13] = a.outW;
+  mem.f32[i + 14] = a.padValue;
+  mem.i32[i + 15] = a.x;
+  mem.i32[i + 16] = a.y;
+  mem.i32[i + 17] = a.index;
+  return at as ArgBlock<'WindowArgs'>;
+}
+
+/** Reads back the WindowArgs block at `at`. */
+export function readWindowArgs(mem: ArgMemory, at: ArgBlock<'WindowArgs'>): WindowArgs {
+  const i = at >> 2;
+  return {
+    n: mem.i32[i]!,
+    inH: mem.i32[i + 1]!,
+    inW: mem.i32[i + 2]!,
+    c: mem.i32[i + 3]!,
+    kh: mem.i32[i + 4]!,
+    kw: mem.i32[i + 5]!,
+    strideH: mem.i32[i + 6]!,
+    strideW: mem.i32[i + 7]!,
+    dilationH: mem.i32[i + 8]!,
+    dilationW: mem.i32[i + 9]!,
+    padTop: mem.i32[i + 10]!,
+    padLeft: mem.i32[i + 11]!,
+    outH: mem.i32[i + 12]!,
+    outW: mem.i32[i + 13]!,
+    padValue: mem.f32[i + 14]!,
+    x: mem.i32[i + 15]! >>> 0,
+    y: mem.i32[i + 16]! >>> 0,
+    index: mem.i32[i + 17]! >>> 0,
+  };
+}
+
 /** Bytes of the largest argument block (a 4-aligned area this big holds any of them). */
 export const MAX_ARG_BLOCK_BYTES = 72;
 
@@ -522,4 +593,12 @@ export interface KernelExports {
   simpleRnnBackward(args: ArgBlock<'SimpleRnnBackwardArgs'>): void;
   /** assembly/rnn-simple.ts */
   simpleRnnForward(args: ArgBlock<'SimpleRnnForwardArgs'>): void;
+  /** assembly/window.ts */
+  col2im(a: ArgBlock<'WindowArgs'>): void;
+  /** assembly/window.ts */
+  im2col(a: ArgBlock<'WindowArgs'>): void;
+  /** assembly/window.ts */
+  maxPool(a: ArgBlock<'WindowArgs'>): void;
+  /** assembly/window.ts */
+  maxPoolBackward(a: ArgBlock<'WindowArgs'>): void;
 }

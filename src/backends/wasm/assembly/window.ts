@@ -1,0 +1,150 @@
+// @ts-nocheck: AssemblyScript (compiled by scripts/build-wasm.mjs with asc), not checked by tsc.
+// Sliding-window kernels of the convolution and pooling ops, channels last (NHWC): patch extraction
+// (im2col) and its adjoint (col2im), max pooling with the index of each window's first maximum, and
+// its backward. They replace the composed pad + gather (+ argmax) chains of src/ops/conv.ts and
+// pool.ts, which stay as the reference. Channels are innermost, so every inner loop is a contiguous
+// run of c floats; runs of 4 go as one vector. Pointers are byte offsets; counts are elements.
+
+/** The geometry of one window op (see src/ops/conv-geometry.ts) and its buffers. */
+@unmanaged
+class WindowArgs {
+  n: i32;
+  inH: i32;
+  inW: i32;
+  c: i32;
+  kh: i32;
+  kw: i32;
+  strideH: i32;
+  strideW: i32;
+  dilationH: i32;
+  dilationW: i32;
+  padTop: i32;
+  padLeft: i32;
+  outH: i32;
+  outW: i32;
+  padValue: f32;
+  /** The image [n, inH, inW, c] (im2col, maxPool) or its gradient (col2im, maxPoolBackward). */
+  x: usize;
+  /** The patches [n, outH, outW, kh·kw, c], the pooled output [n, outH, outW, c], or their gradient. */
+  y: usize;
+  /** int32 [n, outH, outW, c]: the flat index into x of each window's first maximum (max pooling). */
+  index: usize;
+}
+
+/** The per-cell row copy, a static method only because @inline is a decorator (see math.ts). */
+// biome-ignore lint/complexity/noStaticOnlyClass: @inline needs a class member (see above).
+class Cell {
+  /** Copies c floats from src to dst (dst += src when `add`), 4 at a time while it can. */
+  @inline static run(dst: usize, src: usize, c: i32, add: bool): void {
+    let k = 0;
+    for (; k + 4 <= c; k += 4) {
+      const o = <usize>(k << 2);
+      const v = v128.load(src + o);
+      v128.store(dst + o, add ? f32x4.add(v128.load(dst + o), v) : v);
+    }
+    for (; k < c; k++) {
+      const o = <usize>(k << 2);
+      const v = load<f32>(src + o);
+      store<f32>(dst + o, add ? load<f32>(dst + o) + v : v);
+    }
+  }
+}
+
+/** Writes (or, for col2im, reads back) every window of x: im2col when `adjoint` is false. */
+function windows(a: WindowArgs, adjoint: bool): void {
+  const c = a.c;
+  const rowBytes = <usize>(c << 2);
+  const pv = f32x4.splat(a.padValue);
+  if (adjoint) memory.fill(a.x, 0, <usize>(a.n * a.inH * a.inW) * rowBytes);
+  let out = a.y;
+  for (let b = 0; b < a.n; b++) {
+    const image = a.x + <usize>(b * a.inH * a.inW) * rowBytes;
+    for (let oh = 0; oh < a.outH; oh++) {
+      for (let ow = 0; ow < a.outW; ow++) {
+        for (let i = 0; i < a.kh; i++) {
+          const ih = oh * a.strideH + i * a.dilationH - a.padTop;
+          for (let j = 0; j < a.kw; j++) {
+            const iw = ow * a.strideW + j * a.dilationW - a.padLeft;
+            const inside = ih >= 0 && ih < a.inH && iw >= 0 && iw < a.inW;
+            const cell = image + <usize>(ih * a.inW + iw) * rowBytes;
+            if (adjoint) {
+              if (inside) Cell.run(cell, out, c, true);
+            } else if (inside) Cell.run(out, cell, c, false);
+            else {
+              let k = 0;
+              for (; k + 4 <= c; k += 4) v128.store(out + <usize>(k << 2), pv);
+              for (; k < c; k++) store<f32>(out + <usize>(k << 2), a.padValue);
+            }
+            out += rowBytes;
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Patches of x [n, inH, inW, c] into y [n, outH, outW, kh·kw, c]; the border reads padValue. */
+export function im2col(a: WindowArgs): void {
+  windows(a, false);
+}
+
+/** The adjoint of im2col: x = zeros, then every patch row of y added back where it was read. */
+export function col2im(a: WindowArgs): void {
+  windows(a, true);
+}
+
+/**
+ * y[b, oh, ow, ch] = the max over the window (border cells never win: they act as -Infinity), and
+ * index[...] = the flat x index of its first maximum in tap order (row, then column), as the
+ * composed argmax picks it. A window with no real cell (impossible with 'same' or 'valid') gets
+ * index -1 and y = -Infinity.
+ */
+export function maxPool(a: WindowArgs): void {
+  const c = a.c;
+  let o = 0;
+  for (let b = 0; b < a.n; b++) {
+    const base = b * a.inH * a.inW;
+    for (let oh = 0; oh < a.outH; oh++) {
+      for (let ow = 0; ow < a.outW; ow++) {
+        const y = a.y + <usize>(o << 2);
+        const index = a.index + <usize>(o << 2);
+        for (let ch = 0; ch < c; ch++) {
+          store<f32>(y + <usize>(ch << 2), -Infinity);
+          store<i32>(index + <usize>(ch << 2), -1);
+        }
+        for (let i = 0; i < a.kh; i++) {
+          const ih = oh * a.strideH + i * a.dilationH - a.padTop;
+          if (ih < 0 || ih >= a.inH) continue;
+          for (let j = 0; j < a.kw; j++) {
+            const iw = ow * a.strideW + j * a.dilationW - a.padLeft;
+            if (iw < 0 || iw >= a.inW) continue;
+            const at = (base + ih * a.inW + iw) * c;
+            const cell = a.x + <usize>(at << 2);
+            for (let ch = 0; ch < c; ch++) {
+              const v = load<f32>(cell + <usize>(ch << 2));
+              const p = <usize>(ch << 2);
+              // The first real cell always wins (even -Infinity or NaN), later ones only when larger.
+              if (load<i32>(index + p) < 0 || v > load<f32>(y + p)) {
+                store<f32>(y + p, v);
+                store<i32>(index + p, at + ch);
+              }
+            }
+          }
+        }
+        o += c;
+      }
+    }
+  }
+}
+
+/** dx [n, inH, inW, c] = zeros, then dy [n, outH, outW, c] added at each window's recorded maximum. */
+export function maxPoolBackward(a: WindowArgs): void {
+  memory.fill(a.x, 0, (<usize>(a.n * a.inH * a.inW * a.c)) << 2);
+  const total = a.n * a.outH * a.outW * a.c;
+  for (let o = 0; o < total; o++) {
+    const at = load<i32>(a.index + <usize>(o << 2));
+    if (at < 0) continue;
+    const p = a.x + <usize>(at << 2);
+    store<f32>(p, load<f32>(p) + load<f32>(a.y + <usize>(o << 2)));
+  }
+}
