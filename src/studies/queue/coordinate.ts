@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
+import { TensileError } from '../../errors.js';
 import { StudyProgress } from '../progress.js';
 import type { StudyRef } from '../registry.js';
 import { readResult, runDir, writeFileAtomic, writeResult } from '../run-store.js';
@@ -84,7 +85,7 @@ export async function runStudyOnQueue(
     for (const c of clients) c.disconnect();
   }
   if (failures.length > 0)
-    throw new Error(
+    throw new TensileError(
       `${failures.length} run(s) failed (${failures.join(', ')}); re-run the same command to retry them`,
     );
   const results = specs.map((r) => readResult(opts.out, r.id)!);

@@ -64,7 +64,6 @@ async function trainJob(
     for (const name of readdirSync(dir))
       if (!RESUME_FILES.has(name) && !name.includes('.tmp-'))
         files[name] = readFileSync(join(dir, name)).toString('base64');
-    log(`${run.id}: done`);
     return { result, files };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -94,6 +93,9 @@ export async function serveQueue(
     // A run is retried on another worker each time its worker dies; a real error fails it at once.
     maxStalledCount: 10,
   });
+  // Logged once BullMQ has recorded the completion: an attempt that lost its lock (its run was
+  // taken over) cannot complete, so each run is "done" exactly once across all workers.
+  worker.on('completed', (job) => log(`${job.data.run.id}: done`));
   worker.on('failed', (job, e) => log(`${job?.data.run.id ?? '?'}: failed: ${e.message}`));
   worker.on('error', (e) => log(`worker error: ${e.message}`));
   await worker.waitUntilReady();
