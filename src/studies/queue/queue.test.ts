@@ -144,7 +144,9 @@ describe('tensile study --queue with tensile worker', () => {
       expect(first.out.stderr).toContain(
         `✗ ${id}: failed in its worker: study module ${study} failed to load: no such file on this worker`,
       );
-    expect(first.out.stderr).toMatch(/^tensile: 4 run\(s\) failed \(.*\); re-run the same command to retry them$/m);
+    expect(first.out.stderr).toMatch(
+      /^tensile: 4 run\(s\) failed \(.*\); re-run the same command to retry them$/m,
+    );
     expect(first.out.stderr).not.toContain('unexpected error');
     broken.child.kill('SIGKILL');
 
