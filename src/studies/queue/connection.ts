@@ -19,7 +19,8 @@ export interface RedisTarget {
 /**
  * Parses `redis://[:password@]host[:port][/db]`.
  * @example
- * parseRedisUrl('redis://127.0.0.1:6390/2'); // { host: '127.0.0.1', port: 6390, db: 2, maxRetriesPerRequest: null }
+ * const target = parseRedisUrl('redis://:secret@10.0.0.5:6390/2');
+ * console.log(target.host, target.port, target.db, target.password); // 10.0.0.5 6390 2 secret
  */
 export function parseRedisUrl(url: string): RedisTarget {
   let u: URL;
@@ -44,7 +45,9 @@ export function parseRedisUrl(url: string): RedisTarget {
 /**
  * A client for BullMQ (which, under ESM, takes a constructed client rather than options).
  * @example
- * const client = redisClient('redis://127.0.0.1:6379'); // later: client.disconnect()
+ * const client = redisClient('redis://127.0.0.1:6379');
+ * console.log(await client.ping()); // PONG
+ * client.disconnect();
  */
 export function redisClient(url: string): Redis {
   return new Redis(parseRedisUrl(url));
@@ -54,7 +57,7 @@ export function redisClient(url: string): Redis {
  * Checks that a Redis server answers at `url` within `timeoutMs`, so an unreachable one is a
  * one-line error at once (BullMQ's client would otherwise retry forever, silently).
  * @example
- * await checkRedis('redis://127.0.0.1:6379'); // throws ValueError "cannot reach Redis at ..." if none runs
+ * await checkRedis('redis://127.0.0.1:6379'); // resolves, or throws "cannot reach Redis at ...: ECONNREFUSED"
  */
 export function checkRedis(url: string, timeoutMs = 3000): Promise<void> {
   const { host, port, password } = parseRedisUrl(url);
@@ -82,7 +85,7 @@ export function checkRedis(url: string, timeoutMs = 3000): Promise<void> {
  * The job id of one run of one study output directory: stable, so a restarted coordinator finds
  * the jobs it queued before instead of queueing them twice.
  * @example
- * runJobId('/tmp/out', 'lstm'); // '3f0a…-lstm'
+ * console.log(runJobId('/tmp/out', 'lstm')); // 5a48cd9599aaa65b-lstm
  */
 export function runJobId(out: string, runId: string): string {
   return `${createHash('sha256').update(out).digest('hex').slice(0, 16)}-${runId}`;

@@ -22,8 +22,7 @@ function saveRun(out: string, { result, files }: RunJobResult): void {
  * runStudy over a BullMQ queue: puts every unfinished run on the queue at `url`, waits for workers
  * (`tensile worker --queue`) to train them, writes their results into `opts.out` and the report.
  * Restarted with the same `opts.out`, it skips finished runs and waits for the queued ones.
- * @example
- * await runStudyOnQueue('redis://127.0.0.1:6379', 'imdb-rnn', imdbRnnStudy, opts);
+ * Run by `tensile study <study> --queue <url>`; queue.test.ts runs it through the CLI with workers.
  */
 export async function runStudyOnQueue(
   url: string,

@@ -5,8 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { extractExamples, runExampleAsync } from '../../test-utils/doc-examples.js';
 import type { RunResult } from '../types.js';
+import * as connection from './connection.js';
 import { checkRedis } from './connection.js';
+import * as serve from './serve.js';
 
 // A real redis-server (Debian's; .ci/run installs it) on a free port, real worker processes, the
 // real CLI. The fixture study trains four tiny runs at ~0.15 s per epoch.
@@ -99,6 +102,24 @@ afterAll(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
+describe('queue doc examples run (against the test server)', () => {
+  const modules = { 'connection.ts': connection, 'serve.ts': serve } as Record<
+    string,
+    Record<string, unknown>
+  >;
+  const files = Object.keys(modules).map((f) => fileURLToPath(new URL(`./${f}`, import.meta.url)));
+  const examples = extractExamples(files);
+  it('finds the examples', () => expect(examples.length).toBe(5));
+  for (const ex of examples) {
+    it(ex.symbol.slice(0, 60), { timeout: 30_000 }, async () => {
+      // The modules are internal (not exported from 'tensile'): bind their exports as if they were.
+      const exports = modules[ex.file.split('/').pop()!]!;
+      const code = `import { ${Object.keys(exports).join(', ')} } from 'tensile';\n${ex.code.replaceAll('redis://127.0.0.1:6379', url)}`;
+      await runExampleAsync({ ...ex, code }, exports);
+    });
+  }
+});
+
 describe('tensile study --queue with tensile worker', () => {
   it('two workers, one SIGKILLed mid-run: every run finishes exactly once, histories equal the local pool', {
     timeout: 300_000,
@@ -157,6 +178,25 @@ describe('tensile study --queue with tensile worker', () => {
     expect(Object.values(histories(out)).map((h) => h.loss!.length)).toEqual([2, 2, 2, 2]);
     good.child.kill('SIGTERM');
     await good.exited;
+  });
+
+  it('a coordinator SIGKILLed mid-study and restarted with the same --out waits for the runs it queued', {
+    timeout: 300_000,
+  }, async () => {
+    const worker = tensile(['worker', '--queue', url]);
+    const out = join(root, 'restarted');
+    const args = ['study', study, '--out', out, '--epochs', '4', '--queue', url];
+    const first = tensile(args);
+    await until(() => first.out.stdout.includes('✓ [1/4]'), 'the first finished run');
+    first.child.kill('SIGKILL');
+    const again = tensile(args);
+    expect(await again.exited, again.out.stderr).toBe(0);
+    expect(again.out.stdout).toMatch(/already finished, skipped/);
+    expect(Object.values(histories(out)).map((h) => h.loss!.length)).toEqual([4, 4, 4, 4]);
+    // Nothing was queued twice: the worker completed each run once.
+    expect((worker.out.stdout.match(/^\S+: done$/gm) ?? []).length).toBe(4);
+    worker.child.kill('SIGTERM');
+    await worker.exited;
   });
 
   it('Redis unreachable: one clear line within seconds, from the coordinator and from a worker', {
