@@ -13,8 +13,14 @@ import type { RunJobData, RunJobResult } from './protocol.js';
 /** Writes what a worker sent back into the run's directory, as a local run would have left it. */
 function saveRun(out: string, { result, files }: RunJobResult): void {
   const dir = runDir(out, result.id);
-  for (const [name, base64] of Object.entries(files))
-    writeFileAtomic(join(dir, name), Buffer.from(base64, 'base64'));
+  for (const [name, base64] of Object.entries(files)) {
+    // The names come from another machine: only plain relative paths inside the run directory.
+    if (name.startsWith('/') || name.split('/').some((part) => part === '..' || part === ''))
+      throw new TensileError(
+        `run '${result.id}': the worker sent a file named '${name}', outside its run directory`,
+      );
+    writeFileAtomic(join(dir, ...name.split('/')), Buffer.from(base64, 'base64'));
+  }
   writeResult(out, result);
 }
 

@@ -150,6 +150,9 @@ describe('tensile study --queue with tensile worker', () => {
     expect(queued[killedRun]!.loss).toHaveLength(6);
     expect(queued).toEqual(histories(join(root, 'local')));
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('learningRate 0.05, units 16');
+    // Files the run left in subdirectories of its scratch directory arrive in the run directory.
+    for (const id of RUN_IDS)
+      expect(readFileSync(join(out, 'runs', id, 'notes', 'trained.txt'), 'utf8'), id).toBe('trained\n');
     workers[1 - victim]!.child.kill('SIGTERM');
     expect(await workers[1 - victim]!.exited).toBe(0);
   });

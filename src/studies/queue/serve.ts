@@ -1,6 +1,6 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { type Job, Worker } from 'bullmq';
 import { setBackend } from '../../backend/select.js';
 import { executeRun } from '../execute.js';
@@ -61,9 +61,12 @@ async function trainJob(
     const result = await executeRun(study, run, dir, opts, { progress });
     await uploads;
     const files: Record<string, string> = {};
-    for (const name of readdirSync(dir))
-      if (!RESUME_FILES.has(name) && !name.includes('.tmp-'))
-        files[name] = readFileSync(join(dir, name)).toString('base64');
+    // Subdirectories too (TensorBoard's train/ and validation/ logs, say); paths use '/'.
+    for (const name of readdirSync(dir, { recursive: true }) as string[]) {
+      const path = join(dir, name);
+      if (RESUME_FILES.has(name) || name.includes('.tmp-') || !statSync(path).isFile()) continue;
+      files[name.split(sep).join('/')] = readFileSync(path).toString('base64');
+    }
     return { result, files };
   } finally {
     rmSync(dir, { recursive: true, force: true });
