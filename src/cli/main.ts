@@ -10,6 +10,7 @@ const HELP = `Usage: tensile <command>
 
 Commands:
   study      run a study (built-in imdb-rnn, batchnorm, or ./my-study.ts) and write its report
+  worker     train study runs from a Redis queue (tensile worker --queue redis://host:port)
   report     rebuild a study's figures and report from its saved histories
   dashboard  serve a live page of a study directory's runs (tensile dashboard <dir>)
   info       show the version, the backend Tensile would use and its GEMM path (native or wasm)
@@ -33,6 +34,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return (await import('./report.js')).reportCommand(rest);
     case 'dashboard':
       return (await import('./dashboard.js')).dashboardCommand(rest);
+    case 'worker':
+      return (await import('./worker.js')).workerCommand(rest);
     case 'info':
       for (const line of (await import('./info.js')).infoLines(version())) console.log(line);
       return 0;

@@ -9,6 +9,8 @@ import { checkStudyData } from '../studies/data-check.js';
 import { loadStudy, runStudy, studyRef } from '../studies/index.js';
 import { lockStudyDir } from '../studies/lock.js';
 import { PRUNE_MODES, type PruneMode } from '../studies/pruning.js';
+import { checkRedis } from '../studies/queue/connection.js';
+import { runStudyOnQueue } from '../studies/queue/coordinate.js';
 import type { StudyOptions } from '../studies/types.js';
 import { takeDashboardFlags } from './dashboard.js';
 
@@ -26,6 +28,7 @@ Options:
   --quick            a small subset of the data and 2 epochs (smoke test)
   --verbose          print stack traces with errors (also: DEBUG=1)
   --prune <rule>     stop runs clearly worse than their peers at the same epoch: median or asha
+  --queue <url>      put the runs on a Redis queue (redis://host:port) for \`tensile worker\`s
   --dashboard        serve the live dashboard while the study runs (--port <n>, default 6070;
                      --host <addr>, default 127.0.0.1); see also \`tensile dashboard <dir>\`
 Every run also writes TensorBoard event files: tensorboard --logdir <out>/runs
@@ -81,6 +84,21 @@ export function parseStudyArgs(name: string, argv: readonly string[]): StudyOpti
   };
 }
 
+/** Splits `--queue <url>` (or `--queue=<url>`) off the study flags. */
+export function takeQueueFlag(argv: readonly string[]): { queue: string | undefined; rest: string[] } {
+  const rest: string[] = [];
+  let queue: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--queue') {
+      queue = argv[++i];
+      if (!queue) throw new ValueError('--queue needs a redis://host:port URL');
+    } else if (a.startsWith('--queue=')) queue = a.slice('--queue='.length);
+    else rest.push(a);
+  }
+  return { queue, rest };
+}
+
 export async function studyCommand(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help') {
@@ -89,8 +107,11 @@ export async function studyCommand(argv: readonly string[]): Promise<number> {
   }
   const ref = studyRef(name);
   const study = await loadStudy(ref);
-  const { rest: studyArgs, dashboard } = takeDashboardFlags(rest);
+  const { queue, rest: afterQueue } = takeQueueFlag(rest);
+  const { rest: studyArgs, dashboard } = takeDashboardFlags(afterQueue);
   const opts = parseStudyArgs(study.name, studyArgs);
+  if (queue && opts.prune) throw new ValueError('--prune does not work with --queue yet; leave one out');
+  if (queue) await checkRedis(queue); // before the lock: an unreachable server leaves nothing behind
   if (opts.backend) setBackend(opts.backend);
   // Fail fast, once, in this process: a busy or unwritable --out, then missing or damaged data.
   const release = lockStudyDir(opts.out);
@@ -108,7 +129,7 @@ export async function studyCommand(argv: readonly string[]): Promise<number> {
   const server = dashboard ? await startDashboard({ root: opts.out, ...dashboard }) : null;
   if (server) console.log(`Dashboard: ${server.url}`);
   try {
-    await runStudy(ref, study, opts);
+    await (queue ? runStudyOnQueue(queue, ref, study, opts) : runStudy(ref, study, opts));
   } finally {
     await server?.close();
     release();

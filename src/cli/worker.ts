@@ -1,0 +1,44 @@
+import { parseArgs } from 'node:util';
+import { ValueError } from '../errors.js';
+import { serveQueue } from '../studies/queue/serve.js';
+
+export const WORKER_HELP = `Usage: tensile worker --queue redis://host:port [options]
+
+Takes study runs off the queue that \`tensile study <study> --queue <url>\` fills and trains them,
+until stopped (Ctrl-C). Study modules are loaded by the path the coordinator was given, so that
+path (and the data) must exist on this machine too.
+
+Options:
+  --queue <url>        Redis server of the queue (required)
+  --concurrency <n>    runs trained at once (default 1)
+`;
+
+/** `tensile worker`: serves queued runs until SIGINT or SIGTERM. */
+export async function workerCommand(argv: readonly string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      queue: { type: 'string' },
+      concurrency: { type: 'string', default: '1' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(WORKER_HELP);
+    return 0;
+  }
+  if (!values.queue) throw new ValueError('tensile worker needs --queue redis://host:port');
+  const concurrency = Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new ValueError(`--concurrency must be an integer ≥ 1, got '${values.concurrency}'`);
+  // Tests shorten the lock so a killed worker's run moves on within seconds.
+  const lockMs = Number(process.env.TENSILE_QUEUE_LOCK_MS) || undefined;
+  const worker = await serveQueue(values.queue, { concurrency, lockMs });
+  console.log(`tensile worker: serving ${values.queue}`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await worker.stop();
+  return 0;
+}
