@@ -13,6 +13,8 @@
  */
 #define NAPI_VERSION 8
 #include <node_api.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,6 +38,26 @@ extern int omp_get_max_threads(void);
 #define MAX_DIM 0x7fffffffLL
 
 static int current_threads = 0;
+
+/*
+ * Why signals are held during a product: oneDNN 2.6's sgemm (Debian's libdnnl) corrupts the C heap when
+ * a signal handler runs on a thread while it computes ("corrupted size vs. prev_size", then abort),
+ * reproduced in plain C with a SIGPROF or SIGALRM timer and no Node at all. Node installs handlers
+ * (the --cpu-prof sampler's SIGPROF, libuv's SIGCHLD and SIGWINCH, process.on('SIGINT')), so training
+ * under the profiler crashed. Holding the asynchronous signals for the call defers them by at most one
+ * product (they are delivered as soon as the mask is restored); the OpenMP threads, created inside the
+ * first parallel call, inherit the mask and never take process signals. Faults that the CPU raises
+ * (SIGSEGV, SIGBUS, SIGFPE, SIGILL) stay deliverable. Cost: two syscalls, ~0.2 µs per call.
+ */
+static void hold_signals(sigset_t *previous) {
+  sigset_t held;
+  sigfillset(&held);
+  sigdelset(&held, SIGSEGV);
+  sigdelset(&held, SIGBUS);
+  sigdelset(&held, SIGFPE);
+  sigdelset(&held, SIGILL);
+  pthread_sigmask(SIG_BLOCK, &held, previous);
+}
 
 static napi_value throw_error(napi_env env, const char *message) {
   napi_throw_error(env, "ERR_TENSILE_NATIVE", message);
@@ -175,10 +197,13 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
   }
   const float *pa = base + a.offset / 4;
   const float *pb = base + b.offset / 4;
+  sigset_t previous;
+  hold_signals(&previous);
   set_threads((int)v[14]);
 #if defined(TENSILE_BLAS_DNNL)
   dnnl_status_t status = dnnl_sgemm(trans_a ? 'T' : 'N', trans_b ? 'T' : 'N', m, n, k, (float)alpha, pa, a.ld, pb,
                                     b.ld, (float)beta, pc, c.ld);
+  pthread_sigmask(SIG_SETMASK, &previous, NULL);
   if (status != dnnl_success) {
     snprintf(msg, sizeof msg, "sgemm: dnnl_sgemm failed with status %d", (int)status);
     return throw_error(env, msg);
@@ -186,6 +211,7 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
 #else
   cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans, (int)m,
               (int)n, (int)k, (float)alpha, pa, (int)a.ld, pb, (int)b.ld, (float)beta, pc, (int)c.ld);
+  pthread_sigmask(SIG_SETMASK, &previous, NULL);
 #endif
   return NULL;
 }

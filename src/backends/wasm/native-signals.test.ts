@@ -1,0 +1,69 @@
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { nativeAddon, nativeStatus } from './native-loader.js';
+
+// oneDNN 2.6's sgemm corrupted the C heap when a signal handler ran during a product: training under
+// `node --cpu-prof` aborted with "corrupted size vs. prev_size". The addon now holds asynchronous
+// signals for the length of a call. These tests run native products while signals arrive.
+const addon = nativeAddon();
+const skipReason = addon ? '' : ` (skipped: native addon off, ${nativeStatus().reason})`;
+const loop = join(import.meta.dirname, 'test-utils', 'native-gemm-loop.ts');
+const expected = 128 * 512 * 784;
+
+/** Runs the GEMM loop in a child with the given node flags; `poke` sends it signals while it runs. */
+function runLoop(flags: string[], poke?: (pid: number) => void) {
+  return new Promise<{ code: number | null; signal: string | null; out: string; err: string }>((resolve) => {
+    const child = spawn(process.execPath, [...flags, '--import', 'tsx', loop, '1500'], {
+      env: { ...process.env, TENSILE_NATIVE_THREADS: '1' },
+    });
+    let out = '';
+    let err = '';
+    let timer: NodeJS.Timeout | null = null;
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (poke && !timer && out.includes('ready')) timer = setInterval(() => child.pid && poke(child.pid), 2);
+      if (timer && out.includes('"calls"')) clearInterval(timer);
+    });
+    child.stderr.on('data', (d) => (err += d));
+    child.on('close', (code, signal) => {
+      if (timer) clearInterval(timer);
+      resolve({ code, signal, out: out.trim().split('\n').at(-1) ?? '', err });
+    });
+  });
+}
+
+describe('native GEMMs while signals arrive', () => {
+  it.skipIf(!addon)(`survive the --cpu-prof sampler (SIGPROF)${skipReason}`, async () => {
+    const dir = join(tmpdir(), `tensile-prof-${process.pid}`);
+    try {
+      const r = await runLoop(['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=200']);
+      expect(r.err).not.toMatch(/corrupted|double free|Aborted/);
+      expect({ code: r.code, signal: r.signal }).toEqual({ code: 0, signal: null });
+      const result = JSON.parse(r.out);
+      expect(result.calls).toBeGreaterThan(5);
+      expect(result.last).toBe(expected);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it.skipIf(!addon)(`survive handled process signals (SIGUSR2, SIGWINCH)${skipReason}`, async () => {
+    let n = 0;
+    const r = await runLoop([], (pid) => {
+      try {
+        process.kill(pid, n++ % 2 ? 'SIGUSR2' : 'SIGWINCH');
+      } catch {
+        // The child has exited between two ticks.
+      }
+    });
+    expect(r.err).not.toMatch(/corrupted|double free|Aborted/);
+    expect({ code: r.code, signal: r.signal }).toEqual({ code: 0, signal: null });
+    const result = JSON.parse(r.out);
+    expect(result.calls).toBeGreaterThan(5);
+    expect(result.last).toBe(expected);
+    expect(n).toBeGreaterThan(50);
+  }, 60_000);
+});
