@@ -3,7 +3,6 @@
  * The `tensile` command. Subcommands are small modules; this file only dispatches.
  */
 import { readFileSync } from 'node:fs';
-import { TensileError } from '../errors.js';
 import { describeCliError, wantsStack } from './errors.js';
 
 const HELP = `Usage: tensile <command>

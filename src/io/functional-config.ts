@@ -131,7 +131,7 @@ function nodeRefs(data: unknown, where: string, layer: string): { refs: History[
 function structureRefs(v: unknown, what: string, where: string): { refs: History[]; list: boolean } {
   if (isRef(v)) return { refs: [[v[0], v[1], v[2]]], list: false };
   const items = Array.isArray(v) ? v : v && typeof v === 'object' ? Object.values(v) : null;
-  if (!items || !items.every(isRef))
+  if (!items?.every(isRef))
     throw new ModelFileError(`${where}: the model config's ${what} are malformed: ${JSON.stringify(v)}`);
   return { refs: items.map((r) => [r[0], r[1], r[2]] as History), list: true };
 }

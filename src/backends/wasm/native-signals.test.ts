@@ -36,34 +36,42 @@ function runLoop(flags: string[], poke?: (pid: number) => void) {
 }
 
 describe('native GEMMs while signals arrive', () => {
-  it.skipIf(!addon)(`survive the --cpu-prof sampler (SIGPROF)${skipReason}`, async () => {
-    const dir = join(tmpdir(), `tensile-prof-${process.pid}`);
-    try {
-      const r = await runLoop(['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=200']);
+  it.skipIf(!addon)(
+    `survive the --cpu-prof sampler (SIGPROF)${skipReason}`,
+    async () => {
+      const dir = join(tmpdir(), `tensile-prof-${process.pid}`);
+      try {
+        const r = await runLoop(['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=200']);
+        expect(r.err).not.toMatch(/corrupted|double free|Aborted/);
+        expect({ code: r.code, signal: r.signal }).toEqual({ code: 0, signal: null });
+        const result = JSON.parse(r.out);
+        expect(result.calls).toBeGreaterThan(5);
+        expect(result.last).toBe(expected);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
+
+  it.skipIf(!addon)(
+    `survive handled process signals (SIGUSR2, SIGWINCH)${skipReason}`,
+    async () => {
+      let n = 0;
+      const r = await runLoop([], (pid) => {
+        try {
+          process.kill(pid, n++ % 2 ? 'SIGUSR2' : 'SIGWINCH');
+        } catch {
+          // The child has exited between two ticks.
+        }
+      });
       expect(r.err).not.toMatch(/corrupted|double free|Aborted/);
       expect({ code: r.code, signal: r.signal }).toEqual({ code: 0, signal: null });
       const result = JSON.parse(r.out);
       expect(result.calls).toBeGreaterThan(5);
       expect(result.last).toBe(expected);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 60_000);
-
-  it.skipIf(!addon)(`survive handled process signals (SIGUSR2, SIGWINCH)${skipReason}`, async () => {
-    let n = 0;
-    const r = await runLoop([], (pid) => {
-      try {
-        process.kill(pid, n++ % 2 ? 'SIGUSR2' : 'SIGWINCH');
-      } catch {
-        // The child has exited between two ticks.
-      }
-    });
-    expect(r.err).not.toMatch(/corrupted|double free|Aborted/);
-    expect({ code: r.code, signal: r.signal }).toEqual({ code: 0, signal: null });
-    const result = JSON.parse(r.out);
-    expect(result.calls).toBeGreaterThan(5);
-    expect(result.last).toBe(expected);
-    expect(n).toBeGreaterThan(50);
-  }, 60_000);
+      expect(n).toBeGreaterThan(50);
+    },
+    60_000,
+  );
 });
