@@ -26,7 +26,10 @@ export interface DenseArgs extends LayerArgs {
   biasInitializer?: InitializerIdentifier;
 }
 
-/** Activations the fused dense kernel applies itself; sigmoid/softmax run separately to keep logits. */
+/**
+ * Activations the fused dense kernel applies itself. Sigmoid fuses too when nothing can ask for the
+ * logits (a hidden layer of a model); softmax always runs separately.
+ */
 const FUSABLE = new Set<string>(['linear', 'relu', 'tanh']);
 
 /**
@@ -75,11 +78,12 @@ export class Dense extends Layer {
     return [...inputShape.slice(0, -1), this.units];
   }
 
-  call(x: Tensor, _ctx: CallContext): Tensor {
+  call(x: Tensor, ctx: CallContext): Tensor {
     this.checkInputDim(x, this.kernel!.shape[0]!);
     // Dense acts on the last axis: fold leading dims into one batch dim for the fused kernel.
     const flat = x.rank === 2 ? x : reshape(x, [-1, x.shape[x.rank - 1]!]);
-    const fused = FUSABLE.has(this.activationName);
+    const fused =
+      FUSABLE.has(this.activationName) || (this.activationName === 'sigmoid' && ctx.logitsNeeded === false);
     const act = (fused ? this.activationName : 'linear') as FusedActivation;
     let y = denseOp(flat, this.kernel!, this.bias, act);
     if (!fused) y = this.activation(y);

@@ -12,6 +12,11 @@ export type SymbolicShape = readonly (number | null)[];
 export interface CallContext {
   /** True inside fit's training step: dropout is active, batch norm uses batch statistics. */
   training: boolean;
+  /**
+   * False when no model output comes from this call, so no loss can ask for its logits (Keras'
+   * `_keras_logits`): a sigmoid may then fuse into the layer's kernel. Absent means they may be needed.
+   */
+  logitsNeeded?: boolean;
 }
 
 /** Options every layer takes, as in Keras. */

@@ -127,10 +127,13 @@ export function runGraph(graph: LayerGraph, xs: readonly Tensor[], ctx: CallCont
     throw new TensileError(`runGraph: the graph has ${graph.inputs.length} inputs, got ${xs.length} tensors`);
   const values = new Map<SymbolicTensor, Tensor>();
   for (const [i, t] of graph.inputs.entries()) values.set(t, xs[i]!);
+  // Only the nodes that produce a model output keep their logits for the loss.
+  const outputNodes = new Set(graph.outputs.map((t) => t.node));
+  const inner: CallContext = { ...ctx, logitsNeeded: false };
   for (const node of graph.nodes) {
     if (node.isInput) continue;
     const args = node.inputs.map((t) => values.get(t)!);
-    values.set(node.outputs[0]!, node.layer.invoke(args, ctx));
+    values.set(node.outputs[0]!, node.layer.invoke(args, outputNodes.has(node) ? ctx : inner));
   }
   return graph.outputs.map((t) => values.get(t)!);
 }

@@ -67,8 +67,10 @@ describe('fit', () => {
     await model.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0 }); // creates optimizer slots
     const before = { ...liveStats };
     await model.fit(x, y, { epochs: 20, batchSize: 8, verbose: 0 }); // 160 steps
-    expect(liveStats.storages).toBe(before.storages);
-    expect(liveStats.tensors).toBe(before.tensors);
+    // At most equal, not equal: the GC may release tensors that earlier tests dropped while these
+    // epochs run (seen: 65 → 61). A leak of even one tensor per step would add at least 160.
+    expect(liveStats.storages).toBeLessThanOrEqual(before.storages);
+    expect(liveStats.tensors).toBeLessThanOrEqual(before.tensors);
   });
 
   it('stops when a callback sets stopTraining', async () => {
