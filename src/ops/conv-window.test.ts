@@ -82,4 +82,28 @@ describe('fused window kernels', () => {
       { shape: [1, 2, 2, 2], values: [1, 1, 1, 1, 1, 1, 1, 1] },
     ]);
   });
+
+  it('vectorised max pooling keeps the scalar rule for ties, NaN and -Infinity (4 channels per vector)', () => {
+    // Taps in order (0,0) (0,1) (1,0) (1,1); channels: tie, NaN later, NaN first, all -Infinity, then a
+    // fifth channel on the scalar tail with a NaN later. A NaN wins, as argmax (and PyTorch) pick it.
+    const N = Number.NaN;
+    const I = Number.NEGATIVE_INFINITY;
+    const taps = [
+      [2, 1, N, I, 1],
+      [2, N, 5, I, N],
+      [2, 3, 7, I, 0],
+      [1, 0, 9, I, 4],
+    ];
+    const x = tensor(taps.flat(), [1, 2, 2, 5]);
+    const pg = convGeometry('maxPool2d', x.shape, { kernel: [2, 2], strides: [2, 2] });
+    expect(values(maxPool2d(x, { poolSize: 2 }))).toEqual(values(composedMaxPool(x, pg)));
+    expect(values(maxPool2d(x, { poolSize: 2 }))).toEqual([2, N, N, I, N]);
+    const finite = [
+      [1, 1, 1, 1, 1, 1, 1, 1],
+      [1, 1, 1, 1, 1, 1, 1, 1],
+    ].flat();
+    expectGradientsMatchReference(wasmBackend, (t) => maxPool2d(t!, { poolSize: 2 }), [
+      { shape: [1, 2, 2, 4], values: finite },
+    ]);
+  });
 });
