@@ -50,21 +50,37 @@ class Cell {
   }
 }
 
-/** Writes (or, for col2im, reads back) every window of x: im2col when `adjoint` is false. */
+/**
+ * Writes (or, for col2im, reads back) every window of x: im2col when `adjoint` is false. With no
+ * column dilation, a window row that lies inside the image is kw·c contiguous floats in both x and
+ * the patch, so it moves as one run (3 floats instead of 3 single-float cells for the CNN's first
+ * layer); border rows go cell by cell.
+ */
 function windows(a: WindowArgs, adjoint: bool): void {
   const c = a.c;
+  const kw = a.kw;
   const rowBytes = <usize>(c << 2);
   const pv = f32x4.splat(a.padValue);
+  const contiguous = a.dilationW == 1;
   if (adjoint) memory.fill(a.x, 0, <usize>(a.n * a.inH * a.inW) * rowBytes);
   let out = a.y;
   for (let b = 0; b < a.n; b++) {
     const image = a.x + <usize>(b * a.inH * a.inW) * rowBytes;
     for (let oh = 0; oh < a.outH; oh++) {
       for (let ow = 0; ow < a.outW; ow++) {
+        const iw0 = ow * a.strideW - a.padLeft;
+        const rowInside = contiguous && iw0 >= 0 && iw0 + kw <= a.inW;
         for (let i = 0; i < a.kh; i++) {
           const ih = oh * a.strideH + i * a.dilationH - a.padTop;
-          for (let j = 0; j < a.kw; j++) {
-            const iw = ow * a.strideW + j * a.dilationW - a.padLeft;
+          if (rowInside && ih >= 0 && ih < a.inH) {
+            const cells = image + <usize>(ih * a.inW + iw0) * rowBytes;
+            if (adjoint) Cell.run(cells, out, kw * c, true);
+            else Cell.run(out, cells, kw * c, false);
+            out += <usize>kw * rowBytes;
+            continue;
+          }
+          for (let j = 0; j < kw; j++) {
+            const iw = iw0 + j * a.dilationW;
             const inside = ih >= 0 && ih < a.inH && iw >= 0 && iw < a.inW;
             const cell = image + <usize>(ih * a.inW + iw) * rowBytes;
             if (adjoint) {
