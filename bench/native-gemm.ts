@@ -75,7 +75,15 @@ const shapes: [number, number, number, string][] = [
   [128, 512, 784, 'MLP batch 128, first layer'],
   [784, 512, 128, 'its weight gradient (m·n·k alike)'],
   [1024, 512, 784, 'MLP batch 1024, first layer'],
+  [25088, 32, 9, 'CNN batch 32: conv1 (im2col · kernel)'],
+  [9, 32, 25088, 'CNN batch 32: conv1 weight gradient (m·n·k alike)'],
+  [6272, 64, 288, 'CNN batch 32: conv2'],
+  [6272, 288, 64, 'CNN batch 32: conv2 input gradient'],
+  [288, 64, 6272, 'CNN batch 32: conv2 weight gradient (m·n·k alike)'],
+  [32, 100, 3136, 'CNN batch 32: Dense(100)'],
 ];
+// `--only cnn` (or any word of the "use" column) times just those rows.
+const only = process.argv[3];
 
 const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)]!;
 console.log(
@@ -87,7 +95,7 @@ console.log(
   '| m×n×k | use | wasm µs | native 1t µs | native 2t µs | 1t speed-up vs wasm | 2t speed-up vs 1t | GFLOP/s wasm / 1t / 2t |',
 );
 console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |');
-for (const [m, n, k, use] of shapes) {
+for (const [m, n, k, use] of shapes.filter(([, , , use]) => !only || use.includes(only))) {
   const a = upload(m * k, 1);
   const b = upload(k * n, 2);
   const c = heap.malloc(m * n);
