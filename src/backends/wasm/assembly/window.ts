@@ -61,7 +61,7 @@ function windows(a: WindowArgs, adjoint: bool): void {
   const kw = a.kw;
   const rowBytes = <usize>(c << 2);
   const pv = f32x4.splat(a.padValue);
-  const contiguous = a.dilationW == 1;
+  const contiguous = a.dilationW === 1;
   if (adjoint) memory.fill(a.x, 0, <usize>(a.n * a.inH * a.inW) * rowBytes);
   let out = a.y;
   for (let b = 0; b < a.n; b++) {
@@ -178,7 +178,7 @@ export function maxPool(a: WindowArgs): void {
               const flat = (base + ih * inW + iw) * c + ch;
               const v = load<f32>(a.x + <usize>(flat << 2));
               // The first real cell always wins (even -Infinity or NaN), later ones when larger or the first NaN.
-              if (at < 0 || v > best || (v != v && best == best)) {
+              if (at < 0 || v > best || (F32.isNaN(v) && !F32.isNaN(best))) {
                 best = v;
                 at = flat;
               }
