@@ -63,6 +63,14 @@ const unique = <T>(items: readonly T[]): T[] => [...new Set(items)];
  * model.compile({ optimizer: 'adam', loss: 'mse' });
  * const y = model.predict({ a: tensor([[1, 2, 3]]), b: tensor([[4, 5]]) });
  * console.log(model.layers.length, y.shape); // 5 [1, 1]
+ *
+ * @example
+ * import { Input, Dense, Model, Sequential } from 'tensile';
+ * const base = new Sequential([new Dense(8, { activation: 'relu', inputShape: [4] })], { name: 'base' });
+ * base.trainable = false; // freeze the feature extractor
+ * const x = Input({ shape: [4] });
+ * const model = new Model({ inputs: x, outputs: new Dense(1).apply(base.apply(x)) });
+ * console.log(model.layers.map((l) => l.className), model.trainableWeights.length); // [InputLayer, Sequential, Dense] 2
  */
 export class Model extends Layer {
   /** 'Functional' (Keras' class name for graph models), or 'Sequential'. */
@@ -221,6 +229,25 @@ export class Model extends Layer {
         `${this.describe()}: a model with ${outputs.length} outputs cannot be used as a layer in Tensile (only single-output models nest)`,
       );
     return outputs[0]!;
+  }
+
+  /**
+   * Keras' `model.output`: the model's own output until it is called as a layer; after one call,
+   * that call's output, like any layer's, so per-layer probes of an outer model keep working.
+   */
+  override get output(): SymbolicTensor {
+    if (this.inboundNodes.length > 0) return super.output;
+    const outputs = this.requireGraph('output').outputs;
+    if (outputs.length !== 1)
+      throw new TensileError(`output: model '${this.name}' has ${outputs.length} outputs; use outputs`);
+    return outputs[0]!;
+  }
+
+  /** Keras' `model.input`: the model's own input(s) until it is called as a layer, then that call's. */
+  override get input(): SymbolicTensor | readonly SymbolicTensor[] {
+    if (this.inboundNodes.length > 0) return super.input;
+    const inputs = this.requireGraph('input').inputs;
+    return inputs.length === 1 ? inputs[0]! : inputs;
   }
 
   /** A model with several inputs is called on a list of them, one per input. */

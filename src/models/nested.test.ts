@@ -7,6 +7,7 @@ import {
   Model,
   Sequential,
   SGD,
+  type SymbolicTensor,
   setRandomSeed,
   type Tensor,
   tensor,
@@ -102,6 +103,20 @@ describe('models as layers: structure', () => {
       [inner.name, [2, 2]],
       [stack.layers[1]!.name, [2, 1]],
     ]);
+  });
+
+  it("gives an uncalled model's own input and output (Keras' base.input / base.output), then its call's", () => {
+    const base = extractor('base');
+    const again = new Model({ inputs: base.input as SymbolicTensor, outputs: base.output });
+    expect(values(again.predict(x3()))).toEqual(values(base.predict(x3())));
+    const probe = new Model({ inputs: base.input as SymbolicTensor, outputs: base.layers[1]!.output });
+    expect(probe.outputShape).toEqual([null, 4]);
+    const x = Input({ shape: [3] });
+    const y = base.apply(x);
+    expect(base.output).toBe(y);
+    expect(base.input).toBe(x);
+    const two = new Model({ inputs: x, outputs: [y, new Dense(1).apply(x)] });
+    expect(() => two.output).toThrow(/model 'functional(_\d+)?' has 2 outputs; use outputs/);
   });
 
   it('refuses multi-output models and inputs of the wrong shape, naming the model', () => {
