@@ -197,6 +197,53 @@ describe('nested models in Keras files', () => {
     expect((back.predict([xa, xb]) as Tensor[]).map(values)).toEqual(want);
   });
 
+  it('round-trips three levels of nesting in both formats', async () => {
+    const innermost = new Sequential([new Dense(3, { inputShape: [2], activation: 'relu' })], {
+      name: 'level3',
+    });
+    const middle = new Sequential([innermost, new Dense(2)], { name: 'level2' });
+    const outer = new Sequential([middle, new Dense(1)], { name: 'level1' });
+    const xs = tensor([
+      [0.5, -1],
+      [2, 1],
+    ]);
+    const keras = join(dir, 'deep.keras');
+    await outer.save(keras);
+    const groups = await readH5Bytes(readKerasZip(keras)['model.weights.h5']!, keras, (r) =>
+      r.keys('layers/sequential/layers/sequential/layers/dense/vars'),
+    );
+    expect(groups).toEqual(['0', '1']);
+    for (const path of [keras, join(dir, 'deep.h5')]) {
+      if (path.endsWith('.h5')) await outer.save(path);
+      const back = (await loadModel(path)) as Sequential;
+      expect(((back.layers[0] as Sequential).layers[0] as Sequential).name).toBe('level3');
+      expect(values(back.predict(xs))).toEqual(values(outer.predict(xs)));
+    }
+  });
+
+  it('names the nested model in errors about its own config', async () => {
+    const config = JSON.parse(strFromU8(readKerasZip(fixture('keras3_nested.keras'))['config.json']!));
+    config.config.layers[1].config.layers[1].class_name = 'RandomFlip';
+    const members = readKerasZip(fixture('keras3_nested.keras'));
+    const path = join(dir, 'augment.keras');
+    writeFileSync(
+      path,
+      zipSync({ ...members, 'config.json': strToU8(JSON.stringify(config)) }, { level: 0 }),
+    );
+    await expect(loadModel(path)).rejects.toThrow(
+      /augment\.keras \(nested model 'feature_extractor'\): unknown layer class 'RandomFlip' \(layer 'dense'\)/,
+    );
+    delete config.config.layers[2].config.layers;
+    config.config.layers[1].config.layers[1].class_name = 'Dense';
+    writeFileSync(
+      path,
+      zipSync({ ...members, 'config.json': strToU8(JSON.stringify(config)) }, { level: 0 }),
+    );
+    await expect(loadModel(path)).rejects.toThrow(
+      /augment\.keras \(nested model 'projector'\): the Functional config has no layer list/,
+    );
+  });
+
   it('refuses nesting it does not support, naming the class and the path', async () => {
     const config = JSON.parse(strFromU8(readKerasZip(fixture('keras3_nested.keras'))['config.json']!));
     // A nested model with two outputs.
