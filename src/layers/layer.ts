@@ -69,7 +69,15 @@ export abstract class Layer {
    * before building a layer added after its other weights exist, so all of a model's weights stay
    * on one backend even if another was selected since.
    */
-  weightBackend: Backend | undefined;
+  get weightBackend(): Backend | undefined {
+    return this.weightBackendValue;
+  }
+
+  set weightBackend(backend: Backend | undefined) {
+    this.weightBackendValue = backend;
+  }
+
+  private weightBackendValue: Backend | undefined;
 
   constructor(args: LayerArgs = {}) {
     this.name = args.name ?? uniqueLayerName(toSnakeCase(this.constructor.name));

@@ -1,3 +1,4 @@
+import type { Backend } from '../backend/backend.js';
 import type { History } from '../callbacks/history.js';
 import { ShapeError, TensileError, ValueError } from '../errors.js';
 import {
@@ -125,6 +126,16 @@ export class Model extends Layer {
   override set trainable(value: boolean) {
     this.trainableFlag = value;
     for (const layer of this.sublayers()) layer.trainable = value;
+  }
+
+  override get weightBackend(): Backend | undefined {
+    return super.weightBackend;
+  }
+
+  /** Where a model's unbuilt layers make their weights (an outer model sets it on an inner one). */
+  override set weightBackend(backend: Backend | undefined) {
+    super.weightBackend = backend;
+    for (const layer of this.sublayers()) if (!layer.built) layer.weightBackend ??= backend;
   }
 
   /** The layers whose flags `trainable` sets (none before the graph exists). */

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { tsBackend } from '../backends/ts/index.js';
+import { wasmBackend } from '../backends/wasm/index.js';
 import {
   BatchNormalization,
   clearSession,
@@ -197,6 +199,15 @@ describe('models as layers: training', () => {
       [{ shape: [2, 3] }],
     );
     expect(model!.weights[0]!.backend).toBe(f64Backend);
+  });
+});
+
+describe('models as layers: placement', () => {
+  it("builds an inner model's weights where the outer model's live, whatever backend is selected", () => {
+    const outer = on(tsBackend, () => new Sequential([new Dense(3, { inputShape: [2] })]));
+    on(wasmBackend, () => outer.add(new Sequential([new Dense(2), new Dense(1)])));
+    expect(outer.weights.length).toBe(6);
+    expect(outer.weights.every((w) => w.backend === tsBackend)).toBe(true);
   });
 });
 
