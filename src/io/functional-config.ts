@@ -18,6 +18,19 @@ function history(model: Model, t: SymbolicTensor): History {
   return [t.sourceLayer.name, ownIndex(model, t.node), t.tensorIndex];
 }
 
+/**
+ * Keras counts the calls of a nested Functional model from 1 in `input_layers` / `output_layers`
+ * (functional.py's `get_config` keeps node 0 for the "pre-existing node" Keras 2 models had, and
+ * `functional_from_config` subtracts it again); inbound nodes and Sequential models count from 0.
+ */
+const structureOffset = (layer: Layer): number =>
+  layer instanceof Model && layer.className === 'Functional' ? 1 : 0;
+
+function structureHistory(model: Model, t: SymbolicTensor): History {
+  const [name, node, tensor] = history(model, t);
+  return [name, node + structureOffset(t.sourceLayer), tensor];
+}
+
 /** The input / output structure: one [layer, node, tensor] triple, or a list of them (Keras saves the structure). */
 function tensorRefs(
   model: Model,
@@ -25,7 +38,7 @@ function tensorRefs(
   asList: boolean,
   legacy: boolean,
 ): unknown {
-  const refs = tensors.map((t) => history(model, t));
+  const refs = tensors.map((t) => structureHistory(model, t));
   // Keras 2 always writes a list, even for one tensor; Keras 3 keeps what the user passed.
   return asList || legacy ? refs : refs[0];
 }
@@ -48,47 +61,71 @@ function kerasTensor(model: Model, t: SymbolicTensor): Json {
 /**
  * The `config` of a Functional model as Keras writes it: each layer with its `inbound_nodes` (Keras
  * 3's `{args, kwargs}` form, or Keras 2's `[[layer, node, tensor, kwargs], ...]` when `legacy`),
- * then `input_layers` and `output_layers` (keras/src/models/functional.py, `get_config`).
+ * then `input_layers` and `output_layers` (keras/src/models/functional.py, `get_config`). A nested
+ * model's entry is its whole serialized config (`nestedEntry`) plus its name and inbound nodes.
  *
  * @example
  * // functionalConfig(model, false).layers[1].inbound_nodes → [{ args: [{ class_name: '__keras_tensor__', ... }], kwargs: {} }]
  */
-export function functionalConfig(model: Model, legacy: boolean, layerConfig: (l: Layer) => Json): Json {
+export function functionalConfig(
+  model: Model,
+  legacy: boolean,
+  layerConfig: (l: Layer) => Json,
+  nestedEntry: (m: Model) => Json,
+): Json {
   const layers = model.layers.map((layer) => {
     const nodes = layer.inboundNodes.filter((n) => model.hasNode(n) && !n.isInput);
-    let entry: Json;
-    if (legacy) {
-      const inbound = nodes.map((n) => n.inputs.map((t) => [...history(model, t), {}]));
-      entry = {
+    const inbound = nodes.map((n) =>
+      legacy
+        ? n.inputs.map((t) => [...history(model, t), {}])
+        : {
+            args: [
+              n.listInput ? n.inputs.map((t) => kerasTensor(model, t)) : kerasTensor(model, n.inputs[0]!),
+            ],
+            kwargs: {},
+          },
+    );
+    if (layer instanceof Model) return { ...nestedEntry(layer), name: layer.name, inbound_nodes: inbound };
+    if (legacy)
+      return {
         class_name: layer.className,
         config: layerConfig(layer),
         name: layer.name,
         inbound_nodes: inbound,
       };
-    } else {
-      const inbound = nodes.map((n) => ({
-        args: [n.listInput ? n.inputs.map((t) => kerasTensor(model, t)) : kerasTensor(model, n.inputs[0]!)],
-        kwargs: {},
-      }));
-      entry = {
-        module: 'keras.layers',
-        class_name: layer.className,
-        config: layerConfig(layer),
-        registered_name: null,
-      };
-      if (!(layer instanceof InputLayer)) entry.build_config = { input_shape: buildShapes(model, layer) };
-      entry.name = layer.name;
-      entry.inbound_nodes = inbound;
-    }
+    const entry: Json = {
+      module: 'keras.layers',
+      class_name: layer.className,
+      config: layerConfig(layer),
+      registered_name: null,
+    };
+    if (!(layer instanceof InputLayer)) entry.build_config = { input_shape: buildShapes(model, layer) };
+    entry.name = layer.name;
+    entry.inbound_nodes = inbound;
     return entry;
   });
   return {
     name: model.name,
-    trainable: true,
+    trainable: model.trainable,
     layers,
     input_layers: tensorRefs(model, model.inputs, model.inputsAreList, legacy),
     output_layers: tensorRefs(model, model.outputs, model.outputsAreList, legacy),
   };
+}
+
+/** Config class names of models that may appear as layers of another model. */
+const NESTED_CLASSES = new Set(['Sequential', 'Functional', 'Model']);
+
+/**
+ * How functionalFromConfig rebuilds a nested model entry (model-config.ts owns model configs), and
+ * the Keras major version whose node numbering the file uses.
+ *
+ * @example
+ * // { load: (entry, where) => modelFromConfig(entry, where, custom, 3), kerasMajor: 3 }
+ */
+export interface NestedLoader {
+  load(entry: Json, where: string): Model;
+  kerasMajor: number;
 }
 
 const isRef = (v: unknown): v is History =>
@@ -165,33 +202,51 @@ export function functionalFromConfig(
   where: string,
   custom: Record<string, LayerClass>,
   normalize: (className: string, c: Json) => Json,
+  nested: NestedLoader,
 ): Model {
   const entries = config.layers;
   if (!Array.isArray(entries)) throw new ModelFileError(`${where}: the Functional config has no layer list`);
   const created = new Map<string, Layer>();
   const pending = new Map<Layer, unknown[]>();
+  /** Keras 2 nested models built at creation: their config counts calls from 1 (node 0 was their own graph). */
+  const skipsFirst = new Set<Layer>();
   for (const raw of entries as Json[]) {
     const className = String(raw.class_name);
     const layerConfig = normalize(className, (raw.config ?? {}) as Json);
     const name = String(raw.name ?? layerConfig.name);
     if (created.has(name)) throw new ModelFileError(`${where}: two layers are named '${name}'`);
-    const layer =
-      className === 'InputLayer'
+    const layer = NESTED_CLASSES.has(className)
+      ? nested.load(raw, `${where} (nested model '${name}')`)
+      : className === 'InputLayer'
         ? inputLayerFromConfig(layerConfig, where)
         : layerFromConfig(className, layerConfig, where, custom);
+    if (nested.kerasMajor < 3 && layer instanceof Model && layer.built) skipsFirst.add(layer);
     created.set(name, layer);
     const nodes = raw.inbound_nodes ?? [];
     if (!Array.isArray(nodes))
       throw new ModelFileError(`${where}: layer '${name}' has no inbound_nodes list`);
     if (nodes.length > 0) pending.set(layer, [...nodes]);
   }
-  const tensorAt = ([name, node, tensor]: History, what: string): SymbolicTensor | null => {
+  const tensorAt = (
+    [name, node, tensor]: History,
+    what: string,
+    structure = false,
+  ): SymbolicTensor | null => {
     const layer = created.get(name);
     if (!layer)
       throw new ModelFileError(
         `${where}: ${what} refers to layer '${name}', which the config does not define`,
       );
-    return layer.inboundNodes[node]?.outputs[tensor] ?? null;
+    const offset = skipsFirst.has(layer)
+      ? 1
+      : structure && nested.kerasMajor >= 3
+        ? structureOffset(layer)
+        : 0;
+    if (node - offset < 0)
+      throw new ModelFileError(
+        `${where}: ${what} refers to call ${node} of nested model '${name}', which Keras numbers from ${offset}`,
+      );
+    return layer.inboundNodes[node - offset]?.outputs[tensor] ?? null;
   };
   while (pending.size > 0) {
     let progress = false;
@@ -223,7 +278,7 @@ export function functionalFromConfig(
   const resolve = (v: unknown, what: string) => {
     const { refs, list } = structureRefs(v, what, where);
     const tensors = refs.map((r) => {
-      const t = tensorAt(r, what);
+      const t = tensorAt(r, what, true);
       if (!t)
         throw new ModelFileError(
           `${where}: ${what} refers to call ${r[1]} of layer '${r[0]}', which does not exist`,

@@ -4,7 +4,7 @@ import { DataFormatError } from '../data/errors.js';
 import { readZipDirectory, readZipEntry } from '../data/formats/zip.js';
 import { Bidirectional } from '../layers/bidirectional.js';
 import type { Layer } from '../layers/layer.js';
-import type { Model } from '../models/model.js';
+import { Model } from '../models/model.js';
 import { tempPathFor, writeAtomic, writeBytesAtomic } from './atomic.js';
 import { compileArgsFromConfig } from './compile-config.js';
 import { ModelFileError } from './errors.js';
@@ -70,14 +70,29 @@ function bidirectionalVars(path: string, layer: Bidirectional, r?: H5Reader): La
  * Where Keras keeps each layer's variables: `layers/<snake class>[_n]/vars` (Keras 3), or the
  * `_layer_checkpoint_dependencies/...` groups of tf.keras 2.12–2.14 when `r` shows them; recurrent
  * layers keep theirs in `.../cell/vars`, a Bidirectional in its two sub-layers' cells.
+ *
+ * A nested model is walked like the outer one under its own group (saving_lib's `_save_state`
+ * recursion): an empty `layers/sequential/vars`, then `layers/sequential/layers/dense/vars/0`. A
+ * layer met a second time (shared by an inner and the outer model) is saved once, at its first
+ * path, as Keras' visited set does; the class counter still counts it.
  */
-function varsPaths(model: Model, r?: H5Reader): LayerVars[] {
+function varsPaths(model: Model, r?: H5Reader, prefix = '', visited = new Set<Layer>()): LayerVars[] {
   const tfKeras = r?.isGroup('_layer_checkpoint_dependencies') === true;
   const paths = (tfKeras ? tfKerasLayerPaths : kerasLayerPaths)(model.layers);
-  return paths.map((path, i) => {
+  return paths.flatMap((path, i) => {
     const layer = model.layers[i]!;
-    if (!tfKeras && layer instanceof Bidirectional) return bidirectionalVars(path, layer, r);
-    return plainVars(path, layer);
+    const at = `${prefix}${path}`;
+    if (visited.has(layer)) return [];
+    visited.add(layer);
+    if (layer instanceof Model) {
+      if (tfKeras)
+        throw new ModelFileError(
+          `${r!.where}: nested model '${layer.name}' (${layer.className}) at '${at}': Tensile does not read nested models in the tf.keras 2.12–2.14 layout`,
+        );
+      return [{ groups: [`${at}/vars`], parts: [] }, ...varsPaths(layer, r, `${at}/`, visited)];
+    }
+    if (!tfKeras && layer instanceof Bidirectional) return [bidirectionalVars(at, layer, r)];
+    return [plainVars(at, layer)];
   });
 }
 

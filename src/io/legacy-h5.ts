@@ -1,4 +1,6 @@
-import type { Model } from '../models/model.js';
+import type { Layer } from '../layers/layer.js';
+import { Model } from '../models/model.js';
+import type { Variable } from '../tensor/tensor.js';
 import { writeAtomic } from './atomic.js';
 import { compileArgsFromConfig, trainingConfig } from './compile-config.js';
 import { ModelFileError } from './errors.js';
@@ -23,6 +25,34 @@ function weightName(layerName: string, className: string, weight: string): strin
   return `${layerName}/${cell ? `${cell}/` : ''}${weight}:0`;
 }
 
+/** One weight as the legacy format stores it: its `weight_names` entry and its value. */
+interface LegacyWeight {
+  readonly name: string;
+  readonly variable: Variable;
+  readonly trainable: boolean;
+}
+
+/**
+ * A layer's weights in Keras' legacy order (`_legacy_weights`: trainable, then non-trainable). A
+ * nested model is one layer whose weights are all its layers' (each named `<inner layer>/<weight>:0`,
+ * recurrent ones through their cell), its trainable ones first, as `model.trainable_weights +
+ * model.non_trainable_weights` orders them in Keras 2 and 3.
+ */
+function legacyWeights(layer: Layer): LegacyWeight[] {
+  if (!(layer instanceof Model))
+    return kerasWeights(layer).map((w) => ({
+      name: weightName(layer.name, layer.className, w.name),
+      variable: w.variable,
+      trainable: w.trainable && layer.trainable,
+    }));
+  const seen = new Set<Variable>();
+  const all = layer.layers
+    .flatMap(legacyWeights)
+    .filter((w) => !seen.has(w.variable) && seen.add(w.variable))
+    .map((w) => ({ ...w, trainable: w.trainable && layer.trainable }));
+  return [...all.filter((w) => w.trainable), ...all.filter((w) => !w.trainable)];
+}
+
 /**
  * Keras' `save_weights_to_hdf5_group`: `layer_names` on the group, one subgroup per layer (in
  * name order) with `weight_names` and a dataset per weight, and an empty `top_level_model_weights`.
@@ -37,12 +67,14 @@ function writeLegacyWeights(w: H5Writer, group: string, model: Model): void {
   w.bytes(group, 'keras_version', KERAS_VERSION);
   for (const layer of [...model.layers].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const g = join(group, layer.name);
-    const weights = kerasWeights(layer);
-    const names = weights.map((x) => weightName(layer.name, layer.className, x.name));
-    w.strings(g, 'weight_names', names);
-    for (const [i, x] of weights.entries()) {
-      w.dataset(join(g, names[i]!), x.variable.dataSync() as Float32Array, x.variable.shape);
-    }
+    const weights = legacyWeights(layer);
+    w.strings(
+      g,
+      'weight_names',
+      weights.map((x) => x.name),
+    );
+    for (const x of weights)
+      w.dataset(join(g, x.name), x.variable.dataSync() as Float32Array, x.variable.shape);
   }
   w.strings(join(group, 'top_level_model_weights'), 'weight_names', []);
 }

@@ -1,6 +1,6 @@
 import { InputLayer } from '../layers/input-layer.js';
 import type { Layer, SymbolicShape } from '../layers/layer.js';
-import type { Model } from '../models/model.js';
+import { Model } from '../models/model.js';
 import { Sequential } from '../models/sequential.js';
 import { compileConfig } from './compile-config.js';
 import { ModelFileError } from './errors.js';
@@ -47,6 +47,10 @@ export function kerasModelConfig(model: Model): Json {
       entry('InputLayer', { batch_shape: shape, dtype: 'float32', sparse: false, name: 'input_layer' }),
     );
   for (const layer of model.layers) {
+    if (layer instanceof Model) {
+      layers.push(kerasModelConfig(layer));
+      continue;
+    }
     const e: Json = entry(layer.className, layerConfig(layer));
     if (layer.builtInputShape) e.build_config = { input_shape: [...layer.builtInputShape] };
     layers.push(e);
@@ -54,7 +58,13 @@ export function kerasModelConfig(model: Model): Json {
   const out: Json = {
     module: 'keras',
     class_name: 'Sequential',
-    config: { name: model.name, trainable: true, dtype: 'float32', layers, build_input_shape: shape },
+    config: {
+      name: model.name,
+      trainable: model.trainable,
+      dtype: 'float32',
+      layers,
+      build_input_shape: shape,
+    },
     registered_name: null,
   };
   if (shape) out.build_config = { input_shape: shape };
@@ -68,8 +78,11 @@ export function kerasModelConfig(model: Model): Json {
  * records it under its module path and registered name, with an empty build config).
  */
 function kerasFunctionalConfig(model: Model): Json {
-  const config = functionalConfig(model, false, (l) =>
-    l instanceof InputLayer ? l.getConfig() : layerConfig(l),
+  const config = functionalConfig(
+    model,
+    false,
+    (l) => (l instanceof InputLayer ? l.getConfig() : layerConfig(l)),
+    kerasModelConfig,
   );
   const out: Json = {
     module: 'keras.src.models.functional',
@@ -109,7 +122,7 @@ function legacy(value: unknown): unknown {
  */
 export function legacyModelConfig(model: Model): Json {
   if (!(model instanceof Sequential)) {
-    const config = functionalConfig(model, true, legacyLayerConfig);
+    const config = functionalConfig(model, true, legacyLayerConfig, legacyModelConfig);
     return { class_name: 'Functional', config };
   }
   const shape = batchInputShape(model);
@@ -126,8 +139,14 @@ export function legacyModelConfig(model: Model): Json {
     layers.push({ class_name: 'InputLayer', config: input });
   }
   for (const layer of model.layers)
-    layers.push({ class_name: layer.className, config: legacy(layerConfig(layer)) });
-  return { class_name: 'Sequential', config: { name: model.name, layers, build_input_shape: shape } };
+    layers.push(
+      layer instanceof Model
+        ? legacyModelConfig(layer)
+        : { class_name: layer.className, config: legacy(layerConfig(layer)) },
+    );
+  const config: Json = { name: model.name, layers, build_input_shape: shape };
+  if (!model.trainable) config.trainable = false;
+  return { class_name: 'Sequential', config };
 }
 
 /**
@@ -178,8 +197,15 @@ export function modelFromConfig(
   const top = (raw ?? {}) as Json;
   // Keras 2 before 2.4 wrote Functional models as class 'Model'.
   if (top.class_name === 'Functional' || top.class_name === 'Model')
-    return functionalFromConfig((top.config ?? {}) as Json, where, custom, (className, config) =>
-      normalizeLayerConfig(className, config, kerasVersion),
+    return trainableFromConfig(
+      functionalFromConfig(
+        (top.config ?? {}) as Json,
+        where,
+        custom,
+        (className, config) => normalizeLayerConfig(className, config, kerasVersion),
+        { load: (entry, at) => modelFromConfig(entry, at, custom, kerasVersion), kerasMajor: kerasVersion },
+      ),
+      top.config,
     );
   if (top.class_name !== 'Sequential') {
     throw new ModelFileError(
@@ -197,6 +223,13 @@ export function modelFromConfig(
         throw new ModelFileError(`${where}: an InputLayer may only come first (found at position ${i})`);
       return inputLayerFromConfig(layerConfig, where);
     }
+    if (NESTED_MODELS.has(className))
+      return modelFromConfig(
+        entry,
+        `${where} (nested model '${String(layerConfig.name)}')`,
+        custom,
+        kerasVersion,
+      );
     return layerFromConfig(className, layerConfig, where, custom);
   });
   const name = Array.isArray(config) ? undefined : (config?.name as string | undefined);
@@ -206,5 +239,17 @@ export function modelFromConfig(
     (top.build_config as Json | undefined)?.input_shape;
   if (!model.built && Array.isArray(buildShape) && model.layers.length > 0)
     model.build(buildShape as SymbolicShape);
+  return trainableFromConfig(model, config);
+}
+
+/** Model classes a Sequential config may list as layers. */
+const NESTED_MODELS = new Set(['Sequential', 'Functional', 'Model']);
+
+/**
+ * A model saved with `trainable: false` (a frozen feature extractor) loads frozen; Keras passes the
+ * flag to every inner layer, whose own configs say the same.
+ */
+function trainableFromConfig(model: Model, config: unknown): Model {
+  if ((config as Json | undefined)?.trainable === false) model.trainable = false;
   return model;
 }

@@ -58,8 +58,10 @@ export abstract class Layer {
   /** Keras class name, used in summaries and saved configs. */
   abstract readonly className: string;
   readonly name: string;
-  trainable: boolean;
-  built = false;
+  /** Backing field of `trainable` (a Model overrides the accessor to pass the flag to its layers). */
+  protected trainableFlag: boolean;
+  /** Backing field of `built` (a Model is built when its graph exists). */
+  protected builtFlag = false;
   readonly inputShapeArg: readonly number[] | undefined;
   readonly batchSizeArg: number | undefined;
   protected readonly layerWeights: LayerWeight[] = [];
@@ -72,13 +74,39 @@ export abstract class Layer {
    * before building a layer added after its other weights exist, so all of a model's weights stay
    * on one backend even if another was selected since.
    */
-  weightBackend: Backend | undefined;
+  get weightBackend(): Backend | undefined {
+    return this.weightBackendValue;
+  }
+
+  set weightBackend(backend: Backend | undefined) {
+    this.weightBackendValue = backend;
+  }
+
+  private weightBackendValue: Backend | undefined;
 
   constructor(args: LayerArgs = {}) {
     this.name = args.name ?? uniqueLayerName(toSnakeCase(this.constructor.name));
-    this.trainable = args.trainable ?? true;
+    this.trainableFlag = args.trainable ?? true;
     this.inputShapeArg = args.inputShape ? [...args.inputShape] : undefined;
     this.batchSizeArg = args.batchSize;
+  }
+
+  /** Whether the layer's weights are updated by training (false freezes them). */
+  get trainable(): boolean {
+    return this.trainableFlag;
+  }
+
+  set trainable(value: boolean) {
+    this.trainableFlag = value;
+  }
+
+  /** Whether `build` has run (the weights exist). */
+  get built(): boolean {
+    return this.builtFlag;
+  }
+
+  set built(value: boolean) {
+    this.builtFlag = value;
   }
 
   /** Creates the weights for inputs of `inputShape`. Layers without weights keep the default. */

@@ -1,7 +1,14 @@
+import type { Backend } from '../backend/backend.js';
 import type { History } from '../callbacks/history.js';
 import { ShapeError, TensileError, ValueError } from '../errors.js';
-import { type CallContext, type Layer, type SymbolicShape, uniqueLayerName } from '../layers/layer.js';
-import type { Node, SymbolicTensor } from '../layers/symbolic.js';
+import {
+  type CallContext,
+  Layer,
+  type LayerWeight,
+  type SymbolicShape,
+  uniqueLayerName,
+} from '../layers/layer.js';
+import { formatSymbolicShape, type Node, type SymbolicTensor } from '../layers/symbolic.js';
 import type { Loss } from '../losses/index.js';
 import type { Metric } from '../metrics/index.js';
 import { tensor } from '../ops/core.js';
@@ -36,10 +43,17 @@ export interface ModelArgs {
 /** Sequential passes this instead of ModelArgs: it makes its graph once it knows its input shape. */
 export const DEFERRED_GRAPH: unique symbol = Symbol('deferred graph');
 
+/** Keeps the first occurrence of each item (a layer reached twice contributes its weights once). */
+const unique = <T>(items: readonly T[]): T[] => [...new Set(items)];
+
 /**
  * A model built with the Functional API: a graph of layer calls from `inputs` to `outputs`, with
  * several inputs and outputs, shared layers and merge layers. `Sequential` is the special case of a
  * linear graph. Training, evaluation, prediction and files work the same for both.
+ *
+ * A model is also a layer (as in Keras): `inner.apply(x)` inside another Functional graph, or
+ * `new Sequential([inner, ...])`, calls the whole inner graph as one layer whose weights are the
+ * inner layers' weights (shared by every call), trained with the outer model.
  *
  * @example
  * import { Input, Dense, Concatenate, Model, tensor } from 'tensile';
@@ -50,9 +64,18 @@ export const DEFERRED_GRAPH: unique symbol = Symbol('deferred graph');
  * model.compile({ optimizer: 'adam', loss: 'mse' });
  * const y = model.predict({ a: tensor([[1, 2, 3]]), b: tensor([[4, 5]]) });
  * console.log(model.layers.length, y.shape); // 5 [1, 1]
+ *
+ * @example
+ * import { Input, Dense, Model, Sequential } from 'tensile';
+ * const base = new Sequential([new Dense(8, { activation: 'relu', inputShape: [4] })], { name: 'base' });
+ * base.trainable = false; // freeze the feature extractor
+ * const x = Input({ shape: [4] });
+ * const model = new Model({ inputs: x, outputs: new Dense(1).apply(base.apply(x)) });
+ * console.log(model.layers.map((l) => l.className), model.trainableWeights.length); // [InputLayer, Sequential, Dense] 2
  */
-export class Model {
-  readonly name: string;
+export class Model extends Layer {
+  /** 'Functional' (Keras' class name for graph models), or 'Sequential'. */
+  readonly className: string = 'Functional';
   /** Set to true (by a callback) to end fit after the current epoch. */
   stopTraining = false;
   optimizer: Optimizer | null = null;
@@ -72,23 +95,52 @@ export class Model {
   readonly inputsAreList: boolean = false;
   readonly outputsAreList: boolean = false;
 
-  constructor(args: ModelArgs | typeof DEFERRED_GRAPH, defaultName = 'functional') {
-    if (args === DEFERRED_GRAPH) {
-      this.name = defaultName; // the subclass names itself
-      return;
-    }
-    if (!args || args.inputs === undefined || args.outputs === undefined)
+  /** `deferredName` names a model made with DEFERRED_GRAPH (the subclass picks it). */
+  constructor(args: ModelArgs | typeof DEFERRED_GRAPH, defaultName = 'functional', deferredName?: string) {
+    if (args !== DEFERRED_GRAPH && (!args || args.inputs === undefined || args.outputs === undefined))
       throw new ValueError('Model: both inputs and outputs are required: new Model({ inputs, outputs })');
     // Keras numbers models and layers from one pool of names ('functional', 'functional_1', ...).
-    this.name = args.name ?? uniqueLayerName(defaultName);
+    super({
+      name:
+        args === DEFERRED_GRAPH ? (deferredName ?? defaultName) : (args.name ?? uniqueLayerName(defaultName)),
+    });
+    if (args === DEFERRED_GRAPH) return;
     this.inputsAreList = Array.isArray(args.inputs);
     this.outputsAreList = Array.isArray(args.outputs);
     const list = <T>(v: T | readonly T[]): T[] => (Array.isArray(v) ? [...v] : [v as T]);
     this.graph = layerGraph(list(args.inputs), list(args.outputs), this.name);
   }
 
-  get built(): boolean {
-    return this.graph !== null;
+  override get built(): boolean {
+    return this.graph !== null && this.graph !== undefined;
+  }
+
+  /** A model is built when its graph exists; `Layer.build` marking it built changes nothing. */
+  override set built(_value: boolean) {}
+
+  override get trainable(): boolean {
+    return this.trainableFlag;
+  }
+
+  /** As in Keras, setting it sets every inner layer's flag too: `false` freezes the whole model. */
+  override set trainable(value: boolean) {
+    this.trainableFlag = value;
+    for (const layer of this.sublayers()) layer.trainable = value;
+  }
+
+  override get weightBackend(): Backend | undefined {
+    return super.weightBackend;
+  }
+
+  /** Where a model's unbuilt layers make their weights (an outer model sets it on an inner one). */
+  override set weightBackend(backend: Backend | undefined) {
+    super.weightBackend = backend;
+    for (const layer of this.sublayers()) if (!layer.built) layer.weightBackend ??= backend;
+  }
+
+  /** The layers whose flags `trainable` sets (none before the graph exists). */
+  protected sublayers(): readonly Layer[] {
+    return this.graph?.layers ?? [];
   }
 
   protected requireGraph(what: string): LayerGraph {
@@ -171,9 +223,76 @@ export class Model {
   }
 
   /** Runs the model on a batch: one tensor, or one per output. Inference mode unless `training` is set. */
-  call(x: ModelData, ctx: CallContext = { training: false }): Tensor | Tensor[] {
+  override call(x: ModelData, ctx?: CallContext): Tensor | Tensor[];
+  override call(x: Tensor, ctx: CallContext): Tensor;
+  override call(x: ModelData, ctx: CallContext = { training: false }): Tensor | Tensor[] {
     const out = this.callAll(this.toInputs(x, 'call'), ctx);
     return out.length === 1 ? out[0]! : out;
+  }
+
+  // As a layer inside another model (Keras' nested models).
+
+  /** Refuses what a model-as-layer cannot do here: several outputs (a layer call makes one tensor). */
+  private singleOutput(what: string): SymbolicTensor {
+    const outputs = this.requireGraph(what).outputs;
+    if (outputs.length !== 1)
+      throw new ValueError(
+        `${this.describe()}: a model with ${outputs.length} outputs cannot be used as a layer in Tensile (only single-output models nest)`,
+      );
+    return outputs[0]!;
+  }
+
+  /**
+   * Keras' `model.output`: the model's own output until it is called as a layer; after one call,
+   * that call's output, like any layer's, so per-layer probes of an outer model keep working.
+   */
+  override get output(): SymbolicTensor {
+    if (this.inboundNodes.length > 0) return super.output;
+    const outputs = this.requireGraph('output').outputs;
+    if (outputs.length !== 1)
+      throw new TensileError(`output: model '${this.name}' has ${outputs.length} outputs; use outputs`);
+    return outputs[0]!;
+  }
+
+  /** Keras' `model.input`: the model's own input(s) until it is called as a layer, then that call's. */
+  override get input(): SymbolicTensor | readonly SymbolicTensor[] {
+    if (this.inboundNodes.length > 0) return super.input;
+    const inputs = this.requireGraph('input').inputs;
+    return inputs.length === 1 ? inputs[0]! : inputs;
+  }
+
+  /** A model with several inputs is called on a list of them, one per input. */
+  override get takesList(): boolean {
+    return this.built && this.requireGraph('apply').inputs.length > 1;
+  }
+
+  /** Checks the inputs of a call against this model's inputs: count, rank and every known size. */
+  protected override checkInputShapes(shapes: readonly SymbolicShape[]): void {
+    const inputs = this.requireGraph('apply').inputs;
+    if (shapes.length !== inputs.length)
+      throw new ValueError(`${this.describe()}: the model has ${inputs.length} inputs, got ${shapes.length}`);
+    inputs.forEach((t, i) => {
+      const got = shapes[i]!;
+      const fits =
+        got.length === t.shape.length && t.shape.every((d, k) => k === 0 || d === null || d === got[k]);
+      if (!fits)
+        throw new ShapeError(
+          `${this.describe()} input '${t.sourceLayer.name}'`,
+          [got.map((d) => d ?? -1)],
+          `the model takes ${formatSymbolicShape(t.shape)}, got ${formatSymbolicShape(got)}`,
+        );
+    });
+  }
+
+  override outputShapeFromShapes(shapes: readonly SymbolicShape[]): SymbolicShape {
+    this.checkInputShapes(shapes);
+    return this.singleOutput('apply').shape;
+  }
+
+  /** What a node of an outer graph runs: the whole inner graph on the call's inputs. */
+  override invoke(inputs: readonly Tensor[], ctx: CallContext): Tensor {
+    this.singleOutput('call');
+    return this.callAll(inputs, ctx)[0]!;
   }
 
   /** Prints (unless `print: false`) and returns the Keras 3 summary, with "Connected to" for non-linear graphs. */
@@ -183,20 +302,38 @@ export class Model {
     return text;
   }
 
-  countParams(): number {
+  override countParams(): number {
     return this.weights.reduce((n, w) => n + w.size, 0);
   }
 
-  get weights(): Variable[] {
-    return this.layers.flatMap((l) => l.weights);
+  /** Every weight, layer by layer (inner models' weights in their own layer order). */
+  override get weights(): Variable[] {
+    return unique(this.layers.flatMap((l) => l.weights));
   }
 
-  get trainableWeights(): Variable[] {
-    return this.layers.flatMap((l) => l.trainableWeights);
+  override get trainableWeights(): Variable[] {
+    return this.trainable ? unique(this.layers.flatMap((l) => l.trainableWeights)) : [];
   }
 
-  get nonTrainableWeights(): Variable[] {
-    return this.layers.flatMap((l) => l.nonTrainableWeights);
+  override get nonTrainableWeights(): Variable[] {
+    return this.trainable ? unique(this.layers.flatMap((l) => l.nonTrainableWeights)) : this.weights;
+  }
+
+  /**
+   * The inner layers' weights as one layer's (what a file stores for a nested model): names are
+   * `<inner layer>/<weight>`, and a weight is trainable only when it, its layer and this model are.
+   */
+  override get weightEntries(): readonly LayerWeight[] {
+    const seen = new Set<Variable>();
+    return this.layers.flatMap((l) =>
+      l.weightEntries
+        .filter((e) => !seen.has(e.variable) && seen.add(e.variable))
+        .map((e) => ({
+          variable: e.variable,
+          name: `${l.name}/${e.name}`,
+          trainable: this.trainable && l.trainable && e.trainable,
+        })),
+    );
   }
 
   /** Copies of all weight values, in Keras order (layer by layer, creation order), each on its weight's backend. */

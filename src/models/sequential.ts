@@ -28,15 +28,15 @@ let sequentialCount = 0;
  * model.summary();
  */
 export class Sequential extends Model {
-  override readonly name: string;
+  override readonly className = 'Sequential';
   private readonly stack: Layer[] = [];
   private inputShape: SymbolicShape | null = null;
   /** The InputLayer the graph starts from, made once the input shape is known. */
   private inputLayer: InputLayer | null = null;
 
   constructor(layers: Layer[] = [], opts: { name?: string } = {}) {
-    super(DEFERRED_GRAPH, 'sequential');
-    this.name = opts.name ?? (sequentialCount++ === 0 ? 'sequential' : `sequential_${sequentialCount - 1}`);
+    const name = opts.name ?? (sequentialCount++ === 0 ? 'sequential' : `sequential_${sequentialCount - 1}`);
+    super(DEFERRED_GRAPH, 'sequential', name);
     for (const layer of layers) this.add(layer);
   }
 
@@ -63,6 +63,9 @@ export class Sequential extends Model {
     this.stack.push(layer);
     if (this.stack.length === 1 && layer.inputShapeArg) {
       this.inputShape = [layer.batchSizeArg ?? null, ...layer.inputShapeArg];
+    } else if (this.stack.length === 1 && layer instanceof Model && layer.built && !layer.takesList) {
+      // A built model as the first layer brings its input shape, as in Keras.
+      this.inputShape = layer.inputs[0]!.shape;
     }
     if (!this.inputShape) return;
     // Keras rebuilds its graph on add; here the graph is extended by one call. A layer that cannot
@@ -84,8 +87,12 @@ export class Sequential extends Model {
     this.graph = layerGraph([this.graph?.inputs[0] ?? this.inputLayer!.output], [output], this.name);
   }
 
+  protected override sublayers(): readonly Layer[] {
+    return this.stack;
+  }
+
   /** Builds the linear graph: an input of `inputShape` (batch dim first, may be null) through every layer. */
-  build(inputShape: SymbolicShape): void {
+  override build(inputShape: SymbolicShape): void {
     const built = this.inputLayer?.builtInputShape;
     const same = built && built.length === inputShape.length && built.every((d, i) => d === inputShape[i]);
     if (same && this.graph) return; // already built for this shape: calling the layers again would share them
@@ -182,10 +189,10 @@ export class Sequential extends Model {
   }
 
   /** Keras-style config for saving: the layer list with each layer's config. */
-  getConfig(): Record<string, unknown> {
+  override getConfig(): Record<string, unknown> {
     return {
       name: this.name,
-      trainable: true,
+      trainable: this.trainable,
       layers: this.stack.map((l) => ({ class_name: l.className, config: l.getConfig() })),
     };
   }
