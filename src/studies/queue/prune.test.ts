@@ -10,7 +10,7 @@ import type { RunResult } from '../types.js';
 import { redisClient } from './connection.js';
 import * as prune from './prune.js';
 import { answerPruneRequests, askCoordinator, decisionsKey, restorePeers, undecidedEpochs } from './prune.js';
-import { Processes, startRedis, tensile as startTensile, until } from './redis-fixture.js';
+import { Processes, startRedis, tensile as startTensile, until } from './test-helpers.js';
 
 // Pruning over the queue against a real redis-server: the round trip itself, then the CLI (a
 // coordinator with --prune and `tensile worker`s) against the local pool on the same study.

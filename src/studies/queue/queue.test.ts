@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractExamples, runExampleAsync } from '../../test-utils/doc-examples.js';
 import type { RunResult } from '../types.js';
 import * as connection from './connection.js';
-import { freePort, Processes, startRedis, tensile as startTensile, until } from './redis-fixture.js';
 import * as serve from './serve.js';
+import { freePort, Processes, startRedis, tensile as startTensile, until } from './test-helpers.js';
 
 // A real redis-server (Debian's; .ci/run installs it) on a free port, real worker processes, the
 // real CLI. The fixture study trains four tiny runs at ~0.15 s per epoch.
