@@ -144,7 +144,14 @@ export function answerPruneRequests(
         if (stopping) return; // stop() closed the connection under the pop
         throw e;
       }
-      if (popped) await answer(JSON.parse(popped[1]) as PruneRequest);
+      if (!popped) continue;
+      const request = JSON.parse(popped[1]) as PruneRequest;
+      // One failed answer must not end the service (or the study): that worker times out and goes on.
+      await answer(request).catch((e: Error) =>
+        process.stderr.write(
+          `\n⚠ ${request.runId}: no pruning answer for epoch ${request.epoch}: ${e.message}\n`,
+        ),
+      );
     }
   })();
   return {
