@@ -28,6 +28,7 @@ Options:
   --quick            a small subset of the data and 2 epochs (smoke test)
   --verbose          print stack traces with errors (also: DEBUG=1)
   --prune <rule>     stop runs clearly worse than their peers at the same epoch: median or asha
+                     (with --queue too: this process decides, workers ask it after each epoch)
   --queue <url>      put the runs on a Redis queue (redis://host:port) for \`tensile worker\`s
   --dashboard        serve the live dashboard while the study runs (--port <n>, default 6070;
                      --host <addr>, default 127.0.0.1); see also \`tensile dashboard <dir>\`
@@ -110,7 +111,6 @@ export async function studyCommand(argv: readonly string[]): Promise<number> {
   const { queue, rest: afterQueue } = takeQueueFlag(rest);
   const { rest: studyArgs, dashboard } = takeDashboardFlags(afterQueue);
   const opts = parseStudyArgs(study.name, studyArgs);
-  if (queue && opts.prune) throw new ValueError('--prune does not work with --queue yet; leave one out');
   if (queue) await checkRedis(queue); // before the lock: an unreachable server leaves nothing behind
   if (opts.backend) setBackend(opts.backend);
   // Fail fast, once, in this process: a busy or unwritable --out, then missing or damaged data.

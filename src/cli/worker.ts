@@ -11,6 +11,8 @@ path (and the data) must exist on this machine too.
 Options:
   --queue <url>        Redis server of the queue (required)
   --concurrency <n>    runs trained at once (default 1)
+  --prune-wait <s>     with a study's --prune: how long a run waits after each epoch for the
+                       coordinator's decision before it goes on unpruned, saying so (default 60)
 `;
 
 /** `tensile worker`: serves queued runs until SIGINT or SIGTERM. */
@@ -20,6 +22,7 @@ export async function workerCommand(argv: readonly string[]): Promise<number> {
     options: {
       queue: { type: 'string' },
       concurrency: { type: 'string', default: '1' },
+      'prune-wait': { type: 'string', default: '60' },
       help: { type: 'boolean' },
     },
   });
@@ -31,9 +34,12 @@ export async function workerCommand(argv: readonly string[]): Promise<number> {
   const concurrency = Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new ValueError(`--concurrency must be an integer ≥ 1, got '${values.concurrency}'`);
+  const pruneWait = Number(values['prune-wait']);
+  if (!Number.isFinite(pruneWait) || pruneWait <= 0)
+    throw new ValueError(`--prune-wait must be a number of seconds > 0, got '${values['prune-wait']}'`);
   // Tests shorten the lock so a killed worker's run moves on within seconds.
   const lockMs = Number(process.env.TENSILE_QUEUE_LOCK_MS) || undefined;
-  const worker = await serveQueue(values.queue, { concurrency, lockMs });
+  const worker = await serveQueue(values.queue, { concurrency, lockMs, pruneWaitMs: pruneWait * 1000 });
   console.log(`tensile worker: serving ${values.queue}`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

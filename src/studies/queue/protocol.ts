@@ -17,6 +17,8 @@ export interface RunJobData {
   run: RunSpec;
   opts: StudyOptions;
   checkpoint?: QueuedCheckpoint;
+  /** With `--prune`: the Redis list the worker asks its pruning questions on (see prune.ts). */
+  pruneRequests?: string;
 }
 
 /** What a worker returns: the result and the run directory's other files (best.keras...), base64. */

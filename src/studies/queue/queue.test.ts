@@ -1,6 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,12 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractExamples, runExampleAsync } from '../../test-utils/doc-examples.js';
 import type { RunResult } from '../types.js';
 import * as connection from './connection.js';
-import { checkRedis } from './connection.js';
 import * as serve from './serve.js';
+import { freePort, Processes, startRedis, tensile as startTensile, until } from './test-helpers.js';
 
 // A real redis-server (Debian's; .ci/run installs it) on a free port, real worker processes, the
 // real CLI. The fixture study trains four tiny runs at ~0.15 s per epoch.
-const cli = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
 const study = fileURLToPath(new URL('../fixtures/slow-tiny-study.ts', import.meta.url));
 const RUN_IDS = [
   'learningRate-0.0005_units-16',
@@ -22,34 +19,9 @@ const RUN_IDS = [
   'learningRate-0.05_units-4',
 ];
 const root = mkdtempSync(join(tmpdir(), 'tensile-queue-'));
-const children: ChildProcess[] = [];
+const processes = new Processes();
+const tensile = (args: string[], env: NodeJS.ProcessEnv = {}) => startTensile(processes, args, env);
 let url = '';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** A `tensile` child process whose output is collected; `exited` resolves with its exit code. */
-function tensile(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
-    env: { ...process.env, TENSILE_QUEUE_LOCK_MS: '5000', DEBUG: '', ...env },
-  });
-  children.push(child);
-  const out = { stdout: '', stderr: '' };
-  child.stdout.on('data', (d) => {
-    out.stdout += d;
-  });
-  child.stderr.on('data', (d) => {
-    out.stderr += d;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, out, exited };
-}
 
 function histories(out: string): Record<string, Record<string, number[]>> {
   return Object.fromEntries(
@@ -60,45 +32,12 @@ function histories(out: string): Record<string, Record<string, number[]>> {
   );
 }
 
-const until = async (check: () => boolean, what: string, ms = 120_000) => {
-  const t0 = Date.now();
-  while (!check()) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
-
 beforeAll(async () => {
-  const port = await freePort();
-  url = `redis://127.0.0.1:${port}`;
-  const redis = spawn('redis-server', [
-    '--port',
-    String(port),
-    '--bind',
-    '127.0.0.1',
-    '--save',
-    '',
-    '--appendonly',
-    'no',
-  ]);
-  children.push(redis);
-  redis.on('error', (e) => {
-    throw new Error(`cannot start redis-server (apt-get install redis-server): ${e.message}`);
-  });
-  const t0 = Date.now();
-  for (;;) {
-    try {
-      await checkRedis(url, 500);
-      break;
-    } catch (e) {
-      if (Date.now() - t0 > 10_000) throw e;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  url = await startRedis(processes);
 });
 
 afterAll(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  processes.killAll();
   rmSync(root, { recursive: true, force: true });
 });
 

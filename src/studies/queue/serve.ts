@@ -5,9 +5,11 @@ import { type Job, Worker } from 'bullmq';
 import { setBackend } from '../../backend/select.js';
 import { executeRun } from '../execute.js';
 import { loadStudy } from '../registry.js';
+import type { PruneCheck } from '../training-support.js';
 import type { RunProgress } from '../types.js';
 import { checkRedis, QUEUE_NAME, redisClient } from './connection.js';
 import type { RunJobData, RunJobResult } from './protocol.js';
+import { askCoordinator } from './prune.js';
 
 /** Files of a run directory that are resume state, not results. */
 const RESUME_FILES = new Set(['last.keras', 'partial.json']);
@@ -17,18 +19,49 @@ export interface ServeOptions {
   concurrency?: number;
   /** A job whose worker stops renewing its lock for this long is taken by another worker. */
   lockMs?: number;
+  /** How long a run waits for the coordinator's pruning decision before going on unpruned. */
+  pruneWaitMs?: number;
   log?: (line: string) => void;
+}
+
+/**
+ * The prune check of a queued run: asks the coordinator over Redis (prune.ts) on a connection of
+ * its own (the wait is a blocking pop); `close` ends that connection.
+ */
+function pruneCheckFor(
+  job: Job<RunJobData, RunJobResult>,
+  url: string,
+  waitMs: number,
+  log: (line: string) => void,
+): { check: PruneCheck | undefined; close(): void } {
+  const requests = job.data.pruneRequests;
+  if (!requests) return { check: undefined, close: () => {} };
+  const client = redisClient(url);
+  const runId = job.data.run.id;
+  const check: PruneCheck = async (epoch, history) => {
+    const verdict = await askCoordinator(client, requests, job.id!, runId, epoch, history, waitMs);
+    if (verdict.by === 'timeout')
+      log(
+        `${runId}: no pruning decision for epoch ${epoch} within ${waitMs / 1000} s (coordinator down?); going on unpruned`,
+      );
+    else if (verdict.reason) log(`${runId}: pruned after epoch ${epoch}: ${verdict.reason}`);
+    return verdict.reason;
+  };
+  return { check, close: () => client.disconnect() };
 }
 
 /** Trains one queued run in a scratch directory, resuming from the checkpoint its job carries. */
 async function trainJob(
   job: Job<RunJobData, RunJobResult>,
+  url: string,
+  options: ServeOptions,
   log: (line: string) => void,
 ): Promise<RunJobResult> {
   const { run, opts } = job.data;
   if (opts.backend) setBackend(opts.backend);
   const study = await loadStudy(job.data.study);
   const dir = mkdtempSync(join(tmpdir(), 'tensile-worker-'));
+  const prune = pruneCheckFor(job, url, options.pruneWaitMs ?? 60_000, log);
   try {
     let saved = job.data.checkpoint?.epochs ?? 0;
     if (job.data.checkpoint) {
@@ -58,7 +91,7 @@ async function trainJob(
         uploads = uploads.then(() => job.updateProgress({ ...p }));
       }
     };
-    const result = await executeRun(study, run, dir, opts, { progress });
+    const result = await executeRun(study, run, dir, opts, { progress, shouldPrune: prune.check });
     await uploads;
     const files: Record<string, string> = {};
     // Subdirectories too (TensorBoard's train/ and validation/ logs, say); paths use '/'.
@@ -69,6 +102,7 @@ async function trainJob(
     }
     return { result, files };
   } finally {
+    prune.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -88,7 +122,7 @@ export async function serveQueue(
   const log = options.log ?? ((line: string) => console.log(line));
   const lockDuration = options.lockMs ?? 30_000;
   const client = redisClient(url);
-  const worker = new Worker<RunJobData, RunJobResult>(QUEUE_NAME, (job) => trainJob(job, log), {
+  const worker = new Worker<RunJobData, RunJobResult>(QUEUE_NAME, (job) => trainJob(job, url, options, log), {
     connection: client,
     concurrency: options.concurrency ?? 1,
     lockDuration,
