@@ -14,6 +14,8 @@ import { nativeAddon, nativeStatus } from '../src/backends/wasm/native-loader.js
 
 const reps = Number(process.argv[2] ?? 40);
 const addon = nativeAddon();
+// Signals stay held across products, as the wasm backend holds them (src/backends/wasm/native.ts).
+addon?.holdSignals();
 const status = nativeStatus();
 if (!addon) {
   console.log(`native addon not active: ${status.reason}`);

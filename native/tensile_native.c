@@ -32,7 +32,7 @@ extern int omp_get_max_threads(void);
 #endif
 
 /* Bumped whenever the JavaScript-facing interface changes; the loader refuses any other value. */
-#define TENSILE_NATIVE_ABI 1
+#define TENSILE_NATIVE_ABI 2
 #define SGEMM_ARGS 15
 /* No dimension, leading dimension or thread count above this is accepted (wasm32 memory is 4 GiB). */
 #define MAX_DIM 0x7fffffffLL
@@ -44,11 +44,19 @@ static int current_threads = 0;
  * a signal handler runs on a thread while it computes ("corrupted size vs. prev_size", then abort),
  * reproduced in plain C with a SIGPROF or SIGALRM timer and no Node at all. Node installs handlers
  * (the --cpu-prof sampler's SIGPROF, libuv's SIGCHLD and SIGWINCH, process.on('SIGINT')), so training
- * under the profiler crashed. Holding the asynchronous signals for the call defers them by at most one
- * product (they are delivered as soon as the mask is restored); the OpenMP threads, created inside the
- * first parallel call, inherit the mask and never take process signals. Faults that the CPU raises
- * (SIGSEGV, SIGBUS, SIGFPE, SIGILL) stay deliverable. Cost: two syscalls, ~0.2 µs per call.
+ * under the profiler crashed. Holding the asynchronous signals defers them (they are delivered as soon
+ * as the mask is restored); the OpenMP threads, created inside the first parallel call, inherit the
+ * mask and never take process signals. Faults the CPU raises (SIGSEGV, SIGBUS, SIGFPE, SIGILL) stay
+ * deliverable.
+ *
+ * A mask change is a system call, 1.2 µs each on the VMs measured (more than a small product), so
+ * JavaScript may hold signals across several products with holdSignals()/releaseSignals() (the wasm
+ * backend does, for at most a few milliseconds); sgemm holds them itself only when its caller has not.
+ * Masks are per thread, so the state is too.
  */
+static _Thread_local int signals_held = 0;
+static _Thread_local sigset_t mask_before_hold;
+
 static void hold_signals(sigset_t *previous) {
   sigset_t held;
   sigfillset(&held);
@@ -57,6 +65,28 @@ static void hold_signals(sigset_t *previous) {
   sigdelset(&held, SIGFPE);
   sigdelset(&held, SIGILL);
   pthread_sigmask(SIG_BLOCK, &held, previous);
+}
+
+/* holdSignals(): defers asynchronous signals on this thread until releaseSignals(). Idempotent. */
+static napi_value hold_signals_js(napi_env env, napi_callback_info info) {
+  (void)env;
+  (void)info;
+  if (!signals_held) {
+    hold_signals(&mask_before_hold);
+    signals_held = 1;
+  }
+  return NULL;
+}
+
+/* releaseSignals(): restores the mask holdSignals() found; pending signals are delivered now. */
+static napi_value release_signals_js(napi_env env, napi_callback_info info) {
+  (void)env;
+  (void)info;
+  if (signals_held) {
+    signals_held = 0;
+    pthread_sigmask(SIG_SETMASK, &mask_before_hold, NULL);
+  }
+  return NULL;
 }
 
 static napi_value throw_error(napi_env env, const char *message) {
@@ -198,12 +228,13 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
   const float *pa = base + a.offset / 4;
   const float *pb = base + b.offset / 4;
   sigset_t previous;
-  hold_signals(&previous);
+  const int own_hold = !signals_held;
+  if (own_hold) hold_signals(&previous);
   set_threads((int)v[14]);
 #if defined(TENSILE_BLAS_DNNL)
   dnnl_status_t status = dnnl_sgemm(trans_a ? 'T' : 'N', trans_b ? 'T' : 'N', m, n, k, (float)alpha, pa, a.ld, pb,
                                     b.ld, (float)beta, pc, c.ld);
-  pthread_sigmask(SIG_SETMASK, &previous, NULL);
+  if (own_hold) pthread_sigmask(SIG_SETMASK, &previous, NULL);
   if (status != dnnl_success) {
     snprintf(msg, sizeof msg, "sgemm: dnnl_sgemm failed with status %d", (int)status);
     return throw_error(env, msg);
@@ -211,7 +242,7 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
 #else
   cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans, (int)m,
               (int)n, (int)k, (float)alpha, pa, (int)a.ld, pb, (int)b.ld, (float)beta, pc, (int)c.ld);
-  pthread_sigmask(SIG_SETMASK, &previous, NULL);
+  if (own_hold) pthread_sigmask(SIG_SETMASK, &previous, NULL);
 #endif
   return NULL;
 }
@@ -267,6 +298,10 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_value fn, abi;
   napi_create_function(env, "sgemm", NAPI_AUTO_LENGTH, sgemm, NULL, &fn);
   napi_set_named_property(env, exports, "sgemm", fn);
+  napi_create_function(env, "holdSignals", NAPI_AUTO_LENGTH, hold_signals_js, NULL, &fn);
+  napi_set_named_property(env, exports, "holdSignals", fn);
+  napi_create_function(env, "releaseSignals", NAPI_AUTO_LENGTH, release_signals_js, NULL, &fn);
+  napi_set_named_property(env, exports, "releaseSignals", fn);
   napi_create_function(env, "info", NAPI_AUTO_LENGTH, library_info, NULL, &fn);
   napi_set_named_property(env, exports, "info", fn);
   napi_create_int32(env, TENSILE_NATIVE_ABI, &abi);

@@ -9,8 +9,8 @@ import { createRequire } from 'node:module';
 
 const file = process.argv[2];
 const addon = createRequire(import.meta.url)(file);
-if (addon.abi !== 1 || typeof addon.sgemm !== 'function')
-  throw new Error(`${file}: not a Tensile native addon of ABI 1`);
+if (addon.abi !== 2 || typeof addon.sgemm !== 'function' || typeof addon.holdSignals !== 'function')
+  throw new Error(`${file}: not a Tensile native addon of ABI 2`);
 
 const memory = new WebAssembly.Memory({ initial: 128 }); // 8 MiB, like a small wasm heap
 const f32 = new Float32Array(memory.buffer);

@@ -19,7 +19,7 @@ describe('tensile info', () => {
     };
     expect(gemmLine(on)).toBe(
       'GEMMs: native onednn 2.6.3 (avx512_core kernel) from m·n·k ≥ 12000, 1 or 2 threads from m·n·k ≥ 1500000, ' +
-        'whichever times faster (TENSILE_NATIVE_THREADS fixes it), WebAssembly below; built at install (/x/tensile-onednn.node)',
+        'whichever times faster (TENSILE_NATIVE_THREADS=N or auto sets it), WebAssembly below; built at install (/x/tensile-onednn.node)',
     );
     expect(gemmLine({ ...on, threadsFixed: true })).toMatch(/, 2 threads from m·n·k ≥ 1500000 \(TENSILE/);
     expect(gemmLine({ ...on, threads: 1, threadsFixed: true })).toMatch(/, 1 thread \(TENSILE/);

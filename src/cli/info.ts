@@ -14,7 +14,7 @@ export function gemmLine(s: NativeStatus): string {
         : `1 or ${s.threads} threads from m·n·k ≥ ${NATIVE_THREADS_MIN_MNK}, whichever times faster`;
   return (
     `GEMMs: native ${s.library} ${s.version} (${s.kernel} kernel) from m·n·k ≥ ${NATIVE_MIN_MNK}, ${threads} ` +
-    `(TENSILE_NATIVE_THREADS fixes it), WebAssembly below; ${s.reason} (${s.file})`
+    `(TENSILE_NATIVE_THREADS=N or auto sets it), WebAssembly below; ${s.reason} (${s.file})`
   );
 }
 

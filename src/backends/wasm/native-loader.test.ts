@@ -13,6 +13,8 @@ const fake = (exports: unknown) => () => exports;
 const goodExports = {
   abi: NATIVE_ABI,
   sgemm() {},
+  holdSignals() {},
+  releaseSignals() {},
   info: () => ({ library: 'fake', version: '1', kernel: 'none', maxThreads: 1 }),
 };
 
@@ -45,7 +47,8 @@ describe('native addon loading falls back to wasm, with a reason', () => {
     const cases: [unknown, RegExp][] = [
       [{ ...goodExports, sgemm: undefined }, /no sgemm function/],
       [{ ...goodExports, info: 3 }, /no info function/],
-      [{ ...goodExports, abi: NATIVE_ABI + 1 }, /interface version is 2, this Tensile needs 1/],
+      [{ ...goodExports, abi: NATIVE_ABI + 1 }, /interface version is 3, this Tensile needs 2/],
+      [{ ...goodExports, releaseSignals: undefined }, /no holdSignals\/releaseSignals/],
       [null, /exports nothing/],
     ];
     for (const [exports, why] of cases) {
@@ -95,10 +98,11 @@ describe('native addon loading falls back to wasm, with a reason', () => {
   });
 
   it('picks thread counts from TENSILE_NATIVE_THREADS, else the cores', () => {
-    expect(nativeThreads({}, 2)).toBe(2);
+    expect(nativeThreads({}, 2)).toBe(1);
+    expect(nativeThreads({ TENSILE_NATIVE_THREADS: 'auto' }, 2)).toBe(2);
     expect(nativeThreads({ TENSILE_NATIVE_THREADS: '1' }, 2)).toBe(1);
-    expect(nativeThreads({ TENSILE_NATIVE_THREADS: 'lots' }, 4)).toBe(4);
-    expect(nativeThreads({ TENSILE_NATIVE_THREADS: '0' }, 4)).toBe(4);
+    expect(nativeThreads({ TENSILE_NATIVE_THREADS: 'lots' }, 4)).toBe(1);
+    expect(nativeThreads({ TENSILE_NATIVE_THREADS: '0' }, 4)).toBe(1);
   });
 
   it('a process given a garbage addon still computes on wasm and says why', () => {

@@ -11,7 +11,7 @@
  */
 
 /** The interface version the addon must report (TENSILE_NATIVE_ABI in native/tensile_native.c). */
-export const NATIVE_ABI = 1;
+export const NATIVE_ABI = 2;
 
 /** The addon's exports, as native/tensile_native.c defines them. */
 export interface NativeAddon {
@@ -37,6 +37,10 @@ export interface NativeAddon {
     ldc: number,
     threads: number,
   ): void;
+  /** Defers asynchronous signals on this thread until releaseSignals() (see native/tensile_native.c). */
+  holdSignals(): void;
+  /** Restores the signal mask holdSignals() found; pending signals are delivered at once. */
+  releaseSignals(): void;
   info(): { library: string; version: string; kernel: string; maxThreads: number };
 }
 
@@ -96,17 +100,27 @@ export function addonProblem(exports: unknown): string | null {
     return `its interface version is ${String(a.abi)}, this Tensile needs ${NATIVE_ABI}`;
   if (typeof a.sgemm !== 'function') return 'it has no sgemm function';
   if (typeof a.info !== 'function') return 'it has no info function';
+  if (typeof a.holdSignals !== 'function' || typeof a.releaseSignals !== 'function')
+    return 'it has no holdSignals/releaseSignals functions';
   return null;
 }
 
-/** Threads for large GEMMs: TENSILE_NATIVE_THREADS, else every core the process may use. */
+/**
+ * Threads for large GEMMs: TENSILE_NATIVE_THREADS=N, `auto` for every core the process may use (a
+ * ThreadChooser then times one against all), else one. Why one by default: on the 2-vCPU machine
+ * measured (AMD EPYC, 2026-12-02, idle) two threads made single large products 1.3-1.8× faster but
+ * whole training slower, because the library's second thread competes with the main thread's
+ * non-GEMM work between products: MNIST MLP 0.35 s/epoch-quarter on one thread, 0.43-0.49 on two or
+ * with the chooser; the CNN 5.1 s against 5.7 s. Only batch-1024 training gained (0.33 → 0.28 s).
+ */
 export function nativeThreads(env: Record<string, string | undefined>, cores: number): number {
   const asked = env.TENSILE_NATIVE_THREADS;
+  if (asked === 'auto') return Math.max(1, Math.min(cores, 256));
   if (asked !== undefined && asked !== '') {
     const t = Number(asked);
     if (Number.isInteger(t) && t >= 1 && t <= 256) return t;
   }
-  return Math.max(1, Math.min(cores, 256));
+  return 1;
 }
 
 const off = (reason: string, file?: string): Loaded => ({
@@ -166,7 +180,7 @@ export function loadNativeAddon(proc = nodeProcess(), requireFn?: Require, outDi
     const info = addon.info();
     const threads = nativeThreads(env, os.availableParallelism?.() ?? os.cpus().length);
     const threadsFixed =
-      Boolean(env.TENSILE_NATIVE_THREADS) && threads === Number(env.TENSILE_NATIVE_THREADS);
+      env.TENSILE_NATIVE_THREADS !== 'auto' && threads === Number(env.TENSILE_NATIVE_THREADS || 1);
     const reason = env.TENSILE_NATIVE_PATH ? 'loaded from TENSILE_NATIVE_PATH' : 'built at install';
     return { addon, status: { active: true, reason, ...info, threads, threadsFixed, file } };
   } catch (e) {

@@ -26,6 +26,31 @@ export const NATIVE_THREADS_MIN_MNK = 1_500_000;
 /** Times one and several threads on large products (one per process: it measures the machine). */
 let chooser: ThreadChooser | undefined;
 
+/**
+ * Longest time signals stay held across products. oneDNN must not be interrupted by a signal handler
+ * (native/tensile_native.c says why), and a mask change costs ~1.2 µs, more than a small product, so
+ * the first product of a synchronous stretch of work holds signals and a microtask releases them when
+ * that stretch ends; a long synchronous loop lets pending signals (Ctrl-C, the profiler's tick) in
+ * every MAX_SIGNAL_HOLD_MS.
+ */
+export const MAX_SIGNAL_HOLD_MS = 10;
+let heldSince = -1;
+
+function holdSignals(addon: NativeAddon): void {
+  const now = performance.now();
+  if (heldSince >= 0) {
+    if (now - heldSince < MAX_SIGNAL_HOLD_MS) return;
+    addon.releaseSignals(); // deliver what is pending, then hold again
+  } else {
+    queueMicrotask(() => {
+      heldSince = -1;
+      addon.releaseSignals();
+    });
+  }
+  addon.holdSignals();
+  heldSince = now;
+}
+
 /** Heaps whose backend was created with `native: false`. */
 const optedOut = new WeakSet<Heap>();
 
@@ -69,6 +94,7 @@ export function nativeGemm(
   if (!la || !lb) return false;
   const beta = accumulate ? 1 : 0;
   const mnk = m * n * k;
+  holdSignals(addon);
   const status = nativeStatus();
   const run = (threads: number) =>
     addon.sgemm(heap.f32, la[0], lb[0], m, n, k, 1, a.ptr, la[1], b.ptr, lb[1], beta, c, ldc, threads);
