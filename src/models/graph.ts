@@ -23,6 +23,8 @@ export interface LayerGraph {
   readonly layers: readonly Layer[];
   /** Nodes of this graph, with their depth (0 = produces an output). */
   readonly depth: ReadonlyMap<Node, number>;
+  /** The nodes whose result is a model output: only these keep their logits for the loss. */
+  readonly outputNodes: ReadonlySet<Node>;
 }
 
 function checkTensors(what: string, tensors: readonly unknown[], model: string): SymbolicTensor[] {
@@ -109,7 +111,7 @@ export function layerGraph(
     names.set(layer.name, layer);
   }
   const nodes = [...depth.keys()].sort((a, b) => depth.get(b)! - depth.get(a)!);
-  return { inputs, outputs, nodes, layers, depth };
+  return { inputs, outputs, nodes, layers, depth, outputNodes: new Set(outputs.map((t) => t.node)) };
 }
 
 /**
@@ -127,13 +129,11 @@ export function runGraph(graph: LayerGraph, xs: readonly Tensor[], ctx: CallCont
     throw new TensileError(`runGraph: the graph has ${graph.inputs.length} inputs, got ${xs.length} tensors`);
   const values = new Map<SymbolicTensor, Tensor>();
   for (const [i, t] of graph.inputs.entries()) values.set(t, xs[i]!);
-  // Only the nodes that produce a model output keep their logits for the loss.
-  const outputNodes = new Set(graph.outputs.map((t) => t.node));
   const inner: CallContext = { ...ctx, logitsNeeded: false };
   for (const node of graph.nodes) {
     if (node.isInput) continue;
     const args = node.inputs.map((t) => values.get(t)!);
-    values.set(node.outputs[0]!, node.layer.invoke(args, outputNodes.has(node) ? ctx : inner));
+    values.set(node.outputs[0]!, node.layer.invoke(args, graph.outputNodes.has(node) ? ctx : inner));
   }
   return graph.outputs.map((t) => values.get(t)!);
 }
