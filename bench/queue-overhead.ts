@@ -21,14 +21,12 @@
  * redis-server (Debian package redis-server) is started on a free 127.0.0.1 port, no persistence,
  * and stopped at the end, as are the workers; the temporary directories are removed unless --keep.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Processes, startRedis } from '../src/studies/queue/test-helpers.js';
+import { Processes, spawnTensile, startRedis } from '../src/studies/queue/test-helpers.js';
 
-const cli = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const argv = process.argv.slice(2);
 const keep = argv.includes('--keep');
 const args = argv.filter((a) => a !== '--keep');
@@ -37,21 +35,11 @@ const flags = args.length > 1 ? args.slice(1) : args.length === 0 ? ['--quick'] 
 const started: ChildProcess[] = [];
 const redis = new Processes();
 
-/** A `tensile` process; resolves with its exit code and its output when it exits. */
+/** A `tensile` process (see spawnTensile), remembered so the end of the script can stop it. */
 function tensile(cliArgs: string[], env: NodeJS.ProcessEnv = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', cli, ...cliArgs], {
-    env: { ...process.env, ...env },
-  });
-  started.push(child);
-  const out = { stdout: '', stderr: '' };
-  child.stdout.on('data', (d) => {
-    out.stdout += d;
-  });
-  child.stderr.on('data', (d) => {
-    out.stderr += d;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, out, exited };
+  const run = spawnTensile(cliArgs, env);
+  started.push(run.child);
+  return run;
 }
 
 /** Runs one `tensile study` to the end; returns its wall time in seconds (or exits on failure). */

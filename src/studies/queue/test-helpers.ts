@@ -63,13 +63,11 @@ export async function startRedis(processes: Processes): Promise<string> {
   }
 }
 
-/** A `tensile` child process whose output is collected; `exited` resolves with its exit code. */
-export function tensile(processes: Processes, args: string[], env: NodeJS.ProcessEnv = {}) {
-  const child = processes.add(
-    spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
-      env: { ...process.env, TENSILE_QUEUE_LOCK_MS: '5000', DEBUG: '', ...env },
-    }),
-  );
+/** A `tensile` CLI process run from source under tsx, its output collected; `exited` resolves with its exit code. */
+export function spawnTensile(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
+    env: { ...process.env, ...env },
+  });
   const out = { stdout: '', stderr: '' };
   child.stdout.on('data', (d) => {
     out.stdout += d;
@@ -79,6 +77,13 @@ export function tensile(processes: Processes, args: string[], env: NodeJS.Proces
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, out, exited };
+}
+
+/** spawnTensile for the tests: a short queue lock (stalled jobs move on quickly), no DEBUG, killed by `processes`. */
+export function tensile(processes: Processes, args: string[], env: NodeJS.ProcessEnv = {}) {
+  const run = spawnTensile(args, { TENSILE_QUEUE_LOCK_MS: '5000', DEBUG: '', ...env });
+  processes.add(run.child);
+  return run;
 }
 
 /** Polls `check` every 20 ms until it holds; throws after `ms`. */
