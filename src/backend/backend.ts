@@ -179,6 +179,11 @@ export interface Backend extends WindowKernels {
   fill(size: number, value: number, dtype: DType): unknown;
   unary(op: UnaryOp, x: TensorInfo): unknown;
   binary(op: BinaryOp, a: TensorInfo, b: TensorInfo, outShape: Shape): unknown;
+  /**
+   * a op b written over a's own storage (a already has the output's shape). Optional; the engine
+   * calls it only on storages it owns, such as the float32 copy made to promote an int32 operand.
+   */
+  binaryInPlace?(op: BinaryOp, a: TensorInfo, b: TensorInfo): void;
   /** Result is int32 0/1. */
   compare(op: CompareOp, a: TensorInfo, b: TensorInfo, outShape: Shape): unknown;
   where(cond: TensorInfo, a: TensorInfo, b: TensorInfo, outShape: Shape): unknown;

@@ -1,6 +1,6 @@
 import type { BinaryOp, CompareOp, UnaryOp } from '../backend/backend.js';
 import { activeTape } from '../engine/engine.js';
-import { broadcastShapes } from '../tensor/shape.js';
+import { broadcastShapes, shapesEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, backendOf, castTo, emit, type TensorLike } from './core.js';
 
@@ -50,16 +50,25 @@ function prepareBinary(op: string, a: TensorLike, b: TensorLike, forceFloat: boo
     if (ta !== a0) ta.dispose();
     if (tb !== b0) tb.dispose();
   };
-  return { ta, tb, backend, shape: broadcastShapes(op, ta.shape, tb.shape), dtype, releaseTemps } as const;
+  const shape = broadcastShapes(op, ta.shape, tb.shape);
+  return { ta, tb, backend, shape, dtype, releaseTemps, ownsA: ta !== a0, ownsB: tb !== b0 } as const;
 }
 
 function binary(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
-  const { ta, tb, backend, shape, dtype, releaseTemps } = prepareBinary(
+  const { ta, tb, backend, shape, dtype, releaseTemps, ownsA, ownsB } = prepareBinary(
     op,
     a,
     b,
     op === 'div' || op === 'pow',
   );
+  // An int32 image divided by 255: the float32 promotion copy is ours and has the result's shape,
+  // so the quotient overwrites it. Peak memory is then the int32 data plus one float32 copy, not
+  // two. Not when a gradient is being recorded for b: its gradient would need a.
+  if (ownsA && backend.binaryInPlace && shapesEqual(ta.shape, shape) && !activeTape?.requiresGrad(tb)) {
+    backend.binaryInPlace(op, ta.info(op), tb.info(op));
+    if (ownsB) tb.dispose();
+    return ta;
+  }
   const out = emit(
     op,
     backend,

@@ -42,9 +42,15 @@ export function cast(heap: Heap, x: TensorInfo, dtype: DType): number {
  * broadcast dims), then dims are collapsed so the common cases become one flat row (same shape, a
  * scalar) or rows against a repeated vector (bias-style), which the kernel runs in SIMD.
  */
-function broadcast(heap: Heap, code: number, inputs: readonly TensorInfo[], outShape: Shape): number {
+function broadcast(
+  heap: Heap,
+  code: number,
+  inputs: readonly TensorInfo[],
+  outShape: Shape,
+  into?: number,
+): number {
   const n = sizeOf(outShape);
-  const out = heap.malloc(n);
+  const out = into ?? heap.malloc(n);
   if (n === 0) return out;
   // Every input full-size or a scalar: one flat row, without building stride arrays.
   const flat = inputs.every((x) => {
@@ -72,6 +78,17 @@ export function binary(heap: Heap, op: BinaryOp, a: TensorInfo, b: TensorInfo, o
     throw new DTypeError(op, 'wasm backend: int32 inputs (cast to float32 first)');
   const code = BINARY_CODE[op] + (a.dtype === 'int32' ? INT_OFFSET : 0);
   return broadcast(heap, code, [a, b], outShape);
+}
+
+/**
+ * a op b over a's own storage. Safe because a has the output's shape: the kernel reads each
+ * element of a before it writes the same element (same index, same vector lane).
+ */
+export function binaryInPlace(heap: Heap, op: BinaryOp, a: TensorInfo, b: TensorInfo): void {
+  if (a.dtype === 'int32' && !INT_BINARY.has(op))
+    throw new DTypeError(op, 'wasm backend: int32 inputs (cast to float32 first)');
+  const code = BINARY_CODE[op] + (a.dtype === 'int32' ? INT_OFFSET : 0);
+  broadcast(heap, code, [a, b], a.shape, ptr(a));
 }
 
 /** int32 0/1: a op b with numpy broadcasting. */

@@ -94,6 +94,9 @@ class WasmBackend implements Backend {
   binary(op: BinaryOp, a: TensorInfo, b: TensorInfo, outShape: Shape): unknown {
     return ew.binary(this.heap, op, a, b, outShape);
   }
+  binaryInPlace(op: BinaryOp, a: TensorInfo, b: TensorInfo): void {
+    ew.binaryInPlace(this.heap, op, a, b);
+  }
   compare(op: CompareOp, a: TensorInfo, b: TensorInfo, outShape: Shape): unknown {
     return ew.compare(this.heap, op, a, b, outShape);
   }
