@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Activation, clearSession, Dense, Sequential, tensor } from '../index.js';
+import { Activation, clearSession, Dense, Input, Sequential, tensor } from '../index.js';
 
 function mnistMlp(activation: 'sigmoid' | 'relu') {
   return new Sequential([
@@ -23,6 +23,19 @@ describe('Sequential', () => {
     expect(text).toContain('Total params: 575,050 (2.19 MB)');
     expect(text).toContain('Trainable params: 575,050 (2.19 MB)');
     expect(text).toContain('Non-trainable params: 0 (0.00 B)');
+  });
+
+  it("takes Input()'s tensor as its first entry, as Keras 3 examples write it", () => {
+    clearSession();
+    const model = new Sequential([Input({ shape: [4] }), new Dense(3), new Activation('softmax')]);
+    expect(model.built).toBe(true);
+    expect(model.layers.map((l) => l.className)).toEqual(['Dense', 'Activation']);
+    expect(model.inputs[0]!.shape).toEqual([null, 4]);
+    expect(model.countParams()).toBe(15);
+    expect(model.predict(tensor(new Float32Array(8), [2, 4])).shape).toEqual([2, 3]);
+    // Only an input's tensor stands for a layer; a tensor from another layer is refused by name.
+    const hidden = new Dense(2, { name: 'hidden' }).apply(Input({ shape: [4] }));
+    expect(() => new Sequential([hidden])).toThrow(/tensor hidden\[0\]\[0\] from layer 'hidden' \(Dense\)/);
   });
 
   it('builds lazily from the first batch when no inputShape is given', () => {

@@ -2,7 +2,7 @@ import type { Callback } from '../callbacks/callback.js';
 import { ShapeError, TensileError, ValueError } from '../errors.js';
 import { InputLayer } from '../layers/input-layer.js';
 import { type CallContext, Layer, type SymbolicShape } from '../layers/layer.js';
-import type { SymbolicTensor } from '../layers/symbolic.js';
+import { SymbolicTensor } from '../layers/symbolic.js';
 import { shapesEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { ModelData } from '../training/compile-args.js';
@@ -13,6 +13,16 @@ import { type CompileArgs, DEFERRED_GRAPH, type FitArgs, Model } from './model.j
 import { renderSummary, summaryData } from './summary.js';
 
 let sequentialCount = 0;
+
+/** `Input({ shape })`'s tensor stands for its InputLayer; any other symbolic tensor is refused. */
+function inputLayerOf(item: Layer | SymbolicTensor): unknown {
+  if (!(item instanceof SymbolicTensor)) return item;
+  if (item.sourceLayer instanceof InputLayer) return item.sourceLayer;
+  throw new ValueError(
+    `Sequential.add: got the tensor ${item.toString()} from layer '${item.sourceLayer.name}' (${item.sourceLayer.className}); ` +
+      'a Sequential takes layers, or the tensor Input() returns as its first entry (use new Model({ inputs, outputs }) for graphs)',
+  );
+}
 
 /**
  * A linear stack of layers, as in Keras: a Model whose graph is a chain, made as soon as the input
@@ -34,7 +44,7 @@ export class Sequential extends Model {
   /** The InputLayer the graph starts from, made once the input shape is known. */
   private inputLayer: InputLayer | null = null;
 
-  constructor(layers: Layer[] = [], opts: { name?: string } = {}) {
+  constructor(layers: (Layer | SymbolicTensor)[] = [], opts: { name?: string } = {}) {
     const name = opts.name ?? (sequentialCount++ === 0 ? 'sequential' : `sequential_${sequentialCount - 1}`);
     super(DEFERRED_GRAPH, 'sequential', name);
     for (const layer of layers) this.add(layer);
@@ -45,8 +55,12 @@ export class Sequential extends Model {
     return [...this.stack];
   }
 
-  /** Appends a layer. The first layer's `inputShape` option lets the model build right away. */
-  add(layer: Layer): void {
+  /**
+   * Appends a layer. The first layer's `inputShape` option, an InputLayer, or (as Keras 3 writes it)
+   * the tensor `Input({ shape })` returns lets the model build right away.
+   */
+  add(layerOrInput: Layer | SymbolicTensor): void {
+    const layer = inputLayerOf(layerOrInput);
     if (!(layer instanceof Layer))
       throw new ValueError(`Sequential.add: expected a Layer, got ${String(layer)}`);
     if (layer instanceof InputLayer) {
