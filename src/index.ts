@@ -86,6 +86,7 @@ export {
 } from './io/index.js';
 // Layers: core, normalization, embeddings, and recurrent layers (cells, the generic loop, masks).
 export { Activation } from './layers/activation.js';
+export { ELU, LeakyReLU, ReLU, type ReLUArgs, Softmax } from './layers/activation-layers.js';
 export { BatchNormalization, type BatchNormalizationArgs } from './layers/batch-normalization.js';
 export { Bidirectional, type BidirectionalArgs, type MergeMode } from './layers/bidirectional.js';
 // Convolution, pooling and reshaping layers.
@@ -119,6 +120,8 @@ export {
   Pooling,
   type PoolingArgs,
 } from './layers/pooling.js';
+export { RepeatVector } from './layers/repeat-vector.js';
+export { Rescaling } from './layers/rescaling.js';
 export { Reshape } from './layers/reshape.js';
 export type { CellArgs, CellWeights, RecurrentCell, StepDropout } from './layers/rnn/cell.js';
 export { GRU, type GRUArgs } from './layers/rnn/gru.js';

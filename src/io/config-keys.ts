@@ -160,6 +160,12 @@ const LAYER_KEYS: Record<string, KeyRules> = {
   Multiply: {},
   Average: {},
   Concatenate: { axis: true },
+  ReLU: { max_value: true, negative_slope: true, threshold: true },
+  LeakyReLU: { negative_slope: true, alpha: true },
+  ELU: { alpha: true },
+  Softmax: { axis: true },
+  Rescaling: { scale: true, offset: true },
+  RepeatVector: { n: true },
 };
 
 /**

@@ -1,4 +1,5 @@
 import { Activation } from '../layers/activation.js';
+import { ELU, LeakyReLU, ReLU, Softmax } from '../layers/activation-layers.js';
 import { BatchNormalization } from '../layers/batch-normalization.js';
 import { Bidirectional } from '../layers/bidirectional.js';
 import { Conv1D } from '../layers/conv1d.js';
@@ -19,6 +20,8 @@ import { Average } from '../layers/merge/average.js';
 import { Concatenate } from '../layers/merge/concatenate.js';
 import { Multiply } from '../layers/merge/multiply.js';
 import { AveragePooling1D, AveragePooling2D, MaxPooling1D, MaxPooling2D } from '../layers/pooling.js';
+import { RepeatVector } from '../layers/repeat-vector.js';
+import { Rescaling } from '../layers/rescaling.js';
 import { Reshape } from '../layers/reshape.js';
 import { GRU } from '../layers/rnn/gru.js';
 import { LSTM } from '../layers/rnn/lstm.js';
@@ -71,6 +74,12 @@ const LAYERS: Record<string, Entry> = {
   GlobalMaxPooling2D: { cls: GlobalMaxPooling2D },
   Flatten: { cls: Flatten },
   Reshape: { cls: Reshape },
+  ReLU: { cls: ReLU },
+  LeakyReLU: { cls: LeakyReLU },
+  ELU: { cls: ELU },
+  Softmax: { cls: Softmax },
+  Rescaling: { cls: Rescaling },
+  RepeatVector: { cls: RepeatVector },
   // Its nested forward/backward layer configs are rebuilt through this registry.
   Bidirectional: {
     cls: {

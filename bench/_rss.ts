@@ -1,0 +1,14 @@
+import { setRandomSeed, getBackend } from '../src/index.js';
+import { workloads } from './workloads.js';
+const mb = () => Math.round(process.memoryUsage().rss / 1048576);
+const id = process.argv[2] ?? 'C1';
+const w = workloads(['sigmoid']).find((x) => x.id.startsWith(id))!;
+setRandomSeed(1);
+console.log('start', mb(), 'max', process.resourceUsage().maxRSS >> 10);
+const data = await w.data(Number(process.argv[3] ?? 0.25));
+console.log('data', mb(), 'max', process.resourceUsage().maxRSS >> 10, process.memoryUsage());
+const model = w.build();
+await model.fit(data.x, data.y, { epochs: 1, batchSize: w.batch, verbose: 0 });
+console.log('fit', mb(), 'max', process.resourceUsage().maxRSS >> 10);
+model.evaluate(data.xVal, data.yVal, { batchSize: w.batch });
+console.log('eval', mb(), 'max', process.resourceUsage().maxRSS >> 10, process.memoryUsage());
