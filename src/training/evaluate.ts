@@ -4,7 +4,6 @@ import { type Metric, resolveMetric } from '../metrics/index.js';
 import type { Model } from '../models/model.js';
 import { tensor } from '../ops/core.js';
 import { add, mul } from '../ops/elementwise.js';
-import { sum } from '../ops/reduce.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { batchRanges, takeRows } from './batches.js';
 import { dataList, type ModelData } from './compile-args.js';
@@ -104,7 +103,10 @@ export function evaluate(
       const yb = ys.map((t) => takeRows(t, start, end, null));
       const yPred = model.callAll(xb, { training: false });
       for (const m of metrics) m.metric.updateState(yb[m.output]!, yPred[m.output]!);
-      for (const [j, loss] of model.losses.entries()) totals[j]! += sum(loss.fn(yb[j]!, yPred[j]!)).item();
+      // Keras' reduction: each batch's loss is the mean over every per-sample (and per-step, for
+      // sequence outputs) value, and batches are weighted by their sample count.
+      for (const [j, loss] of model.losses.entries())
+        totals[j]! += loss.call(yb[j]!, yPred[j]!).item() * (end - start);
     });
   }
   const n = Math.max(1, xs[0]!.shape[0]!);
