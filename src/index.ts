@@ -133,6 +133,7 @@ export { RNN, type RNNArgs, type RunOptions, runRnn } from './layers/rnn/rnn.js'
 export { SimpleRNN, type SimpleRNNArgs } from './layers/rnn/simple-rnn.js';
 export { SimpleRNNCell } from './layers/rnn/simple-rnn-cell.js';
 export { formatSymbolicShape, Node, SymbolicTensor } from './layers/symbolic.js';
+export { TimeDistributed } from './layers/time-distributed.js';
 // Losses.
 export {
   BinaryCrossentropy,

@@ -166,6 +166,7 @@ const LAYER_KEYS: Record<string, KeyRules> = {
   Softmax: { axis: true },
   Rescaling: { scale: true, offset: true },
   RepeatVector: { n: true },
+  TimeDistributed: { layer: true },
 };
 
 /**

@@ -4,6 +4,7 @@ import { DataFormatError } from '../data/errors.js';
 import { readZipDirectory, readZipEntry } from '../data/formats/zip.js';
 import { Bidirectional } from '../layers/bidirectional.js';
 import type { Layer } from '../layers/layer.js';
+import { TimeDistributed } from '../layers/time-distributed.js';
 import { Model } from '../models/model.js';
 import { tempPathFor, writeAtomic, writeBytesAtomic } from './atomic.js';
 import { compileArgsFromConfig } from './compile-config.js';
@@ -92,6 +93,15 @@ function varsPaths(model: Model, r?: H5Reader, prefix = '', visited = new Set<La
       return [{ groups: [`${at}/vars`], parts: [] }, ...varsPaths(layer, r, `${at}/`, visited)];
     }
     if (!tfKeras && layer instanceof Bidirectional) return [bidirectionalVars(at, layer, r)];
+    if (layer instanceof TimeDistributed) {
+      if (tfKeras)
+        throw new ModelFileError(
+          `${r!.where}: layer '${layer.name}' (TimeDistributed) at '${at}': Tensile does not read TimeDistributed in the tf.keras 2.12–2.14 layout`,
+        );
+      // saving_lib walks the wrapper's `layer` attribute: <path>/layer/vars (or /layer/cell/vars).
+      const inner = plainVars(`${at}/layer`, layer.layer);
+      return [{ groups: [`${at}/vars`, ...inner.groups], parts: [{ vars: inner.parts[0]!.vars, layer }] }];
+    }
     return [plainVars(at, layer)];
   });
 }

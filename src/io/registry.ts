@@ -26,6 +26,7 @@ import { Reshape } from '../layers/reshape.js';
 import { GRU } from '../layers/rnn/gru.js';
 import { LSTM } from '../layers/rnn/lstm.js';
 import { SimpleRNN } from '../layers/rnn/simple-rnn.js';
+import { TimeDistributed } from '../layers/time-distributed.js';
 import { refusedLayerKeys } from './config-keys.js';
 import { ModelFileError } from './errors.js';
 
@@ -85,6 +86,12 @@ const LAYERS: Record<string, Entry> = {
     cls: {
       fromConfig: (c) =>
         Bidirectional.fromConfig(c, (name, cfg) => layerFromConfig(name, cfg, 'Bidirectional')),
+    },
+  },
+  TimeDistributed: {
+    cls: {
+      fromConfig: (c) =>
+        TimeDistributed.fromConfig(c, (name, cfg) => layerFromConfig(name, cfg, 'TimeDistributed')),
     },
   },
 };
