@@ -4,7 +4,7 @@ import { clip, exp, greater, greaterEqual, mul, relu, sub, where } from '../ops/
 import { softmax } from '../ops/nn.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { baseArgsFromConfig, type CallContext, Layer, type LayerArgs } from './layer.js';
-import { getKerasMask } from './rnn/masking.js';
+import { getKerasMask, setKerasMask } from './rnn/masking.js';
 
 /** A finite number ≥ 0 (or null where allowed), with an error naming the class and option. */
 function nonNegative(cls: string, option: string, v: unknown): number {
@@ -53,6 +53,10 @@ export class ReLU extends Layer {
   }
 
   call(x: Tensor, _ctx: CallContext): Tensor {
+    return keepMask(x, this.compute(x));
+  }
+
+  private compute(x: Tensor): Tensor {
     const { maxValue, negativeSlope: slope, threshold } = this;
     if (slope !== 0 && maxValue === null && threshold === 0) return leakyRelu(x, slope);
     // keras/src/activations/activations.py ReLU.static_call, step by step.
@@ -82,6 +86,12 @@ export class ReLU extends Layer {
   }
 }
 
+/** Keras' activation layers support masking: a sequence's timestep mask passes on to `y`. */
+function keepMask(x: Tensor, y: Tensor): Tensor {
+  setKerasMask(y, getKerasMask(x));
+  return y;
+}
+
 /** x where x ≥ 0, else slope·x (Keras' leaky_relu). */
 function leakyRelu(x: Tensor, slope: number): Tensor {
   return where(greaterEqual(x, 0), x, mul(x, slope));
@@ -105,7 +115,7 @@ export class LeakyReLU extends Layer {
   }
 
   call(x: Tensor, _ctx: CallContext): Tensor {
-    return leakyRelu(x, this.negativeSlope);
+    return keepMask(x, leakyRelu(x, this.negativeSlope));
   }
 
   static fromConfig(config: Record<string, unknown>): LeakyReLU {
@@ -140,7 +150,7 @@ export class ELU extends Layer {
     // exp of the clipped value, so large positive inputs do not overflow into the unused branch
     // (an Infinity there would turn the gradient into NaN).
     const negative = mul(sub(exp(clip(x, -Infinity, 0)), 1), this.alpha);
-    return where(greater(x, 0), x, negative);
+    return keepMask(x, where(greater(x, 0), x, negative));
   }
 
   static fromConfig(config: Record<string, unknown>): ELU {

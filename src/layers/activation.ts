@@ -1,6 +1,7 @@
 import { type ActivationFn, type ActivationName, getActivation } from '../activations/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { baseArgsFromConfig, type CallContext, Layer, type LayerArgs } from './layer.js';
+import { getKerasMask, setKerasMask } from './rnn/masking.js';
 
 /**
  * Applies an activation function as its own layer.
@@ -21,7 +22,9 @@ export class Activation extends Layer {
   }
 
   call(x: Tensor, _ctx: CallContext): Tensor {
-    return this.fn(x);
+    const y = this.fn(x);
+    setKerasMask(y, getKerasMask(x)); // Keras' Activation supports masking
+    return y;
   }
 
   static fromConfig(config: Record<string, unknown>): Activation {

@@ -18,6 +18,7 @@ import {
   requirePositiveInt,
   type SymbolicShape,
 } from './layer.js';
+import { getKerasMask, setKerasMask } from './rnn/masking.js';
 
 export interface DenseArgs extends LayerArgs {
   activation?: ActivationName | null;
@@ -87,7 +88,11 @@ export class Dense extends Layer {
     const act = (fused ? this.activationName : 'linear') as FusedActivation;
     let y = denseOp(flat, this.kernel!, this.bias, act);
     if (!fused) y = this.activation(y);
-    return x.rank === 2 ? y : reshape(y, [...x.shape.slice(0, -1), this.units]);
+    if (x.rank === 2) return y;
+    const out = reshape(y, [...x.shape.slice(0, -1), this.units]);
+    // Keras' Dense supports masking: a sequence's timestep mask passes on (losses then skip masked steps).
+    setKerasMask(out, getKerasMask(x));
+    return out;
   }
 
   /** Rebuilds a Dense layer from its Keras config (the inverse of getConfig). */

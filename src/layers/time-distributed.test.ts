@@ -88,7 +88,11 @@ describe('TimeDistributed', () => {
       /layer 'td' \(TimeDistributed\).*expected inputs \[batch, time, \.\.\.\]/,
     );
     expect(() => new TimeDistributed('dense' as unknown as Dense)).toThrow(/expected a layer to wrap/);
-    expect(() => new TimeDistributed(new TimeDistributed(new Dense(2)))).toThrow(/wrapping layer .* is not supported yet/);
-    expect(() => new TimeDistributed(new Sequential([new Dense(2)]))).toThrow(/\(Sequential\) is not supported yet/);
+    expect(() => new TimeDistributed(new TimeDistributed(new Dense(2)))).toThrow(
+      /wrapping layer .* is not supported yet/,
+    );
+    expect(() => new TimeDistributed(new Sequential([new Dense(2)]))).toThrow(
+      /\(Sequential\) is not supported yet/,
+    );
   });
 });

@@ -41,7 +41,9 @@ export class TimeDistributed extends Layer {
       );
     // Their weights nest one level deeper in Keras files, a layout Tensile does not write or read yet.
     if (layer instanceof TimeDistributed || layer.className === 'Bidirectional' || 'layers' in layer)
-      throw new ValueError(`TimeDistributed: wrapping ${layer.describe()} is not supported yet (wrap a single layer)`);
+      throw new ValueError(
+        `TimeDistributed: wrapping ${layer.describe()} is not supported yet (wrap a single layer)`,
+      );
     this.layer = layer;
   }
 

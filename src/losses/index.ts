@@ -1,6 +1,10 @@
-import { ValueError } from '../errors.js';
+import { ShapeError, ValueError } from '../errors.js';
+import { getKerasMask } from '../layers/rnn/masking.js';
 import { toSnakeCase } from '../naming.js';
-import { mean } from '../ops/reduce.js';
+import { castTo } from '../ops/core.js';
+import { div, maximum, mul } from '../ops/elementwise.js';
+import { mean, sum } from '../ops/reduce.js';
+import { shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import {
   binaryCrossentropy,
@@ -39,9 +43,23 @@ export class Loss {
     readonly config: Record<string, unknown> = {},
   ) {}
 
-  /** The mean loss over the batch, as a scalar tensor. */
+  /**
+   * The mean loss over the batch, as a scalar tensor. When the predictions carry a Keras mask (a
+   * sequence output after Embedding `maskZero`), masked steps count for nothing: Σ loss·mask / Σ mask,
+   * and 0 when every step is masked, as Keras 3's `apply_mask` reduces it.
+   */
   call(yTrue: Tensor, yPred: Tensor): Tensor {
-    return mean(this.fn(yTrue, yPred));
+    const values = this.fn(yTrue, yPred);
+    const mask = getKerasMask(yPred);
+    if (!mask) return mean(values);
+    if (!shapesEqual(mask.shape, values.shape))
+      throw new ShapeError(
+        `loss '${this.name}'`,
+        [values.shape, mask.shape],
+        'the predictions carry a Keras mask whose shape differs from the per-step losses',
+      );
+    const m = castTo(mask, 'float32', this.name);
+    return div(sum(mul(values, m)), maximum(sum(m), 1));
   }
 
   /** Resolves a Keras loss name (snake_case or camelCase), a Loss, or a per-sample function. */
