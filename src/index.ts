@@ -110,8 +110,10 @@ export { type CallContext, clearSession, Layer, type LayerArgs, type SymbolicSha
 export { Add } from './layers/merge/add.js';
 export { Average } from './layers/merge/average.js';
 export { Concatenate, type ConcatenateArgs } from './layers/merge/concatenate.js';
+export { Maximum, Minimum } from './layers/merge/extrema.js';
 export { ElementwiseMerge, Merge } from './layers/merge/merge.js';
 export { Multiply } from './layers/merge/multiply.js';
+export { Subtract } from './layers/merge/subtract.js';
 export {
   AveragePooling1D,
   AveragePooling2D,

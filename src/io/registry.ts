@@ -18,7 +18,9 @@ import type { Layer } from '../layers/layer.js';
 import { Add } from '../layers/merge/add.js';
 import { Average } from '../layers/merge/average.js';
 import { Concatenate } from '../layers/merge/concatenate.js';
+import { Maximum, Minimum } from '../layers/merge/extrema.js';
 import { Multiply } from '../layers/merge/multiply.js';
+import { Subtract } from '../layers/merge/subtract.js';
 import { AveragePooling1D, AveragePooling2D, MaxPooling1D, MaxPooling2D } from '../layers/pooling.js';
 import { RepeatVector } from '../layers/repeat-vector.js';
 import { Rescaling } from '../layers/rescaling.js';
@@ -63,6 +65,9 @@ const LAYERS: Record<string, Entry> = {
   Multiply: { cls: Multiply },
   Average: { cls: Average },
   Concatenate: { cls: Concatenate },
+  Subtract: { cls: Subtract },
+  Maximum: { cls: Maximum },
+  Minimum: { cls: Minimum },
   Conv1D: { cls: Conv1D },
   Conv2D: { cls: Conv2D },
   MaxPooling1D: { cls: MaxPooling1D },
