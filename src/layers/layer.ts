@@ -2,6 +2,8 @@ import type { Backend } from '../backend/backend.js';
 import { ShapeError, TensileError, ValueError } from '../errors.js';
 import { getInitializer, type InitializerIdentifier } from '../initializers/index.js';
 import { toSnakeCase } from '../naming.js';
+import { tensor } from '../ops/core.js';
+import { shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/tensor.js';
 import { formatSymbolicShape, Node, SymbolicTensor } from './symbolic.js';
@@ -287,6 +289,43 @@ export abstract class Layer {
 
   get nonTrainableWeights(): Variable[] {
     return this.layerWeights.filter((w) => !this.trainable || !w.trainable).map((w) => w.variable);
+  }
+
+  /**
+   * Copies of the weight values in Keras order (creation order; a model's layer by layer), each on
+   * its weight's backend, as Keras' `get_weights()`.
+   *
+   * @example
+   * import { Dense, tensor } from 'tensile';
+   * const dense = new Dense(2);
+   * dense.apply(tensor([[1, 2, 3]]));
+   * console.log(dense.getWeights().map((w) => w.shape)); // [[3, 2], [2]]
+   */
+  getWeights(): Tensor[] {
+    return this.weights.map((w) => tensor(w.dataSync(), w.shape, w.dtype, { backend: w.backend }));
+  }
+
+  /**
+   * Sets the weights from values in `getWeights` order; counts and shapes must match exactly. Weights
+   * stay on their backend: a value from another backend is copied onto it (see Variable.assign).
+   *
+   * @example
+   * import { Dense, tensor } from 'tensile';
+   * const dense = new Dense(1);
+   * dense.apply(tensor([[1, 2]]));
+   * dense.setWeights([tensor([[0.5], [0.25]]), tensor([1])]);
+   * console.log(dense.apply(tensor([[1, 2]])).dataSync()[0]); // 2
+   */
+  setWeights(values: readonly Tensor[]): void {
+    const vars = this.weights;
+    if (values.length !== vars.length)
+      throw new ValueError(`setWeights: ${this.describe()} has ${vars.length} weights, got ${values.length}`);
+    vars.forEach((v, i) => {
+      const value = values[i]!;
+      if (!shapesEqual(v.shape, value.shape))
+        throw new ShapeError(`setWeights (${v.name})`, [v.shape, value.shape], 'weight shape differs');
+      v.assign(value);
+    });
   }
 
   countParams(): number {

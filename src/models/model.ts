@@ -11,9 +11,7 @@ import {
 import { formatSymbolicShape, type Node, type SymbolicTensor } from '../layers/symbolic.js';
 import type { Loss } from '../losses/index.js';
 import type { Metric } from '../metrics/index.js';
-import { tensor } from '../ops/core.js';
 import { getOptimizer, type Optimizer } from '../optimizers/index.js';
-import { shapesEqual } from '../tensor/shape.js';
 import type { Tensor, Variable } from '../tensor/tensor.js';
 import {
   type CompileArgs,
@@ -334,29 +332,6 @@ export class Model extends Layer {
           trainable: this.trainable && l.trainable && e.trainable,
         })),
     );
-  }
-
-  /** Copies of all weight values, in Keras order (layer by layer, creation order), each on its weight's backend. */
-  getWeights(): Tensor[] {
-    return this.weights.map((w) => tensor(w.dataSync(), w.shape, w.dtype, { backend: w.backend }));
-  }
-
-  /**
-   * Sets all weights from values in `getWeights` order; shapes must match exactly. Weights stay on
-   * their backend: a value from another backend is copied onto it (see Variable.assign).
-   */
-  setWeights(values: readonly Tensor[]): void {
-    const vars = this.weights;
-    if (values.length !== vars.length)
-      throw new ValueError(
-        `setWeights: model '${this.name}' has ${vars.length} weights, got ${values.length}`,
-      );
-    vars.forEach((v, i) => {
-      const value = values[i]!;
-      if (!shapesEqual(v.shape, value.shape))
-        throw new ShapeError(`setWeights (${v.name})`, [v.shape, value.shape], 'weight shape differs');
-      v.assign(value);
-    });
   }
 
   getLayer(name: string): Layer {
