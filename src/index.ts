@@ -181,6 +181,15 @@ export {
 // Optimizers.
 export type { AdamArgs, OptimizerArgs, RMSpropArgs, SGDArgs } from './optimizers/index.js';
 export { Adam, getOptimizer, Optimizer, RMSprop, SGD } from './optimizers/index.js';
+export { scheduleFromConfig, serializeSchedule } from './optimizers/schedule-config.js';
+export {
+  CosineDecay,
+  ExponentialDecay,
+  InverseTimeDecay,
+  LearningRateSchedule,
+  PiecewiseConstantDecay,
+  PolynomialDecay,
+} from './optimizers/schedules.js';
 // Random numbers.
 export { Generator, globalGenerator, seedGenerator, setRandomSeed } from './random/index.js';
 // Studies: the typed definition user-written study modules export (`tensile study ./my-study.ts`).

@@ -8,6 +8,8 @@ import {
 import { type Metric, resolveMetric } from '../metrics/index.js';
 import type { CompileArgs, Model } from '../models/model.js';
 import { Adam, getOptimizer, type Optimizer, RMSprop, SGD } from '../optimizers/index.js';
+import { scheduleFromConfig } from '../optimizers/schedule-config.js';
+import type { LearningRateSchedule } from '../optimizers/schedules.js';
 import { LOSS_KEYS, OPTIMIZER_KEYS, refusedKeys } from './config-keys.js';
 import { ModelFileError } from './errors.js';
 
@@ -131,10 +133,13 @@ export function optimizerFromConfig(spec: unknown, where: string): Optimizer {
   const { class_name: rawName, config = {} } = (spec ?? {}) as { class_name?: string; config?: Json };
   const className = kerasClassName(rawName);
   const lr = config.learning_rate ?? config.lr;
+  let schedule: LearningRateSchedule | undefined;
   if (lr !== undefined && typeof lr !== 'number') {
-    throw new ModelFileError(
-      `${where}: learning-rate schedules are not supported (optimizer ${className}, learning_rate = ${JSON.stringify(lr)}); load with { compile: false } to skip it`,
-    );
+    try {
+      schedule = scheduleFromConfig(lr, `${where}: optimizer ${className} learning_rate`);
+    } catch (e) {
+      throw new ModelFileError(`${(e as Error).message}; load with { compile: false } to skip it`);
+    }
   }
   const refused = refusedKeys(config, OPTIMIZER_KEYS);
   if (refused.length > 0)
@@ -142,7 +147,7 @@ export function optimizerFromConfig(spec: unknown, where: string): Optimizer {
       `${where}: optimizer ${className} uses ${refused.join(', ')}, which Tensile does not support; load with { compile: false } to skip it`,
     );
   const base = {
-    learningRate: num(lr),
+    learningRate: schedule ?? num(lr),
     weightDecay: numOrNull(config.weight_decay),
     clipnorm: numOrNull(config.clipnorm),
     clipvalue: numOrNull(config.clipvalue),

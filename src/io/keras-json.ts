@@ -37,6 +37,11 @@ const FLOAT_KEYS: Record<string, readonly string[]> = {
   TruncatedNormal: ['mean', 'stddev'],
   RandomUniform: ['minval', 'maxval'],
   VarianceScaling: ['scale'],
+  // keras/src/optimizers/schedules/learning_rate_schedule.py (decay_steps and boundaries stay as given).
+  ExponentialDecay: ['initial_learning_rate', 'decay_rate'],
+  InverseTimeDecay: ['initial_learning_rate', 'decay_rate'],
+  PolynomialDecay: ['initial_learning_rate', 'end_learning_rate', 'power'],
+  CosineDecay: ['initial_learning_rate', 'alpha', 'warmup_target'],
   BinaryCrossentropy: CROSS_ENTROPY,
   CategoricalCrossentropy: CROSS_ENTROPY,
 };

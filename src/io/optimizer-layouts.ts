@@ -61,7 +61,8 @@ export function optimizerLayouts(opt: Optimizer, variables: number): OptimizerLa
   const order = slotOrder(opt, variables);
   const sgdNoMomentum = opt.className === 'SGD' && kinds === 0;
   const layouts: OptimizerLayout[] = [
-    { generation: 'Keras 3', learningRate: true, slots: order },
+    // Keras 3 keeps the rate as a variable unless a schedule drives it.
+    { generation: 'Keras 3', learningRate: opt.schedule === null, slots: order },
     {
       generation: 'tf.keras 2.11–2.15',
       learningRate: false,

@@ -125,8 +125,10 @@ export function optimizerArrays(model: Model): StoredArray[] | null {
   const kinds = opt.slotNames();
   const out: StoredArray[] = [
     { name: `${prefix}/iteration`, shape: [], data: BigInt64Array.of(BigInt(opt.iterations)) },
-    { name: `${prefix}/learning_rate`, shape: [], data: Float32Array.of(opt.learningRate) },
   ];
+  // Keras 3 has no learning_rate variable when a schedule gives the rate.
+  if (!opt.schedule)
+    out.push({ name: `${prefix}/learning_rate`, shape: [], data: Float32Array.of(opt.learningRate) });
   for (const [v, s] of slotOrder(opt, vars.length)) {
     const variable = vars[v]!;
     const slot = opt.slotsOf(variable)?.[s];
@@ -166,9 +168,9 @@ export function planOptimizerRestore(
   const shapes = vars.map((v) => v.shape);
   const layout =
     matchOptimizerLayout(layouts, arrays, shapes) ??
-    // Keras 3 before the first step: iteration and learning rate only.
-    (arrays.length === 2 && arrays[0]!.shape.length === 0 && arrays[1]!.shape.length === 0
-      ? { generation: 'Keras 3', learningRate: true, slots: [] }
+    // Keras 3 before the first step: iteration and learning rate (no rate with a schedule) only.
+    (arrays.length === (opt.schedule ? 1 : 2) && arrays.every((a) => a.shape.length === 0)
+      ? { generation: 'Keras 3', learningRate: !opt.schedule, slots: [] }
       : null);
   if (!layout) {
     const expected = layouts.map((l) => `${(l.learningRate ? 2 : 1) + l.slots.length} (${l.generation})`);
@@ -198,6 +200,7 @@ export function planOptimizerRestore(
     }
     opt.iterations = iterations;
     // Keras stores the rate as float32; keep the config's double when it is the same number.
-    if (stored !== null && Math.fround(opt.learningRate) !== stored) opt.learningRate = stored;
+    if (stored !== null && !opt.schedule && Math.fround(opt.learningRate) !== stored)
+      opt.learningRate = stored;
   };
 }

@@ -19,7 +19,10 @@ describe('binary ops on a promoted int32 operand, computed in place', () => {
       expect(Array.from(y.dataSync())).toEqual(Array.from(reference));
       expect(Array.from(x.dataSync())).toEqual(Array.from(pixels));
       // Broadcasting a row operand over the promoted copy, and other ops, go the same way.
-      const row = tensor(Float32Array.from({ length: 13 }, (_, i) => i + 0.5), [13]);
+      const row = tensor(
+        Float32Array.from({ length: 13 }, (_, i) => i + 0.5),
+        [13],
+      );
       const z = sub(x, row);
       expect(z.dataSync()[14]).toBe(pixels[14]! - 1.5);
       expect(Array.from(mul(x, 0.5).dataSync()).slice(0, 3)).toEqual([0, 18.5, 37]);

@@ -7,9 +7,12 @@ import { sum } from '../ops/reduce.js';
 import { shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/tensor.js';
+import { serializeSchedule } from './schedule-config.js';
+import { LearningRateSchedule } from './schedules.js';
 
 export interface OptimizerArgs {
-  learningRate?: number;
+  /** A number, or a LearningRateSchedule giving the rate of each step (see schedules.ts). */
+  learningRate?: number | LearningRateSchedule;
   /** Decoupled weight decay: variable -= lr · weightDecay · variable before each update (Keras 3). */
   weightDecay?: number | null;
   /** Clip each gradient to this L2 norm. */
@@ -31,7 +34,9 @@ export interface OptimizerArgs {
  */
 export abstract class Optimizer {
   abstract readonly className: string;
-  learningRate: number;
+  /** The schedule the learning rate follows, or null for a fixed (settable) rate. */
+  readonly schedule: LearningRateSchedule | null;
+  private fixedRate = 0;
   /** Number of update steps applied so far (Keras' `optimizer.iterations`). */
   iterations = 0;
   readonly weightDecay: number | null;
@@ -41,12 +46,29 @@ export abstract class Optimizer {
   private readonly slots = new Map<Variable, Variable[]>();
 
   constructor(args: OptimizerArgs, defaultLearningRate: number) {
-    this.learningRate = args.learningRate ?? defaultLearningRate;
-    if (!(this.learningRate >= 0)) throw new ValueError(`${this.constructor.name}: learningRate must be ≥ 0`);
+    const lr = args.learningRate ?? defaultLearningRate;
+    this.schedule = lr instanceof LearningRateSchedule ? lr : null;
+    if (!this.schedule) this.learningRate = lr as number;
     this.weightDecay = args.weightDecay ?? null;
     this.clipnorm = args.clipnorm ?? null;
     this.clipvalue = args.clipvalue ?? null;
     this.globalClipnorm = args.globalClipnorm ?? null;
+  }
+
+  /** The rate of the next step: the schedule's value at `iterations`, or the fixed rate. */
+  get learningRate(): number {
+    return this.schedule ? this.schedule.call(this.iterations) : this.fixedRate;
+  }
+
+  /** Sets a fixed rate (callbacks such as ReduceLROnPlateau do); refused when a schedule drives it, as in Keras. */
+  set learningRate(value: number) {
+    if (this.schedule)
+      throw new ValueError(
+        `${this.constructor.name}: the learning rate follows a ${this.schedule.className} schedule and cannot be set`,
+      );
+    if (!(value >= 0))
+      throw new ValueError(`${this.constructor.name}: learningRate must be ≥ 0, got ${value}`);
+    this.fixedRate = value;
   }
 
   /** Slot variables (momentum, velocity, ...) for one weight, in Keras' order. */
@@ -144,7 +166,7 @@ export abstract class Optimizer {
   getConfig(): Record<string, unknown> {
     return {
       name: this.className.toLowerCase(),
-      learning_rate: this.learningRate,
+      learning_rate: this.schedule ? serializeSchedule(this.schedule) : this.learningRate,
       weight_decay: this.weightDecay,
       clipnorm: this.clipnorm,
       global_clipnorm: this.globalClipnorm,
