@@ -186,14 +186,17 @@ export async function saveKeras(model: Model, path: string): Promise<void> {
     rmSync(h5, { force: true });
   }
   const metadata = { keras_version: KERAS_VERSION, date_saved: dateSaved() };
-  // Stored, not deflated, as Keras' zipfile.ZipFile writes it; same member order.
+  // Stored, not deflated, as Keras' zipfile.ZipFile writes it; same member order. One timestamp for
+  // the whole archive: without it fflate reads the clock separately for the local header and the
+  // central directory, and a save that straddles a second boundary writes two different times
+  // (which our own reader rightly refuses as a damaged archive).
   const zip = zipSync(
     {
       [METADATA]: strToU8(JSON.stringify(metadata)),
       [CONFIG]: strToU8(kerasJson(kerasModelConfig(model))),
       [WEIGHTS]: weights,
     },
-    { level: 0 },
+    { level: 0, mtime: new Date() },
   );
   await writeBytesAtomic(path, zip);
 }
