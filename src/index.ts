@@ -178,6 +178,7 @@ export {
   type SequenceOutput,
   simpleRnnSequence,
 } from './ops/rnn.js';
+export { CosineDecayRestarts } from './optimizers/cosine-restarts.js';
 // Optimizers.
 export type { AdamArgs, OptimizerArgs, RMSpropArgs, SGDArgs } from './optimizers/index.js';
 export { Adam, getOptimizer, Optimizer, RMSprop, SGD } from './optimizers/index.js';

@@ -1,4 +1,5 @@
 import { ValueError } from '../errors.js';
+import { CosineDecayRestarts } from './cosine-restarts.js';
 import {
   CosineDecay,
   ExponentialDecay,
@@ -65,6 +66,18 @@ const SCHEDULES: Record<string, { keys: readonly string[]; make: (c: Json) => Le
         name: c.name as string | undefined,
         warmupTarget: c.warmup_target as number | null | undefined,
         warmupSteps: c.warmup_steps as number | undefined,
+      }),
+  },
+  CosineDecayRestarts: {
+    keys: ['initial_learning_rate', 'first_decay_steps', 't_mul', 'm_mul', 'alpha', 'name'],
+    make: (c) =>
+      new CosineDecayRestarts({
+        initialLearningRate: c.initial_learning_rate as number,
+        firstDecaySteps: c.first_decay_steps as number,
+        tMul: c.t_mul as number | undefined,
+        mMul: c.m_mul as number | undefined,
+        alpha: c.alpha as number | undefined,
+        name: c.name as string | undefined,
       }),
   },
 };

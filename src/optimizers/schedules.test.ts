@@ -192,8 +192,8 @@ describe('learning-rate schedules', () => {
       staircase: false,
       name: 'ExponentialDecay',
     });
-    expect(() => scheduleFromConfig({ class_name: 'CosineDecayRestarts', config: {} }, 'm.keras')).toThrow(
-      /m\.keras: unknown learning-rate schedule "CosineDecayRestarts"/,
+    expect(() => scheduleFromConfig({ class_name: 'OneCycle', config: {} }, 'm.keras')).toThrow(
+      /m\.keras: unknown learning-rate schedule "OneCycle"/,
     );
     expect(() =>
       scheduleFromConfig(
