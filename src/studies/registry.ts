@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ValueError } from '../errors.js';
+import { preloadHdf5 } from '../io/hdf5.js';
 import { batchnormStudy } from './batchnorm.js';
 import { imdbRnnStudy } from './imdb-rnn.js';
 import type { Study } from './types.js';
@@ -100,9 +101,12 @@ let tsLoader: Promise<void> | null = null;
  * runner uses, so seeding, layer names and backend selection apply to the study's models too.
  */
 function enableTypeScript(): Promise<void> {
-  tsLoader ??= import('tsx/esm/api').then(({ register }) => {
-    register();
-  });
+  // HDF5 first: under tsx's hooks, loading it would cost every study process ~630 MB (preloadHdf5).
+  tsLoader ??= preloadHdf5()
+    .then(() => import('tsx/esm/api'))
+    .then(({ register }) => {
+      register();
+    });
   return tsLoader;
 }
 
