@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { Dense } from '../layers/dense.js';
+import type { Model } from '../models/model.js';
 import { Sequential } from '../models/sequential.js';
 import { loadModel, saveModel } from './index.js';
 
@@ -26,7 +27,7 @@ describe('.keras archive timestamps', () => {
       clock.mockRestore();
     }
     const loaded = await loadModel(path);
-    const kernel = (m: typeof model) => Array.from(m.getWeights()[0]?.dataSync() ?? []);
+    const kernel = (m: Model) => Array.from(m.getWeights()[0]?.dataSync() ?? []);
     expect(kernel(loaded)).toEqual(kernel(model));
     expect(kernel(model)).toHaveLength(6);
   });
