@@ -176,7 +176,8 @@ export class Bidirectional<R extends boolean = false> extends Layer {
   callBoth(x: Tensor, ctx: CallContext, initialState?: readonly Tensor[]): [Tensor, Tensor] {
     const [f, b] = initialState ? this.splitStates(initialState) : [undefined, undefined];
     const first = (out: Tensor | Tensor[]) => (Array.isArray(out) ? out[0]! : out);
-    for (const sub of [this.forwardLayer, this.backwardLayer]) if (!sub.built) sub.build([null, ...x.shape.slice(1)]);
+    for (const sub of [this.forwardLayer, this.backwardLayer])
+      if (!sub.built) sub.build([null, ...x.shape.slice(1)]);
     const y = first(this.forwardLayer.invoke([x], ctx, f));
     let yRev = first(this.backwardLayer.invoke([x], ctx, b));
     if (this.returnSequences) {
@@ -191,7 +192,11 @@ export class Bidirectional<R extends boolean = false> extends Layer {
   }
 
   /** Runs both directions (from initial states if given); [output, ...states] with returnState. */
-  override invoke(inputs: readonly Tensor[], ctx: CallContext, initialState?: readonly Tensor[]): Tensor | Tensor[] {
+  override invoke(
+    inputs: readonly Tensor[],
+    ctx: CallContext,
+    initialState?: readonly Tensor[],
+  ): Tensor | Tensor[] {
     const out = this.merged(inputs[0]!, ctx, initialState);
     return this.returnState ? [out, ...this.lastStates!] : out;
   }

@@ -29,12 +29,19 @@ function seq2seq() {
     initialState: [h!, c!],
   });
   const probs = new TimeDistributed(new Dense(VOCAB, { activation: 'softmax' }), { name: 'head' }).apply(dec);
-  return { model: new Model({ inputs: [encIn, decIn], outputs: probs, name: 'seq2seq' }), encoder, h: h!, c: c! };
+  return {
+    model: new Model({ inputs: [encIn, decIn], outputs: probs, name: 'seq2seq' }),
+    encoder,
+    h: h!,
+    c: c!,
+  };
 }
 
 /** A copy task: the decoder must emit the source's first TGT tokens, so it needs the encoder's states. */
 function data(n: number) {
-  const src = Array.from({ length: n }, (_, i) => Array.from({ length: SRC }, (_, t) => 1 + ((i * 3 + t * 5) % (VOCAB - 1))));
+  const src = Array.from({ length: n }, (_, i) =>
+    Array.from({ length: SRC }, (_, t) => 1 + ((i * 3 + t * 5) % (VOCAB - 1))),
+  );
   const tgt = src.map((row) => row.slice(0, TGT));
   const decoderIn = tgt.map((row) => [0, ...row.slice(0, TGT - 1)]);
   return {
@@ -50,7 +57,11 @@ describe('a seq2seq Functional model (encoder states → decoder initialState)',
     clearSession();
     setRandomSeed(11);
     const { model, encoder } = seq2seq();
-    model.compile({ optimizer: new Adam({ learningRate: 0.02 }), loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
+    model.compile({
+      optimizer: new Adam({ learningRate: 0.02 }),
+      loss: 'sparse_categorical_crossentropy',
+      metrics: ['accuracy'],
+    });
     const { x, y } = data(32);
     const encoderKernel = values(encoder.weights[0]!);
     const before = model.evaluate(x, y) as number[];

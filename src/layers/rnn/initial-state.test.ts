@@ -36,7 +36,9 @@ forEachBackend('returnState and initialState', (backend) => {
       ]);
       expect(values(out!)).toEqual(values(h!));
       expect(lstm.lastStates).toEqual([h, c]);
-      expect(new GRU(U, { returnState: true, returnSequences: true }).apply(xs()).map((t) => t.shape)).toEqual([
+      expect(
+        new GRU(U, { returnState: true, returnSequences: true }).apply(xs()).map((t) => t.shape),
+      ).toEqual([
         [B, T, U],
         [B, U],
       ]);
@@ -49,7 +51,10 @@ forEachBackend('returnState and initialState', (backend) => {
   for (const [name, make] of [
     ['LSTM', (r: boolean) => new LSTM(U, { returnState: true, returnSequences: r })],
     ['GRU', (r: boolean) => new GRU(U, { returnState: true, returnSequences: r })],
-    ['GRU resetBefore', (r: boolean) => new GRU(U, { returnState: true, returnSequences: r, resetAfter: false })],
+    [
+      'GRU resetBefore',
+      (r: boolean) => new GRU(U, { returnState: true, returnSequences: r, resetAfter: false }),
+    ],
     ['SimpleRNN', (r: boolean) => new SimpleRNN(U, { returnState: true, returnSequences: r })],
   ] as const) {
     for (const path of ['fused', 'composed'] as const) {
@@ -61,7 +66,10 @@ forEachBackend('returnState and initialState', (backend) => {
           const [whole, ...finalStates] = layer.apply(x);
           const [first, ...mid] = layer.apply(slice(x, [0, 0, 0], [B, 3, I]));
           const [second, ...end] = layer.apply(slice(x, [0, 3, 0], [B, 3, I]), { initialState: mid });
-          const joined = [...values(slice(whole!, [0, 0, 0], [B, 3, U])), ...values(slice(whole!, [0, 3, 0], [B, 3, U]))];
+          const joined = [
+            ...values(slice(whole!, [0, 0, 0], [B, 3, U])),
+            ...values(slice(whole!, [0, 3, 0], [B, 3, U])),
+          ];
           expectAll([...values(first!), ...values(second!)], joined, 'outputs', 1e-5);
           end.forEach((s, i) => {
             expectAll(values(s), values(finalStates[i]!), `state ${i}`, 1e-5);
@@ -109,9 +117,9 @@ forEachBackend('returnState and initialState', (backend) => {
       expect(() => lstm.apply(xs(), { initialState: [zeros([3, U]), zeros([3, U])] })).toThrow(
         /initialState\[0\].*expected shape \[2, 4\], got \[3, 4\]/,
       );
-      expect(() => new Dense(2, { name: 'd' }).apply(zeros([2, 3]), { initialState: [zeros([2, 2])] })).toThrow(
-        /layer 'd' \(Dense\): does not take initialState/,
-      );
+      expect(() =>
+        new Dense(2, { name: 'd' }).apply(zeros([2, 3]), { initialState: [zeros([2, 2])] }),
+      ).toThrow(/layer 'd' \(Dense\): does not take initialState/);
       const x = Input({ shape: [T, I] });
       const h = Input({ shape: [U + 1] });
       expect(() => new GRU(U, { name: 'dec' }).apply(x, { initialState: [h] })).toThrow(

@@ -83,7 +83,9 @@ export function runRnn(
   const drop = { input: opts.inputDropout, recurrent: opts.recurrentDropout };
   let states: Tensor[] = opts.initialState
     ? [...opts.initialState]
-    : Array.from({ length: cell.stateCount }, () => zeros([B, cell.units], 'float32', { backend: x.backend }));
+    : Array.from({ length: cell.stateCount }, () =>
+        zeros([B, cell.units], 'float32', { backend: x.backend }),
+      );
   const outputs: Tensor[] = [];
   for (let s = 0; s < T; s++) {
     const t = opts.goBackwards ? T - 1 - s : s;
@@ -206,7 +208,11 @@ export abstract class RNN<R extends boolean = boolean> extends Layer {
   }
 
   /** Runs the layer (with initial states if given); [output, ...states] with returnState. */
-  override invoke(inputs: readonly Tensor[], ctx: CallContext, initialState?: readonly Tensor[]): Tensor | Tensor[] {
+  override invoke(
+    inputs: readonly Tensor[],
+    ctx: CallContext,
+    initialState?: readonly Tensor[],
+  ): Tensor | Tensor[] {
     const out = this.run(inputs[0]!, ctx, initialState);
     return this.returnState ? [out, ...this.lastStates!] : out;
   }
