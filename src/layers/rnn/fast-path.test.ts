@@ -217,6 +217,32 @@ for (const backend of BACKENDS.filter((b) => b.rnnSequence)) {
         }),
       );
     });
+
+    it('runs a sequence with initial states as one fused tape node too, the states among its inputs', () => {
+      on(backend, () =>
+        scope(() => {
+          const w = {
+            kernel: new Variable(tensor(wave(16 * 32, 2), [16, 32])),
+            recurrentKernel: new Variable(tensor(wave(8 * 32, 3), [8, 32])),
+            bias: null,
+          };
+          const states = [
+            new Variable(tensor(wave(32, 4), [4, 8])),
+            new Variable(tensor(wave(32, 5), [4, 8])),
+          ];
+          const tape = new Tape([w.kernel, w.recurrentKernel, ...states]);
+          const previous = setActiveTape(tape);
+          try {
+            const opts = { ...runOptions({ name: 'plain' }, true), initialState: states };
+            runRnn(new LSTMCell(8), tensor(wave(4 * 20 * 16, 1), [4, 20, 16]), w, opts);
+          } finally {
+            setActiveTape(previous);
+          }
+          expect(tape.nodes.map((n) => n.kind)).toEqual(['rnnSequence']);
+          expect(tape.nodes[0]!.inputs.slice(-2)).toEqual(states);
+        }),
+      );
+    });
   });
 }
 

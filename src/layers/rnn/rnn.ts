@@ -47,16 +47,13 @@ export interface RunOptions extends SequenceOptions {
   readonly fused?: boolean;
   /** Build the output sequence (default true); the composed loop can skip it. */
   readonly returnSequences?: boolean;
-  /** States to start from ([h] or [h, c], each [batch, units]); zeros when absent. */
-  readonly initialState?: readonly Tensor[];
 }
 
 /**
  * The generic recurrent loop: the backend's fused sequence kernel when it has one (one tape node for
  * the whole sequence), otherwise `cell.step` once per time step. Masked steps (mask 0) keep the
  * previous states, and the output of a step is its first state, as in Keras. With `initialState`
- * the loop starts from those states; the fused kernels start from zeros, so that case runs the
- * composed loop (slower: see RNN).
+ * both start from those states (else zeros), and the states get gradients too.
  *
  * @example
  * import { LSTMCell, runRnn, zeros } from 'tensile';
@@ -73,7 +70,7 @@ export function runRnn(
 ): { sequence: Tensor | null; states: Tensor[] } {
   if (x.rank !== 3)
     throw new ShapeError('rnn', [x.shape], 'expected inputs of shape [batch, time, features]');
-  const kind = (opts.fused ?? true) && !opts.initialState ? cell.fusedKind() : null;
+  const kind = (opts.fused ?? true) ? cell.fusedKind() : null;
   if (kind) {
     const out = rnnSequence(x, w.kernel, w.recurrentKernel, w.bias, { ...opts, ...kind });
     if (out) return out;
@@ -125,9 +122,8 @@ function reverseTime(mask: Tensor): Tensor {
  *
  * `apply(x, { initialState })` starts from given states ([h] or [h, c], each [batch, units]) instead
  * of zeros, as Keras' `initial_state`; symbolic states become inputs of the call, so training
- * reaches the layers that made them (a seq2seq encoder). Known slowness: a call with initial states
- * runs the composed per-step loop, not the backend's fused sequence kernel (which starts from zeros),
- * several times slower for training.
+ * reaches the layers that made them (a seq2seq encoder). The fused sequence kernels take initial
+ * states and return their gradients, so such a call is as fast as one from zeros.
  *
  * Masks: the loop reads a timestep mask attached to its input by the previous layer (Embedding with
  * `maskZero`, see masking.ts) and, with `returnSequences`, attaches the same mask to its output.
