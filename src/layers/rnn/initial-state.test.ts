@@ -9,10 +9,12 @@ import { forEachBackend, on } from '../../test-utils/backends.js';
 import { expectAll, unfused, wave } from '../../test-utils/recurrent.js';
 import { Bidirectional } from '../bidirectional.js';
 import { Dense } from '../dense.js';
+import { Embedding } from '../embedding.js';
 import { Input } from '../input-layer.js';
 import { SymbolicTensor } from '../symbolic.js';
 import { GRU } from './gru.js';
 import { LSTM } from './lstm.js';
+import { getKerasMask } from './masking.js';
 import { SimpleRNN } from './simple-rnn.js';
 
 // returnState makes a recurrent layer return [output, ...states] and initialState starts it from
@@ -189,5 +191,23 @@ describe('returnState and initialState on symbolic tensors', () => {
       [null, 3],
       [null, 3],
     ]);
+  });
+});
+
+describe('masks with initial states (Keras 3)', () => {
+  it('a call with initialState runs unmasked, as Keras 3 does, and its output sequence keeps the mask', () => {
+    setRandomSeed(6);
+    const emb = new Embedding(10, I, { maskZero: true });
+    const tokens = tensor([[3, 0, 5, 0]], undefined, 'int32');
+    const embedded = emb.apply(tokens);
+    const lstm = new LSTM(U, { returnSequences: true });
+    const start = [zeros([1, U]), zeros([1, U])];
+    const masked = lstm.apply(embedded);
+    const withStates = lstm.apply(embedded, { initialState: start });
+    // Unmasked: the same as the layer on the embedding without its mask.
+    const unmasked = lstm.apply(tensor(embedded.dataSync(), embedded.shape));
+    expect(values(withStates)).toEqual(values(unmasked));
+    expect(values(withStates)).not.toEqual(values(masked));
+    expect(getKerasMask(withStates)).toBe(getKerasMask(embedded));
   });
 });

@@ -123,7 +123,9 @@ function reverseTime(mask: Tensor): Tensor {
  * `apply(x, { initialState })` starts from given states ([h] or [h, c], each [batch, units]) instead
  * of zeros, as Keras' `initial_state`; symbolic states become inputs of the call, so training
  * reaches the layers that made them (a seq2seq encoder). The fused sequence kernels take initial
- * states and return their gradients, so such a call is as fast as one from zeros.
+ * states and return their gradients, so such a call is as fast as one from zeros. As in Keras 3, a
+ * call with initial states does not apply its input's timestep mask (Keras fills `mask` only for a
+ * call with one tensor argument); the output sequence still carries the mask.
  *
  * Masks: the loop reads a timestep mask attached to its input by the previous layer (Embedding with
  * `maskZero`, see masking.ts) and, with `returnSequences`, attaches the same mask to its output.
@@ -234,7 +236,11 @@ export abstract class RNN<R extends boolean = boolean> extends Layer {
         B,
         initialState.map((t) => t.shape),
       );
-    const mask = getKerasMask(x);
+    const inputMask = getKerasMask(x);
+    // Keras 3 fills a call's `mask` only when the call has one tensor argument (keras/src/layers/
+    // layer.py, `__call__` step 6): with initial states the loop runs unmasked, while the output
+    // sequence still carries the input's mask.
+    const mask = initialState ? null : inputMask;
     const { sequence, states } = runRnn(this.cell, x, this.cellWeights!, {
       mask,
       inputDropout: ctx.training ? this.dropoutMask(x, B, I, this.cell.dropout) : null,
@@ -253,7 +259,7 @@ export abstract class RNN<R extends boolean = boolean> extends Layer {
       const maskF = this.returnSequences ? expandDims(m, -1) : slice(m, [0, T - 1], [B, 1]);
       out = where(notEqual(maskF, 0), out, 0);
     }
-    if (this.returnSequences && mask) setKerasMask(out, mask);
+    if (this.returnSequences && inputMask) setKerasMask(out, inputMask);
     return out;
   }
 
