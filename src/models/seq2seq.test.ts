@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   Adam,
@@ -6,8 +9,10 @@ import {
   Embedding,
   Input,
   LSTM,
+  loadModel,
   Model,
   Sequential,
+  saveModel,
   setRandomSeed,
   type Tensor,
   TimeDistributed,
@@ -110,6 +115,60 @@ describe('a seq2seq Functional model (encoder states → decoder initialState)',
     // The whole encoder output list as outputs (nested lists are flattened, as in Keras).
     const all = new Model({ inputs: model.inputs[0]!, outputs: [encoder.output as never] });
     expect(all.outputs.map(String)).toEqual(['encoder[0][0]', 'encoder[0][1]', 'encoder[0][2]']);
+  });
+
+  it("runs Keras' inference setup: the shared decoder called again on state Inputs, one step at a time", async () => {
+    clearSession();
+    setRandomSeed(13);
+    // keras.io's lstm_seq2seq: the decoder returns its states too, and is called a second time.
+    const encIn = Input({ shape: [SRC, 3], name: 'enc_in' });
+    const decIn = Input({ shape: [null, 2], name: 'dec_in' });
+    const [, h, c] = new LSTM(UNITS, { returnState: true, name: 'encoder' }).apply(encIn);
+    const decoder = new LSTM(UNITS, { returnSequences: true, returnState: true, name: 'decoder' });
+    const [seq] = decoder.apply(decIn, { initialState: [h!, c!] });
+    const head = new Dense(4, { activation: 'softmax', name: 'head' });
+    const training = new Model({ inputs: [encIn, decIn], outputs: head.apply(seq!) });
+    const encoderModel = new Model({ inputs: encIn, outputs: [h!, c!] });
+    const hIn = Input({ shape: [UNITS], name: 'h_in' });
+    const cIn = Input({ shape: [UNITS], name: 'c_in' });
+    const [stepSeq, h2, c2] = decoder.apply(decIn, { initialState: [hIn, cIn] });
+    const decoderModel = new Model({ inputs: [decIn, hIn, cIn], outputs: [head.apply(stepSeq!), h2!, c2!] });
+    expect(decoder.inboundNodes.length).toBe(2);
+    expect(() => decoder.output).toThrow(/called in 2 places/);
+    expect(decoder.getOutputAt(1).map(String)).toEqual(['decoder[1][0]', 'decoder[1][1]', 'decoder[1][2]']);
+    const wave = (n: number, s: number) => Array.from({ length: n }, (_, i) => 0.5 * Math.sin(s + 1.3 * i));
+    const xEnc = tensor(wave(2 * SRC * 3, 1), [2, SRC, 3]);
+    const xDec = tensor(wave(2 * 3 * 2, 2), [2, 3, 2]);
+    const whole = values(training.predict([xEnc, xDec]) as Tensor);
+    // Feed the decoder one step at a time from the encoder's states: the same probabilities.
+    let states = encoderModel.predict(xEnc) as Tensor[];
+    const stepped: number[][] = [[], []];
+    for (let t = 0; t < 3; t++) {
+      const step = tensor((xDec.toArray() as number[][][]).map((row) => [row[t]!]));
+      const [probs, hs, cs] = decoderModel.predict([step, ...states]) as Tensor[];
+      for (const [b, row] of (probs!.toArray() as number[][][]).entries()) stepped[b]!.push(...row[0]!);
+      states = [hs!, cs!];
+    }
+    stepped.flat().forEach((v, i) => {
+      expect(v).toBeCloseTo(whole[i]!, 5);
+    });
+    // Both models save and load with the shared decoder (each file numbers only its own calls).
+    const dir = mkdtempSync(join(tmpdir(), 'tensile-seq2seq-'));
+    try {
+      for (const [model, data] of [
+        [training, [xEnc, xDec]],
+        [decoderModel, [xDec, ...(encoderModel.predict(xEnc) as Tensor[])]],
+      ] as const) {
+        const path = join(dir, `${model.name}.keras`);
+        await saveModel(model, path);
+        const before = model.predict([...data]) as Tensor[] | Tensor as Tensor | Tensor[];
+        const after = (await loadModel(path)).predict([...data]);
+        const flat = (o: Tensor | Tensor[]) => (Array.isArray(o) ? o : [o]).flatMap(values);
+        expect(flat(after)).toEqual(flat(before));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a multi-output layer in a Sequential model, as Keras does', () => {
