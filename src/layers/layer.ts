@@ -168,9 +168,9 @@ export abstract class Layer {
       throw new ValueError(
         `${this.describe()}: does not take initialState (only recurrent layers and Bidirectional do)`,
       );
-    if (!Array.isArray(states))
+    if (!Array.isArray(states) || states.length === 0)
       throw new ValueError(
-        `${this.describe()}: initialState must be a list of tensors, got ${String(states)}`,
+        `${this.describe()}: initialState must be a non-empty list of tensors, got ${Array.isArray(states) ? '[]' : String(states)}`,
       );
     return states;
   }

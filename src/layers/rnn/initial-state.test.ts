@@ -122,7 +122,11 @@ forEachBackend('returnState and initialState', (backend) => {
       expect(() =>
         new Dense(2, { name: 'd' }).apply(zeros([2, 3]), { initialState: [zeros([2, 2])] }),
       ).toThrow(/layer 'd' \(Dense\): does not take initialState/);
+      expect(() => lstm.apply(xs(), { initialState: [] })).toThrow(
+        /layer 'enc' \(LSTM\): initialState must be a non-empty list of tensors, got \[\]/,
+      );
       const x = Input({ shape: [T, I] });
+      expect(() => lstm.apply(x, { initialState: [] })).toThrow(/non-empty list/);
       const h = Input({ shape: [U + 1] });
       expect(() => new GRU(U, { name: 'dec' }).apply(x, { initialState: [h] })).toThrow(
         /layer 'dec' \(GRU\) initialState\[0\].*expected shape \[batch, 4\], got \[batch, 5\]/,
