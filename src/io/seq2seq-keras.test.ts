@@ -5,6 +5,7 @@ import { unzipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Bidirectional } from '../layers/bidirectional.js';
 import { Input } from '../layers/input-layer.js';
+import { Concatenate } from '../layers/merge/concatenate.js';
 import { GRU } from '../layers/rnn/gru.js';
 import { LSTM } from '../layers/rnn/lstm.js';
 import { Model } from '../models/model.js';
@@ -120,6 +121,44 @@ describe('seq2seq models in Keras files', () => {
       after.forEach((v, i) => {
         expect(v).toBeCloseTo(before[i]!, 6);
       });
+    }
+  });
+});
+
+describe('Bidirectional with mergeMode null (two outputs) in graphs and files', () => {
+  it('gives [forward, backward, ...states]; Concatenate on them equals mergeMode concat; round-trips', async () => {
+    setRandomSeed(8);
+    const x = Input({ shape: [4, 3] });
+    const both = new Bidirectional(new LSTM(2, { returnSequences: true, returnState: true }), {
+      mergeMode: null,
+      name: 'both',
+    });
+    const [fwd, bwd, ...states] = both.apply(x);
+    expect([fwd, bwd, ...states].map((t) => t.shape)).toEqual([
+      [null, 4, 2],
+      [null, 4, 2],
+      [null, 2],
+      [null, 2],
+      [null, 2],
+      [null, 2],
+    ]);
+    const joined = new Concatenate().apply([fwd!, bwd!]);
+    const model = new Model({ inputs: x, outputs: [joined, states[2]!] });
+    const concat = new Bidirectional(new LSTM(2, { returnSequences: true, returnState: true }));
+    concat.apply(tensor(expected.encoder_x));
+    concat.setWeights(both.getWeights());
+    const [want, , , hb] = concat.apply(tensor(expected.encoder_x));
+    const [got, gotHb] = model.predict(tensor(expected.encoder_x)) as Tensor[];
+    expect(flat(got!)).toEqual(flat(want!));
+    expect(flat(gotHb!)).toEqual(flat(hb!));
+    expect(model.summary({ print: false })).toContain('[(None, 4, 2),');
+    for (const name of ['both.keras', 'both.h5']) {
+      const path = join(dir, name);
+      await saveModel(model, path);
+      const loaded = await loadModel(path);
+      expect(loaded.outputs.map(String)).toEqual(['concatenate[0][0]', 'both[0][4]']);
+      const [again] = loaded.predict(tensor(expected.encoder_x)) as Tensor[];
+      expect(flat(again!)).toEqual(flat(got!));
     }
   });
 });
