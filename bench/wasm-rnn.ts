@@ -83,6 +83,8 @@ function kernelCall(backend: Backend, cell: Cell, backward: boolean): () => void
     inputDropout: null,
     recurrentDropout: null,
     goBackwards: false,
+    initialH: null,
+    initialC: null,
   };
   const dy = up(rand(B * T * U, 5), [B, T, U]);
   const dh = up(rand(B * U, 6), [B, U]);

@@ -106,7 +106,15 @@ export {
   type GlobalPoolingArgs,
 } from './layers/global-pooling.js';
 export { Input, type InputArgs, InputLayer } from './layers/input-layer.js';
-export { type CallContext, clearSession, Layer, type LayerArgs, type SymbolicShape } from './layers/layer.js';
+export {
+  type ApplyOptions,
+  type CallContext,
+  clearSession,
+  Layer,
+  type LayerArgs,
+  type LayerOutput,
+  type SymbolicShape,
+} from './layers/layer.js';
 export { Add } from './layers/merge/add.js';
 export { Average } from './layers/merge/average.js';
 export { Concatenate, type ConcatenateArgs } from './layers/merge/concatenate.js';
@@ -131,7 +139,7 @@ export { GRUCell, type GRUCellArgs } from './layers/rnn/gru-cell.js';
 export { LSTM, type LSTMArgs } from './layers/rnn/lstm.js';
 export { LSTMCell, type LSTMCellArgs } from './layers/rnn/lstm-cell.js';
 export { getKerasMask, setKerasMask } from './layers/rnn/masking.js';
-export { RNN, type RNNArgs, type RunOptions, runRnn } from './layers/rnn/rnn.js';
+export { checkInitialStates, RNN, type RNNArgs, type RunOptions, runRnn } from './layers/rnn/rnn.js';
 export { SimpleRNN, type SimpleRNNArgs } from './layers/rnn/simple-rnn.js';
 export { SimpleRNNCell } from './layers/rnn/simple-rnn-cell.js';
 export { formatSymbolicShape, Node, SymbolicTensor } from './layers/symbolic.js';

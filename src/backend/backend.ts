@@ -82,6 +82,9 @@ export type RnnSequenceArgs = RnnCellKind & {
   readonly inputDropout: TensorInfo | null;
   readonly recurrentDropout: TensorInfo | null;
   readonly goBackwards: boolean;
+  /** The states to start from, [batch, units] each (c for LSTM only); null: zeros. */
+  readonly initialH: TensorInfo | null;
+  readonly initialC: TensorInfo | null;
 };
 
 /**
@@ -126,6 +129,9 @@ export interface RnnSequenceGrads {
   dKernel: unknown;
   dRecurrentKernel: unknown;
   dBias: unknown | null;
+  /** Gradients of the initial states, when the forward started from given ones (else null). */
+  dInitialH: unknown | null;
+  dInitialC: unknown | null;
 }
 
 /**

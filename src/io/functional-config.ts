@@ -43,11 +43,23 @@ function tensorRefs(
   return asList || legacy ? refs : refs[0];
 }
 
-/** The shapes a layer was built for, as Keras' `build_config` records them (a list of shapes for merge layers). */
-function buildShapes(model: Model, layer: Layer): unknown {
+/**
+ * A layer's `build_config` as Keras 3 records it: `input_shape` (a list of shapes for merge layers),
+ * or, for a first call that also passed initial states, `shapes_dict` with one entry per tensor
+ * argument of `call` (keras/src/layers/layer.py, `get_build_config` and `get_shapes_dict`).
+ */
+function buildConfig(model: Model, layer: Layer): Json {
   const node = layer.inboundNodes.find((n) => model.hasNode(n));
-  if (!node) return layer.builtInputShape ? [...layer.builtInputShape] : null;
-  return node.listInput ? node.inputs.map((t) => [...t.shape]) : [...node.inputs[0]!.shape];
+  if (!node) return { input_shape: layer.builtInputShape ? [...layer.builtInputShape] : null };
+  const args = node.args;
+  const input = node.listInput ? args.map((t) => [...t.shape]) : [...args[0]!.shape];
+  if (node.stateInputs === 0) return { input_shape: input };
+  return {
+    shapes_dict: {
+      sequences_shape: input,
+      initial_state_shape: node.initialState.map((t) => [...t.shape]),
+    },
+  };
 }
 
 /** Keras 3 `__keras_tensor__` entry of an inbound node. */
@@ -75,14 +87,15 @@ export function functionalConfig(
 ): Json {
   const layers = model.layers.map((layer) => {
     const nodes = layer.inboundNodes.filter((n) => model.hasNode(n) && !n.isInput);
+    // Keras 2 lists initial states after the input (its RNN.__call__ appends them to the inputs);
+    // Keras 3 passes them as the call's `initial_state` keyword argument.
     const inbound = nodes.map((n) =>
       legacy
         ? n.inputs.map((t) => [...history(model, t), {}])
         : {
-            args: [
-              n.listInput ? n.inputs.map((t) => kerasTensor(model, t)) : kerasTensor(model, n.inputs[0]!),
-            ],
-            kwargs: {},
+            args: [n.listInput ? n.args.map((t) => kerasTensor(model, t)) : kerasTensor(model, n.args[0]!)],
+            kwargs:
+              n.stateInputs > 0 ? { initial_state: n.initialState.map((t) => kerasTensor(model, t)) } : {},
           },
     );
     if (layer instanceof Model) return { ...nestedEntry(layer), name: layer.name, inbound_nodes: inbound };
@@ -99,7 +112,7 @@ export function functionalConfig(
       config: layerConfig(layer),
       registered_name: null,
     };
-    if (!(layer instanceof InputLayer)) entry.build_config = { input_shape: buildShapes(model, layer) };
+    if (!(layer instanceof InputLayer)) entry.build_config = buildConfig(model, layer);
     entry.name = layer.name;
     entry.inbound_nodes = inbound;
     return entry;
@@ -131,37 +144,62 @@ export interface NestedLoader {
 const isRef = (v: unknown): v is History =>
   Array.isArray(v) && v.length >= 3 && typeof v[0] === 'string' && typeof v[1] === 'number';
 
-/** The [layer, node, tensor] references of one inbound node, in either Keras format. */
-function nodeRefs(data: unknown, where: string, layer: string): { refs: History[]; list: boolean } {
+/** One inbound node: the references of its input(s), whether they form a list, and of its initial states. */
+interface NodeRefs {
+  refs: History[];
+  list: boolean;
+  states: History[];
+}
+
+/**
+ * The [layer, node, tensor] references of one inbound node, in either Keras format. Initial states
+ * of a recurrent layer: Keras 2 lists them after the input (tf.keras 2.x `RNN.__call__` calls the
+ * layer on `[inputs] + initial_state`, and `Node.serialize` writes every tensor of that list),
+ * Keras 3 in `kwargs.initial_state` (keras/src/models/functional.py `serialize_node`), or as a second
+ * positional argument (`layer(x, [h, c])`).
+ */
+function nodeRefs(data: unknown, where: string, layer: Layer): NodeRefs {
+  const takesStates = layer.takesInitialState;
   if (Array.isArray(data)) {
     // Keras 2: [[name, node, tensor, kwargs], ...]; one reference means a plain (non-list) call.
     if (!data.every(isRef))
       throw new ModelFileError(
-        `${where}: layer '${layer}' has a malformed inbound node ${JSON.stringify(data)}`,
+        `${where}: layer '${layer.name}' has a malformed inbound node ${JSON.stringify(data)}`,
       );
-    return { refs: data.map((r) => [r[0], r[1], r[2]] as History), list: data.length > 1 };
+    const refs = data.map((r) => [r[0], r[1], r[2]] as History);
+    if (takesStates) return { refs: refs.slice(0, 1), list: false, states: refs.slice(1) };
+    return { refs, list: data.length > 1, states: [] };
   }
   const node = (data ?? {}) as Json;
-  // A layer called as layer(inputs=x) has its tensor in kwargs.inputs instead of args.
-  const kwInputs = (node.kwargs as Json | undefined)?.inputs;
-  const args =
+  const kwargs = (node.kwargs ?? {}) as Json;
+  // A layer called as layer(inputs=x) has its tensor in kwargs.inputs (kwargs.sequences for a
+  // recurrent layer) instead of args.
+  const kwInputs = kwargs.inputs ?? (takesStates ? kwargs.sequences : undefined);
+  let args =
     Array.isArray(node.args) && node.args.length === 0 && kwInputs !== undefined ? [kwInputs] : node.args;
+  let stateData = takesStates ? kwargs.initial_state : undefined;
+  if (takesStates && Array.isArray(args) && args.length === 2 && stateData === undefined) {
+    stateData = args[1];
+    args = args.slice(0, 1);
+  }
   if (!Array.isArray(args) || args.length !== 1) {
     throw new ModelFileError(
-      `${where}: layer '${layer}' has an inbound node Tensile cannot read: ${JSON.stringify(data)}`,
+      `${where}: layer '${layer.name}' has an inbound node Tensile cannot read: ${JSON.stringify(data)}`,
     );
   }
   const ref = (t: unknown): History => {
     const h = ((t as Json | null)?.config as Json | undefined)?.keras_history;
     if (!isRef(h))
       throw new ModelFileError(
-        `${where}: layer '${layer}' has an inbound tensor without keras_history: ${JSON.stringify(t)}`,
+        `${where}: layer '${layer.name}' has an inbound tensor without keras_history: ${JSON.stringify(t)}`,
       );
     return [h[0], h[1], h[2]];
   };
+  if (stateData !== undefined && stateData !== null && !Array.isArray(stateData)) stateData = [stateData]; // one state given alone (GRU, SimpleRNN)
+  const states = Array.isArray(stateData) ? stateData.map(ref) : [];
   return Array.isArray(args[0])
-    ? { refs: args[0].map(ref), list: true }
-    : { refs: [ref(args[0])], list: false };
+    ? { refs: args[0].map(ref), list: true, states }
+    : { refs: [ref(args[0])], list: false, states };
 }
 
 /** Input or output references: one triple, a list of triples, or a map of them (taken in key order). */
@@ -252,12 +290,13 @@ export function functionalFromConfig(
     let progress = false;
     for (const [layer, nodes] of pending) {
       while (nodes.length > 0) {
-        const { refs, list } = nodeRefs(nodes[0], where, layer.name);
-        const inputs = refs.map((r) => tensorAt(r, `layer '${layer.name}'`));
+        const { refs, list, states } = nodeRefs(nodes[0], where, layer);
+        const inputs = [...refs, ...states].map((r) => tensorAt(r, `layer '${layer.name}'`));
         if (inputs.some((t) => t === null)) break;
-        const args = inputs as SymbolicTensor[];
+        const args = inputs.slice(0, refs.length) as SymbolicTensor[];
+        const opts = states.length > 0 ? { initialState: inputs.slice(refs.length) as SymbolicTensor[] } : {};
         try {
-          layer.apply(list ? args : args[0]!);
+          layer.apply(list ? args : args[0]!, opts);
         } catch (e) {
           throw new ModelFileError(
             `${where}: cannot rebuild the call of layer '${layer.name}': ${(e as Error).message}`,

@@ -147,7 +147,7 @@ describe('Bidirectional: Keras layout, config, errors, gradients, files', () => 
     expect((config.backward_layer as { config: { go_backwards: boolean } }).config.go_backwards).toBe(true);
   });
 
-  it('refuses bad options by name; mergeMode null gives both outputs through callBoth', () => {
+  it('refuses bad options by name; mergeMode null gives both outputs (apply, as Keras, or callBoth)', () => {
     expect(() => new Bidirectional(new LSTM(2), { mergeMode: 'max' as MergeMode })).toThrow(
       /mergeMode must be/,
     );
@@ -161,12 +161,14 @@ describe('Bidirectional: Keras layout, config, errors, gradients, files', () => 
         }),
     ).toThrow(/differ in returnSequences/);
     const both = new Bidirectional(new GRU(2, { returnSequences: true }), { mergeMode: null });
-    expect(() => both.apply(X())).toThrow(/callBoth/);
+    expect(() => both.call(X(), { training: false })).toThrow(/layer.apply\(x\) returns both/);
     const [y, yRev] = both.callBoth(X(), { training: false });
     expect([y.shape, yRev.shape]).toEqual([
       [1, 4, 2],
       [1, 4, 2],
     ]);
+    const [ya, yRevA] = both.apply(X());
+    expect([ya!.toArray(), yRevA!.toArray()]).toEqual([y.toArray(), yRev.toArray()]);
   });
 
   it('gradient w.r.t. the inputs (float64 central differences)', () => {

@@ -52,20 +52,30 @@ const cellName = (layer: RNN) =>
  * (masked steps output zeros when returning sequences, as Keras forces), and the weights are the
  * forward layer's then the backward layer's. Each direction runs the backend's fused sequence kernel.
  *
+ * With `mergeMode: null`, `apply` returns both outputs `[forward, backward]`, as Keras does. With
+ * the wrapped layer's `returnState`, `apply` returns `[output(s), ...forward states, ...backward
+ * states]` (LSTM: `[out, h_fwd, c_fwd, h_bwd, c_bwd]`), and `apply(x, { initialState })` takes the
+ * states in that order: the first half goes to the forward layer, the second to the backward one,
+ * as Keras splits them.
+ *
  * @example
  * import { Bidirectional, LSTM, Sequential, Embedding, Dense } from 'tensile';
  * const model = new Sequential([new Embedding(500, 16, { inputShape: [100] }), new Bidirectional(new LSTM(8)), new Dense(1, { activation: 'sigmoid' })]);
  * console.log(model.layers[1].countParams(), model.outputShape); // 1600 [null, 1]
  */
-export class Bidirectional extends Layer {
+export class Bidirectional<
+  R extends boolean = false,
+  M extends MergeMode = Exclude<MergeMode, null>,
+> extends Layer {
   readonly className = 'Bidirectional';
   readonly forwardLayer: RNN;
   readonly backwardLayer: RNN;
-  readonly mergeMode: MergeMode;
+  /** How the outputs are merged; null keeps both (`apply` then returns a list, as Keras). */
+  readonly mergeMode: M;
   /** With the wrapped layer's returnState: forward states then backward states of the latest call. */
   lastStates: Tensor[] | null = null;
 
-  constructor(layer: RNN, args: BidirectionalArgs = {}) {
+  constructor(layer: RNN<R>, args: BidirectionalArgs & { mergeMode?: M } = {}) {
     super({ ...args, inputShape: args.inputShape ?? layer.inputShapeArg });
     if (!(layer instanceof RNN)) {
       throw new ValueError(
@@ -78,7 +88,8 @@ export class Bidirectional extends Layer {
         `Bidirectional: mergeMode must be 'concat', 'sum', 'mul', 'ave' or null, got '${mode}'`,
       );
     }
-    this.mergeMode = mode;
+    // Safe: M is the type of args.mergeMode, and a non-null mode ('concat') when it is absent.
+    this.mergeMode = mode as M;
     // Keras forces zero outputs at masked steps when returning sequences, so the flipped backward
     // sequence lines up with the forward one.
     const zero = { zero_output_for_mask: layer.returnSequences };
@@ -113,6 +124,43 @@ export class Bidirectional extends Layer {
     return this.forwardLayer.returnSequences;
   }
 
+  /** The wrapped layer's returnState: calls return [output, ...forward states, ...backward states]. */
+  get returnState(): R {
+    // Safe: both directions were made from the RNN<R> given to the constructor (or checked equal to it).
+    return this.forwardLayer.returnState as R;
+  }
+
+  /** A list with returnState, or with mergeMode null (both outputs, as Keras returns them). */
+  override get returnsList(): boolean {
+    return this.returnState || this.mergeMode === null;
+  }
+
+  override get takesInitialState(): boolean {
+    return true;
+  }
+
+  /** Splits initial states between the directions as Keras does: first half forward, second half backward. */
+  private splitStates<T>(states: readonly T[]): [T[], T[]] {
+    const want = this.forwardLayer.cell.stateCount + this.backwardLayer.cell.stateCount;
+    if (states.length !== want)
+      throw new ValueError(
+        `${this.describe()}: initialState must hold ${want} states (the forward layer's, then the backward layer's), got ${states.length}`,
+      );
+    const half = Math.floor(states.length / 2);
+    return [states.slice(0, half), states.slice(half)];
+  }
+
+  override outputShapesFor(
+    shapes: readonly SymbolicShape[],
+    stateShapes: readonly SymbolicShape[],
+  ): SymbolicShape[] {
+    const [f, b] = stateShapes.length > 0 ? this.splitStates(stateShapes) : [[], []];
+    const fwd = this.forwardLayer.outputShapesFor(shapes, f);
+    const bwd = this.backwardLayer.outputShapesFor(shapes, b);
+    const outs = this.mergeMode === null ? [fwd[0]!, bwd[0]!] : [this.computeOutputShape(shapes[0]!)];
+    return this.returnState ? [...outs, ...fwd.slice(1), ...bwd.slice(1)] : outs;
+  }
+
   override build(inputShape: SymbolicShape): void {
     for (const sub of [this.forwardLayer, this.backwardLayer]) {
       if (!sub.built) sub.build(inputShape);
@@ -132,9 +180,13 @@ export class Bidirectional extends Layer {
   }
 
   /** Both directions' outputs, the backward one in time order (what mergeMode null returns in Keras). */
-  callBoth(x: Tensor, ctx: CallContext): [Tensor, Tensor] {
-    const y = this.forwardLayer.apply(x, ctx);
-    let yRev = this.backwardLayer.apply(x, ctx);
+  callBoth(x: Tensor, ctx: CallContext, initialState?: readonly Tensor[]): [Tensor, Tensor] {
+    const [f, b] = initialState ? this.splitStates(initialState) : [undefined, undefined];
+    const first = (out: Tensor | Tensor[]) => (Array.isArray(out) ? out[0]! : out);
+    for (const sub of [this.forwardLayer, this.backwardLayer])
+      if (!sub.built) sub.build([null, ...x.shape.slice(1)]);
+    const y = first(this.forwardLayer.invoke([x], ctx, f));
+    let yRev = first(this.backwardLayer.invoke([x], ctx, b));
     if (this.returnSequences) {
       const T = yRev.shape[1]!;
       const b = yRev.backend;
@@ -146,13 +198,38 @@ export class Bidirectional extends Layer {
     return [y, yRev];
   }
 
+  /**
+   * Runs both directions (from initial states if given): the merged output, or with mergeMode null
+   * [forward output, backward output] (both with the input's mask when returning sequences), then
+   * with returnState the states.
+   */
+  override invoke(
+    inputs: readonly Tensor[],
+    ctx: CallContext,
+    initialState?: readonly Tensor[],
+  ): Tensor | Tensor[] {
+    const x = inputs[0]!;
+    let outs: Tensor[];
+    if (this.mergeMode === null) {
+      outs = this.callBoth(x, ctx, initialState);
+      const mask = getKerasMask(x);
+      if (this.returnSequences && mask) for (const o of outs) setKerasMask(o, mask);
+    } else outs = [this.merged(x, ctx, initialState)];
+    return this.returnsList ? [...outs, ...(this.returnState ? this.lastStates! : [])] : outs[0]!;
+  }
+
+  /** The merged output from zero states (the final states go to `lastStates`). */
   call(x: Tensor, ctx: CallContext): Tensor {
+    return this.merged(x, ctx);
+  }
+
+  private merged(x: Tensor, ctx: CallContext, initialState?: readonly Tensor[]): Tensor {
     if (this.mergeMode === null) {
       throw new ValueError(
-        `layer '${this.name}' (Bidirectional): mergeMode null gives two outputs; call layer.callBoth(x, ctx) for them`,
+        `layer '${this.name}' (Bidirectional): mergeMode null gives two outputs; layer.apply(x) returns both (or call layer.callBoth(x, ctx))`,
       );
     }
-    const [y, yRev] = this.callBoth(x, ctx);
+    const [y, yRev] = this.callBoth(x, ctx, initialState);
     const out =
       this.mergeMode === 'concat'
         ? concat([y, yRev], -1)
@@ -170,7 +247,7 @@ export class Bidirectional extends Layer {
   static fromConfig(
     config: Record<string, unknown>,
     resolve: (className: string, config: Record<string, unknown>) => Layer,
-  ): Bidirectional {
+  ): Bidirectional<boolean, MergeMode> {
     const nested = (key: string): RNN | undefined => {
       const entry = config[key] as
         | { class_name?: string; config?: Record<string, unknown> }
@@ -188,7 +265,7 @@ export class Bidirectional extends Layer {
     const layer = nested('layer');
     if (!layer) throw new ValueError("Bidirectional: the config has no 'layer'");
     const mergeMode = config.merge_mode === undefined ? 'concat' : (config.merge_mode as MergeMode);
-    return new Bidirectional(layer, {
+    return new Bidirectional<boolean, MergeMode>(layer, {
       ...baseArgsFromConfig(config),
       mergeMode,
       backwardLayer: nested('backward_layer'),

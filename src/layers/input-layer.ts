@@ -81,5 +81,5 @@ export class InputLayer extends Layer {
  * console.log(x.shape, model.inputNames); // [null, 4] [features]
  */
 export function Input(args: InputArgs): SymbolicTensor {
-  return new InputLayer(args).output;
+  return new InputLayer(args).inboundNodes[0]!.outputs[0]!;
 }

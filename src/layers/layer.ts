@@ -6,37 +6,13 @@ import { tensor } from '../ops/core.js';
 import { shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/tensor.js';
+import type { ApplyOptions, CallContext, LayerArgs, LayerOutput, LayerWeight } from './layer-types.js';
 import { formatSymbolicShape, Node, SymbolicTensor } from './symbolic.js';
+
+export type { ApplyOptions, CallContext, LayerArgs, LayerOutput, LayerWeight } from './layer-types.js';
 
 /** A shape whose batch dimension (and possibly others) is unknown: Keras' `None`. */
 export type SymbolicShape = readonly (number | null)[];
-
-export interface CallContext {
-  /** True inside fit's training step: dropout is active, batch norm uses batch statistics. */
-  training: boolean;
-  /**
-   * False when no model output comes from this call, so no loss can ask for its logits (Keras'
-   * `_keras_logits`): a sigmoid may then fuse into the layer's kernel. Absent means they may be needed.
-   */
-  logitsNeeded?: boolean;
-}
-
-/** Options every layer takes, as in Keras. */
-export interface LayerArgs {
-  name?: string;
-  /** Shape of one sample (no batch dim); only meaningful on a model's first layer. */
-  inputShape?: readonly number[];
-  batchSize?: number;
-  trainable?: boolean;
-}
-
-/** A layer weight with what Keras files need to know about it. */
-export interface LayerWeight {
-  readonly variable: Variable;
-  /** Keras' short weight name, e.g. 'kernel', 'bias', 'moving_mean'. */
-  readonly name: string;
-  readonly trainable: boolean;
-}
 
 const nameCounters = new Map<string, number>();
 
@@ -125,33 +101,78 @@ export abstract class Layer {
   /** The layer's computation. Called through `apply`, which builds the layer on first use. */
   abstract call(x: Tensor, ctx: CallContext): Tensor;
 
-  /** Builds if needed (from the input's shape), then calls. On symbolic inputs, records the call. */
-  apply(x: Tensor, ctx?: CallContext): Tensor;
-  apply(x: readonly Tensor[], ctx?: CallContext): Tensor;
-  apply(x: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor;
+  /**
+   * Builds if needed (from the input's shape), then calls. On symbolic inputs, records the call.
+   * A layer with several outputs (a recurrent layer with `returnState`) returns a list: the output,
+   * then the final states, as Keras does; the return type follows the layer's `returnState` type
+   * (see LayerOutput). `initialState` starts a recurrent layer from given states instead of zeros;
+   * symbolic initial states become inputs of the recorded call, so gradients reach them.
+   *
+   * @example
+   * import { LSTM, tensor, zeros } from 'tensile';
+   * const lstm = new LSTM(2, { returnState: true });
+   * const [out, h, c] = lstm.apply(zeros([1, 3, 4]), { initialState: [tensor([[1, 0]]), zeros([1, 2])] });
+   * console.log(out.shape, h.shape, c.shape); // [1, 2] [1, 2] [1, 2]
+   */
+  apply<L extends Layer>(
+    this: L,
+    x: Tensor | readonly Tensor[],
+    opts?: ApplyOptions<Tensor>,
+  ): LayerOutput<L, Tensor>;
+  apply<L extends Layer>(
+    this: L,
+    x: SymbolicTensor | readonly SymbolicTensor[],
+    opts?: ApplyOptions<SymbolicTensor>,
+  ): LayerOutput<L, SymbolicTensor>;
   apply(
     x: Tensor | SymbolicTensor | readonly (Tensor | SymbolicTensor)[],
-    ctx: CallContext = { training: false },
-  ): Tensor | SymbolicTensor {
+    opts: ApplyOptions<Tensor | SymbolicTensor> = {},
+  ): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
     const list = Array.isArray(x);
     const inputs: readonly (Tensor | SymbolicTensor)[] = list ? x : [x as Tensor | SymbolicTensor];
     this.checkArity(list, inputs.length);
-    const symbolic = inputs.filter((t) => t instanceof SymbolicTensor).length;
-    if (symbolic === inputs.length) return this.applySymbolic(inputs as SymbolicTensor[], list);
+    const { initialState, ...ctxOpts } = opts;
+    const states = initialState === undefined ? [] : this.checkStateList(initialState);
+    const all = [...inputs, ...states];
+    const symbolic = all.filter((t) => t instanceof SymbolicTensor).length;
+    if (symbolic === all.length)
+      return this.applySymbolic(inputs as SymbolicTensor[], list, states as SymbolicTensor[]);
     if (symbolic > 0)
       throw new ValueError(`${this.describe()}: cannot mix symbolic tensors (from Input) and real tensors`);
     const tensors = inputs as Tensor[];
     if (!this.built) this.buildFromShapes(tensors.map((t) => [null, ...t.shape.slice(1)]));
-    return this.invoke(tensors, ctx);
+    const ctx: CallContext = { ...ctxOpts, training: ctxOpts.training ?? false };
+    return this.invoke(tensors, ctx, initialState === undefined ? undefined : (states as Tensor[]));
   }
 
   /** Records a call on symbolic inputs: builds the layer if needed and makes a Node. */
-  private applySymbolic(inputs: SymbolicTensor[], list: boolean): SymbolicTensor {
+  private applySymbolic(
+    inputs: SymbolicTensor[],
+    list: boolean,
+    states: SymbolicTensor[],
+  ): SymbolicTensor | SymbolicTensor[] {
     const shapes = inputs.map((t) => t.shape);
     if (!this.built) this.buildFromShapes(shapes);
     else this.checkInputShapes(shapes);
-    const out = this.outputShapeFromShapes(shapes);
-    return new Node(this, inputs, list, [out], 'float32').outputs[0]!;
+    const outs = this.outputShapesFor(
+      shapes,
+      states.map((t) => t.shape),
+    );
+    const node = new Node(this, [...inputs, ...states], list, outs, 'float32', states.length);
+    return this.returnsList ? [...node.outputs] : node.outputs[0]!;
+  }
+
+  /** Checks that `initialState` is a list and that this layer takes one. */
+  private checkStateList(states: unknown): readonly (Tensor | SymbolicTensor)[] {
+    if (!this.takesInitialState)
+      throw new ValueError(
+        `${this.describe()}: does not take initialState (only recurrent layers and Bidirectional do)`,
+      );
+    if (!Array.isArray(states) || states.length === 0)
+      throw new ValueError(
+        `${this.describe()}: initialState must be a non-empty list of tensors, got ${Array.isArray(states) ? '[]' : String(states)}`,
+      );
+    return states;
   }
 
   private checkArity(list: boolean, count: number): void {
@@ -185,8 +206,29 @@ export abstract class Layer {
     return this.computeOutputShape(shapes[0]!);
   }
 
-  /** Runs the (built) layer on all its inputs: what a graph node executes. */
-  invoke(inputs: readonly Tensor[], ctx: CallContext): Tensor {
+  /**
+   * The shapes of every output of a call on inputs of `shapes` with initial states of `stateShapes`
+   * (one output unless `returnsList`). Recurrent layers check the states here.
+   */
+  outputShapesFor(shapes: readonly SymbolicShape[], _stateShapes: readonly SymbolicShape[]): SymbolicShape[] {
+    return [this.outputShapeFromShapes(shapes)];
+  }
+
+  /** True when a call returns a list of tensors (a recurrent layer with `returnState`). */
+  get returnsList(): boolean {
+    return false;
+  }
+
+  /** True for layers that take `initialState` (the recurrent layers and Bidirectional). */
+  get takesInitialState(): boolean {
+    return false;
+  }
+
+  /**
+   * Runs the (built) layer on all its inputs: what a graph node executes. `initialState` reaches
+   * only layers that take it (see takesInitialState); a layer with `returnsList` returns a list.
+   */
+  invoke(inputs: readonly Tensor[], ctx: CallContext, _initialState?: readonly Tensor[]): Tensor | Tensor[] {
     return this.call(inputs[0]!, ctx);
   }
 
@@ -222,25 +264,38 @@ export abstract class Layer {
     return this.inboundNodes[0]!;
   }
 
-  /** The symbolic output of the layer's only call (Keras' `layer.output`). */
-  get output(): SymbolicTensor {
-    return this.singleNode('output').outputs[0]!;
+  /** What a node gives as the layer's output: its one tensor, or the list of a multi-output layer. */
+  protected nodeOutput(node: Node): SymbolicTensor | SymbolicTensor[] {
+    return this.returnsList ? [...node.outputs] : node.outputs[0]!;
   }
 
-  /** The symbolic input of the layer's only call: a list for merge layers (Keras' `layer.input`). */
+  /**
+   * The symbolic output of the layer's only call (Keras' `layer.output`): a list [output, ...states]
+   * for a multi-output layer (a recurrent layer with `returnState`). Typed as that union because a
+   * property cannot follow the layer's type; `getOutputAt(0)` gives the same value typed exactly.
+   */
+  get output(): SymbolicTensor | SymbolicTensor[] {
+    return this.nodeOutput(this.singleNode('output'));
+  }
+
+  /**
+   * The symbolic input of the layer's only call: a list for merge layers, and, as Keras'
+   * `input_tensors`, the input then the initial states for a recurrent layer given `initialState`.
+   */
   get input(): SymbolicTensor | readonly SymbolicTensor[] {
     const node = this.singleNode('input');
-    return node.listInput ? node.inputs : node.inputs[0]!;
+    return node.listInput || node.stateInputs > 0 ? node.inputs : node.inputs[0]!;
   }
 
-  /** The symbolic output of call number `nodeIndex` of a shared layer. */
-  getOutputAt(nodeIndex: number): SymbolicTensor {
+  /** The symbolic output of call number `nodeIndex` of a shared layer (a list for a multi-output layer). */
+  getOutputAt<L extends Layer>(this: L, nodeIndex: number): LayerOutput<L, SymbolicTensor> {
     const node = this.inboundNodes[nodeIndex];
     if (!node)
       throw new ValueError(
         `${this.describe()}.getOutputAt(${nodeIndex}): the layer has ${this.inboundNodes.length} calls`,
       );
-    return node.outputs[0]!;
+    // Safe: returnsList is true exactly for the layers whose returnState type makes this a list.
+    return this.nodeOutput(node) as LayerOutput<L, SymbolicTensor>;
   }
 
   /** The symbolic input of call number `nodeIndex` of a shared layer. */
@@ -250,7 +305,7 @@ export abstract class Layer {
       throw new ValueError(
         `${this.describe()}.getInputAt(${nodeIndex}): the layer has ${this.inboundNodes.length} calls`,
       );
-    return node.listInput ? node.inputs : node.inputs[0]!;
+    return node.listInput || node.stateInputs > 0 ? node.inputs : node.inputs[0]!;
   }
 
   /**

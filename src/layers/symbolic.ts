@@ -56,8 +56,11 @@ export class SymbolicTensor {
 
 /**
  * One call of a layer on symbolic inputs (Keras' `Node`): which tensors went in, whether they were
- * passed as a list (merge layers take lists), and the tensors that came out. The node registers
- * itself in the layer's `inboundNodes`, so a layer called twice (a shared layer) has two nodes.
+ * passed as a list (merge layers take lists), and the tensors that came out (several for a layer
+ * such as an LSTM with `returnState`, each knowing its index). `inputs` holds every tensor of the
+ * call, as Keras' `input_tensors`: the positional input(s), then the `initialState` tensors of a
+ * recurrent layer (the last `stateInputs` of them). The node registers itself in the layer's
+ * `inboundNodes`, so a layer called twice (a shared layer) has two nodes.
  *
  * @example
  * import { Input, Dense } from 'tensile';
@@ -76,10 +79,22 @@ export class Node {
     readonly listInput: boolean,
     outputShapes: readonly SymbolicShape[],
     outputDtype: DType,
+    /** How many of `inputs` (the last ones) were passed as `initialState`. */
+    readonly stateInputs = 0,
   ) {
     this.index = layer.inboundNodes.length;
     this.outputs = outputShapes.map((shape, i) => new SymbolicTensor(shape, outputDtype, this, i));
     layer.inboundNodes.push(this);
+  }
+
+  /** The positional input(s) of the call: `inputs` without the initial states. */
+  get args(): readonly SymbolicTensor[] {
+    return this.inputs.slice(0, this.inputs.length - this.stateInputs);
+  }
+
+  /** The tensors passed as `initialState` (empty when none were). */
+  get initialState(): readonly SymbolicTensor[] {
+    return this.inputs.slice(this.inputs.length - this.stateInputs);
   }
 
   /** True for the node an InputLayer makes for itself: it has no inputs. */

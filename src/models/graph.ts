@@ -133,7 +133,11 @@ export function runGraph(graph: LayerGraph, xs: readonly Tensor[], ctx: CallCont
   for (const node of graph.nodes) {
     if (node.isInput) continue;
     const args = node.inputs.map((t) => values.get(t)!);
-    values.set(node.outputs[0]!, node.layer.invoke(args, graph.outputNodes.has(node) ? ctx : inner));
+    const n = args.length - node.stateInputs;
+    const states = node.stateInputs > 0 ? args.slice(n) : undefined;
+    const out = node.layer.invoke(args.slice(0, n), graph.outputNodes.has(node) ? ctx : inner, states);
+    const outs = Array.isArray(out) ? out : [out];
+    for (const [i, t] of node.outputs.entries()) values.set(t, outs[i]!);
   }
   return graph.outputs.map((t) => values.get(t)!);
 }

@@ -34,7 +34,11 @@ import { graphSummary } from './summary.js';
  */
 export interface ModelArgs {
   inputs: SymbolicTensor | readonly SymbolicTensor[];
-  outputs: SymbolicTensor | readonly SymbolicTensor[];
+  /**
+   * One tensor or a list; a list may hold the list a multi-output layer returns (e.g.
+   * `[out, [h, c]]`, or `layers.map((l) => l.output)`), flattened as Keras flattens its outputs.
+   */
+  outputs: SymbolicTensor | readonly (SymbolicTensor | readonly SymbolicTensor[])[];
   name?: string;
 }
 
@@ -106,7 +110,8 @@ export class Model extends Layer {
     this.inputsAreList = Array.isArray(args.inputs);
     this.outputsAreList = Array.isArray(args.outputs);
     const list = <T>(v: T | readonly T[]): T[] => (Array.isArray(v) ? [...v] : [v as T]);
-    this.graph = layerGraph(list(args.inputs), list(args.outputs), this.name);
+    const outputs = list(args.outputs).flatMap((t) => list<SymbolicTensor>(t));
+    this.graph = layerGraph(list(args.inputs), outputs, this.name);
   }
 
   override get built(): boolean {
@@ -244,7 +249,7 @@ export class Model extends Layer {
    * Keras' `model.output`: the model's own output until it is called as a layer; after one call,
    * that call's output, like any layer's, so per-layer probes of an outer model keep working.
    */
-  override get output(): SymbolicTensor {
+  override get output(): SymbolicTensor | SymbolicTensor[] {
     if (this.inboundNodes.length > 0) return super.output;
     const outputs = this.requireGraph('output').outputs;
     if (outputs.length !== 1)

@@ -74,6 +74,10 @@ export class Sequential extends Model {
         `Sequential.add: a layer named '${layer.name}' is already in model '${this.name}'`,
       );
     }
+    if (layer.returnsList)
+      throw new ValueError(
+        `Sequential.add: ${layer.describe()} has several outputs (returnState); all layers in a Sequential model need a single output (use the Functional API: new Model({ inputs, outputs }))`,
+      );
     this.stack.push(layer);
     if (this.stack.length === 1 && layer.inputShapeArg) {
       this.inputShape = [layer.batchSizeArg ?? null, ...layer.inputShapeArg];
@@ -98,7 +102,7 @@ export class Sequential extends Model {
   }
 
   private setGraph(output: SymbolicTensor): void {
-    this.graph = layerGraph([this.graph?.inputs[0] ?? this.inputLayer!.output], [output], this.name);
+    this.graph = layerGraph([this.graph?.inputs[0] ?? this.inputLayer!.getOutputAt(0)], [output], this.name);
   }
 
   protected override sublayers(): readonly Layer[] {
@@ -122,7 +126,7 @@ export class Sequential extends Model {
     this.graph = null;
     // New weights go where the model's existing weights live, else on the selected backend.
     const backend = modelBackend(this);
-    let out = this.inputLayer!.output;
+    let out = this.inputLayer!.getOutputAt(0);
     for (const layer of this.stack) {
       if (backend && !layer.built) layer.weightBackend ??= backend;
       out = layer.apply(out);

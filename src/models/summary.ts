@@ -5,7 +5,8 @@ import type { LayerGraph } from './graph.js';
 export interface SummaryRow {
   name: string;
   className: string;
-  outputShape: SymbolicShape;
+  /** One shape, or one per output of a multi-output layer (an LSTM with returnState). */
+  outputShape: SymbolicShape | readonly SymbolicShape[];
   params: number;
 }
 
@@ -17,9 +18,16 @@ export interface SummaryData {
   nonTrainable: number;
 }
 
-/** '(None, 512)' as Keras prints shapes. */
-export function formatShape(shape: SymbolicShape): string {
-  const parts = shape.map((d) => (d === null ? 'None' : String(d)));
+const isShapeList = (s: SymbolicShape | readonly SymbolicShape[]): s is readonly SymbolicShape[] =>
+  s.length > 0 && Array.isArray(s[0]);
+
+/**
+ * '(None, 512)' as Keras prints shapes; a multi-output layer's shapes as Keras' `format_layer_shape`
+ * prints its list of outputs: '[(None, 4), (None, 4), (None, 4)]'.
+ */
+export function formatShape(shape: SymbolicShape | readonly SymbolicShape[]): string {
+  if (isShapeList(shape)) return `[${shape.map((s) => formatShape(s)).join(', ')}]`;
+  const parts = (shape as SymbolicShape).map((d) => (d === null ? 'None' : String(d)));
   return `(${parts.join(', ')}${parts.length === 1 ? ',' : ''})`;
 }
 
@@ -42,7 +50,7 @@ const count = (n: number) => n.toLocaleString('en-US');
 export function summaryData(
   modelName: string,
   layers: readonly Layer[],
-  outputShapes: readonly SymbolicShape[],
+  outputShapes: readonly (SymbolicShape | readonly SymbolicShape[])[],
 ): SummaryData {
   const rows = layers.map((layer, i) => ({
     name: layer.name,
@@ -165,8 +173,11 @@ export function graphSummary(
   trainableWeights: readonly Variable[],
 ): string {
   const layers = graph.layers;
-  // Keras shows the shape of a layer's latest call, as `format_layer_shape` does.
-  const shapes = layers.map((l) => l.inboundNodes[l.inboundNodes.length - 1]!.outputs[0]!.shape);
+  // Keras shows the shape of a layer's latest call, as `format_layer_shape` does (all its outputs).
+  const shapes = layers.map((l) => {
+    const outputs = l.inboundNodes[l.inboundNodes.length - 1]!.outputs;
+    return outputs.length === 1 ? outputs[0]!.shape : outputs.map((t) => t.shape);
+  });
   const data = summaryData(modelName, layers, shapes);
   const unique = new Set(layers.flatMap((l) => l.weights));
   data.total = [...unique].reduce((n, w) => n + w.size, 0);

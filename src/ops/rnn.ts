@@ -24,6 +24,8 @@ export interface SequenceOptions {
   /** [batch, units] dropout multipliers on the previous state, the same at every step. */
   readonly recurrentDropout: Tensor | null;
   readonly goBackwards: boolean;
+  /** States to start from ([h], or [h, c] for LSTM; each [batch, units]); zeros when absent. */
+  readonly initialState?: readonly Tensor[];
 }
 
 /**
@@ -33,9 +35,11 @@ export interface SequenceOptions {
  * @example
  * // Recorded by rnnSequence; read by sequenceGradient.
  */
-export interface SequenceAttrs extends SequenceOptions {
+export interface SequenceAttrs extends Omit<SequenceOptions, 'initialState'> {
   readonly kind: RnnCellKind;
   readonly workspace: Tensor | null;
+  /** How many of the node's inputs (the last ones) are initial states: 0, 1 (h) or 2 (h, c). */
+  readonly stateInputs: number;
 }
 
 /**
@@ -61,8 +65,21 @@ function cellKind(o: RnnCellKind): RnnCellKind {
   return { cell: 'lstm' };
 }
 
+/** A node's inputs: x, kernel, recurrent kernel, then the bias if any, then the initial states. */
+function splitInputs(inputs: readonly Tensor[], stateInputs: number) {
+  const [x, kernel, recurrentKernel] = inputs as [Tensor, Tensor, Tensor];
+  const weights = inputs.length - stateInputs;
+  return {
+    x,
+    kernel,
+    recurrentKernel,
+    bias: weights > 3 ? inputs[3]! : null,
+    states: inputs.slice(weights),
+  };
+}
+
 function backendArgs(inputs: readonly Tensor[], a: Omit<SequenceAttrs, 'workspace'>): RnnSequenceArgs {
-  const [x, kernel, recurrentKernel, bias] = inputs as [Tensor, Tensor, Tensor, Tensor | undefined];
+  const { x, kernel, recurrentKernel, bias, states } = splitInputs(inputs, a.stateInputs);
   const op = opName(a.kind);
   return {
     ...a.kind,
@@ -74,11 +91,15 @@ function backendArgs(inputs: readonly Tensor[], a: Omit<SequenceAttrs, 'workspac
     inputDropout: info(a.inputDropout, op),
     recurrentDropout: info(a.recurrentDropout, op),
     goBackwards: a.goBackwards,
+    initialH: info(states[0] ?? null, op),
+    initialC: info(states[1] ?? null, op),
   };
 }
 
-function checkShapes(op: string, gates: number, inputs: readonly Tensor[], o: SequenceOptions) {
+function checkShapes(op: string, kind: RnnCellKind, inputs: readonly Tensor[], o: SequenceOptions) {
+  const gates = GATES[kind.cell];
   const [x, kernel, recurrent, bias] = inputs as [Tensor, Tensor, Tensor, Tensor | undefined];
+  const states = o.initialState ?? [];
   const units = recurrent.shape[0]!;
   const [batch, time, inputDim] = x.shape;
   const ok =
@@ -91,15 +112,18 @@ function checkShapes(op: string, gates: number, inputs: readonly Tensor[], o: Se
     (!bias || bias.size === gates * units || bias.size === 2 * gates * units) &&
     (!o.mask || (o.mask.shape[0] === batch && o.mask.shape[1] === time && o.mask.rank === 2)) &&
     (!o.inputDropout || (o.inputDropout.shape[0] === batch && o.inputDropout.shape[1] === inputDim)) &&
-    (!o.recurrentDropout || (o.recurrentDropout.shape[0] === batch && o.recurrentDropout.shape[1] === units));
+    (!o.recurrentDropout ||
+      (o.recurrentDropout.shape[0] === batch && o.recurrentDropout.shape[1] === units)) &&
+    (states.length === 0 || states.length === (kind.cell === 'lstm' ? 2 : 1)) &&
+    states.every((s) => s.rank === 2 && s.shape[0] === batch && s.shape[1] === units);
   if (!ok) {
-    const shapes = [...inputs, o.mask, o.inputDropout, o.recurrentDropout].flatMap((t) =>
+    const shapes = [...inputs, o.mask, o.inputDropout, o.recurrentDropout, ...states].flatMap((t) =>
       t ? [t.shape] : [],
     );
     throw new ShapeError(
       op,
       shapes,
-      `expected x [batch, time, input], kernel [input, ${gates}·units], recurrent kernel [units, ${gates}·units] and matching bias, mask and dropout`,
+      `expected x [batch, time, input], kernel [input, ${gates}·units], recurrent kernel [units, ${gates}·units] and matching bias, mask, dropout and initial states ([batch, units] each)`,
     );
   }
 }
@@ -128,28 +152,32 @@ export function rnnSequence(
   const { mask, inputDropout, recurrentDropout, goBackwards } = opts;
   const kind = cellKind(opts);
   const op = opName(kind);
-  const inputs = bias ? [x, kernel, recurrentKernel, bias] : [x, kernel, recurrentKernel];
+  const states = opts.initialState ?? [];
+  const weights = bias ? [x, kernel, recurrentKernel, bias] : [x, kernel, recurrentKernel];
+  const inputs = [...weights, ...states];
   const extras = [mask, inputDropout, recurrentDropout].filter((t): t is Tensor => t !== null);
   const backend = backendOf(op, ...inputs, ...extras);
   if (!backend.rnnSequence || !backend.rnnSequenceBackward || x.dtype !== 'float32') return undefined;
-  checkShapes(op, GATES[kind.cell], inputs, opts);
+  if (states.some((s) => s.dtype !== 'float32')) return undefined;
+  checkShapes(op, kind, weights, opts);
   const attrs = {
     kind,
     mask: mask ? castTo(mask, 'float32', op) : null,
     inputDropout,
     recurrentDropout,
     goBackwards,
+    stateInputs: states.length,
   };
   const out = backend.rnnSequence(backendArgs(inputs, attrs));
   const [batch, time] = x.shape as [number, number];
   const units = recurrentKernel.shape[0]!;
   const wrap = (data: unknown, shape: number[]) => makeTensor(backend, data, shape, 'float32');
   const sequence = wrap(out.y, [batch, time, units]);
-  const states = [wrap(out.h, [batch, units])];
-  if (kind.cell === 'lstm') states.push(wrap(out.c, [batch, units]));
+  const final = [wrap(out.h, [batch, units])];
+  if (kind.cell === 'lstm') final.push(wrap(out.c, [batch, units]));
   const workspace = out.workspace === null ? null : wrap(out.workspace, [out.workspaceSize]);
-  activeTape?.record('rnnSequence', inputs, [sequence, ...states], { ...attrs, workspace });
-  return { sequence, states };
+  activeTape?.record('rnnSequence', inputs, [sequence, ...final], { ...attrs, workspace });
+  return { sequence, states: final };
 }
 
 /**
@@ -238,7 +266,9 @@ export function sequenceGradient(
     dc: a.kind.cell === 'lstm' ? dys[2]!.info(op) : null,
   });
   const wrap = (data: unknown, like: Tensor) => makeTensor(backend, data, like.shape, 'float32');
-  const [, kernel, recurrent, bias] = node.inputs;
-  const out = [wrap(grads.dx, x), wrap(grads.dKernel, kernel!), wrap(grads.dRecurrentKernel, recurrent!)];
-  return bias ? [...out, wrap(grads.dBias, bias)] : out;
+  const { kernel, recurrentKernel, bias, states } = splitInputs(node.inputs, a.stateInputs);
+  const out = [wrap(grads.dx, x), wrap(grads.dKernel, kernel), wrap(grads.dRecurrentKernel, recurrentKernel)];
+  if (bias) out.push(wrap(grads.dBias, bias));
+  const stateGrads = [grads.dInitialH, grads.dInitialC];
+  return [...out, ...states.map((s, i) => wrap(stateGrads[i], s))];
 }

@@ -82,12 +82,13 @@ export function layerGradients(
     if (extra.mask) setKerasMask(xv, extra.mask);
     if (!layer.built) layer.build([null, ...xShape.slice(1)]);
     for (const [i, w] of layer.weights.entries()) w.assign(tensor(weights[i]!, w.shape));
-    let y: Tensor | null = null;
+    let y = null as Tensor | null;
     let states: Tensor[] = [];
     const { grads } = valueAndGrads(() => {
-      y = layer.apply(xv, { training: extra.training ?? false });
+      const out = layer.apply(xv, { training: extra.training ?? false });
+      y = Array.isArray(out) ? out[0]! : out;
       states = layer.lastStates!;
-      const terms = [y, ...states].map((t, i) => sum(mul(t, tensor(wave(t.size, 5 + i), t.shape))));
+      const terms = [y!, ...states].map((t, i) => sum(mul(t, tensor(wave(t.size, 5 + i), t.shape))));
       return terms.reduce((a, b) => add(a, b));
     }, [xv, ...layer.weights]);
     const arr = (t: Tensor) => Array.from(t.dataSync());

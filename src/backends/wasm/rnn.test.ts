@@ -26,7 +26,7 @@ import { rand, wasm } from './test-utils/parity.js';
 // The wasm fused recurrent kernels (rnn.ts, assembly/rnn-*.ts) against the reference: the composed
 // cell loop (cell.step through runRnn, differentiated by the gradient table) run in float64 on the
 // ts backend. Forward outputs, final states and every gradient, on random inputs over odd sizes,
-// masks, goBackwards, dropout masks, no bias.
+// masks, goBackwards, dropout masks, no bias, initial states (and their gradients).
 //
 // Tolerance: every element within 1e-5 of the largest magnitude of its tensor. Why float64: the
 // weight and bias gradients are sums over batch·time = 6400 terms that largely cancel, and float32
@@ -49,9 +49,12 @@ interface Variant {
   goBackwards?: boolean;
   dropout?: boolean;
   noBias?: boolean;
+  /** Start from random states (Keras' initial_state) and check their gradients too. */
+  initialState?: boolean;
 }
 const PLAIN: Variant = {};
 const ALL: Variant = { mask: true, goBackwards: true, dropout: true };
+const STATES: Variant = { ...ALL, initialState: true };
 const NO_BIAS: Variant = { mask: true, dropout: true, noBias: true };
 
 /** [units, input, batch, time]: every unit count against every input dim, batch and time. */
@@ -90,12 +93,21 @@ function run(backend: Backend, cell: Cell, [U, I, B, T]: number[], v: Variant, s
       ];
       if (!v.noBias) vars.push(new Variable(tensor(rand(G * U! * biasShape.length, seed + 3), biasShape)));
       const [x, kernel, recurrentKernel, bias] = [vars[0]!, vars[1]!, vars[2]!, vars[3]];
+      const stateCount = cell === 'lstm' ? 2 : 1;
+      const initialState = v.initialState
+        ? Array.from(
+            { length: stateCount },
+            (_, i) => new Variable(tensor(rand(B! * U!, seed + 10 + i), [B!, U!])),
+          )
+        : [];
+      vars.push(...initialState);
       const opts: SequenceOptions = {
         // Some rows masked at the first step, so masked rows at s = 0 are covered too.
         mask: v.mask ? tensor(bits(B! * T!, seed + 4, 0.3, 1), [B!, T!]) : null,
         inputDropout: v.dropout ? tensor(bits(B! * I!, seed + 5, 0.3, 1 / 0.7), [B!, I!]) : null,
         recurrentDropout: v.dropout ? tensor(bits(B! * U!, seed + 6, 0.3, 1 / 0.7), [B!, U!]) : null,
         goBackwards: v.goBackwards ?? false,
+        ...(v.initialState ? { initialState } : {}),
       };
       const upstream = [
         tensor(rand(B! * T! * U!, seed + 7), [B!, T!, U!]),
@@ -119,8 +131,8 @@ function run(backend: Backend, cell: Cell, [U, I, B, T]: number[], v: Variant, s
       const read = (t: Tensor) => Array.from(t.dataSync());
       const result: Outputs = { y: read(outs[0]!), h: read(outs[1]!) };
       if (outs[2]) result.c = read(outs[2]);
-      for (const [i, name] of ['dx', 'dKernel', 'dRecurrentKernel', 'dBias'].entries())
-        if (grads[i]) result[name] = read(grads[i]!);
+      const names = ['dx', 'dKernel', 'dRecurrentKernel', ...(v.noBias ? [] : ['dBias']), 'dH0', 'dC0'];
+      for (const [i, name] of names.entries()) if (grads[i]) result[name] = read(grads[i]!);
       return result;
     }),
   );
@@ -142,16 +154,21 @@ function expectNormClose(actual: number[], expected: number[], what: string, tol
 
 describe('wasm fused recurrent kernels match the composed cell loop (float64)', () => {
   for (const cell of CELLS) {
-    it(`${cell}: odd sizes × plain, mask + goBackwards + dropout, no bias`, () => {
+    it(`${cell}: odd sizes × plain, mask + goBackwards + dropout, no bias, initial states`, () => {
       let worst = 0;
       SIZES.forEach((size, n) => {
         const variants =
-          size[3] === 1 || size[2] === 1 ? [PLAIN, ALL, NO_BIAS] : n % 2 ? [PLAIN, ALL] : [ALL, NO_BIAS];
+          size[3] === 1 || size[2] === 1
+            ? [PLAIN, ALL, NO_BIAS, STATES]
+            : n % 2
+              ? [PLAIN, STATES]
+              : [ALL, NO_BIAS];
         for (const v of variants) {
           const seed = 1000 * n + 17 * variants.indexOf(v);
           const exact = run(f64Backend, cell, size, v, seed);
           const actual = run(wasm, cell, size, v, seed);
           expect(Object.keys(actual)).toEqual(Object.keys(exact));
+          if (v.initialState) expect(Object.keys(actual)).toContain('dH0');
           for (const key of Object.keys(exact)) {
             const what = `${cell} [U, I, B, T] = [${size}] ${JSON.stringify(v)} ${key}`;
             worst = Math.max(worst, expectNormClose(actual[key]!, exact[key]!, what));
@@ -191,6 +208,7 @@ describe('wasm fused recurrent kernels: memory', () => {
         v(U * G * U, [U, G * U], 10 * i + 3),
         v(2 * G * U, [2, G * U], 10 * i + 4),
       ]);
+      const h0 = v(B * U, [B, U], 9); // the GRU starts from it: its gradient buffer is freed too
       const opts = (): SequenceOptions => ({
         mask: tensor(
           rand(B * T, 5, 0, 1).map((u) => (u < 0.3 ? 0 : 1)),
@@ -210,10 +228,10 @@ describe('wasm fused recurrent kernels: memory', () => {
                 i === 0
                   ? lstmSequence(x, k!, r!, tensor(rand(4 * U, 8), [4 * U]), o)!
                   : i === 1
-                    ? gruSequence(x, k!, r!, b!, { ...o, resetAfter: true })!
+                    ? gruSequence(x, k!, r!, b!, { ...o, resetAfter: true, initialState: [h0] })!
                     : simpleRnnSequence(x, k!, r!, null, { ...o, activation: 'tanh' })!;
               return sum(mul(mean(out.sequence), out.states[0]!));
-            }, [x, k!, r!]);
+            }, [x, k!, r!, h0]);
             total += value.item() + grads.reduce((s, g) => s + g.dataSync()[0]!, 0);
           }
           return total;
@@ -273,10 +291,23 @@ describe('wasm fused recurrent kernels: row slices', () => {
       const [m, r, wsB, back] = [at(mask, T), at(rd, Up), B, 1];
       const [ws, h, c] = [at(o.ws, W), at(o.h, U), at(o.c, U)];
       const common = { mask: m, rd: r, B: n, T, U, Up, back, wsB, scratch };
-      const fwd = { ...common, xp: at(xp, T * Gp), rp, bias, y: at(o.y, T * U), ws, hOut: h, cOut: c };
+      const fwd = {
+        ...common,
+        xp: at(xp, T * Gp),
+        rp,
+        bias,
+        y: at(o.y, T * U),
+        ws,
+        hOut: h,
+        cOut: c,
+        h0: 0,
+        c0: 0,
+      };
       k.lstmForward(writeLstmForwardArgs(mem(), block, fwd));
       const grads = { dy: at(dy, T * U), dhIn: at(dh, U), dcIn: at(dc, U), dz: at(o.dz, T * Gp) };
-      k.lstmBackward(writeLstmBackwardArgs(mem(), block, { ...common, ...grads, ws, rt }));
+      k.lstmBackward(
+        writeLstmBackwardArgs(mem(), block, { ...common, ...grads, ws, rt, c0: 0, dh0: 0, dc0: 0 }),
+      );
     };
     call(0, B, whole);
     call(0, 4, parts);

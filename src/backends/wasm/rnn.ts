@@ -87,6 +87,19 @@ class Frame {
     return d ? this.pad(ptr(d), this.B, 1) : 0;
   }
 
+  /** The initial h and c (compact [B, U]), or 0 for zeros. */
+  get h0(): number {
+    return ptr(this.args.initialH);
+  }
+  get c0(): number {
+    return ptr(this.args.initialC);
+  }
+
+  /** Where a backward writes the gradient of an initial state: a new [B, U] buffer, or 0 when there is none. */
+  stateGrad(initial: TensorInfo | null): number {
+    return initial ? this.heap.malloc(this.B * this.U) : 0;
+  }
+
   /** The padded recurrent kernel [U, Gp]. */
   recurrent(): number {
     return this.pad(ptr(this.args.recurrentKernel), this.U);
@@ -172,7 +185,7 @@ class Frame {
   recurrentGrad(dH: number, y: number, cols: number, extra?: (work: number) => void): number {
     const { B, T, U, Gp } = this;
     const hd = this.temp(B * T * U);
-    this.k.rnnPrevStates(y, ptr(this.args.recurrentDropout), B, T, U, this.args.goBackwards, hd);
+    this.k.rnnPrevStates(y, ptr(this.args.recurrentDropout), B, T, U, this.args.goBackwards, hd, this.h0);
     const dR = this.result(U);
     this.gemm(U, cols, B * T, hd, 1, U, dH, Gp, 1, dR.work, Gp);
     extra?.(dR.work);
@@ -210,7 +223,27 @@ function lstmForward(f: Frame): RnnSequenceResult {
   const scratch = f.temp(7 * B * Up);
   const [rp, bias, rd] = [f.recurrent(), f.bias(0), f.rd()];
   const { mask, back } = f;
-  const args = { xp, rp, bias, mask, rd, B, T, U, Up, back, wsB: B, y, ws, hOut: h, cOut: c, scratch };
+  const [h0, c0] = [f.h0, f.c0];
+  const args = {
+    xp,
+    rp,
+    bias,
+    mask,
+    rd,
+    B,
+    T,
+    U,
+    Up,
+    back,
+    wsB: B,
+    y,
+    ws,
+    hOut: h,
+    cOut: c,
+    scratch,
+    h0,
+    c0,
+  };
   f.k.lstmForward(writeLstmForwardArgs(heap, heap.argBlock, args));
   return { y, h, c, workspace: ws, workspaceSize: T * B * 5 * U };
 }
@@ -222,12 +255,16 @@ function lstmBackward(f: Frame, g: RnnSequenceBackwardInputs): RnnSequenceGrads 
   const [ws, dy, dhIn, dcIn] = [ptr(g.workspace), ptr(g.dy), ptr(g.dh), ptr(g.dc)];
   const [rt, rd] = [f.transposed(), f.rd()];
   const { mask, back, heap } = f;
-  const args = { ws, dy, dhIn, dcIn, rt, mask, rd, B, T, U, Up, back, wsB: B, dz, scratch };
+  const [dh0, dc0] = [f.stateGrad(f.args.initialH), f.stateGrad(f.args.initialC)];
+  const states = { c0: f.c0, dh0, dc0 };
+  const args = { ws, dy, dhIn, dcIn, rt, mask, rd, B, T, U, Up, back, wsB: B, dz, scratch, ...states };
   f.k.lstmBackward(writeLstmBackwardArgs(heap, heap.argBlock, args));
   return {
     ...f.inputGrads(dz),
     dRecurrentKernel: f.recurrentGrad(dz, ptr(g.y), Gp),
     dBias: f.args.bias ? f.biasGrad(dz) : null,
+    dInitialH: dh0 || null,
+    dInitialC: dc0 || null,
   };
 }
 
@@ -242,7 +279,7 @@ function gruForward(f: Frame, after: boolean): RnnSequenceResult {
   const [rp, bIn, rd] = [f.recurrent(), f.bias(0), f.rd()];
   const { mask, back } = f;
   const flags = { back, wsB: B, after: after ? 1 : 0 };
-  const args = { xp, rp, bIn, bRec, mask, rd, B, T, U, Up, ...flags, y, ws, hOut: h, scratch };
+  const args = { xp, rp, bIn, bRec, mask, rd, B, T, U, Up, ...flags, y, ws, hOut: h, scratch, h0: f.h0 };
   f.k.gruForward(writeGruForwardArgs(heap, heap.argBlock, args));
   return { y, h, c: null, workspace: ws, workspaceSize: T * B * 4 * U };
 }
@@ -257,7 +294,9 @@ function gruBackward(f: Frame, g: RnnSequenceBackwardInputs, after: boolean): Rn
   const [rt, rd] = [f.transposed(), f.rd()];
   const { mask, back, heap } = f;
   const flags = { back, wsB: B, after: after ? 1 : 0 };
-  const args = { ws, y, dy, dhIn, rt, mask, rd, B, T, U, Up, ...flags, dX, dH, qOut: q, scratch };
+  const dh0 = f.stateGrad(f.args.initialH);
+  const states = { h0: f.h0, dh0 };
+  const args = { ws, y, dy, dhIn, rt, mask, rd, B, T, U, Up, ...flags, dX, dH, qOut: q, scratch, ...states };
   f.k.gruBackward(writeGruBackwardArgs(heap, heap.argBlock, args));
   // Reset before: the candidate's block of dR is (r ⊙ h̃)ᵀ·da, not h̃ᵀ·(something).
   const candidate = (work: number) =>
@@ -269,6 +308,8 @@ function gruBackward(f: Frame, g: RnnSequenceBackwardInputs, after: boolean): Rn
       ? f.recurrentGrad(dH, ptr(g.y), Gp)
       : f.recurrentGrad(dH, ptr(g.y), 2 * Up, candidate),
     dBias,
+    dInitialH: dh0 || null,
+    dInitialC: null,
   };
 }
 
@@ -280,7 +321,7 @@ function simpleForward(f: Frame, act: number): RnnSequenceResult {
   const scratch = f.temp(3 * B * Up);
   const [rp, bias, rd] = [f.recurrent(), f.bias(0), f.rd()];
   const { mask, back } = f;
-  const args = { xp, rp, bias, mask, rd, B, T, U, Up, back, act, y, hOut: h, scratch };
+  const args = { xp, rp, bias, mask, rd, B, T, U, Up, back, act, y, hOut: h, scratch, h0: f.h0 };
   f.k.simpleRnnForward(writeSimpleRnnForwardArgs(heap, heap.argBlock, args));
   return { y, h, c: null, workspace: null, workspaceSize: 0 };
 }
@@ -292,12 +333,15 @@ function simpleBackward(f: Frame, g: RnnSequenceBackwardInputs, act: number): Rn
   const [y, dy, dhIn] = [ptr(g.y), ptr(g.dy), ptr(g.dh)];
   const [rt, rd] = [f.transposed(), f.rd()];
   const { mask, back, heap } = f;
-  const args = { y, dy, dhIn, rt, mask, rd, B, T, U, Up, back, act, da, scratch };
+  const dh0 = f.stateGrad(f.args.initialH);
+  const args = { y, dy, dhIn, rt, mask, rd, B, T, U, Up, back, act, da, scratch, dh0 };
   f.k.simpleRnnBackward(writeSimpleRnnBackwardArgs(heap, heap.argBlock, args));
   return {
     ...f.inputGrads(da),
     dRecurrentKernel: f.recurrentGrad(da, ptr(g.y), Up),
     dBias: f.args.bias ? f.biasGrad(da) : null,
+    dInitialH: dh0 || null,
+    dInitialC: null,
   };
 }
 
@@ -305,7 +349,7 @@ const GATES = { lstm: 4, gru: 3, simpleRnn: 1 } as const;
 
 /**
  * The wasm backend's fused recurrent sequence: LSTM, GRU (both reset conventions) or SimpleRNN
- * forward, with masks, goBackwards, dropout masks and optional bias. Tested against the composed
+ * forward, with masks, goBackwards, dropout masks, optional bias and initial states. Tested against the composed
  * cell loop (src/layers/rnn/), which is the reference.
  *
  * @example
@@ -320,7 +364,7 @@ export function rnnSequence(heap: Heap, a: RnnSequenceArgs): RnnSequenceResult {
 }
 
 /**
- * The backward through time of `rnnSequence`: gradients of x, the kernels and the bias.
+ * The backward through time of `rnnSequence`: gradients of x, the kernels, the bias and the initial states.
  *
  * @example
  * // In the wasm backend: rnnSequenceBackward(args, g) { return rnnSequenceBackward(this.heap, args, g); }

@@ -52,6 +52,8 @@ interface Variant {
   mask?: number[][];
   dropout?: boolean;
   noBias?: boolean;
+  /** Start from given states (inputs after the weights, differentiated too). */
+  initialState?: boolean;
 }
 
 // Row 0 has a gap in the middle; row 1 starts masked (its first output must be 0).
@@ -82,6 +84,19 @@ const VARIANTS: Variant[] = [
       [1, 1, 1],
     ],
   },
+  { name: 'initial state', initialState: true },
+  {
+    // Row 1's first step is masked: its start state must pass through to the next step.
+    name: 'initial state + mask + goBackwards',
+    initialState: true,
+    goBackwards: true,
+    mask: [
+      [1, 0, 1],
+      [1, 1, 0],
+    ],
+  },
+  { name: 'initial state + dropout masks', initialState: true, dropout: true },
+  { name: 'initial state + no bias', initialState: true, noBias: true },
 ];
 
 /** Masks as tensors on the active backend (made inside the checked function, so on its backend). */
@@ -107,12 +122,16 @@ function runOptions(v: Variant, fused: boolean): RunOptions {
 
 /** The output sequence and every final state, flattened into one vector. */
 function flatRun(c: CellCase, v: Variant, fused: boolean) {
-  return (x: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias?: Tensor): Tensor => {
+  return (...xs: Tensor[]): Tensor => {
+    const [x, kernel, recurrentKernel] = xs as [Tensor, Tensor, Tensor];
+    const weightCount = v.noBias ? 3 : 4;
+    const bias = v.noBias ? null : xs[3]!;
+    const initialState = v.initialState ? { initialState: xs.slice(weightCount) } : {};
     const { sequence, states } = runRnn(
       c.make(),
       x,
-      { kernel, recurrentKernel, bias: bias ?? null },
-      runOptions(v, fused),
+      { kernel, recurrentKernel, bias },
+      { ...runOptions(v, fused), ...initialState },
     );
     return concat([reshape(sequence!, [-1]), ...states.map((s) => reshape(s, [-1]))]);
   };
@@ -120,7 +139,9 @@ function flatRun(c: CellCase, v: Variant, fused: boolean) {
 
 function specs(c: CellCase, v: Variant) {
   const s = [{ shape: [B, T, I] }, { shape: [I, c.gates * U] }, { shape: [U, c.gates * U] }];
-  return v.noBias ? s : [...s, { shape: c.bias }];
+  const weights = v.noBias ? s : [...s, { shape: c.bias }];
+  const states = v.initialState ? Array.from({ length: c.make().stateCount }, () => ({ shape: [B, U] })) : [];
+  return [...weights, ...states];
 }
 
 describe('the composed recurrent loop: float64 gradient checks', () => {
@@ -150,7 +171,7 @@ function valueAndAllGrads(c: CellCase, v: Variant, fused: boolean): number[][] {
     );
     const f = flatRun(c, v, fused);
     const { value, grads } = valueAndGrads(() => {
-      const y = f(inputs[0]!, inputs[1]!, inputs[2]!, inputs[3]);
+      const y = f(...inputs);
       return sum(mul(y, tensor(wave(y.size, 9), y.shape)));
     }, inputs);
     return [[value.item()], ...grads.map((g) => Array.from(g.dataSync()))];
@@ -193,6 +214,32 @@ for (const backend of BACKENDS.filter((b) => b.rnnSequence)) {
             setActiveTape(previous);
           }
           expect(tape.nodes.map((n) => n.kind)).toEqual(['rnnSequence']);
+        }),
+      );
+    });
+
+    it('runs a sequence with initial states as one fused tape node too, the states among its inputs', () => {
+      on(backend, () =>
+        scope(() => {
+          const w = {
+            kernel: new Variable(tensor(wave(16 * 32, 2), [16, 32])),
+            recurrentKernel: new Variable(tensor(wave(8 * 32, 3), [8, 32])),
+            bias: null,
+          };
+          const states = [
+            new Variable(tensor(wave(32, 4), [4, 8])),
+            new Variable(tensor(wave(32, 5), [4, 8])),
+          ];
+          const tape = new Tape([w.kernel, w.recurrentKernel, ...states]);
+          const previous = setActiveTape(tape);
+          try {
+            const opts = { ...runOptions({ name: 'plain' }, true), initialState: states };
+            runRnn(new LSTMCell(8), tensor(wave(4 * 20 * 16, 1), [4, 20, 16]), w, opts);
+          } finally {
+            setActiveTape(previous);
+          }
+          expect(tape.nodes.map((n) => n.kind)).toEqual(['rnnSequence']);
+          expect(tape.nodes[0]!.inputs.slice(-2)).toEqual(states);
         }),
       );
     });

@@ -22,17 +22,17 @@ export interface GRUArgs extends RNNArgs, GRUCellArgs {}
  * const model = new Sequential([new GRU(8, { inputShape: [100, 16] })]);
  * console.log(model.countParams()); // 624
  */
-export class GRU extends RNN {
+export class GRU<R extends boolean = false> extends RNN<R> {
   readonly className = 'GRU';
   declare readonly cell: GRUCell;
 
-  constructor(units: number, args: GRUArgs = {}) {
+  constructor(units: number, args: GRUArgs & { returnState?: R } = {}) {
     super(new GRUCell(units, args), args);
   }
 
   /** Rebuilds a GRU from its Keras config (the inverse of getConfig). */
-  static fromConfig(config: Record<string, unknown>): GRU {
-    return new GRU(config.units as number, {
+  static fromConfig(config: Record<string, unknown>): GRU<boolean> {
+    return new GRU<boolean>(config.units as number, {
       ...rnnArgsFromConfig(config),
       ...cellArgsFromConfig('GRU', config),
       recurrentActivation: config.recurrent_activation as ActivationName | null | undefined,

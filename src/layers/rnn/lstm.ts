@@ -23,17 +23,17 @@ export interface LSTMArgs extends RNNArgs, LSTMCellArgs {}
  * const model = new Sequential([new Embedding(500, 16, { inputLength: 100 }), new LSTM(8), new Dense(1, { activation: 'sigmoid' })]);
  * console.log(model.countParams()); // 8809
  */
-export class LSTM extends RNN {
+export class LSTM<R extends boolean = false> extends RNN<R> {
   readonly className = 'LSTM';
   declare readonly cell: LSTMCell;
 
-  constructor(units: number, args: LSTMArgs = {}) {
+  constructor(units: number, args: LSTMArgs & { returnState?: R } = {}) {
     super(new LSTMCell(units, args), args);
   }
 
   /** Rebuilds an LSTM from its Keras config (the inverse of getConfig). */
-  static fromConfig(config: Record<string, unknown>): LSTM {
-    return new LSTM(config.units as number, {
+  static fromConfig(config: Record<string, unknown>): LSTM<boolean> {
+    return new LSTM<boolean>(config.units as number, {
       ...rnnArgsFromConfig(config),
       ...cellArgsFromConfig('LSTM', config),
       recurrentActivation: config.recurrent_activation as ActivationName | null | undefined,

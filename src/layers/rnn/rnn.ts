@@ -21,7 +21,10 @@ import { getKerasMask, setKerasMask } from './masking.js';
 export interface RNNArgs extends LayerArgs {
   /** Return the whole output sequence [batch, time, units] instead of the last output [batch, units]. */
   returnSequences?: boolean;
-  /** Keep the final states in `layer.lastStates` (Keras returns them after the output). */
+  /**
+   * Return `[output, ...final states]` (LSTM `[out, h, c]`, GRU and SimpleRNN `[out, h]`) instead of
+   * the output alone, as Keras does; the states of the latest call are also in `layer.lastStates`.
+   */
   returnState?: boolean;
   /** Process the sequence last step first; the returned sequence is in that (reversed) order. */
   goBackwards?: boolean;
@@ -49,7 +52,8 @@ export interface RunOptions extends SequenceOptions {
 /**
  * The generic recurrent loop: the backend's fused sequence kernel when it has one (one tape node for
  * the whole sequence), otherwise `cell.step` once per time step. Masked steps (mask 0) keep the
- * previous states, and the output of a step is its first state, as in Keras.
+ * previous states, and the output of a step is its first state, as in Keras. With `initialState`
+ * both start from those states (else zeros), and the states get gradients too.
  *
  * @example
  * import { LSTMCell, runRnn, zeros } from 'tensile';
@@ -74,9 +78,11 @@ export function runRnn(
   const [B, T, I] = x.shape as [number, number, number];
   const mask = opts.mask ? (opts.mask.dtype === 'int32' ? opts.mask : notEqual(opts.mask, 0)) : null;
   const drop = { input: opts.inputDropout, recurrent: opts.recurrentDropout };
-  let states: Tensor[] = Array.from({ length: cell.stateCount }, () =>
-    zeros([B, cell.units], 'float32', { backend: x.backend }),
-  );
+  let states: Tensor[] = opts.initialState
+    ? [...opts.initialState]
+    : Array.from({ length: cell.stateCount }, () =>
+        zeros([B, cell.units], 'float32', { backend: x.backend }),
+      );
   const outputs: Tensor[] = [];
   for (let s = 0; s < T; s++) {
     const t = opts.goBackwards ? T - 1 - s : s;
@@ -108,8 +114,18 @@ function reverseTime(mask: Tensor): Tensor {
 
 /**
  * Base of SimpleRNN, LSTM and GRU: a cell plus the generic loop (time iteration, returnSequences,
- * goBackwards, masking, dropout masks). With `returnState`, the final states of the latest call are
- * in `lastStates` ([h] or [h, c]); `call` returns the output only, because a layer returns one tensor.
+ * goBackwards, masking, dropout masks). With `returnState`, `apply` returns `[output, ...states]`
+ * (eagerly and on symbolic tensors, as Keras); the final states of the latest call are also kept
+ * in `lastStates`. `call` returns the output alone. The type parameter is `returnState`'s type, so
+ * `new LSTM(8, { returnState: true }).apply(x)` is typed as a list; a layer loaded from a file is
+ * `RNN<boolean>` (either).
+ *
+ * `apply(x, { initialState })` starts from given states ([h] or [h, c], each [batch, units]) instead
+ * of zeros, as Keras' `initial_state`; symbolic states become inputs of the call, so training
+ * reaches the layers that made them (a seq2seq encoder). The fused sequence kernels take initial
+ * states and return their gradients, so such a call is as fast as one from zeros. As in Keras 3, a
+ * call with initial states does not apply its input's timestep mask (Keras fills `mask` only for a
+ * call with one tensor argument); the output sequence still carries the mask.
  *
  * Masks: the loop reads a timestep mask attached to its input by the previous layer (Embedding with
  * `maskZero`, see masking.ts) and, with `returnSequences`, attaches the same mask to its output.
@@ -117,13 +133,13 @@ function reverseTime(mask: Tensor): Tensor {
  * @example
  * import { LSTM, tensor } from 'tensile';
  * const lstm = new LSTM(4, { returnState: true });
- * const out = lstm.apply(tensor(new Float32Array(2 * 5 * 3), [2, 5, 3]));
- * console.log(out.shape, lstm.lastStates.length); // [2, 4] 2
+ * const [out, h, c] = lstm.apply(tensor(new Float32Array(2 * 5 * 3), [2, 5, 3]));
+ * console.log(out.shape, c.shape, lstm.lastStates.length); // [2, 4] [2, 4] 2
  */
-export abstract class RNN extends Layer {
+export abstract class RNN<R extends boolean = boolean> extends Layer {
   readonly cell: RecurrentCell;
   readonly returnSequences: boolean;
-  readonly returnState: boolean;
+  readonly returnState: R;
   readonly goBackwards: boolean;
   readonly unroll: boolean;
   readonly zeroOutputForMask: boolean;
@@ -135,12 +151,13 @@ export abstract class RNN extends Layer {
   cellWeights: CellWeights | null = null;
   private generator: Generator | null = null;
 
-  constructor(cell: RecurrentCell, args: RNNArgs) {
+  constructor(cell: RecurrentCell, args: RNNArgs & { returnState?: R }) {
     super(args);
     if (args.stateful) throw new ValueError(`${new.target.name}: stateful=true is not supported yet`);
     this.cell = cell;
     this.returnSequences = args.returnSequences ?? false;
-    this.returnState = args.returnState ?? false;
+    // Safe: R is the type of args.returnState, false when it is absent (the subclasses' default).
+    this.returnState = (args.returnState ?? false) as R;
     this.goBackwards = args.goBackwards ?? false;
     this.unroll = args.unroll ?? false;
     this.zeroOutputForMask = args.zeroOutputForMask ?? false;
@@ -168,7 +185,42 @@ export abstract class RNN extends Layer {
     return this.returnSequences ? [batch ?? null, time ?? null, this.units] : [batch ?? null, this.units];
   }
 
+  override get returnsList(): boolean {
+    return this.returnState;
+  }
+
+  override get takesInitialState(): boolean {
+    return true;
+  }
+
+  /** The output shape, then (returnState) one [batch, units] per state; checks initial states. */
+  override outputShapesFor(
+    shapes: readonly SymbolicShape[],
+    stateShapes: readonly SymbolicShape[],
+  ): SymbolicShape[] {
+    const batch = shapes[0]![0] ?? null;
+    if (stateShapes.length > 0) checkInitialStates(this, batch, stateShapes);
+    const out = this.computeOutputShape(shapes[0]!);
+    if (!this.returnState) return [out];
+    return [out, ...Array.from({ length: this.cell.stateCount }, () => [batch, this.units])];
+  }
+
+  /** Runs the layer (with initial states if given); [output, ...states] with returnState. */
+  override invoke(
+    inputs: readonly Tensor[],
+    ctx: CallContext,
+    initialState?: readonly Tensor[],
+  ): Tensor | Tensor[] {
+    const out = this.run(inputs[0]!, ctx, initialState);
+    return this.returnState ? [out, ...this.lastStates!] : out;
+  }
+
+  /** The output for x from zero states (the states go to `lastStates`). */
   call(x: Tensor, ctx: CallContext): Tensor {
+    return this.run(x, ctx);
+  }
+
+  private run(x: Tensor, ctx: CallContext, initialState?: readonly Tensor[]): Tensor {
     if (x.rank !== 3) {
       throw new ShapeError(
         `layer '${this.name}' (${this.className})`,
@@ -178,7 +230,17 @@ export abstract class RNN extends Layer {
     }
     this.checkInputDim(x, this.cellWeights!.kernel.shape[0]!);
     const [B, , I] = x.shape as [number, number, number];
-    const mask = getKerasMask(x);
+    if (initialState)
+      checkInitialStates(
+        this,
+        B,
+        initialState.map((t) => t.shape),
+      );
+    const inputMask = getKerasMask(x);
+    // Keras 3 fills a call's `mask` only when the call has one tensor argument (keras/src/layers/
+    // layer.py, `__call__` step 6): with initial states the loop runs unmasked, while the output
+    // sequence still carries the input's mask.
+    const mask = initialState ? null : inputMask;
     const { sequence, states } = runRnn(this.cell, x, this.cellWeights!, {
       mask,
       inputDropout: ctx.training ? this.dropoutMask(x, B, I, this.cell.dropout) : null,
@@ -186,6 +248,7 @@ export abstract class RNN extends Layer {
       goBackwards: this.goBackwards,
       fused: this.useFusedKernels,
       returnSequences: this.returnSequences,
+      ...(initialState ? { initialState } : {}),
     });
     this.lastStates = states;
     let out = this.returnSequences ? sequence! : states[0]!;
@@ -196,7 +259,7 @@ export abstract class RNN extends Layer {
       const maskF = this.returnSequences ? expandDims(m, -1) : slice(m, [0, T - 1], [B, 1]);
       out = where(notEqual(maskF, 0), out, 0);
     }
-    if (this.returnSequences && mask) setKerasMask(out, mask);
+    if (this.returnSequences && inputMask) setKerasMask(out, inputMask);
     return out;
   }
 
@@ -222,6 +285,39 @@ export abstract class RNN extends Layer {
       ...this.cell.getConfig(),
     };
   }
+}
+
+/**
+ * Checks initial states against a recurrent layer: one per state ([h], or [h, c] for LSTM), each
+ * [batch, units] with the input's batch size (null when unknown).
+ *
+ * @example
+ * // checkInitialStates(lstm, 2, [[2, 8], [2, 8]]) passes for an LSTM(8) on a batch of 2
+ */
+export function checkInitialStates(
+  layer: RNN,
+  batch: number | null,
+  shapes: readonly (readonly (number | null)[])[],
+): void {
+  const n = layer.cell.stateCount;
+  const want = `[${batch ?? 'batch'}, ${layer.units}]`;
+  const names = n === 2 ? '[h, c]' : '[h]';
+  if (shapes.length !== n)
+    throw new ValueError(
+      `${layer.describe()}: initialState must hold ${n} state${n === 1 ? '' : 's'} ${names}, each ${want}; got ${shapes.length}`,
+    );
+  shapes.forEach((shape, i) => {
+    const fits =
+      shape.length === 2 &&
+      shape[1] === layer.units &&
+      (batch === null || shape[0] === null || shape[0] === batch);
+    if (!fits)
+      throw new ShapeError(
+        `${layer.describe()} initialState[${i}]`,
+        [shape.map((d) => d ?? -1)],
+        `expected shape ${want}, got [${shape.map((d) => d ?? 'batch').join(', ')}]`,
+      );
+  });
 }
 
 /**

@@ -20,17 +20,17 @@ export interface SimpleRNNArgs extends RNNArgs, CellArgs {}
  * const model = new Sequential([new SimpleRNN(8, { inputShape: [100, 16] })]);
  * console.log(model.countParams()); // 200
  */
-export class SimpleRNN extends RNN {
+export class SimpleRNN<R extends boolean = false> extends RNN<R> {
   readonly className = 'SimpleRNN';
   declare readonly cell: SimpleRNNCell;
 
-  constructor(units: number, args: SimpleRNNArgs = {}) {
+  constructor(units: number, args: SimpleRNNArgs & { returnState?: R } = {}) {
     super(new SimpleRNNCell(units, args), args);
   }
 
   /** Rebuilds a SimpleRNN from its Keras config (the inverse of getConfig). */
-  static fromConfig(config: Record<string, unknown>): SimpleRNN {
-    return new SimpleRNN(config.units as number, {
+  static fromConfig(config: Record<string, unknown>): SimpleRNN<boolean> {
+    return new SimpleRNN<boolean>(config.units as number, {
       ...rnnArgsFromConfig(config),
       ...cellArgsFromConfig('SimpleRNN', config),
     });

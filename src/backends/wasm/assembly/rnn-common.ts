@@ -201,20 +201,30 @@ export function rnnDropRows(x: usize, d: usize, B: i32, T: i32, I: i32, out: usi
 }
 
 /**
- * out[b, t] = h̃ before the step that read time t: y[b, s-1] ⊙ rd[b] (rd 0 = none), zeros at s = 0.
- * Rows in (b, t) order, like x, so one GEMM over all steps gives the recurrent kernel's gradient.
+ * out[b, t] = h̃ before the step that read time t: y[b, s-1] ⊙ rd[b] (rd 0 = none); at s = 0 the
+ * initial state h0[b] ⊙ rd[b] (h0 [B, U], or 0: zeros). Rows in (b, t) order, like x, so one GEMM
+ * over all steps gives the recurrent kernel's gradient.
  */
-export function rnnPrevStates(y: usize, rd: usize, B: i32, T: i32, U: i32, back: bool, out: usize): void {
+export function rnnPrevStates(
+  y: usize,
+  rd: usize,
+  B: i32,
+  T: i32,
+  U: i32,
+  back: bool,
+  out: usize,
+  h0: usize,
+): void {
   const row = <usize>(U << 2);
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
       const s = back ? T - 1 - t : t;
       const d = out + <usize>(b * T + t) * row;
-      if (s === 0) {
+      if (s === 0 && h0 === 0) {
         memory.fill(d, 0, row);
         continue;
       }
-      const src = y + <usize>(b * T + s - 1) * row;
+      const src = s === 0 ? h0 + <usize>b * row : y + <usize>(b * T + s - 1) * row;
       for (let j = 0; j < U; j++) {
         const p = <usize>(j << 2);
         const v = load<f32>(src + p);
@@ -222,6 +232,24 @@ export function rnnPrevStates(y: usize, rd: usize, B: i32, T: i32, U: i32, back:
       }
     }
   }
+}
+
+/**
+ * The starting state of a forward: the compact initial state [B, U] (or 0: zeros) into padded rows
+ * hs [B, Up], and, with a recurrent dropout rd (else 0), hd = hs ⊙ rd, the operand of the first matmul.
+ */
+export function startState(src: usize, rd: usize, B: i32, U: i32, Up: i32, hs: usize, hd: usize): void {
+  padState(src, B, U, Up, hs);
+  if (rd === 0) return;
+  for (let j = 0; j < B * Up; j += 4) {
+    const p = <usize>(j << 2);
+    v128.store(hd + p, f32x4.mul(v128.load(hs + p), v128.load(rd + p)));
+  }
+}
+
+/** The gradient of an initial state: padded rows [B, Up] into compact [B, U] at dst (nothing when dst is 0). */
+export function stateGrad(src: usize, B: i32, U: i32, Up: i32, dst: usize): void {
+  if (dst !== 0) compactRows(src, B, U, Up, dst);
 }
 
 /** A compact state gradient [B, U] (or 0: none) into padded rows [B, Up]. */

@@ -3,7 +3,7 @@
 // every step comes from one GEMM (xp) and the backward leaves per-step gradients for the GEMMs.
 // Padded layout and masks: see rnn-common.ts and ../rnn.ts.
 
-import { compactRows, isReal, Lanes, padState } from './rnn-common';
+import { compactRows, isReal, Lanes, padState, startState, stateGrad } from './rnn-common';
 import { Gate } from './rnn-math';
 
 /** The arguments of gruForward (flags as i32); the JS side writes them with the generated writer. */
@@ -26,13 +26,16 @@ class GruForwardArgs {
   ws: usize;
   hOut: usize;
   scratch: usize;
+  /** Initial h [B, U], or 0 for zeros. */
+  h0: usize;
 }
 
 /**
  * Forward over all steps. xp [B·T, 3·Up] is x̃·K (rows b·T + t); bIn, bRec [3·Up] are the padded
  * input and recurrent biases (either may be 0; bRec only with resetAfter); rp the padded recurrent
  * kernel [U, 3·Up]; rd the padded recurrent dropout [B, Up] or 0. Writes y [B, T, U], the workspace
- * [T, B, 4·U] (z, r, hh and q) and the final h [B, U]. scratch: 6·B·Up floats.
+ * [T, B, 4·U] (z, r, hh and q) and the final h [B, U], starting from h0 [B, U] (0: zeros).
+ * scratch: 6·B·Up floats.
  * Each step runs in passes over the batch rows, so independent rows overlap (see lstmForward).
  */
 export function gruForward(args: GruForwardArgs): void {
@@ -62,6 +65,7 @@ export function gruForward(args: GruForwardArgs): void {
   const hzs = hs + <usize>(2 * B) * row; // [B, 3·Up]: h̃·R (+ b_rec), then z, r, and the candidate's input
   const rhs = hzs + <usize>B * ldr; // [B, Up]: reset before, r ⊙ h̃
   memory.fill(hs, 0, <usize>(2 * B) * row);
+  startState(args.h0, rd, B, U, Up, hs, hd);
   const W = 4 * U;
   const one = f32x4.splat(1);
   for (let s = 0; s < T; s++) {
@@ -157,13 +161,17 @@ class GruBackwardArgs {
   dH: usize;
   qOut: usize;
   scratch: usize;
+  /** The forward's initial h [B, U] (or 0); where to write its gradient (or 0). */
+  h0: usize;
+  dh0: usize;
 }
 
 /**
  * Backward through time. Writes dX, the gradient of the input projection [z, r, h], and dH, of the
  * recurrent projection [z, r, q] (resetAfter; otherwise only its z and r blocks), both [B·T, 3·Up]
  * with rows b·T + t; reset before also writes q = r ⊙ h̃ per row into qOut [B·T, Up] for dR_h.
- * rt is the padded transposed recurrent kernel [3·Up, Up]. scratch: (B + 3)·Up floats.
+ * rt is the padded transposed recurrent kernel [3·Up, Up]. With dh0 set, writes the initial state's
+ * gradient [B, U] there (the forward started from h0, else zeros). scratch: (B + 3)·Up floats.
  */
 export function gruBackward(args: GruBackwardArgs): void {
   const ws = args.ws;
@@ -210,7 +218,7 @@ export function gruBackward(args: GruBackwardArgs): void {
         continue;
       }
       const wr = ws + <usize>((s * wsB + b) * W) * 4;
-      const yp = s > 0 ? y + <usize>((b * T + s - 1) * U) * 4 : 0;
+      const yp = prevRow(y, args.h0, b, T, U, s);
       for (let j = 0; j < Up; j += 4) {
         const n = min(4, U - j);
         const p = <usize>(j << 2);
@@ -245,7 +253,7 @@ export function gruBackward(args: GruBackwardArgs): void {
       else {
         // Candidate = tanh(xh + (r ⊙ h̃)·R_h): route da through R_h to r and to h̃.
         const wr = ws + <usize>((s * wsB + b) * W) * 4;
-        const yp = s > 0 ? y + <usize>((b * T + s - 1) * U) * 4 : 0;
+        const yp = prevRow(y, args.h0, b, T, U, s);
         Lanes.matRow(dxr + 2 * blk, Up, rt + <usize>(2 * Up) * row, row, Up, 0, 0, drh);
         const qr = qOut + <usize>(b * T + t) * row;
         for (let j = 0; j < Up; j += 4) {
@@ -271,4 +279,14 @@ export function gruBackward(args: GruBackwardArgs): void {
       }
     }
   }
+  stateGrad(dh, B, U, Up, args.dh0);
+}
+
+/**
+ * The state before step s of row b: y's previous row, at s = 0 the initial state (0: zeros). Once
+ * per row and step, next to a row's work of several vectors per unit (binaryen may inline it).
+ */
+function prevRow(y: usize, h0: usize, b: i32, T: i32, U: i32, s: i32): usize {
+  if (s > 0) return y + <usize>((b * T + s - 1) * U) * 4;
+  return h0 !== 0 ? h0 + <usize>(b * U) * 4 : 0;
 }

@@ -4,7 +4,7 @@
 // the GEMMs that make dx, dK, dR and the bias gradient; these kernels run only the sequential part.
 // Padded layout, workspace and masks: see rnn-common.ts and ../rnn.ts.
 
-import { compactRows, isReal, Lanes, padState } from './rnn-common';
+import { compactRows, isReal, Lanes, padState, startState, stateGrad } from './rnn-common';
 import { Gate } from './rnn-math';
 
 /** The arguments of lstmForward (flags as i32); the JS side writes them with the generated writer. */
@@ -26,6 +26,9 @@ class LstmForwardArgs {
   hOut: usize;
   cOut: usize;
   scratch: usize;
+  /** Initial h and c [B, U], or 0 for zeros. */
+  h0: usize;
+  c0: usize;
 }
 
 /**
@@ -33,7 +36,7 @@ class LstmForwardArgs {
  * padded recurrent kernel [U, 4·Up], rd the padded recurrent dropout [B, Up] (or 0). Writes y
  * [B, T, U] (processing order), the workspace [T, B, 5·U] (per step and row: i, f, g, o, c after
  * masking; wsB rows per step, so a call may run a slice of the batch
- rows) and the final h, c [B, U]. scratch: 7·B·Up floats.
+ rows) and the final h, c [B, U]. The states start from h0, c0 [B, U] (0: zeros). scratch: 7·B·Up floats.
  *
  * Each step runs in three passes over the batch rows: pre-activations, gates and carry, outputs.
  * Why: one row's work is a chain (matmul → exp → divide → c → tanh(c) → h) longer than the CPU's
@@ -65,6 +68,8 @@ export function lstmForward(args: LstmForwardArgs): void {
   const hd = rd !== 0 ? cs + <usize>B * row : hs; // h̃ = h ⊙ rd, the recurrent matmul's operand
   const zs = cs + <usize>(2 * B) * row; // [B, 4·Up] pre-activations, then the o gate
   memory.fill(hs, 0, <usize>(3 * B) * row);
+  startState(args.h0, rd, B, U, Up, hs, hd);
+  padState(args.c0, B, U, Up, cs);
   const W = 5 * U;
   for (let s = 0; s < T; s++) {
     const t = back ? T - 1 - s : s;
@@ -142,12 +147,18 @@ class LstmBackwardArgs {
   wsB: i32;
   dz: usize;
   scratch: usize;
+  /** The forward's initial c [B, U] (or 0); where to write the initial states' gradients (or 0). */
+  c0: usize;
+  dh0: usize;
+  dc0: usize;
 }
 
 /**
  * Backward through time. Reads the workspace and dy [B, T, U]; dh, dc [B, U] are the gradients of the
  * final states (dc may be 0). rt is the padded transposed recurrent kernel [4·Up, Up]. Writes dz
- * [B·T, 4·Up] (rows b·T + t, pad lanes 0; zero rows for masked steps). scratch: 2·B·Up floats.
+ * [B·T, 4·Up] (rows b·T + t, pad lanes 0; zero rows for masked steps) and, when dh0 / dc0 are set,
+ * the gradients of the initial states [B, U] (what remains of dh, dc after the first step).
+ * scratch: 2·B·Up floats.
  */
 export function lstmBackward(args: LstmBackwardArgs): void {
   const ws = args.ws;
@@ -188,7 +199,9 @@ export function lstmBackward(args: LstmBackwardArgs): void {
         continue;
       }
       const wr = ws + <usize>((s * wsB + b) * W) * 4;
-      const pr = s > 0 ? ws + <usize>(((s - 1) * wsB + b) * W + 4 * U) * 4 : 0;
+      const c0 = args.c0;
+      const pr =
+        s > 0 ? ws + <usize>(((s - 1) * wsB + b) * W + 4 * U) * 4 : c0 !== 0 ? c0 + <usize>(b * U) * 4 : 0;
       for (let j = 0; j < Up; j += 4) {
         const n = min(4, U - j);
         const p = <usize>(j << 2);
@@ -228,4 +241,6 @@ export function lstmBackward(args: LstmBackwardArgs): void {
       }
     }
   }
+  stateGrad(dh, B, U, Up, args.dh0);
+  stateGrad(dc, B, U, Up, args.dc0);
 }

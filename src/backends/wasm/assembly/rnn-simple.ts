@@ -4,7 +4,7 @@
 // Padded layout and masks: see rnn-common.ts and ../rnn.ts.
 
 import { Vec } from './math';
-import { compactRows, isReal, Lanes, padState } from './rnn-common';
+import { compactRows, isReal, Lanes, padState, startState, stateGrad } from './rnn-common';
 import { Gate } from './rnn-math';
 
 /** act(v) for one of the activation codes. */
@@ -41,12 +41,14 @@ class SimpleRnnForwardArgs {
   y: usize;
   hOut: usize;
   scratch: usize;
+  /** Initial h [B, U], or 0 for zeros. */
+  h0: usize;
 }
 
 /**
  * Forward over all steps. xp [B·T, Up] is x̃·K (rows b·T + t), bias [Up] padded (or 0), rp the
  * padded recurrent kernel [U, Up], rd the padded recurrent dropout [B, Up] (or 0). Writes y [B, T, U]
- * and the final h [B, U]. scratch: 3·B·Up floats.
+ * and the final h [B, U], starting from h0 [B, U] (0: zeros). scratch: 3·B·Up floats.
  */
 export function simpleRnnForward(args: SimpleRnnForwardArgs): void {
   const xp = args.xp;
@@ -68,6 +70,7 @@ export function simpleRnnForward(args: SimpleRnnForwardArgs): void {
   const hd = rd !== 0 ? hs + <usize>B * row : hs;
   const as = hs + <usize>(2 * B) * row; // [B, Up] pre-activations
   memory.fill(hs, 0, <usize>(2 * B) * row);
+  startState(args.h0, rd, B, U, Up, hs, hd);
   for (let s = 0; s < T; s++) {
     const t = back ? T - 1 - s : s;
     // Two passes, so the rows' matmuls and activations overlap (see lstmForward).
@@ -119,12 +122,14 @@ class SimpleRnnBackwardArgs {
   act: i32;
   da: usize;
   scratch: usize;
+  /** Where to write the initial state's gradient [B, U], or 0. */
+  dh0: usize;
 }
 
 /**
  * Backward through time: writes da [B·T, Up] (rows b·T + t, the gradient of the pre-activation;
- * zero rows for masked steps). rt is the padded transposed recurrent kernel [Up, Up].
- * scratch: B·Up floats.
+ * zero rows for masked steps). rt is the padded transposed recurrent kernel [Up, Up]. With dh0 set,
+ * writes the initial state's gradient [B, U] there. scratch: B·Up floats.
  */
 export function simpleRnnBackward(args: SimpleRnnBackwardArgs): void {
   const y = args.y;
@@ -177,4 +182,5 @@ export function simpleRnnBackward(args: SimpleRnnBackwardArgs): void {
       }
     }
   }
+  stateGrad(dh, B, U, Up, args.dh0);
 }

@@ -64,7 +64,7 @@ export function readGemmArgs(mem: ArgMemory, at: ArgBlock<'GemmArgs'>): GemmArgs
   };
 }
 
-/** The fields of the GruBackwardArgs block (72 bytes). */
+/** The fields of the GruBackwardArgs block (80 bytes). */
 export interface GruBackwardArgs {
   readonly ws: number;
   readonly y: number;
@@ -84,6 +84,8 @@ export interface GruBackwardArgs {
   readonly dH: number;
   readonly qOut: number;
   readonly scratch: number;
+  readonly h0: number;
+  readonly dh0: number;
 }
 
 /** Writes a GruBackwardArgs block at byte offset `at` (4-aligned) and returns it as a typed pointer. */
@@ -107,6 +109,8 @@ export function writeGruBackwardArgs(mem: ArgMemory, at: number, a: GruBackwardA
   mem.i32[i + 15] = a.dH;
   mem.i32[i + 16] = a.qOut;
   mem.i32[i + 17] = a.scratch;
+  mem.i32[i + 18] = a.h0;
+  mem.i32[i + 19] = a.dh0;
   return at as ArgBlock<'GruBackwardArgs'>;
 }
 
@@ -132,10 +136,12 @@ export function readGruBackwardArgs(mem: ArgMemory, at: ArgBlock<'GruBackwardArg
     dH: mem.i32[i + 15]! >>> 0,
     qOut: mem.i32[i + 16]! >>> 0,
     scratch: mem.i32[i + 17]! >>> 0,
+    h0: mem.i32[i + 18]! >>> 0,
+    dh0: mem.i32[i + 19]! >>> 0,
   };
 }
 
-/** The fields of the GruForwardArgs block (68 bytes). */
+/** The fields of the GruForwardArgs block (72 bytes). */
 export interface GruForwardArgs {
   readonly xp: number;
   readonly rp: number;
@@ -154,6 +160,7 @@ export interface GruForwardArgs {
   readonly ws: number;
   readonly hOut: number;
   readonly scratch: number;
+  readonly h0: number;
 }
 
 /** Writes a GruForwardArgs block at byte offset `at` (4-aligned) and returns it as a typed pointer. */
@@ -176,6 +183,7 @@ export function writeGruForwardArgs(mem: ArgMemory, at: number, a: GruForwardArg
   mem.i32[i + 14] = a.ws;
   mem.i32[i + 15] = a.hOut;
   mem.i32[i + 16] = a.scratch;
+  mem.i32[i + 17] = a.h0;
   return at as ArgBlock<'GruForwardArgs'>;
 }
 
@@ -200,10 +208,11 @@ export function readGruForwardArgs(mem: ArgMemory, at: ArgBlock<'GruForwardArgs'
     ws: mem.i32[i + 14]! >>> 0,
     hOut: mem.i32[i + 15]! >>> 0,
     scratch: mem.i32[i + 16]! >>> 0,
+    h0: mem.i32[i + 17]! >>> 0,
   };
 }
 
-/** The fields of the LstmBackwardArgs block (60 bytes). */
+/** The fields of the LstmBackwardArgs block (72 bytes). */
 export interface LstmBackwardArgs {
   readonly ws: number;
   readonly dy: number;
@@ -220,6 +229,9 @@ export interface LstmBackwardArgs {
   readonly wsB: number;
   readonly dz: number;
   readonly scratch: number;
+  readonly c0: number;
+  readonly dh0: number;
+  readonly dc0: number;
 }
 
 /** Writes a LstmBackwardArgs block at byte offset `at` (4-aligned) and returns it as a typed pointer. */
@@ -240,6 +252,9 @@ export function writeLstmBackwardArgs(mem: ArgMemory, at: number, a: LstmBackwar
   mem.i32[i + 12] = a.wsB;
   mem.i32[i + 13] = a.dz;
   mem.i32[i + 14] = a.scratch;
+  mem.i32[i + 15] = a.c0;
+  mem.i32[i + 16] = a.dh0;
+  mem.i32[i + 17] = a.dc0;
   return at as ArgBlock<'LstmBackwardArgs'>;
 }
 
@@ -262,10 +277,13 @@ export function readLstmBackwardArgs(mem: ArgMemory, at: ArgBlock<'LstmBackwardA
     wsB: mem.i32[i + 12]!,
     dz: mem.i32[i + 13]! >>> 0,
     scratch: mem.i32[i + 14]! >>> 0,
+    c0: mem.i32[i + 15]! >>> 0,
+    dh0: mem.i32[i + 16]! >>> 0,
+    dc0: mem.i32[i + 17]! >>> 0,
   };
 }
 
-/** The fields of the LstmForwardArgs block (64 bytes). */
+/** The fields of the LstmForwardArgs block (72 bytes). */
 export interface LstmForwardArgs {
   readonly xp: number;
   readonly rp: number;
@@ -283,6 +301,8 @@ export interface LstmForwardArgs {
   readonly hOut: number;
   readonly cOut: number;
   readonly scratch: number;
+  readonly h0: number;
+  readonly c0: number;
 }
 
 /** Writes a LstmForwardArgs block at byte offset `at` (4-aligned) and returns it as a typed pointer. */
@@ -304,6 +324,8 @@ export function writeLstmForwardArgs(mem: ArgMemory, at: number, a: LstmForwardA
   mem.i32[i + 13] = a.hOut;
   mem.i32[i + 14] = a.cOut;
   mem.i32[i + 15] = a.scratch;
+  mem.i32[i + 16] = a.h0;
+  mem.i32[i + 17] = a.c0;
   return at as ArgBlock<'LstmForwardArgs'>;
 }
 
@@ -327,10 +349,12 @@ export function readLstmForwardArgs(mem: ArgMemory, at: ArgBlock<'LstmForwardArg
     hOut: mem.i32[i + 13]! >>> 0,
     cOut: mem.i32[i + 14]! >>> 0,
     scratch: mem.i32[i + 15]! >>> 0,
+    h0: mem.i32[i + 16]! >>> 0,
+    c0: mem.i32[i + 17]! >>> 0,
   };
 }
 
-/** The fields of the SimpleRnnBackwardArgs block (56 bytes). */
+/** The fields of the SimpleRnnBackwardArgs block (60 bytes). */
 export interface SimpleRnnBackwardArgs {
   readonly y: number;
   readonly dy: number;
@@ -346,6 +370,7 @@ export interface SimpleRnnBackwardArgs {
   readonly act: number;
   readonly da: number;
   readonly scratch: number;
+  readonly dh0: number;
 }
 
 /** Writes a SimpleRnnBackwardArgs block at byte offset `at` (4-aligned) and returns it as a typed pointer. */
@@ -365,6 +390,7 @@ export function writeSimpleRnnBackwardArgs(mem: ArgMemory, at: number, a: Simple
   mem.i32[i + 11] = a.act;
   mem.i32[i + 12] = a.da;
   mem.i32[i + 13] = a.scratch;
+  mem.i32[i + 14] = a.dh0;
   return at as ArgBlock<'SimpleRnnBackwardArgs'>;
 }
 
@@ -386,10 +412,11 @@ export function readSimpleRnnBackwardArgs(mem: ArgMemory, at: ArgBlock<'SimpleRn
     act: mem.i32[i + 11]!,
     da: mem.i32[i + 12]! >>> 0,
     scratch: mem.i32[i + 13]! >>> 0,
+    dh0: mem.i32[i + 14]! >>> 0,
   };
 }
 
-/** The fields of the SimpleRnnForwardArgs block (56 bytes). */
+/** The fields of the SimpleRnnForwardArgs block (60 bytes). */
 export interface SimpleRnnForwardArgs {
   readonly xp: number;
   readonly rp: number;
@@ -405,6 +432,7 @@ export interface SimpleRnnForwardArgs {
   readonly y: number;
   readonly hOut: number;
   readonly scratch: number;
+  readonly h0: number;
 }
 
 /** Writes a SimpleRnnForwardArgs block at byte offset `at` (4-aligned) and returns it as a typed pointer. */
@@ -424,6 +452,7 @@ export function writeSimpleRnnForwardArgs(mem: ArgMemory, at: number, a: SimpleR
   mem.i32[i + 11] = a.y;
   mem.i32[i + 12] = a.hOut;
   mem.i32[i + 13] = a.scratch;
+  mem.i32[i + 14] = a.h0;
   return at as ArgBlock<'SimpleRnnForwardArgs'>;
 }
 
@@ -445,6 +474,7 @@ export function readSimpleRnnForwardArgs(mem: ArgMemory, at: ArgBlock<'SimpleRnn
     y: mem.i32[i + 11]! >>> 0,
     hOut: mem.i32[i + 12]! >>> 0,
     scratch: mem.i32[i + 13]! >>> 0,
+    h0: mem.i32[i + 14]! >>> 0,
   };
 }
 
@@ -520,7 +550,7 @@ export function readWindowArgs(mem: ArgMemory, at: ArgBlock<'WindowArgs'>): Wind
 }
 
 /** Bytes of the largest argument block (a 4-aligned area this big holds any of them). */
-export const MAX_ARG_BLOCK_BYTES = 72;
+export const MAX_ARG_BLOCK_BYTES = 80;
 
 /** The module's exports. Pointers are byte offsets into `memory`; counts are elements. */
 export interface KernelExports {
@@ -574,7 +604,7 @@ export interface KernelExports {
   /** assembly/rnn-common.ts */
   rnnPad(src: number, rows: number, G: number, U: number, Up: number, dst: number): void;
   /** assembly/rnn-common.ts */
-  rnnPrevStates(y: number, rd: number, B: number, T: number, U: number, back: boolean, out: number): void;
+  rnnPrevStates(y: number, rd: number, B: number, T: number, U: number, back: boolean, out: number, h0: number): void;
   /** assembly/rnn-common.ts */
   rnnTransposePad(r: number, U: number, G: number, Up: number, dst: number): void;
   /** assembly/rnn-common.ts */
