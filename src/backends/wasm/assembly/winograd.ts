@@ -12,7 +12,7 @@ import { Vec } from './math';
 
 /** One Winograd call's geometry and buffers. */
 @unmanaged
-class WinogradArgs {
+export class WinogradArgs {
   n: i32;
   inH: i32;
   inW: i32;

@@ -669,4 +669,8 @@ export interface KernelExports {
   winogradKernel(a: ArgBlock<'WinogradArgs'>): void;
   /** assembly/winograd.ts */
   winogradOutput(a: ArgBlock<'WinogradArgs'>): void;
+  /** assembly/winograd-grad.ts */
+  winogradGradOutput(a: ArgBlock<'WinogradArgs'>): void;
+  /** assembly/winograd-grad.ts */
+  winogradKernelGrad(a: ArgBlock<'WinogradArgs'>): void;
 }
