@@ -17,7 +17,7 @@ export function winogradGradOutput(a: WinogradArgs): void {
   const f = a.f;
   const tilesH = (a.outH + 1) >> 1;
   const tilesW = (a.outW + 1) >> 1;
-  const plane = <usize>(a.n * tilesH * tilesW * f) << 2;
+  const plane = (<usize>(a.n * tilesH * tilesW * f)) << 2;
   const rowBytes = <usize>(f << 2);
   const zero = f32x4.splat(0);
   let out = a.t;
@@ -72,14 +72,24 @@ class GradTile {
 
 /** dg [3, 3, c, f] (a.y) = Gᵀ Ŵ G per channel pair, from Ŵ [16][c, f] (a.t). */
 export function winogradKernelGrad(a: WinogradArgs): void {
-  const plane = <usize>(a.c * a.f) << 2;
+  const plane = (<usize>(a.c * a.f)) << 2;
   const tap = plane; // dg's taps are c·f floats apart as well
   for (let o: usize = 0; o < plane; o += 16) {
     const w = a.t + o;
     // Gᵀ along the rows for each column j of Ŵ (4×4), then along the columns.
-    let h00 = zero4(), h01 = zero4(), h02 = zero4(), h03 = zero4();
-    let h10 = h00, h11 = h00, h12 = h00, h13 = h00;
-    let h20 = h00, h21 = h00, h22 = h00, h23 = h00;
+    const zero = f32x4.splat(0);
+    let h00 = zero,
+      h01 = zero,
+      h02 = zero,
+      h03 = zero;
+    let h10 = h00,
+      h11 = h00,
+      h12 = h00,
+      h13 = h00;
+    let h20 = h00,
+      h21 = h00,
+      h22 = h00,
+      h23 = h00;
     for (let j = 0; j < 4; j++) {
       const col = w + <usize>j * plane;
       const w0 = v128.load(col);
@@ -90,13 +100,21 @@ export function winogradKernelGrad(a: WinogradArgs): void {
       const r1 = GradTile.g1(w1, w2);
       const r2 = GradTile.g2(w1, w2, w3);
       if (j === 0) {
-        h00 = r0; h10 = r1; h20 = r2;
+        h00 = r0;
+        h10 = r1;
+        h20 = r2;
       } else if (j === 1) {
-        h01 = r0; h11 = r1; h21 = r2;
+        h01 = r0;
+        h11 = r1;
+        h21 = r2;
       } else if (j === 2) {
-        h02 = r0; h12 = r1; h22 = r2;
+        h02 = r0;
+        h12 = r1;
+        h22 = r2;
       } else {
-        h03 = r0; h13 = r1; h23 = r2;
+        h03 = r0;
+        h13 = r1;
+        h23 = r2;
       }
     }
     const d = a.y + o;
@@ -110,8 +128,4 @@ export function winogradKernelGrad(a: WinogradArgs): void {
     v128.store(d + 7 * tap, GradTile.g1(h21, h22));
     v128.store(d + 8 * tap, GradTile.g2(h21, h22, h23));
   }
-}
-
-@inline function zero4(): v128 {
-  return f32x4.splat(0);
 }
