@@ -2,48 +2,72 @@
 // The kernel gradient of a Winograd F(2×2, 3×3) convolution (see winograd.ts), by the same algorithm
 // read backwards: the forward is y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A per tile, so the kernel gradient is
 // dg = Gᵀ[Σ_tiles (A dz Aᵀ) ⊙ (Bᵀ d B)]G. The sum over tiles is, for each of the 16 positions e, one
-// long-K GEMM Ŵ[e] [c, f] = V[e]ᵀ [c, tiles] · Z[e] [tiles, f] (run by the JS side), where V is the
+// long-K GEMM Ŵ[e] [c, f] = V[e]ᵀ [c, tiles] · Z[e] [tiles, f] (accumulated block by block), where V is the
 // forward's input transform of x and Z the transform of dz below. 16·c·f products per tile instead
 // of im2col + GEMM's 36·c·f.
 
 // biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports.
-import { WinogradArgs } from './winograd';
+import { Gemm, inputTiles, WinogradArgs } from './winograd';
 
 /**
- * Z[e][tile, ch] = (A z Aᵀ)[e] for every 2×2 tile z of dz [n, outH, outW, f] (a.x; cells past an odd
- * edge read 0), into a.t. A = [[1, 0], [1, 1], [1, -1], [0, -1]].
+ * Z[e][tile, ch] = (A z Aᵀ)[e] for tiles [first, first + count) of dz [n, outH, outW, f] (a.y; cells
+ * past an odd edge read 0), into dst [16][count, f]. A = [[1, 0], [1, 1], [1, -1], [0, -1]].
  */
-export function winogradGradOutput(a: WinogradArgs): void {
+function gradOutputTiles(a: WinogradArgs, first: i32, count: i32, dst: usize): void {
   const f = a.f;
-  const tilesH = (a.outH + 1) >> 1;
   const tilesW = (a.outW + 1) >> 1;
-  const plane = (<usize>(a.n * tilesH * tilesW * f)) << 2;
+  const perImage = ((a.outH + 1) >> 1) * tilesW;
+  const plane = (<usize>(count * f)) << 2;
   const rowBytes = <usize>(f << 2);
+  const below = <usize>a.outW * rowBytes;
   const zero = f32x4.splat(0);
-  let out = a.t;
-  for (let b = 0; b < a.n; b++) {
-    const image = a.x + <usize>(b * a.outH * a.outW) * rowBytes;
-    for (let th = 0; th < tilesH; th++) {
-      const oh = 2 * th;
-      const twoRows = oh + 1 < a.outH;
-      for (let tw = 0; tw < tilesW; tw++) {
-        const ow = 2 * tw;
-        const twoCols = ow + 1 < a.outW;
-        const src = image + <usize>(oh * a.outW + ow) * rowBytes;
-        const below = <usize>a.outW * rowBytes;
-        for (let k = 0; k < f; k += 4, out += 16) {
-          const p = src + <usize>(k << 2);
-          const z00 = v128.load(p);
-          const z01 = twoCols ? v128.load(p + rowBytes) : zero;
-          const z10 = twoRows ? v128.load(p + below) : zero;
-          const z11 = twoRows && twoCols ? v128.load(p + below + rowBytes) : zero;
-          // A along the rows (r0 = z0, r1 = z0 + z1, r2 = z0 - z1, r3 = -z1), then along the columns.
-          GradTile.row(out, plane, z00, z01);
-          GradTile.row(out + 4 * plane, plane, f32x4.add(z00, z10), f32x4.add(z01, z11));
-          GradTile.row(out + 8 * plane, plane, f32x4.sub(z00, z10), f32x4.sub(z01, z11));
-          GradTile.row(out + 12 * plane, plane, f32x4.neg(z10), f32x4.neg(z11));
-        }
-      }
+  let out = dst;
+  for (let q = 0; q < count; q++) {
+    const tile = first + q;
+    const b = tile / perImage;
+    const r = tile - b * perImage;
+    const th = r / tilesW;
+    const tw = r - th * tilesW;
+    const oh = 2 * th;
+    const ow = 2 * tw;
+    const twoRows = oh + 1 < a.outH;
+    const twoCols = ow + 1 < a.outW;
+    const src = a.y + <usize>((b * a.outH + oh) * a.outW + ow) * rowBytes;
+    for (let k = 0; k < f; k += 4, out += 16) {
+      const p = src + <usize>(k << 2);
+      const z00 = v128.load(p);
+      const z01 = twoCols ? v128.load(p + rowBytes) : zero;
+      const z10 = twoRows ? v128.load(p + below) : zero;
+      const z11 = twoRows && twoCols ? v128.load(p + below + rowBytes) : zero;
+      // A along the rows (r0 = z0, r1 = z0 + z1, r2 = z0 - z1, r3 = -z1), then along the columns.
+      GradTile.row(out, plane, z00, z01);
+      GradTile.row(out + 4 * plane, plane, f32x4.add(z00, z10), f32x4.add(z01, z11));
+      GradTile.row(out + 8 * plane, plane, f32x4.sub(z00, z10), f32x4.sub(z01, z11));
+      GradTile.row(out + 12 * plane, plane, f32x4.neg(z10), f32x4.neg(z11));
+    }
+  }
+}
+
+/**
+ * Ŵ [16][c, f] (a.u) = Σ_tiles V[e]ᵀ·Z[e] for the image a.x and dz a.y, a block of tiles at a time
+ * (V then Z in a.t) so the transformed block stays in cache; `scratch` is the GEMM's.
+ */
+export function winogradFilterGrad(a: WinogradArgs, scratch: usize): void {
+  const tiles = a.n * ((a.outH + 1) >> 1) * ((a.outW + 1) >> 1);
+  const c = a.c;
+  const f = a.f;
+  for (let t0 = 0; t0 < tiles; t0 += a.block) {
+    const count = min(a.block, tiles - t0);
+    const v = a.t;
+    const z = a.t + ((<usize>(16 * count * c)) << 2);
+    inputTiles(a, a.x, c, t0, count, v);
+    gradOutputTiles(a, t0, count, z);
+    for (let e = 0; e < 16; e++) {
+      const at = <usize>e;
+      const ve = v + at * ((<usize>(count * c)) << 2);
+      const ze = z + at * ((<usize>(count * f)) << 2);
+      // V[e]ᵀ [c, count]: element (i, p) at i + p·c.
+      Gemm.run(ve, 1, c, ze, f, a.u + at * ((<usize>(c * f)) << 2), c, f, count, t0 > 0, scratch);
     }
   }
 }

@@ -519,7 +519,7 @@ export function readWindowArgs(mem: ArgMemory, at: ArgBlock<'WindowArgs'>): Wind
   };
 }
 
-/** The fields of the WinogradArgs block (60 bytes). */
+/** The fields of the WinogradArgs block (68 bytes). */
 export interface WinogradArgs {
   readonly n: number;
   readonly inH: number;
@@ -536,6 +536,8 @@ export interface WinogradArgs {
   readonly t: number;
   readonly y: number;
   readonly bias: number;
+  readonly u: number;
+  readonly block: number;
 }
 
 /** Writes a WinogradArgs block at byte offset `at` (4-aligned) and returns it as a typed pointer. */
@@ -556,6 +558,8 @@ export function writeWinogradArgs(mem: ArgMemory, at: number, a: WinogradArgs): 
   mem.i32[i + 12] = a.t;
   mem.i32[i + 13] = a.y;
   mem.i32[i + 14] = a.bias;
+  mem.i32[i + 15] = a.u;
+  mem.i32[i + 16] = a.block;
   return at as ArgBlock<'WinogradArgs'>;
 }
 
@@ -578,6 +582,8 @@ export function readWinogradArgs(mem: ArgMemory, at: ArgBlock<'WinogradArgs'>): 
     t: mem.i32[i + 12]! >>> 0,
     y: mem.i32[i + 13]! >>> 0,
     bias: mem.i32[i + 14]! >>> 0,
+    u: mem.i32[i + 15]! >>> 0,
+    block: mem.i32[i + 16]!,
   };
 }
 
@@ -664,13 +670,11 @@ export interface KernelExports {
   /** assembly/window.ts */
   maxPoolBackward(a: ArgBlock<'WindowArgs'>): void;
   /** assembly/winograd.ts */
-  winogradInput(a: ArgBlock<'WinogradArgs'>): void;
+  winogradConv(a: ArgBlock<'WinogradArgs'>, scratch: number): void;
   /** assembly/winograd.ts */
   winogradKernel(a: ArgBlock<'WinogradArgs'>): void;
-  /** assembly/winograd.ts */
-  winogradOutput(a: ArgBlock<'WinogradArgs'>): void;
   /** assembly/winograd-grad.ts */
-  winogradGradOutput(a: ArgBlock<'WinogradArgs'>): void;
+  winogradFilterGrad(a: ArgBlock<'WinogradArgs'>, scratch: number): void;
   /** assembly/winograd-grad.ts */
   winogradKernelGrad(a: ArgBlock<'WinogradArgs'>): void;
 }
