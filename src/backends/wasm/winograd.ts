@@ -4,21 +4,24 @@ import type { Heap } from './heap.js';
 import { ACT_CODE } from './kernels.js';
 import { gemm, operand } from './matmul.js';
 import { nativeFor } from './native.js';
+import { heapThreads } from './threads.js';
 
 const ptr = (x: TensorInfo) => x.data as number;
 
 /**
  * Whether a convolution goes through Winograd F(2×2, 3×3) here: 3×3, stride 1, undilated, channel
- * counts that are whole vectors, and only where it measured faster than im2col + GEMM (bench/cnn-step.ts,
- * BENCHMARKS.md): products on the wasm GEMM (with the native addon, im2col + its GEMM is faster) and
- * more than a few input channels (the CNN's 1-channel first layer is a K = 9 product, cheaper as is).
+ * counts that are whole vectors, products on the wasm GEMM, and one thread. Measured faster than
+ * im2col + GEMM for the CNN's 32 → 64 layer (BENCHMARKS.md). Left out, unmeasured: the native addon
+ * (its GEMM is ~5× the wasm one, so the wasm transforms would dominate), `wasm-threads` (its workers
+ * split im2col's GEMM; Winograd's GEMMs run inside the module on the calling thread), and fewer than
+ * 8 input channels (K = 4 products; the CNN's 1-channel first layer fails the vector rule anyway).
  * TENSILE_WINOGRAD=0 turns it off (for A/B runs and parity tests).
  */
 export function useWinograd(heap: Heap, g: WindowGeometry, c: number, f: number): boolean {
   if (g.kh !== 3 || g.kw !== 3 || g.strideH !== 1 || g.strideW !== 1) return false;
   if (g.dilationH !== 1 || g.dilationW !== 1 || c % 4 !== 0 || f % 4 !== 0 || c < 8) return false;
   if (typeof process !== 'undefined' && process.env?.TENSILE_WINOGRAD === '0') return false;
-  return nativeFor(heap) === null;
+  return nativeFor(heap) === null && heapThreads(heap) === 1;
 }
 
 interface Plan {
