@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { valueAndGrads } from '../../autograd/backward.js';
 import type { FusedActivation } from '../../backend/backend.js';
 import { conv2d } from '../../ops/conv.js';
 import { tensor } from '../../ops/core.js';
 import { reshape } from '../../ops/layout.js';
-import type { Tensor } from '../../tensor/tensor.js';
+import { sum } from '../../ops/reduce.js';
+import { type Tensor, Variable } from '../../tensor/tensor.js';
 import { expectClose, withoutFastPaths } from '../../test-utils/assert.js';
 import { on } from '../../test-utils/backends.js';
 import { checkGradients, expectGradientsMatchReference } from '../../test-utils/gradcheck.js';
@@ -91,6 +93,18 @@ describe('Winograd conv2d (wasm, no native addon)', () => {
       for (const b of [wasm, im2col, tsBackend]) expectGradientsMatchReference(b, f, specs, { tol: 2e-5 });
     });
   }
+
+  it('gives zero kernel and bias gradients for an empty batch', () => {
+    const grads = on(wasm, () => {
+      const [, k, b] = inputs(1, 4, 4, 8, 4);
+      const x = tensor(new Float32Array(0), [0, 4, 4, 8]);
+      const [kv, bv] = [new Variable(k), new Variable(b)];
+      const out = valueAndGrads(() => sum(conv2d(x, kv, bv, { padding: 'same' })), [kv, bv]);
+      return out.grads.map((g) => Array.from(g.dataSync()));
+    });
+    expect(grads[0]).toEqual(new Array(9 * 8 * 4).fill(0));
+    expect(grads[1]).toEqual([0, 0, 0, 0]);
+  });
 
   it('has gradients that match float64 finite differences through the reference', () => {
     const f = (x: Tensor, k: Tensor, b: Tensor) => conv2d(x, k, b, { padding: 'same', activation: 'relu' });

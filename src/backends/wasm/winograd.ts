@@ -2,7 +2,6 @@ import type { DenseGrads, FusedActivation, TensorInfo, WindowGeometry } from '..
 import { type ArgBlock, writeWinogradArgs } from './generated/kernels-exports.js';
 import type { Heap } from './heap.js';
 import { ACT_CODE } from './kernels.js';
-import { gemm, operand } from './matmul.js';
 import { nativeFor } from './native.js';
 import { heapThreads } from './threads.js';
 
@@ -166,6 +165,8 @@ function kernelGrad(heap: Heap, p: Plan, x: number, dz: number): number {
   const w = heap.malloc(16 * p.c * p.f);
   const dw = heap.malloc(9 * p.c * p.f);
   heap.k.winogradFilterGrad(args(heap, p, { x, t: work, y: dz, u: w }), heap.gemmScratch());
+  // With no tiles (an empty batch) no GEMM wrote the sums: the gradient is zero.
+  if (p.n * p.outH * p.outW === 0) heap.fill(w, 16 * p.c * p.f, 0, 'float32');
   heap.k.winogradKernelGrad(args(heap, p, { t: w, y: dw }));
   heap.free(work);
   heap.free(w);
