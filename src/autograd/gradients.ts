@@ -208,6 +208,25 @@ export const GRADIENTS: { [K in OpKind]: GradFn<K> } = {
     const data = x.backend.col2im!(dy!.info('im2col'), n.attrs.geometry, x.shape);
     return [emit(null, x.backend, data, x.shape, 'float32', [], null)];
   },
+  conv2d: ([dy], n, needs) => {
+    const [x, kernel] = [x0(n), x1(n)];
+    const hasBias = n.inputs.length === 3;
+    const b = x.backend;
+    const { geometry, activation } = n.attrs;
+    const info = (t: Tensor) => t.info('conv2d');
+    const g = b.conv2dBackward!(
+      info(dy!),
+      info(x),
+      info(kernel),
+      info(y0(n)),
+      geometry,
+      activation,
+      hasBias,
+      needs[0]!,
+    );
+    const wrap = (data: unknown, t: Tensor) => emit(null, b, data, t.shape, 'float32', [], null);
+    return [needs[0] ? wrap(g.dx, x) : null, wrap(g.dw, kernel), hasBias ? wrap(g.db, n.inputs[2]!) : null];
+  },
   maxPool: ([dy], n) => {
     const x = x0(n);
     const data = x.backend.maxPoolBackward!(dy!.info('maxPool'), n.attrs.index.info('maxPool'), x.shape);

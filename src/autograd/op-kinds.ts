@@ -42,6 +42,8 @@ export interface OpAttrs {
   softmaxCrossEntropy: null;
   rnnSequence: SequenceAttrs;
   im2col: { geometry: WindowGeometry };
+  /** A convolution the backend computed whole (its conv2d fast path); inputs x, kernel[, bias]. */
+  conv2d: { geometry: WindowGeometry; activation: FusedActivation };
   /** index: the flat input index of each window's maximum, from the backend's maxPool. */
   maxPool: { index: Tensor };
 }

@@ -300,4 +300,28 @@ export interface WindowKernels {
   maxPool?(x: TensorInfo, g: WindowGeometry): { y: unknown; index: unknown };
   /** dx of x's shape: zeros, then each dy added at its window's recorded index. */
   maxPoolBackward?(dy: TensorInfo, index: TensorInfo, xShape: Shape): unknown;
+  /**
+   * The whole fused convolution y = act(conv2d(x, kernel) + bias), x [n, h, w, c], kernel
+   * [kh, kw, c, f], when the backend has a faster way than im2col + GEMM for this shape (the wasm
+   * backend: Winograd for 3×3 stride-1 kernels); null when it has not, and conv2d then runs im2col +
+   * dense. Both-or-neither with conv2dBackward.
+   */
+  conv2d?(
+    x: TensorInfo,
+    kernel: TensorInfo,
+    bias: TensorInfo | null,
+    g: WindowGeometry,
+    act: FusedActivation,
+  ): unknown | null;
+  /** Gradients of a conv2d the backend computed (dx null unless `needDx`, db null without bias). */
+  conv2dBackward?(
+    dy: TensorInfo,
+    x: TensorInfo,
+    kernel: TensorInfo,
+    y: TensorInfo,
+    g: WindowGeometry,
+    act: FusedActivation,
+    hasBias: boolean,
+    needDx: boolean,
+  ): DenseGrads;
 }

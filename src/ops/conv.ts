@@ -103,11 +103,22 @@ export function conv2d(x: Tensor, kernel: Tensor, bias: Tensor | null, opts: Con
     padding: opts.padding ?? 'valid',
   });
   const n = x.shape[0]!;
+  const act = opts.activation ?? 'linear';
+  const outShape = [n, g.outH, g.outW, filters];
+  // The backend's whole-convolution kernel when it has a faster one for this shape (Winograd).
+  if (x.dtype === 'float32' && kernel.dtype === 'float32' && x.backend.conv2d && x.backend.conv2dBackward) {
+    const info = (t: Tensor) => t.info('conv2d');
+    const data = x.backend.conv2d(info(x), info(kernel), bias ? info(bias) : null, g, act);
+    if (data !== null) {
+      const inputs = bias ? [x, kernel, bias] : [x, kernel];
+      return emit('conv2d', x.backend, data, outShape, 'float32', inputs, { geometry: g, activation: act });
+    }
+  }
   // A 1×1 stride-1 convolution needs no patches: it is a dense layer over the channels.
   const cols = kh * kw === 1 && g.strideH * g.strideW === 1 ? x : extractPatches(x, g);
   const flat = reshape(cols, [n * g.outH * g.outW, kh * kw * c]);
-  const y = dense(flat, reshape(kernel, [kh * kw * c, filters]), bias, opts.activation ?? 'linear');
-  return reshape(y, [n, g.outH, g.outW, filters]);
+  const y = dense(flat, reshape(kernel, [kh * kw * c, filters]), bias, act);
+  return reshape(y, outShape);
 }
 
 /**

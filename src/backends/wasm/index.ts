@@ -24,6 +24,7 @@ import { argmax, reduce } from './reduce.js';
 import { rnnSequence, rnnSequenceBackward } from './rnn.js';
 import { closeHeap, createHeap, heapThreads } from './threads.js';
 import * as window from './window.js';
+import { conv2dWinograd, conv2dWinogradBackward, useWinograd } from './winograd.js';
 
 export { wasmAvailable } from './kernels.js';
 export { type NativeStatus, nativeStatus } from './native-loader.js';
@@ -169,6 +170,28 @@ class WasmBackend implements Backend {
   }
   maxPoolBackward(dy: TensorInfo, index: TensorInfo, xShape: Shape): unknown {
     return window.maxPoolBackward(this.heap, dy, index, xShape);
+  }
+  conv2d(
+    x: TensorInfo,
+    kernel: TensorInfo,
+    bias: TensorInfo | null,
+    g: WindowGeometry,
+    act: FusedActivation,
+  ) {
+    if (!useWinograd(this.heap, g, x.shape[3]!, kernel.shape[3]!)) return null;
+    return conv2dWinograd(this.heap, x, kernel, bias, g, act);
+  }
+  conv2dBackward(
+    dy: TensorInfo,
+    x: TensorInfo,
+    kernel: TensorInfo,
+    y: TensorInfo,
+    g: WindowGeometry,
+    act: FusedActivation,
+    hasBias: boolean,
+    needDx: boolean,
+  ) {
+    return conv2dWinogradBackward(this.heap, dy, x, kernel, y, g, act, hasBias, needDx);
   }
   rnnSequence(args: RnnSequenceArgs) {
     return rnnSequence(this.heap, args);

@@ -209,7 +209,7 @@ function blockSize(total: i32, max: i32, align: i32): i32 {
 
 /** The arguments of gemm (flags as i32); the JS side writes them with the generated writer. */
 @unmanaged
-class GemmArgs {
+export class GemmArgs {
   m: i32;
   n: i32;
   k: i32;

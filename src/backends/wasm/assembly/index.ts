@@ -13,6 +13,8 @@ export { lstmBackward, lstmForward } from './rnn-lstm';
 export { rnnGateMath } from './rnn-math';
 export { simpleRnnBackward, simpleRnnForward } from './rnn-simple';
 export { col2im, im2col, maxPool, maxPoolBackward } from './window';
+export { winogradConv, winogradKernel } from './winograd';
+export { winogradFilterGrad, winogradKernelGrad } from './winograd-grad';
 
 /** First byte past the kernels' static data: where the JS allocator may start. */
 export function heapBase(): usize {

@@ -139,33 +139,39 @@ export function maxPool(a: WindowArgs): void {
         const iw0 = ow * a.strideW - a.padLeft;
         const y = a.y + <usize>(o << 2);
         const index = a.index + <usize>(o << 2);
-        for (let ch = 0; ch < c4; ch += 4) {
-          let best = f32x4.splat(-Infinity);
-          let at = i32x4.splat(-1);
-          let seeded = false;
-          for (let i = 0; i < a.kh; i++) {
-            const ih = ih0 + i * a.dilationH;
-            if (ih < 0 || ih >= inH) continue;
-            for (let j = 0; j < a.kw; j++) {
-              const iw = iw0 + j * a.dilationW;
-              if (iw < 0 || iw >= inW) continue;
-              const flat = (base + ih * inW + iw) * c + ch;
-              const v = v128.load(a.x + <usize>(flat << 2));
-              const here = i32x4.add(i32x4.splat(flat), lanes);
-              if (seeded) {
-                const larger = v128.or(f32x4.gt(v, best), v128.and(f32x4.ne(v, v), f32x4.eq(best, best)));
-                best = v128.bitselect(v, best, larger);
-                at = v128.bitselect(here, at, larger);
-              } else {
-                best = v;
-                at = here;
-                seeded = true;
+        const ihEnd = ih0 + (a.kh - 1) * a.dilationH;
+        const iwEnd = iw0 + (a.kw - 1) * a.dilationW;
+        if (ih0 >= 0 && iw0 >= 0 && ihEnd < inH && iwEnd < inW) {
+          // A window inside the image (almost all of them): no bounds checks, the first tap seeds.
+          interiorWindow(a, base, ih0, iw0, c4, y, index);
+        } else
+          for (let ch = 0; ch < c4; ch += 4) {
+            let best = f32x4.splat(-Infinity);
+            let at = i32x4.splat(-1);
+            let seeded = false;
+            for (let i = 0; i < a.kh; i++) {
+              const ih = ih0 + i * a.dilationH;
+              if (ih < 0 || ih >= inH) continue;
+              for (let j = 0; j < a.kw; j++) {
+                const iw = iw0 + j * a.dilationW;
+                if (iw < 0 || iw >= inW) continue;
+                const flat = (base + ih * inW + iw) * c + ch;
+                const v = v128.load(a.x + <usize>(flat << 2));
+                const here = i32x4.add(i32x4.splat(flat), lanes);
+                if (seeded) {
+                  const larger = v128.or(f32x4.gt(v, best), v128.and(f32x4.ne(v, v), f32x4.eq(best, best)));
+                  best = v128.bitselect(v, best, larger);
+                  at = v128.bitselect(here, at, larger);
+                } else {
+                  best = v;
+                  at = here;
+                  seeded = true;
+                }
               }
             }
+            v128.store(y + <usize>(ch << 2), best);
+            v128.store(index + <usize>(ch << 2), at);
           }
-          v128.store(y + <usize>(ch << 2), best);
-          v128.store(index + <usize>(ch << 2), at);
-        }
         for (let ch = c4; ch < c; ch++) {
           let best: f32 = -Infinity;
           let at = -1;
@@ -190,6 +196,34 @@ export function maxPool(a: WindowArgs): void {
         o += c;
       }
     }
+  }
+}
+
+/**
+ * maxPool's vector channels of one window that lies inside the image: the same picks as the general
+ * loop (first tap seeds, later ones win when strictly larger or the first NaN), without its bounds
+ * checks and seeding branch.
+ */
+function interiorWindow(a: WindowArgs, base: i32, ih0: i32, iw0: i32, c4: i32, y: usize, index: usize): void {
+  const c = a.c;
+  const inW = a.inW;
+  const lanes = i32x4(0, 1, 2, 3);
+  const first = (base + ih0 * inW + iw0) * c;
+  for (let ch = 0; ch < c4; ch += 4) {
+    let best = v128.load(a.x + <usize>((first + ch) << 2));
+    let at = i32x4.add(i32x4.splat(first + ch), lanes);
+    for (let i = 0; i < a.kh; i++) {
+      const row = (base + (ih0 + i * a.dilationH) * inW + iw0) * c + ch;
+      for (let j = i === 0 ? 1 : 0; j < a.kw; j++) {
+        const flat = row + j * a.dilationW * c;
+        const v = v128.load(a.x + <usize>(flat << 2));
+        const larger = v128.or(f32x4.gt(v, best), v128.and(f32x4.ne(v, v), f32x4.eq(best, best)));
+        best = v128.bitselect(v, best, larger);
+        at = v128.bitselect(i32x4.add(i32x4.splat(flat), lanes), at, larger);
+      }
+    }
+    v128.store(y + <usize>(ch << 2), best);
+    v128.store(index + <usize>(ch << 2), at);
   }
 }
 

@@ -549,6 +549,74 @@ export function readWindowArgs(mem: ArgMemory, at: ArgBlock<'WindowArgs'>): Wind
   };
 }
 
+/** The fields of the WinogradArgs block (68 bytes). */
+export interface WinogradArgs {
+  readonly n: number;
+  readonly inH: number;
+  readonly inW: number;
+  readonly c: number;
+  readonly f: number;
+  readonly padTop: number;
+  readonly padLeft: number;
+  readonly outH: number;
+  readonly outW: number;
+  readonly act: number;
+  readonly flip: number;
+  readonly x: number;
+  readonly t: number;
+  readonly y: number;
+  readonly bias: number;
+  readonly u: number;
+  readonly block: number;
+}
+
+/** Writes a WinogradArgs block at byte offset `at` (4-aligned) and returns it as a typed pointer. */
+export function writeWinogradArgs(mem: ArgMemory, at: number, a: WinogradArgs): ArgBlock<'WinogradArgs'> {
+  const i = at >> 2;
+  mem.i32[i] = a.n;
+  mem.i32[i + 1] = a.inH;
+  mem.i32[i + 2] = a.inW;
+  mem.i32[i + 3] = a.c;
+  mem.i32[i + 4] = a.f;
+  mem.i32[i + 5] = a.padTop;
+  mem.i32[i + 6] = a.padLeft;
+  mem.i32[i + 7] = a.outH;
+  mem.i32[i + 8] = a.outW;
+  mem.i32[i + 9] = a.act;
+  mem.i32[i + 10] = a.flip;
+  mem.i32[i + 11] = a.x;
+  mem.i32[i + 12] = a.t;
+  mem.i32[i + 13] = a.y;
+  mem.i32[i + 14] = a.bias;
+  mem.i32[i + 15] = a.u;
+  mem.i32[i + 16] = a.block;
+  return at as ArgBlock<'WinogradArgs'>;
+}
+
+/** Reads back the WinogradArgs block at `at`. */
+export function readWinogradArgs(mem: ArgMemory, at: ArgBlock<'WinogradArgs'>): WinogradArgs {
+  const i = at >> 2;
+  return {
+    n: mem.i32[i]!,
+    inH: mem.i32[i + 1]!,
+    inW: mem.i32[i + 2]!,
+    c: mem.i32[i + 3]!,
+    f: mem.i32[i + 4]!,
+    padTop: mem.i32[i + 5]!,
+    padLeft: mem.i32[i + 6]!,
+    outH: mem.i32[i + 7]!,
+    outW: mem.i32[i + 8]!,
+    act: mem.i32[i + 9]!,
+    flip: mem.i32[i + 10]!,
+    x: mem.i32[i + 11]! >>> 0,
+    t: mem.i32[i + 12]! >>> 0,
+    y: mem.i32[i + 13]! >>> 0,
+    bias: mem.i32[i + 14]! >>> 0,
+    u: mem.i32[i + 15]! >>> 0,
+    block: mem.i32[i + 16]!,
+  };
+}
+
 /** Bytes of the largest argument block (a 4-aligned area this big holds any of them). */
 export const MAX_ARG_BLOCK_BYTES = 80;
 
@@ -631,4 +699,12 @@ export interface KernelExports {
   maxPool(a: ArgBlock<'WindowArgs'>): void;
   /** assembly/window.ts */
   maxPoolBackward(a: ArgBlock<'WindowArgs'>): void;
+  /** assembly/winograd.ts */
+  winogradConv(a: ArgBlock<'WinogradArgs'>, scratch: number): void;
+  /** assembly/winograd.ts */
+  winogradKernel(a: ArgBlock<'WinogradArgs'>): void;
+  /** assembly/winograd-grad.ts */
+  winogradFilterGrad(a: ArgBlock<'WinogradArgs'>, scratch: number): void;
+  /** assembly/winograd-grad.ts */
+  winogradKernelGrad(a: ArgBlock<'WinogradArgs'>): void;
 }

@@ -1,0 +1,174 @@
+import type { DenseGrads, FusedActivation, TensorInfo, WindowGeometry } from '../../backend/backend.js';
+import { type ArgBlock, writeWinogradArgs } from './generated/kernels-exports.js';
+import type { Heap } from './heap.js';
+import { ACT_CODE } from './kernels.js';
+import { nativeFor } from './native.js';
+import { heapThreads } from './threads.js';
+
+const ptr = (x: TensorInfo) => x.data as number;
+
+/**
+ * Whether a convolution goes through Winograd F(2×2, 3×3) here: 3×3, stride 1, undilated, channel
+ * counts that are whole vectors, products on the wasm GEMM, and one thread. Measured faster than
+ * im2col + GEMM for the CNN's 32 → 64 layer (BENCHMARKS.md). Left out, unmeasured: the native addon
+ * (its GEMM is ~5× the wasm one, so the wasm transforms would dominate), `wasm-threads` (its workers
+ * split im2col's GEMM; Winograd's GEMMs run inside the module on the calling thread), and fewer than
+ * 8 input channels (K = 4 products; the CNN's 1-channel first layer fails the vector rule anyway).
+ * TENSILE_WINOGRAD=0 turns it off (for A/B runs and parity tests).
+ */
+export function useWinograd(heap: Heap, g: WindowGeometry, c: number, f: number): boolean {
+  if (g.kh !== 3 || g.kw !== 3 || g.strideH !== 1 || g.strideW !== 1) return false;
+  if (g.dilationH !== 1 || g.dilationW !== 1 || c % 4 !== 0 || f % 4 !== 0 || c < 8) return false;
+  if (typeof process !== 'undefined' && process.env?.TENSILE_WINOGRAD === '0') return false;
+  return nativeFor(heap) === null && heapThreads(heap) === 1;
+}
+
+interface Plan {
+  n: number;
+  inH: number;
+  inW: number;
+  c: number;
+  f: number;
+  padTop: number;
+  padLeft: number;
+  outH: number;
+  outW: number;
+}
+
+/** The buffers and flags of one call (see WinogradArgs in assembly/winograd.ts); unset ones are 0. */
+interface Buffers {
+  x?: number;
+  t?: number;
+  y?: number;
+  u?: number;
+  bias?: number;
+  act?: number;
+  flip?: number;
+}
+
+function args(heap: Heap, p: Plan, b: Buffers): ArgBlock<'WinogradArgs'> {
+  const { x = 0, t = 0, y = 0, u = 0, bias = 0, act = 0, flip = 0 } = b;
+  const block = blockTiles(p);
+  return writeWinogradArgs(heap, heap.argBlock, {
+    ...p,
+    x,
+    t,
+    y,
+    u,
+    bias,
+    act,
+    flip,
+    block,
+  }) as ArgBlock<'WinogradArgs'>;
+}
+
+/**
+ * Bytes of transformed tiles (in and out) per block, so they are still in L2 when the GEMMs and the
+ * output transform read them. Measured on the CNN's second layer (Intel Xeon, 2026-12-03): 1 MB
+ * blocks 14.2 ms per forward + backward, 128 KB 15.3–16.3, 384 KB 17.3, unblocked 19.9.
+ */
+const BLOCK_BYTES = 1 << 20;
+
+/** Tiles per block of the blocked kernels: a multiple of 4 (the GEMM's row strips). */
+function blockTiles(p: Plan): number {
+  return Math.max(4, Math.floor(BLOCK_BYTES / (64 * (p.c + p.f)) / 4) * 4);
+}
+
+/**
+ * y [n, outH, outW, f] = act(conv(x, kernel) + bias) by Winograd: x [n, inH, inW, c] with `padTop`
+ * / `padLeft` zeros before it (and as many after as the output needs), the kernel [3, 3, c, f], or
+ * with `flip` [3, 3, f, c] read rotated by 180° with its channel axes swapped (the input gradient).
+ */
+function winograd(
+  heap: Heap,
+  p: Plan,
+  x: number,
+  kernel: number,
+  flip: boolean,
+  bias: number,
+  act: FusedActivation,
+): number {
+  const u = heap.malloc(16 * p.c * p.f);
+  const work = heap.malloc(16 * blockTiles(p) * (p.c + p.f));
+  const y = heap.malloc(p.n * p.outH * p.outW * p.f);
+  // The kernel transform reads [3, 3, c, f] either way: flipped, its "c" is the stored third axis.
+  const kp = flip ? { ...p, c: p.f, f: p.c } : p;
+  heap.k.winogradKernel(args(heap, kp, { x: kernel, t: u, flip: flip ? 1 : 0 }));
+  const fusedAct = act === 'relu' ? 1 : 0;
+  heap.k.winogradConv(args(heap, p, { x, t: work, y, u, bias, act: fusedAct }), heap.gemmScratch());
+  // sigmoid and tanh go as dense's epilogue does, after the bias was added above.
+  if (act !== 'linear' && act !== 'relu') heap.k.biasAct(y, 0, p.n * p.outH * p.outW, p.f, ACT_CODE[act]);
+  heap.free(u);
+  heap.free(work);
+  return y;
+}
+
+/** The fused convolution act(conv2d(x, kernel) + bias) by Winograd (the caller checked useWinograd). */
+export function conv2dWinograd(
+  heap: Heap,
+  x: TensorInfo,
+  kernel: TensorInfo,
+  bias: TensorInfo | null,
+  g: WindowGeometry,
+  act: FusedActivation,
+): number {
+  const [n, inH, inW, c] = x.shape as [number, number, number, number];
+  const f = kernel.shape[3]!;
+  const p = { n, inH, inW, c, f, padTop: g.padTop, padLeft: g.padLeft, outH: g.outH, outW: g.outW };
+  return winograd(heap, p, ptr(x), ptr(kernel), false, bias ? ptr(bias) : 0, act);
+}
+
+/**
+ * Gradients of conv2dWinograd: dz = dy·act'(y); dx = dz convolved with the kernel rotated by 180°
+ * and transposed (a stride-1 convolution again, so Winograd again, padded by 2 - pad); dkernel by
+ * Winograd as well (kernelGrad: 16 long-K GEMMs, measured 2–4 ms faster per C1 step than im2col +
+ * one GEMM of 2.25× the products); dbias = Σ dz.
+ */
+export function conv2dWinogradBackward(
+  heap: Heap,
+  dy: TensorInfo,
+  x: TensorInfo,
+  kernel: TensorInfo,
+  y: TensorInfo,
+  g: WindowGeometry,
+  act: FusedActivation,
+  hasBias: boolean,
+  needDx: boolean,
+): DenseGrads {
+  const [n, inH, inW, c] = x.shape as [number, number, number, number];
+  const f = kernel.shape[3]!;
+  const rows = n * g.outH * g.outW;
+  let dz = ptr(dy);
+  if (act !== 'linear') {
+    dz = heap.malloc(rows * f);
+    if (rows * f > 0) heap.k.actGrad(ptr(dy), ptr(y), dz, rows * f, ACT_CODE[act]);
+  }
+  let dx: number | null = null;
+  if (needDx) {
+    const p = { n, inH: g.outH, inW: g.outW, c: f, f: c, padTop: 2 - g.padTop, padLeft: 2 - g.padLeft };
+    dx = winograd(heap, { ...p, outH: inH, outW: inW }, dz, ptr(kernel), true, 0, 'linear');
+  }
+  const p = { n, inH, inW, c, f, padTop: g.padTop, padLeft: g.padLeft, outH: g.outH, outW: g.outW };
+  const dw = kernelGrad(heap, p, ptr(x), dz);
+  let db: number | null = null;
+  if (hasBias) {
+    db = heap.malloc(f);
+    heap.k.colSum(dz, rows, f, db);
+  }
+  if (dz !== ptr(dy)) heap.free(dz);
+  return { dx, dw, db };
+}
+
+/** dkernel [3, 3, c, f] = Gᵀ[Σ_tiles (A dz Aᵀ) ⊙ (Bᵀ x B)]G: 16 long-K GEMMs, a block of tiles at a time. */
+function kernelGrad(heap: Heap, p: Plan, x: number, dz: number): number {
+  const work = heap.malloc(16 * blockTiles(p) * (p.c + p.f));
+  const w = heap.malloc(16 * p.c * p.f);
+  const dw = heap.malloc(9 * p.c * p.f);
+  heap.k.winogradFilterGrad(args(heap, p, { x, t: work, y: dz, u: w }), heap.gemmScratch());
+  // With no tiles (an empty batch) no GEMM wrote the sums: the gradient is zero.
+  if (p.n * p.outH * p.outW === 0) heap.fill(w, 16 * p.c * p.f, 0, 'float32');
+  heap.k.winogradKernelGrad(args(heap, p, { t: w, y: dw }));
+  heap.free(work);
+  heap.free(w);
+  return dw;
+}
