@@ -95,6 +95,7 @@ static uint64_t spin_ns(void) { return (uint64_t)atomic_load_explicit(&spin_us, 
 static void *helper_main(void *arg) {
   uint32_t seen = (uint32_t)(uintptr_t)arg;
   block_async_signals(NULL);
+  pthread_setname_np(pthread_self(), "tensile-helper"); // as ps, top and the tests see it
   blas_set_threads(1); // this thread's OpenMP default would be every core
   for (;;) {
     int slept = wait_for_change(&job_state, seen, &helper_sleeping, spin_ns());
