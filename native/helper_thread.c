@@ -35,7 +35,13 @@
 
 #include "signals.h"
 
-/* Measured with bench/native-split.ts (see native-loader.ts); helper_set_spin_us changes it. */
+/*
+ * How long each side spins before sleeping (TENSILE_NATIVE_SPIN_US through helper_set_spin_us). B1
+ * training with the split, 2026-12-03 (machine loaded, bench given priority): spin 30 and 100 µs
+ * 4-10% faster than one thread in all four pairs, 300 and 1000 µs mixed (one pair each 15% faster,
+ * one 10% slower). Training's gaps between products mostly exceed 100 µs (the helper slept before
+ * ~90% of its parts), so longer spins mostly burn the second core.
+ */
 #define DEFAULT_SPIN_US 100
 
 static pthread_mutex_t owner = PTHREAD_MUTEX_INITIALIZER;

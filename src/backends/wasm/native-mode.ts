@@ -19,8 +19,10 @@
  * own OpenMP threads made single large products 1.3-1.8× faster but whole training slower, because the
  * second thread competes with the main thread's non-GEMM work between products: MNIST MLP 0.35 s per
  * quarter epoch on one thread, 0.43-0.49 on two or with the chooser; the CNN 5.1 s against 5.7 s.
- * `split` avoids that team, but could not yet be measured on an idle machine (see BENCHMARKS.md);
- * it stays opt-in until it is.
+ * `split` avoids that team: B1's products 1.4-1.7× faster, B1 training 4-10% faster when the bench
+ * was given priority over the other work on a loaded machine (2026-12-03, BENCHMARKS.md), but without
+ * priority, under load 12-22, B1 was as often slower as faster. Not yet measured on an idle machine,
+ * so it stays opt-in; if an idle rerun confirms the gain, set this to 'split'.
  */
 export const DEFAULT_NATIVE_THREADS: string = '1';
 /** Most BLAS threads accepted (the addon refuses more). */

@@ -25,10 +25,12 @@ export const NATIVE_THREADS_MIN_MNK = 1_500_000;
 
 /**
  * Smallest product (m·n·k) that may be split across the addon's helper thread (TENSILE_NATIVE_THREADS
- * =split). Handing a part over costs ~1 µs while the helper spins and the caller takes back a part the
- * helper has not started, so the split is cheap to try; below this a product takes under ~10 µs on one
- * thread and the hand-off's share grows (bench/native-split.ts). Above it a ThreadChooser times the
- * split against one thread per size class.
+ * =split). Handing a part to a spinning helper costs ~1 µs, and the caller takes back a part a sleeping
+ * helper has not started, so a split is cheap to try; below this a product takes under ~10 µs on one
+ * thread. bench/native-split.ts (2026-12-03, Xeon, bench given priority): with the helper spinning B1's
+ * products from 4M (256→128) to 51M were 1.4-1.7× faster split; with 300 µs of other work between
+ * products (helper asleep) the 4M ones were 0.8-0.9× and the 16M-51M ones 1.2-1.7×. So above this a
+ * ThreadChooser times the split against one thread per size class and keeps the faster.
  */
 export const NATIVE_SPLIT_MIN_MNK = 1_000_000;
 
