@@ -4,8 +4,8 @@
  * Usage: tsx bench/workload-runner.ts <workload id> [--epochs 3] [--warmup 1] [--frac 1] [--backend wasm]
  */
 import { parseArgs } from 'node:util';
-import { getBackend, setBackend, setRandomSeed } from '../src/index.js';
 import { nativeHelperStats } from '../src/backends/wasm/native-loader.js';
+import { getBackend, setBackend, setRandomSeed } from '../src/index.js';
 import { workloads } from './workloads.js';
 
 const { positionals, values } = parseArgs({

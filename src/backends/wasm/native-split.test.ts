@@ -77,6 +77,45 @@ describe('native row split', () => {
   });
 
   it.skipIf(!addon)(
+    `gives the wasm backend's matmul the same bits as one thread${skipReason}`,
+    () => {
+      // Enough repetitions for the chooser to time both and split; every transpose; B1's sizes.
+      const script = [
+        "import { matmul, setBackend, tensor } from './src/index.ts';",
+        "import { nativeHelperStats } from './src/backends/wasm/native-loader.ts';",
+        "setBackend('wasm');",
+        'const vals = (n, s) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.731 + s) * (1 + (i % 3)));',
+        'let hash = 0;',
+        'for (const [m, n, k] of [[128, 512, 784], [784, 512, 128], [128, 256, 256]])',
+        '  for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {',
+        '    const a = tensor(vals(m * k, m), ta ? [k, m] : [m, k]);',
+        '    const b = tensor(vals(k * n, n), tb ? [n, k] : [k, n]);',
+        '    for (let r = 0; r < 12; r++) {',
+        '      const bits = new Uint32Array(matmul(a, b, ta, tb).dataSync().buffer);',
+        '      for (const v of bits) hash = (Math.imul(hash, 31) + v) | 0;',
+        '    }',
+        '  }',
+        'console.log(JSON.stringify({ hash, splits: nativeHelperStats()?.splits ?? 0 }));',
+      ].join('\n');
+      const root = fileURLToPath(new URL('../../../', import.meta.url));
+      const run = (threads: string) => {
+        const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+          cwd: root,
+          encoding: 'utf8',
+          env: { ...process.env, TENSILE_NATIVE_THREADS: threads },
+        });
+        expect(r.status, r.stderr).toBe(0);
+        return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { hash: number; splits: number };
+      };
+      const [one, split] = [run('1'), run('split')];
+      expect(one.splits).toBe(0);
+      expect(split.splits).toBeGreaterThan(0);
+      expect(split.hash).toBe(one.hash);
+    },
+    60_000,
+  );
+
+  it.skipIf(!addon)(
     `stays correct when worker threads split at the same time${skipReason}`,
     async () => {
       // The worker gets the helpers as source text (a worker thread does not load TypeScript).
