@@ -106,8 +106,11 @@ static void *helper_main(void *arg) {
   for (;;) {
     int slept = wait_for_change(&job_state, seen, &helper_sleeping, spin_ns());
     seen = atomic_load(&job_state);
-    if (seen & 1) continue; // the caller took this job back
-    if (!atomic_compare_exchange_strong(&job_state, &seen, seen | 1)) continue;
+    // Take the newest job unless the caller took it back; a failed exchange reloads `seen` (a newer
+    // job may have been published meanwhile), so try again.
+    while (!(seen & 1) && !atomic_compare_exchange_strong(&job_state, &seen, seen | 1)) {
+    }
+    if (seen & 1) continue; // taken back by the caller
     seen |= 1;
     atomic_fetch_add(slept ? &n_sleeps : &n_spins, 1);
     pending_status = blas_sgemm(&pending);
