@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <linux/futex.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,12 +38,15 @@
 
 /*
  * How long each side spins before sleeping (TENSILE_NATIVE_SPIN_US through helper_set_spin_us). B1
- * training with the split, 2026-12-03 (machine loaded, bench given priority): spin 30 and 100 µs
- * 4-10% faster than one thread in all four pairs, 300 and 1000 µs mixed (one pair each 15% faster,
- * one 10% slower). Training's gaps between products mostly exceed 100 µs (the helper slept before
- * ~90% of its parts), so longer spins mostly burn the second core.
+ * training with the split, 2026-12-03 (machine loaded, bench given real-time priority, spinning
+ * without yielding): spin 30 and 100 µs 4-10% faster than one thread in all pairs, 300 and 1000 µs
+ * mixed. Training's gaps between products mostly exceed 100 µs (the helper slept before ~60% of its
+ * parts), so longer spins mostly burn the second core; past YIELD_AFTER_NS the spin yields the core
+ * to any other runnable thread, so on a busy machine the caller mostly takes its parts back instead.
  */
 #define DEFAULT_SPIN_US 100
+/* Pure spinning (no yield) for this long: a part handed over within it is caught in under a µs. */
+#define YIELD_AFTER_NS 20000u
 
 static pthread_mutex_t owner = PTHREAD_MUTEX_INITIALIZER;
 static int running = 0;
@@ -77,13 +81,17 @@ static void futex(_Atomic uint32_t *word, int op, uint32_t value) {
 
 /* Waits until *word != seen, spinning at most spin_ns; returns 1 if it had to sleep, 0 if not. */
 static int wait_for_change(_Atomic uint32_t *word, uint32_t seen, _Atomic int *sleeping, uint64_t spin_ns) {
-  uint64_t deadline = helper_now_ns() + spin_ns;
+  uint64_t start = helper_now_ns(), deadline = start + spin_ns;
   for (;;) {
     for (int i = 0; i < 64; i++) {
       if (atomic_load_explicit(word, memory_order_acquire) != seen) return 0;
       cpu_relax();
     }
-    if (helper_now_ns() >= deadline) break;
+    uint64_t now = helper_now_ns();
+    if (now >= deadline) break;
+    // After the first YIELD_AFTER_NS, offer the core to any other runnable thread (V8's GC and
+    // compiler threads, other processes) on each round: spinning then costs an idle core only.
+    if (now - start > YIELD_AFTER_NS) sched_yield();
   }
   atomic_store(sleeping, 1);
   while (atomic_load(word) == seen) futex(word, FUTEX_WAIT_PRIVATE, seen);
