@@ -79,8 +79,12 @@ static void futex(_Atomic uint32_t *word, int op, uint32_t value) {
   syscall(SYS_futex, (uint32_t *)word, op, value, NULL, NULL, 0);
 }
 
-/* Waits until *word != seen, spinning at most spin_ns; returns 1 if it had to sleep, 0 if not. */
-static int wait_for_change(_Atomic uint32_t *word, uint32_t seen, _Atomic int *sleeping, uint64_t spin_ns) {
+/*
+ * Waits until *word != seen, spinning at most spin_ns (yielding the core after YIELD_AFTER_NS when
+ * `yield`); returns 1 if it had to sleep, 0 if not.
+ */
+static int wait_for_change(_Atomic uint32_t *word, uint32_t seen, _Atomic int *sleeping, uint64_t spin_ns,
+                           int yield) {
   uint64_t start = helper_now_ns(), deadline = start + spin_ns;
   for (;;) {
     for (int i = 0; i < 64; i++) {
@@ -91,7 +95,7 @@ static int wait_for_change(_Atomic uint32_t *word, uint32_t seen, _Atomic int *s
     if (now >= deadline) break;
     // After the first YIELD_AFTER_NS, offer the core to any other runnable thread (V8's GC and
     // compiler threads, other processes) on each round: spinning then costs an idle core only.
-    if (now - start > YIELD_AFTER_NS) sched_yield();
+    if (yield && now - start > YIELD_AFTER_NS) sched_yield();
   }
   atomic_store(sleeping, 1);
   while (atomic_load(word) == seen) futex(word, FUTEX_WAIT_PRIVATE, seen);
@@ -112,7 +116,7 @@ static void *helper_main(void *arg) {
   pthread_setname_np(pthread_self(), "tensile-helper"); // as ps, top and the tests see it
   blas_set_threads(1); // this thread's OpenMP default would be every core
   for (;;) {
-    int slept = wait_for_change(&job_state, seen, &helper_sleeping, spin_ns());
+    int slept = wait_for_change(&job_state, seen, &helper_sleeping, spin_ns(), 1);
     seen = atomic_load(&job_state);
     // Take the newest job unless the caller took it back; a failed exchange reloads `seen` (a newer
     // job may have been published meanwhile), so try again.
@@ -188,10 +192,11 @@ int helper_finish(int (*compute)(const gemm_job *), uint64_t own_ns) {
     return compute(&pending);
   }
   uint32_t target = state >> 1;
-  // The helper is computing a part as large as ours: spin about that long before sleeping.
+  // The helper is computing a part as large as ours: spin about that long before sleeping, keeping
+  // the core (the caller's own thread is the one training waits for).
   uint64_t spin = own_ns * 2 > spin_ns() ? own_ns * 2 : spin_ns();
   while (atomic_load_explicit(&done_seq, memory_order_acquire) != target)
-    if (wait_for_change(&done_seq, target - 1, &caller_sleeping, spin)) atomic_fetch_add(&n_waits, 1);
+    if (wait_for_change(&done_seq, target - 1, &caller_sleeping, spin, 0)) atomic_fetch_add(&n_waits, 1);
   return pending_status;
 }
 
