@@ -20,9 +20,10 @@
  * second thread competes with the main thread's non-GEMM work between products: MNIST MLP 0.35 s per
  * quarter epoch on one thread, 0.43-0.49 on two or with the chooser; the CNN 5.1 s against 5.7 s.
  * `split` avoids that team: B1's products 1.4-1.7× faster, B1 training 4-10% faster when the bench
- * was given priority over the other work on a loaded machine (2026-12-03, BENCHMARKS.md), but without
- * priority, under load 12-22, B1 was as often slower as faster. Not yet measured on an idle machine,
- * so it stays opt-in; if an idle rerun confirms the gain, set this to 'split'.
+ * was given priority over the other work on a loaded machine, and 7-9% faster at load 2 (2026-12-03,
+ * BENCHMARKS.md); but with another job holding the second core it ties or loses a few percent. Not
+ * yet measured on an idle machine, so it stays opt-in; if an idle rerun confirms the gain, set this
+ * to 'split' (study workers keep one thread either way).
  */
 export const DEFAULT_NATIVE_THREADS: string = '1';
 /** Most BLAS threads accepted (the addon refuses more). */
