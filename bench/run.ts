@@ -5,11 +5,11 @@
  *
  *   npm run bench -- [--only A1,B1-sigmoid-bn_none-sgd-b128] [--family rnn|mlp] [--epochs 3]
  *                    [--torch] [--torch-threads 1,2] [--frac 1] [--out bench/results/<date>.jsonl]
- *                    [--native on|off|1|2,...]
+ *                    [--native on|off|1|2|split,...]
  *
  * --native runs each Tensile workload once per listed variant of the native GEMM path: `on` as
  * installed (the default), `off` (TENSILE_NATIVE=0, WebAssembly only), `1`/`2` native on that many
- * threads (TENSILE_NATIVE_THREADS).
+ * threads (TENSILE_NATIVE_THREADS), `split` rows split with the addon's helper thread.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -38,10 +38,11 @@ const NATIVE_ENV: Record<string, Record<string, string>> = {
   off: { TENSILE_NATIVE: '0' },
   '1': { TENSILE_NATIVE_THREADS: '1' },
   '2': { TENSILE_NATIVE_THREADS: '2' },
+  split: { TENSILE_NATIVE_THREADS: 'split' },
 };
 const variants = values.native!.split(',');
 for (const v of variants)
-  if (!NATIVE_ENV[v]) throw new Error(`--native: unknown variant '${v}' (on, off, 1, 2)`);
+  if (!NATIVE_ENV[v]) throw new Error(`--native: unknown variant '${v}' (on, off, 1, 2, split)`);
 const dataDir = process.env.TENSILE_DATA_DIR ?? '../shared/data';
 const benchDir = join(dataDir, '..', 'bench');
 const out =

@@ -4,6 +4,7 @@
  * Usage: tsx bench/workload-runner.ts <workload id> [--epochs 3] [--warmup 1] [--frac 1] [--backend wasm]
  */
 import { parseArgs } from 'node:util';
+import { nativeHelperStats } from '../src/backends/wasm/native-loader.js';
 import { getBackend, setBackend, setRandomSeed } from '../src/index.js';
 import { workloads } from './workloads.js';
 
@@ -58,5 +59,7 @@ console.log(
     epoch_s: { min: timed[0], median: timed[Math.floor(timed.length / 2)], max: timed[timed.length - 1] },
     peak_rss_mb: process.resourceUsage().maxRSS / 1024,
     epochs,
+    // The row split's counters (TENSILE_NATIVE_THREADS=split), to see how often it split.
+    native_helper: nativeHelperStats()?.running ? nativeHelperStats() : undefined,
   }),
 );

@@ -3,8 +3,8 @@
   "targets": [
     {
       "target_name": "tensile_native",
-      "sources": ["tensile_native.c"],
-      "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "sources": ["tensile_native.c", "blas_call.c", "signals.c", "helper_thread.c", "split_plan.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter", "-pthread"],
       "conditions": [
         ["tensile_blas=='onednn'", { "defines": ["TENSILE_BLAS_DNNL"], "libraries": ["-ldnnl", "-lgomp"] }],
         ["tensile_blas=='openblas'", {

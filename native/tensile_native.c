@@ -10,6 +10,8 @@
  * Built by native/build.mjs against one BLAS, chosen at compile time:
  *   TENSILE_BLAS_DNNL      oneDNN's dnnl_sgemm (picks AVX-512/AVX2 kernels at run time; OpenMP threads)
  *   TENSILE_BLAS_OPENBLAS  OpenBLAS's cblas_sgemm
+ * This file holds the JavaScript interface; the BLAS calls are in blas_call.c, the row split across a
+ * helper thread in split_plan.c and helper_thread.c.
  */
 #define NAPI_VERSION 8
 #include <node_api.h>
@@ -19,12 +21,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gemm_job.h"
+#include "helper_thread.h"
+#include "signals.h"
+#include "split_plan.h"
+
 #if defined(TENSILE_BLAS_DNNL)
 #include <oneapi/dnnl/dnnl.h>
-/* libgomp's thread control (oneDNN's Debian build uses the OpenMP runtime). Declared here rather than
- * through <omp.h> so the build needs no -fopenmp. */
-extern void omp_set_num_threads(int n);
-extern int omp_get_max_threads(void);
+extern int omp_get_max_threads(void); /* libgomp's, as in blas_call.c */
 #elif defined(TENSILE_BLAS_OPENBLAS)
 #include <cblas.h>
 #else
@@ -32,12 +36,12 @@ extern int omp_get_max_threads(void);
 #endif
 
 /* Bumped whenever the JavaScript-facing interface changes; the loader refuses any other value. */
-#define TENSILE_NATIVE_ABI 2
+#define TENSILE_NATIVE_ABI 3
 #define SGEMM_ARGS 15
 /* No dimension, leading dimension or thread count above this is accepted (wasm32 memory is 4 GiB). */
 #define MAX_DIM 0x7fffffffLL
-
-static int current_threads = 0;
+/* The `threads` argument that asks for a row split across the helper thread (split_plan.c). */
+#define SPLIT_THREADS 0
 
 /*
  * Why signals are held during a product: oneDNN 2.6's sgemm (Debian's libdnnl) corrupts the C heap when
@@ -57,15 +61,7 @@ static int current_threads = 0;
 static _Thread_local int signals_held = 0;
 static _Thread_local sigset_t mask_before_hold;
 
-static void hold_signals(sigset_t *previous) {
-  sigset_t held;
-  sigfillset(&held);
-  sigdelset(&held, SIGSEGV);
-  sigdelset(&held, SIGBUS);
-  sigdelset(&held, SIGFPE);
-  sigdelset(&held, SIGILL);
-  pthread_sigmask(SIG_BLOCK, &held, previous);
-}
+static void hold_signals(sigset_t *previous) { block_async_signals(previous); }
 
 /* holdSignals(): defers asynchronous signals on this thread until releaseSignals(). Idempotent. */
 static napi_value hold_signals_js(napi_env env, napi_callback_info info) {
@@ -151,20 +147,12 @@ static int overlaps(const stored_matrix *x, const stored_matrix *y) {
   return x->offset < y->offset + ye && y->offset < x->offset + xe;
 }
 
-static void set_threads(int threads) {
-  if (threads == current_threads) return;
-#if defined(TENSILE_BLAS_DNNL)
-  omp_set_num_threads(threads);
-#else
-  openblas_set_num_threads(threads);
-#endif
-  current_threads = threads;
-}
-
 /*
  * sgemm(memory: Float32Array, transA: 0|1, transB: 0|1, m, n, k, alpha, aOffset, lda, bOffset, ldb,
  *       beta, cOffset, ldc, threads): C[m×n] = alpha·op(A)·op(B) + beta·C, row-major, offsets in bytes
- * from the start of `memory`. op(A) is m×k: A is stored m×k, or k×m when transA.
+ * from the start of `memory`. op(A) is m×k: A is stored m×k, or k×m when transA. `threads` is the
+ * BLAS's thread count, or 0 to split C's rows between this thread and the helper thread (one BLAS
+ * thread each; only for shapes where that gives the same bits, see split_plan.c).
  */
 static napi_value sgemm(napi_env env, napi_callback_info info) {
   size_t argc = SGEMM_ARGS;
@@ -194,7 +182,7 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
     int a = int_args[i];
     int is_offset = a == 7 || a == 9 || a == 12;
     int64_t hi = a <= 2 ? 1 : a == 14 ? 256 : is_offset ? MAX_DIM * 4 : MAX_DIM;
-    int64_t lo = a == 14 ? 1 : 0;
+    int64_t lo = 0;
     if (!read_int(env, argv[a], names[a], lo, hi, &v[a], msg, sizeof msg)) return throw_error(env, msg);
   }
   double alpha, beta;
@@ -230,20 +218,20 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
   sigset_t previous;
   const int own_hold = !signals_held;
   if (own_hold) hold_signals(&previous);
-  set_threads((int)v[14]);
-#if defined(TENSILE_BLAS_DNNL)
-  dnnl_status_t status = dnnl_sgemm(trans_a ? 'T' : 'N', trans_b ? 'T' : 'N', m, n, k, (float)alpha, pa, a.ld, pb,
-                                    b.ld, (float)beta, pc, c.ld);
+  gemm_job job = {.trans_a = trans_a, .trans_b = trans_b, .m = m, .n = n, .k = k, .alpha = (float)alpha,
+                  .beta = (float)beta, .a = pa, .lda = a.ld, .b = pb, .ldb = b.ld, .c = pc, .ldc = c.ld};
+  int status;
+  if (v[14] == SPLIT_THREADS) {
+    status = split_sgemm(&job);
+  } else {
+    blas_set_threads((int)v[14]);
+    status = blas_sgemm(&job);
+  }
   if (own_hold) pthread_sigmask(SIG_SETMASK, &previous, NULL);
-  if (status != dnnl_success) {
-    snprintf(msg, sizeof msg, "sgemm: dnnl_sgemm failed with status %d", (int)status);
+  if (status != 0) {
+    snprintf(msg, sizeof msg, "sgemm: the BLAS failed with status %d", status);
     return throw_error(env, msg);
   }
-#else
-  cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans, (int)m,
-              (int)n, (int)k, (float)alpha, pa, (int)a.ld, pb, (int)b.ld, (float)beta, pc, (int)c.ld);
-  if (own_hold) pthread_sigmask(SIG_SETMASK, &previous, NULL);
-#endif
   return NULL;
 }
 
@@ -294,6 +282,54 @@ static napi_value library_info(napi_env env, napi_callback_info cb) {
   return obj;
 }
 
+static void set_number(napi_env env, napi_value obj, const char *key, double value) {
+  napi_value v;
+  if (napi_create_double(env, value, &v) == napi_ok) napi_set_named_property(env, obj, key, v);
+}
+
+/* helperStats(): the helper thread's state and counters, for `tensile info` and debugging. */
+static napi_value helper_stats_js(napi_env env, napi_callback_info cb) {
+  (void)cb;
+  helper_stats h;
+  split_stats s;
+  napi_value obj, flag, error;
+  helper_get_stats(&h);
+  split_get_stats(&s);
+  if (napi_create_object(env, &obj) != napi_ok) return NULL;
+  napi_get_boolean(env, h.running, &flag);
+  napi_set_named_property(env, obj, "running", flag);
+  if (h.error)
+    napi_create_string_utf8(env, h.error, NAPI_AUTO_LENGTH, &error);
+  else
+    napi_get_null(env, &error);
+  napi_set_named_property(env, obj, "error", error);
+  set_number(env, obj, "spinMicros", h.spin_us);
+  set_number(env, obj, "splits", (double)s.splits);
+  set_number(env, obj, "whole", (double)s.whole);
+  set_number(env, obj, "busy", (double)s.busy);
+  set_number(env, obj, "verifiedShapes", s.verified);
+  set_number(env, obj, "refusedShapes", s.refused);
+  set_number(env, obj, "helperJobs", (double)h.jobs);
+  set_number(env, obj, "spins", (double)h.spins);
+  set_number(env, obj, "sleeps", (double)h.sleeps);
+  set_number(env, obj, "callerSleeps", (double)h.waits);
+  set_number(env, obj, "takenBack", (double)h.taken_back);
+  return obj;
+}
+
+/* setHelperSpin(us): how long the helper and its caller spin for each other before sleeping. */
+static napi_value set_helper_spin_js(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value arg;
+  int64_t us;
+  char msg[160];
+  if (napi_get_cb_info(env, info, &argc, &arg, NULL, NULL) != napi_ok || argc != 1)
+    return throw_error(env, "setHelperSpin: expected 1 argument (microseconds)");
+  if (!read_int(env, arg, "spin microseconds", 0, 1000000, &us, msg, sizeof msg)) return throw_error(env, msg);
+  helper_set_spin_us((int)us);
+  return NULL;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_value fn, abi;
   napi_create_function(env, "sgemm", NAPI_AUTO_LENGTH, sgemm, NULL, &fn);
@@ -304,6 +340,10 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "releaseSignals", fn);
   napi_create_function(env, "info", NAPI_AUTO_LENGTH, library_info, NULL, &fn);
   napi_set_named_property(env, exports, "info", fn);
+  napi_create_function(env, "helperStats", NAPI_AUTO_LENGTH, helper_stats_js, NULL, &fn);
+  napi_set_named_property(env, exports, "helperStats", fn);
+  napi_create_function(env, "setHelperSpin", NAPI_AUTO_LENGTH, set_helper_spin_js, NULL, &fn);
+  napi_set_named_property(env, exports, "setHelperSpin", fn);
   napi_create_int32(env, TENSILE_NATIVE_ABI, &abi);
   napi_set_named_property(env, exports, "abi", abi);
   return exports;

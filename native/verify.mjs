@@ -3,14 +3,16 @@
  * Checks one build of the native addon and measures it; run by native/build.mjs in a child process
  * (so a build that crashes on load or on its first GEMM cannot take the installer down).
  * Usage: node native/verify.mjs <addon.node>. Prints one JSON line:
- * { library, version, kernel, gflops, gflops2 } (GFLOP/s of 128×784·784×512 on 1 and 2 threads).
+ * { library, version, kernel, gflops, gflops2, gflopsSplit } (GFLOP/s of 128×784·784×512 on 1 and
+ * 2 BLAS threads, and split across the addon's helper thread).
  */
 import { createRequire } from 'node:module';
 
 const file = process.argv[2];
 const addon = createRequire(import.meta.url)(file);
-if (addon.abi !== 2 || typeof addon.sgemm !== 'function' || typeof addon.holdSignals !== 'function')
-  throw new Error(`${file}: not a Tensile native addon of ABI 2`);
+if (addon.abi !== 3 || typeof addon.sgemm !== 'function' || typeof addon.holdSignals !== 'function')
+  throw new Error(`${file}: not a Tensile native addon of ABI 3`);
+const SPLIT = 0; // the `threads` value that splits C's rows with the helper thread
 
 const memory = new WebAssembly.Memory({ initial: 128 }); // 8 MiB, like a small wasm heap
 const f32 = new Float32Array(memory.buffer);
@@ -36,10 +38,14 @@ function checkProducts() {
           s += f32[a + (ta ? p * m + i : i * k + p)] * f32[b + (tb ? j * k + p : p * n + j)];
         want[i * n + j] = s;
       }
-    addon.sgemm(f32, ta, tb, m, n, k, 1, a * 4, ta ? m : k, b * 4, tb ? k : n, beta, c * 4, n, 1);
-    for (let i = 0; i < m * n; i++) {
-      if (Math.abs(f32[c + i] - want[i]) > 1e-4)
-        throw new Error(`wrong product (transA ${ta}, transB ${tb}) at ${i}`);
+    const before = f32.slice(c, c + m * n);
+    for (const threads of [1, SPLIT]) {
+      f32.set(before, c);
+      addon.sgemm(f32, ta, tb, m, n, k, 1, a * 4, ta ? m : k, b * 4, tb ? k : n, beta, c * 4, n, threads);
+      for (let i = 0; i < m * n; i++) {
+        if (Math.abs(f32[c + i] - want[i]) > 1e-4)
+          throw new Error(`wrong product (transA ${ta}, transB ${tb}, threads ${threads}) at ${i}`);
+      }
     }
   }
 }
@@ -59,4 +65,4 @@ function gflops(threads) {
 
 const info = addon.info(); // before any call sets the thread count: maxThreads is the library's default
 checkProducts();
-console.log(JSON.stringify({ ...info, gflops: gflops(1), gflops2: gflops(2) }));
+console.log(JSON.stringify({ ...info, gflops: gflops(1), gflops2: gflops(2), gflopsSplit: gflops(SPLIT) }));

@@ -19,10 +19,13 @@ describe('tensile info', () => {
     };
     expect(gemmLine(on)).toBe(
       'GEMMs: native onednn 2.6.3 (avx512_core kernel) from m·n·k ≥ 12000, 1 or 2 threads from m·n·k ≥ 1500000, ' +
-        'whichever times faster (TENSILE_NATIVE_THREADS=N or auto sets it), WebAssembly below; built at install (/x/tensile-onednn.node)',
+        'whichever times faster (TENSILE_NATIVE_THREADS=split|N|auto sets it), WebAssembly below; built at install (/x/tensile-onednn.node)',
     );
     expect(gemmLine({ ...on, threadsFixed: true })).toMatch(/, 2 threads from m·n·k ≥ 1500000 \(TENSILE/);
     expect(gemmLine({ ...on, threads: 1, threadsFixed: true })).toMatch(/, 1 thread \(TENSILE/);
+    expect(gemmLine({ ...on, split: true, threadsReason: 'split (TENSILE_NATIVE_THREADS=split)' })).toMatch(
+      /, 1 thread, or from m·n·k ≥ 1000000 rows split with a helper thread, whichever times faster \(TENSILE_NATIVE_THREADS=split\|N\|auto sets it: split \(TENSILE_NATIVE_THREADS=split\)\)/,
+    );
   });
   it('says why the addon is off', () => {
     expect(gemmLine({ active: false, reason: 'turned off by TENSILE_NATIVE=0' })).toBe(

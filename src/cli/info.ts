@@ -1,20 +1,22 @@
 import { cpus } from 'node:os';
 import { getBackend } from '../backend/select.js';
-import { NATIVE_MIN_MNK, NATIVE_THREADS_MIN_MNK } from '../backends/wasm/native.js';
+import { NATIVE_MIN_MNK, NATIVE_SPLIT_MIN_MNK, NATIVE_THREADS_MIN_MNK } from '../backends/wasm/native.js';
 import { type NativeStatus, nativeStatus } from '../backends/wasm/native-loader.js';
 
 /** The GEMM path line of `tensile info`: the native library, its kernel and threads, or why it is off. */
 export function gemmLine(s: NativeStatus): string {
   if (!s.active) return `GEMMs: WebAssembly SIMD only; native addon off: ${s.reason}`;
-  const threads =
-    s.threads === 1
+  const threads = s.split
+    ? `1 thread, or from m·n·k ≥ ${NATIVE_SPLIT_MIN_MNK} rows split with a helper thread, whichever times faster`
+    : s.threads === 1
       ? '1 thread'
       : s.threadsFixed
         ? `${s.threads} threads from m·n·k ≥ ${NATIVE_THREADS_MIN_MNK}`
         : `1 or ${s.threads} threads from m·n·k ≥ ${NATIVE_THREADS_MIN_MNK}, whichever times faster`;
+  const why = s.threadsReason ? `: ${s.threadsReason}` : '';
   return (
     `GEMMs: native ${s.library} ${s.version} (${s.kernel} kernel) from m·n·k ≥ ${NATIVE_MIN_MNK}, ${threads} ` +
-    `(TENSILE_NATIVE_THREADS=N or auto sets it), WebAssembly below; ${s.reason} (${s.file})`
+    `(TENSILE_NATIVE_THREADS=split|N|auto sets it${why}), WebAssembly below; ${s.reason} (${s.file})`
   );
 }
 

@@ -93,7 +93,8 @@ export class StudyWorker {
     private readonly onProgress: (p: RunProgress) => void,
     private readonly prune: PruneDecision | null,
   ) {
-    // One worker per core already: each worker's native GEMMs use one thread, so none oversubscribes.
+    // One worker per core already: each worker's native GEMMs use one thread (no BLAS threads, no row
+    // split with the addon's helper thread, whatever the default), so none oversubscribes.
     const env = { ...process.env, TENSILE_NATIVE_THREADS: process.env.TENSILE_NATIVE_THREADS ?? '1' };
     this.child = fork(workerEntry(), [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     let markReady = () => {};

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { addonProblem, loadNativeAddon, NATIVE_ABI, nativeThreads } from './native-loader.js';
+import { addonProblem, loadNativeAddon, NATIVE_ABI } from './native-loader.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tensile-native-'));
 /** A process object for the loader: the real one with `env` replaced. */
@@ -15,6 +15,8 @@ const goodExports = {
   sgemm() {},
   holdSignals() {},
   releaseSignals() {},
+  helperStats() {},
+  setHelperSpin() {},
   info: () => ({ library: 'fake', version: '1', kernel: 'none', maxThreads: 1 }),
 };
 
@@ -47,8 +49,10 @@ describe('native addon loading falls back to wasm, with a reason', () => {
     const cases: [unknown, RegExp][] = [
       [{ ...goodExports, sgemm: undefined }, /no sgemm function/],
       [{ ...goodExports, info: 3 }, /no info function/],
-      [{ ...goodExports, abi: NATIVE_ABI + 1 }, /interface version is 3, this Tensile needs 2/],
+      [{ ...goodExports, abi: NATIVE_ABI + 1 }, /interface version is 4, this Tensile needs 3/],
+      [{ ...goodExports, abi: 2 }, /interface version is 2, this Tensile needs 3/], // a build from before the split
       [{ ...goodExports, releaseSignals: undefined }, /no holdSignals\/releaseSignals/],
+      [{ ...goodExports, setHelperSpin: undefined }, /no helperStats\/setHelperSpin/],
       [null, /exports nothing/],
     ];
     for (const [exports, why] of cases) {
@@ -97,12 +101,23 @@ describe('native addon loading falls back to wasm, with a reason', () => {
     expect(load()).toMatchObject({ active: true, file: join(out, 'tensile-onednn.node') });
   });
 
-  it('picks thread counts from TENSILE_NATIVE_THREADS, else the cores', () => {
-    expect(nativeThreads({}, 2)).toBe(1);
-    expect(nativeThreads({ TENSILE_NATIVE_THREADS: 'auto' }, 2)).toBe(2);
-    expect(nativeThreads({ TENSILE_NATIVE_THREADS: '1' }, 2)).toBe(1);
-    expect(nativeThreads({ TENSILE_NATIVE_THREADS: 'lots' }, 4)).toBe(1);
-    expect(nativeThreads({ TENSILE_NATIVE_THREADS: '0' }, 4)).toBe(1);
+  it('reports the thread mode and applies TENSILE_NATIVE_SPIN_US', () => {
+    const spins: number[] = [];
+    const addon = { ...goodExports, setHelperSpin: (us: number) => spins.push(us) };
+    const load = (env: Record<string, string>) =>
+      loadNativeAddon(withEnv({ TENSILE_NATIVE_PATH: '/x.node', ...env }), fake(addon)).status;
+    expect(load({ TENSILE_NATIVE_THREADS: 'split', TENSILE_NATIVE_SPIN_US: '75' })).toMatchObject({
+      split: true,
+      threads: 2,
+      threadsReason: 'split (TENSILE_NATIVE_THREADS=split)',
+    });
+    expect(spins).toEqual([75]);
+    expect(load({ TENSILE_NATIVE_THREADS: '2' })).toMatchObject({
+      split: false,
+      threads: 2,
+      threadsFixed: true,
+    });
+    expect(spins).toEqual([75]); // not set again without the variable
   });
 
   it('a process given a garbage addon still computes on wasm and says why', () => {

@@ -5,13 +5,41 @@
  * its own kernels and is reported by `nativeStatus()` with the reason. Nothing here throws.
  *
  * Environment: TENSILE_NATIVE=0 turns the addon off; TENSILE_NATIVE_PATH loads a given .node file;
- * TENSILE_NATIVE_LIB=onednn|openblas picks one of the builds; TENSILE_NATIVE_THREADS fixes the
- * threads of large GEMMs (default: up to every core, timed against one thread per product size;
- * 1 inside a study's worker process).
+ * TENSILE_NATIVE_LIB=onednn|openblas picks one of the builds; TENSILE_NATIVE_THREADS picks how large
+ * GEMMs use the cores (see `nativeThreadMode`; 1 inside a study's worker process);
+ * TENSILE_NATIVE_SPIN_US sets how long the split's helper thread spins for work before sleeping.
  */
+import { parseNativeThreads } from './native-mode.js';
+
+export { type NativeThreadMode, parseNativeThreads } from './native-mode.js';
 
 /** The interface version the addon must report (TENSILE_NATIVE_ABI in native/tensile_native.c). */
-export const NATIVE_ABI = 2;
+export const NATIVE_ABI = 3;
+/** The `threads` argument of `sgemm` that splits C's rows between the caller and the helper thread. */
+export const SPLIT_THREADS = 0;
+
+/** The helper thread's state and counters (native/helper_thread.c, native/split_plan.c). */
+export interface HelperStats {
+  /** The thread exists in this process. */
+  readonly running: boolean;
+  /** Why it could not be started (split products then run in one call), or null. */
+  readonly error: string | null;
+  readonly spinMicros: number;
+  /** Products computed split; asked to split but computed in one call; ... because another thread had the helper. */
+  readonly splits: number;
+  readonly whole: number;
+  readonly busy: number;
+  /** Product shapes found bit-identical when split, and shapes that never are (computed in one call). */
+  readonly verifiedShapes: number;
+  readonly refusedShapes: number;
+  /** Parts the helper computed: caught while spinning, or after sleeping; parts the caller took back. */
+  readonly helperJobs: number;
+  readonly spins: number;
+  readonly sleeps: number;
+  readonly takenBack: number;
+  /** Times the caller slept waiting for the helper's part. */
+  readonly callerSleeps: number;
+}
 
 /** The addon's exports, as native/tensile_native.c defines them. */
 export interface NativeAddon {
@@ -35,6 +63,7 @@ export interface NativeAddon {
     beta: number,
     cOffset: number,
     ldc: number,
+    /** BLAS threads, or SPLIT_THREADS (0): C's rows split between this thread and the helper thread. */
     threads: number,
   ): void;
   /** Defers asynchronous signals on this thread until releaseSignals() (see native/tensile_native.c). */
@@ -42,6 +71,9 @@ export interface NativeAddon {
   /** Restores the signal mask holdSignals() found; pending signals are delivered at once. */
   releaseSignals(): void;
   info(): { library: string; version: string; kernel: string; maxThreads: number };
+  helperStats(): HelperStats;
+  /** How long the helper (and its caller) spin for each other before sleeping, in µs (0-1000000). */
+  setHelperSpin(micros: number): void;
 }
 
 /**
@@ -61,8 +93,15 @@ export interface NativeStatus {
   readonly version?: string;
   /** The CPU kernel the library picked (oneDNN's ISA, OpenBLAS's core name). */
   readonly kernel?: string;
-  /** Threads for large GEMMs: the most used (see `threadsFixed`). */
+  /** Threads for large GEMMs: the most used (see `threadsFixed`); 2 when `split`. */
   readonly threads?: number;
+  /**
+   * True when large products (m·n·k ≥ NATIVE_SPLIT_MIN_MNK) may split C's rows between the calling
+   * thread and the addon's helper thread (timed against one thread per product size).
+   */
+  readonly split?: boolean;
+  /** Why this thread mode, in words (the setting, the default, or a setting that was refused). */
+  readonly threadsReason?: string;
   /**
    * True when TENSILE_NATIVE_THREADS fixed the count; otherwise each large product size is timed on
    * one thread and on `threads`, and the faster is used (a busy second core makes two threads slower).
@@ -102,25 +141,9 @@ export function addonProblem(exports: unknown): string | null {
   if (typeof a.info !== 'function') return 'it has no info function';
   if (typeof a.holdSignals !== 'function' || typeof a.releaseSignals !== 'function')
     return 'it has no holdSignals/releaseSignals functions';
+  if (typeof a.helperStats !== 'function' || typeof a.setHelperSpin !== 'function')
+    return 'it has no helperStats/setHelperSpin functions';
   return null;
-}
-
-/**
- * Threads for large GEMMs: TENSILE_NATIVE_THREADS=N, `auto` for every core the process may use (a
- * ThreadChooser then times one against all), else one. Why one by default: on the 2-vCPU machine
- * measured (AMD EPYC, 2026-12-02, idle) two threads made single large products 1.3-1.8× faster but
- * whole training slower, because the library's second thread competes with the main thread's
- * non-GEMM work between products: MNIST MLP 0.35 s/epoch-quarter on one thread, 0.43-0.49 on two or
- * with the chooser; the CNN 5.1 s against 5.7 s. Only batch-1024 training gained (0.33 → 0.28 s).
- */
-export function nativeThreads(env: Record<string, string | undefined>, cores: number): number {
-  const asked = env.TENSILE_NATIVE_THREADS;
-  if (asked === 'auto') return Math.max(1, Math.min(cores, 256));
-  if (asked !== undefined && asked !== '') {
-    const t = Number(asked);
-    if (Number.isInteger(t) && t >= 1 && t <= 256) return t;
-  }
-  return 1;
 }
 
 const off = (reason: string, file?: string): Loaded => ({
@@ -178,11 +201,15 @@ export function loadNativeAddon(proc = nodeProcess(), requireFn?: Require, outDi
   const addon = exports as NativeAddon;
   try {
     const info = addon.info();
-    const threads = nativeThreads(env, os.availableParallelism?.() ?? os.cpus().length);
-    const threadsFixed =
-      env.TENSILE_NATIVE_THREADS !== 'auto' && threads === Number(env.TENSILE_NATIVE_THREADS || 1);
+    const mode = parseNativeThreads(env, os.availableParallelism?.() ?? os.cpus().length);
+    if (mode.spinMicros !== undefined) addon.setHelperSpin(mode.spinMicros);
     const reason = env.TENSILE_NATIVE_PATH ? 'loaded from TENSILE_NATIVE_PATH' : 'built at install';
-    return { addon, status: { active: true, reason, ...info, threads, threadsFixed, file } };
+    const threads = mode.split ? 2 : mode.threads;
+    const { threadsFixed, split, reason: threadsReason } = mode;
+    return {
+      addon,
+      status: { active: true, reason, ...info, threads, threadsFixed, split, threadsReason, file },
+    };
   } catch (e) {
     return off(`${file} failed its info() call: ${firstLine(e)}`, file);
   }
@@ -194,6 +221,11 @@ let loaded: Loaded | undefined;
 export function nativeAddon(): NativeAddon | null {
   loaded ??= loadNativeAddon();
   return loaded.addon;
+}
+
+/** The split's helper-thread counters, or null when the addon is off (for debugging and benches). */
+export function nativeHelperStats(): HelperStats | null {
+  return nativeAddon()?.helperStats() ?? null;
 }
 
 /**

@@ -14,10 +14,10 @@ const loop = join(import.meta.dirname, 'test-utils', 'native-gemm-loop.ts');
 const expected = 128 * 512 * 784;
 
 /** Runs the GEMM loop in a child with the given node flags; `poke` sends it signals while it runs. */
-function runLoop(flags: string[], poke?: (pid: number) => void) {
+function runLoop(flags: string[], poke?: (pid: number) => void, threads = '1') {
   return new Promise<{ code: number | null; signal: string | null; out: string; err: string }>((resolve) => {
     const child = spawn(process.execPath, [...flags, '--import', 'tsx', loop, '1500'], {
-      env: { ...process.env, TENSILE_NATIVE_THREADS: '1' },
+      env: { ...process.env, TENSILE_NATIVE_THREADS: threads },
     });
     let out = '';
     let err = '';
@@ -36,17 +36,23 @@ function runLoop(flags: string[], poke?: (pid: number) => void) {
 }
 
 describe('native GEMMs while signals arrive', () => {
-  it.skipIf(!addon)(
-    `survive the --cpu-prof sampler (SIGPROF)${skipReason}`,
-    async () => {
-      const dir = join(tmpdir(), `tensile-prof-${process.pid}`);
+  // `split`: the products' rows are split with the addon's helper thread, which must not take signals.
+  it.skipIf(!addon).each(['1', 'split'])(
+    `survive the --cpu-prof sampler (SIGPROF), TENSILE_NATIVE_THREADS=%s${skipReason}`,
+    async (threads) => {
+      const dir = join(tmpdir(), `tensile-prof-${process.pid}-${threads}`);
       try {
-        const r = await runLoop(['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=200']);
+        const r = await runLoop(
+          ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=200'],
+          undefined,
+          threads,
+        );
         expect(r.err).not.toMatch(/corrupted|double free|Aborted/);
         expect({ code: r.code, signal: r.signal }).toEqual({ code: 0, signal: null });
         const result = JSON.parse(r.out);
         expect(result.calls).toBeGreaterThan(5);
         expect(result.last).toBe(expected);
+        if (threads === 'split') expect(result.splits).toBeGreaterThan(0);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -54,22 +60,27 @@ describe('native GEMMs while signals arrive', () => {
     60_000,
   );
 
-  it.skipIf(!addon)(
-    `survive handled process signals (SIGUSR2, SIGWINCH)${skipReason}`,
-    async () => {
+  it.skipIf(!addon).each(['1', 'split'])(
+    `survive handled process signals (SIGUSR2, SIGWINCH), TENSILE_NATIVE_THREADS=%s${skipReason}`,
+    async (threads) => {
       let n = 0;
-      const r = await runLoop([], (pid) => {
-        try {
-          process.kill(pid, n++ % 2 ? 'SIGUSR2' : 'SIGWINCH');
-        } catch {
-          // The child has exited between two ticks.
-        }
-      });
+      const r = await runLoop(
+        [],
+        (pid) => {
+          try {
+            process.kill(pid, n++ % 2 ? 'SIGUSR2' : 'SIGWINCH');
+          } catch {
+            // The child has exited between two ticks.
+          }
+        },
+        threads,
+      );
       expect(r.err).not.toMatch(/corrupted|double free|Aborted/);
       expect({ code: r.code, signal: r.signal }).toEqual({ code: 0, signal: null });
       const result = JSON.parse(r.out);
       expect(result.calls).toBeGreaterThan(5);
       expect(result.last).toBe(expected);
+      if (threads === 'split') expect(result.splits).toBeGreaterThan(0);
       expect(n).toBeGreaterThan(50);
     },
     60_000,

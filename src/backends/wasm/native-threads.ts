@@ -29,12 +29,12 @@ interface SizeClass {
 export class ThreadChooser {
   private readonly classes = new Map<number, SizeClass>();
 
-  /** `many`: the thread count to try against one thread. */
+  /** `many`: the `threads` value to try against one thread (a count, or SPLIT_THREADS for the split). */
   constructor(readonly many: number) {}
 
   /** The threads for the next product of this size: each option is timed first, then the faster wins. */
   choose(mnk: number): number {
-    if (this.many <= 1) return 1;
+    if (this.many === 1) return 1;
     const c = this.sizeClass(mnk);
     c.calls++;
     const [one, many] = c.cost;

@@ -1,6 +1,6 @@
 import type { Heap } from './heap.js';
 import type { Operand } from './matmul.js';
-import { type NativeAddon, nativeAddon, nativeStatus } from './native-loader.js';
+import { type NativeAddon, nativeAddon, nativeStatus, SPLIT_THREADS } from './native-loader.js';
 import { ThreadChooser } from './native-threads.js';
 
 /**
@@ -23,8 +23,24 @@ export const NATIVE_MIN_MNK = 12_000;
  */
 export const NATIVE_THREADS_MIN_MNK = 1_500_000;
 
+/**
+ * Smallest product (m·n·k) that may be split across the addon's helper thread (TENSILE_NATIVE_THREADS
+ * =split). Handing a part to a spinning helper costs ~1 µs, and the caller takes back a part a sleeping
+ * helper has not started, so a split is cheap to try; below this a product takes under ~10 µs on one
+ * thread. bench/native-split.ts (2026-12-03, Xeon, bench given priority): with the helper spinning B1's
+ * products from 4M (256→128) to 51M were 1.4-1.7× faster split; with 300 µs of other work between
+ * products (helper asleep) the 4M ones were 0.8-0.9× and the 16M-51M ones 1.2-1.7×. So above this a
+ * ThreadChooser times the split against one thread per size class and keeps the faster.
+ */
+export const NATIVE_SPLIT_MIN_MNK = 1_000_000;
+
 /** Times one and several threads on large products (one per process: it measures the machine). */
 let chooser: ThreadChooser | undefined;
+/**
+ * Product shapes already split once: a shape's first split call also checks that the split result is
+ * bit-identical to one call (three products), so its time is not the split's and is not recorded.
+ */
+const splitShapesSeen = new Set<string>();
 
 /**
  * Longest time signals stay held across products. oneDNN must not be interrupted by a signal handler
@@ -98,6 +114,11 @@ export function nativeGemm(
   const status = nativeStatus();
   const run = (threads: number) =>
     addon.sgemm(heap.f32, la[0], lb[0], m, n, k, 1, a.ptr, la[1], b.ptr, lb[1], beta, c, ldc, threads);
+  if (status.split) {
+    if (mnk < NATIVE_SPLIT_MIN_MNK) run(1);
+    else timedSplit(run, `${m},${n},${k},${la[0]},${lb[0]},${la[1]},${lb[1]},${ldc},${beta}`, mnk);
+    return true;
+  }
   if (mnk < NATIVE_THREADS_MIN_MNK || (status.threads ?? 1) === 1 || status.threadsFixed) {
     run(mnk < NATIVE_THREADS_MIN_MNK ? 1 : (status.threads ?? 1));
     return true;
@@ -108,4 +129,18 @@ export function nativeGemm(
   run(threads);
   chooser.record(mnk, threads, (performance.now() - t0) / 1000);
   return true;
+}
+
+/** Runs a product split or on one thread, whichever the chooser has timed faster for its size. */
+function timedSplit(run: (threads: number) => void, shape: string, mnk: number): void {
+  chooser ??= new ThreadChooser(SPLIT_THREADS);
+  const threads = chooser.choose(mnk);
+  if (threads === SPLIT_THREADS && !splitShapesSeen.has(shape)) {
+    splitShapesSeen.add(shape);
+    run(threads); // checks the shape; not timed
+    return;
+  }
+  const t0 = performance.now();
+  run(threads);
+  chooser.record(mnk, threads, (performance.now() - t0) / 1000);
 }

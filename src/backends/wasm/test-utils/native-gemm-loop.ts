@@ -5,6 +5,7 @@
  */
 import { getBackend, matmul, setBackend, sum, tensor } from '../../../index.js';
 import { wasmBackend } from '../index.js';
+import { nativeHelperStats } from '../native-loader.js';
 
 setBackend(wasmBackend);
 process.on('SIGUSR2', () => {});
@@ -25,6 +26,7 @@ while (Date.now() < until) {
   calls++;
   if (calls % 4 === 0) await new Promise((r) => setImmediate(r));
 }
-console.log(JSON.stringify({ backend: getBackend().name, calls, last }));
+const helper = nativeHelperStats();
+console.log(JSON.stringify({ backend: getBackend().name, calls, last, splits: helper?.splits ?? 0 }));
 // Node restores default signal actions while it exits: give the parent time to stop sending first.
 await new Promise((r) => setTimeout(r, 300));
