@@ -24,7 +24,7 @@ describe('tensile info', () => {
     expect(gemmLine({ ...on, threadsFixed: true })).toMatch(/, 2 threads from m·n·k ≥ 1500000 \(TENSILE/);
     expect(gemmLine({ ...on, threads: 1, threadsFixed: true })).toMatch(/, 1 thread \(TENSILE/);
     expect(gemmLine({ ...on, split: true, threadsReason: 'split (TENSILE_NATIVE_THREADS=split)' })).toMatch(
-      /, 1 thread, or from m·n·k ≥ 1000000 rows split with a helper thread, whichever times faster \(TENSILE_NATIVE_THREADS=split\|N\|auto sets it: split \(TENSILE_NATIVE_THREADS=split\)\)/,
+      /, 1 thread, or from m·n·k ≥ 1000000 \(each of m, n, k ≥ 64\) rows split with a helper thread, whichever times faster \(TENSILE_NATIVE_THREADS=split\|N\|auto sets it: split \(TENSILE_NATIVE_THREADS=split\)\)/,
     );
   });
   it('says why the addon is off', () => {

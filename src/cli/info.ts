@@ -1,13 +1,18 @@
 import { cpus } from 'node:os';
 import { getBackend } from '../backend/select.js';
-import { NATIVE_MIN_MNK, NATIVE_SPLIT_MIN_MNK, NATIVE_THREADS_MIN_MNK } from '../backends/wasm/native.js';
+import {
+  NATIVE_MIN_MNK,
+  NATIVE_SPLIT_MIN_DIM,
+  NATIVE_SPLIT_MIN_MNK,
+  NATIVE_THREADS_MIN_MNK,
+} from '../backends/wasm/native.js';
 import { type NativeStatus, nativeStatus } from '../backends/wasm/native-loader.js';
 
 /** The GEMM path line of `tensile info`: the native library, its kernel and threads, or why it is off. */
 export function gemmLine(s: NativeStatus): string {
   if (!s.active) return `GEMMs: WebAssembly SIMD only; native addon off: ${s.reason}`;
   const threads = s.split
-    ? `1 thread, or from m·n·k ≥ ${NATIVE_SPLIT_MIN_MNK} rows split with a helper thread, whichever times faster`
+    ? `1 thread, or from m·n·k ≥ ${NATIVE_SPLIT_MIN_MNK} (each of m, n, k ≥ ${NATIVE_SPLIT_MIN_DIM}) rows split with a helper thread, whichever times faster`
     : s.threads === 1
       ? '1 thread'
       : s.threadsFixed

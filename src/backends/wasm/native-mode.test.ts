@@ -26,6 +26,10 @@ describe('TENSILE_NATIVE_THREADS and TENSILE_NATIVE_SPIN_US', () => {
     expect(parse({ TENSILE_NATIVE_THREADS: '1' }).reason).toBe('1 thread (TENSILE_NATIVE_THREADS=1)');
     const byDefault = parse({});
     expect(byDefault.reason).toMatch(/\(the default\)$/);
+    // Both cores by default through the helper-thread split (measured faster, BENCHMARKS.md); one core
+    // only means one thread.
+    expect(byDefault).toMatchObject({ split: true, threads: 1 });
+    expect(parse({}, 1)).toMatchObject({ split: false, threads: 1 });
     const { reason: _, ...asIfSet } = parse({ TENSILE_NATIVE_THREADS: DEFAULT_NATIVE_THREADS });
     expect(byDefault).toMatchObject(asIfSet);
     expect(byDefault.split).toBe(DEFAULT_NATIVE_THREADS === 'split');

@@ -15,17 +15,18 @@
  */
 
 /**
- * The default. Why one thread: on the 2-vCPU machines measured (AMD EPYC 2026-12-02, idle) the BLAS's
- * own OpenMP threads made single large products 1.3-1.8× faster but whole training slower, because the
- * second thread competes with the main thread's non-GEMM work between products: MNIST MLP 0.35 s per
- * quarter epoch on one thread, 0.43-0.49 on two or with the chooser; the CNN 5.1 s against 5.7 s.
- * `split` avoids that team: B1's products 1.4-1.7× faster, B1 training 4-10% faster when the bench
- * was given priority over the other work on a loaded machine, and 7-9% faster at load 2 (2026-12-03,
- * BENCHMARKS.md); but with another job holding the second core it ties or loses a few percent. Not
- * yet measured on an idle machine, so it stays opt-in; if an idle rerun confirms the gain, set this
- * to 'split' (study workers keep one thread either way).
+ * The default: split. History: on the 2-vCPU machines measured (AMD EPYC 2026-12-02, idle) the BLAS's
+ * own OpenMP threads made single large products 1.3-1.8× faster but whole training slower, because
+ * their team competes with the main thread's non-GEMM work between products (MNIST MLP 0.35 s per
+ * quarter epoch on one thread, 0.43-0.49 on two), so the default was one thread. `split` has no such
+ * team. Measured side by side on an idle Intel Xeon (2026-12-03, BENCHMARKS.md "Idle-machine round"):
+ * B1 0.369-0.382 s against 0.401-0.412 on one thread, batch 1024 0.260 against 0.378, B6 0.424 against
+ * 0.465, the CNN 4.52-4.79 s against 6.03-6.22 (batch 128) and 5.86 against 6.68 (batch 32); the
+ * recurrent models and batch 4 have no product large enough in every dimension to split
+ * (NATIVE_SPLIT_MIN_DIM) and run as before. A busy second core makes the chooser fall back to one
+ * thread. Study workers keep one thread (one worker per core already).
  */
-export const DEFAULT_NATIVE_THREADS: string = '1';
+export const DEFAULT_NATIVE_THREADS: string = 'split';
 /** Most BLAS threads accepted (the addon refuses more). */
 const MAX_THREADS = 256;
 /** Longest helper spin accepted, in µs (the addon refuses more). */

@@ -34,6 +34,15 @@ export const NATIVE_THREADS_MIN_MNK = 1_500_000;
  */
 export const NATIVE_SPLIT_MIN_MNK = 1_000_000;
 
+/**
+ * Smallest m, n and k of a product that may be split. Skinny products (the recurrent layers' input
+ * projections and weight gradients: k = 16 or n = 32 in the IMDB models; batch-4 products with m = 4)
+ * are bound by memory, not arithmetic, and splitting them made whole training slower: A1 (Embedding +
+ * LSTM(8)) 0.150-0.162 s per quarter epoch on one thread against 0.167-0.187 split (Xeon, idle,
+ * 2026-12-03), while B1 and the CNN, whose products are at least 128·128·128, gained 4-31%.
+ */
+export const NATIVE_SPLIT_MIN_DIM = 64;
+
 /** Times one and several threads on large products (one per process: it measures the machine). */
 let chooser: ThreadChooser | undefined;
 /**
@@ -115,7 +124,7 @@ export function nativeGemm(
   const run = (threads: number) =>
     addon.sgemm(heap.f32, la[0], lb[0], m, n, k, 1, a.ptr, la[1], b.ptr, lb[1], beta, c, ldc, threads);
   if (status.split) {
-    if (mnk < NATIVE_SPLIT_MIN_MNK) run(1);
+    if (mnk < NATIVE_SPLIT_MIN_MNK || Math.min(m, n, k) < NATIVE_SPLIT_MIN_DIM) run(1);
     else timedSplit(run, `${m},${n},${k},${la[0]},${lb[0]},${la[1]},${lb[1]},${ldc},${beta}`, mnk);
     return true;
   }
