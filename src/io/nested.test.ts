@@ -7,6 +7,7 @@ import { BatchNormalization } from '../layers/batch-normalization.js';
 import { Dense } from '../layers/dense.js';
 import { Input } from '../layers/input-layer.js';
 import { LSTM } from '../layers/rnn/lstm.js';
+import type { SymbolicTensor } from '../layers/symbolic.js';
 import { Model } from '../models/model.js';
 import { Sequential } from '../models/sequential.js';
 import { tensor } from '../ops/core.js';
@@ -197,6 +198,30 @@ describe('nested models in Keras files', () => {
     expect((back.predict([xa, xb]) as Tensor[]).map(values)).toEqual(want);
   });
 
+  it('round-trips a nested model with two outputs, both used, in both formats', async () => {
+    const a = Input({ shape: [3] });
+    const heads = new Model({
+      inputs: a,
+      outputs: [new Dense(1).apply(a), new Dense(2, { activation: 'tanh' }).apply(a)],
+      name: 'heads',
+    });
+    const x = Input({ shape: [3], name: 'x' });
+    const [score, pair] = heads.apply(x) as SymbolicTensor[];
+    const model = new Model({ inputs: x, outputs: [new Dense(1).apply(pair!), score!] });
+    const data = tensor([
+      [1, 2, 3],
+      [-1, 0.5, 2],
+    ]);
+    const want = (model.predict(data) as Tensor[]).map(values);
+    for (const ext of ['keras', 'h5']) {
+      const path = join(dir, `two-heads.${ext}`);
+      await model.save(path);
+      const back = await loadModel(path);
+      expect(back.layers.map((l) => l.name)).toEqual(['x', 'heads', expect.stringMatching(/^dense/)]);
+      expect((back.predict(data) as Tensor[]).map(values)).toEqual(want);
+    }
+  });
+
   it('round-trips three levels of nesting in both formats', async () => {
     const innermost = new Sequential([new Dense(3, { inputShape: [2], activation: 'relu' })], {
       name: 'level3',
@@ -244,9 +269,9 @@ describe('nested models in Keras files', () => {
     );
   });
 
-  it('refuses nesting it does not support, naming the class and the path', async () => {
+  it('loads a nested model with two outputs of which the outer model uses one', async () => {
     const config = JSON.parse(strFromU8(readKerasZip(fixture('keras3_nested.keras'))['config.json']!));
-    // A nested model with two outputs.
+    // The projector also outputs its input: the outer model still reads output 0 (dense_2).
     const projector = config.config.layers[2];
     projector.config.output_layers = [
       ['dense_2', 0, 0],
@@ -258,9 +283,16 @@ describe('nested models in Keras files', () => {
       path,
       zipSync({ ...members, 'config.json': strToU8(JSON.stringify(config)) }, { level: 0 }),
     );
-    await expect(loadModel(path)).rejects.toThrow(
-      /two-outputs\.keras: cannot rebuild the call of layer 'projector': layer 'projector' \(Functional\): a model with 2 outputs cannot be used as a layer/,
-    );
+    const twoOut = await loadModel(path);
+    const original = await loadModel(fixture('keras3_nested.keras'));
+    const x = tensor(golden.x!);
+    const outputs = (m: typeof original) => (m.predict(x) as Tensor[]).map(values);
+    expect(outputs(twoOut)).toEqual(outputs(original));
+    closeTo(outputs(twoOut)[1]!, golden.projection!.flat());
+  });
+
+  it('refuses nesting it does not support, naming the class and the path', async () => {
+    const members = readKerasZip(fixture('keras3_nested.keras'));
     // Weights that are not where Keras 3 puts a nested model's layers, and tf.keras 2.12–2.14 groups.
     const layouts: [string, string, RegExp][] = [
       [

@@ -27,24 +27,27 @@ export interface ApplyOptions<T> extends Partial<CallContext> {
 type ReturnStateOf<L> = L extends { readonly returnState: infer R } ? R : false;
 
 /**
- * Whether a layer's call returns a list: its `returnState`, or true for a Bidirectional whose
+ * Whether a layer's call returns a list: for a model used as a layer, whether it has several
+ * outputs (known at run time only); a recurrent layer's `returnState`; true for a Bidirectional whose
  * `mergeMode` is null (both outputs), boolean when that mode is only known as a MergeMode.
  */
-type ReturnsListOf<L> = L extends { readonly mergeMode: infer M }
-  ? [M] extends [null]
-    ? true
-    : null extends M
-      ? ReturnStateOf<L> extends true
-        ? true
-        : boolean
-      : ReturnStateOf<L>
-  : ReturnStateOf<L>;
+type ReturnsListOf<L> = L extends { readonly outputNames: readonly string[] }
+  ? boolean
+  : L extends { readonly mergeMode: infer M }
+    ? [M] extends [null]
+      ? true
+      : null extends M
+        ? ReturnStateOf<L> extends true
+          ? true
+          : boolean
+        : ReturnStateOf<L>
+    : ReturnStateOf<L>;
 
 /**
  * What `apply` returns on a layer of type L with inputs of type T: one T, or a list [output,
  * ...states] when the layer's `returnState` is `true` (e.g. `new LSTM(8, { returnState: true })`)
  * or it is a Bidirectional with `mergeMode: null`, and either when that is only known at run time
- * (e.g. a layer loaded from a file).
+ * (a layer loaded from a file, or a model: one tensor per output when it has several).
  *
  * @example
  * // LayerOutput<LSTM<true>, Tensor> is Tensor[]; LayerOutput<Dense, Tensor> is Tensor

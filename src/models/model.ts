@@ -235,12 +235,12 @@ export class Model extends Layer {
 
   // As a layer inside another model (Keras' nested models).
 
-  /** Refuses what a model-as-layer cannot do here: several outputs (a layer call makes one tensor). */
+  /** The model's one output, for callers that need a single shape (computeOutputShape). */
   private singleOutput(what: string): SymbolicTensor {
     const outputs = this.requireGraph(what).outputs;
     if (outputs.length !== 1)
       throw new ValueError(
-        `${this.describe()}: a model with ${outputs.length} outputs cannot be used as a layer in Tensile (only single-output models nest)`,
+        `${this.describe()}: the model has ${outputs.length} outputs; ${what} gives one shape (use outputShapesFor)`,
       );
     return outputs[0]!;
   }
@@ -292,10 +292,24 @@ export class Model extends Layer {
     return this.singleOutput('apply').shape;
   }
 
+  /** A model with several outputs called as a layer returns one tensor per output, as in Keras. */
+  override get returnsList(): boolean {
+    return this.built && this.requireGraph('apply').outputs.length > 1;
+  }
+
+  /** The shapes of every output of the inner graph (one node output each). */
+  override outputShapesFor(
+    shapes: readonly SymbolicShape[],
+    _stateShapes: readonly SymbolicShape[],
+  ): SymbolicShape[] {
+    this.checkInputShapes(shapes);
+    return this.requireGraph('apply').outputs.map((t) => t.shape);
+  }
+
   /** What a node of an outer graph runs: the whole inner graph on the call's inputs. */
-  override invoke(inputs: readonly Tensor[], ctx: CallContext): Tensor {
-    this.singleOutput('call');
-    return this.callAll(inputs, ctx)[0]!;
+  override invoke(inputs: readonly Tensor[], ctx: CallContext): Tensor | Tensor[] {
+    const out = this.callAll(inputs, ctx);
+    return out.length === 1 ? out[0]! : out;
   }
 
   /** Prints (unless `print: false`) and returns the Keras 3 summary, with "Connected to" for non-linear graphs. */

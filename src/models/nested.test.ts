@@ -121,16 +121,8 @@ describe('models as layers: structure', () => {
     expect(() => two.output).toThrow(/model 'functional(_\d+)?' has 2 outputs; use outputs/);
   });
 
-  it('refuses multi-output models and inputs of the wrong shape, naming the model', () => {
+  it('refuses inputs of the wrong shape, naming the model', () => {
     const a = Input({ shape: [3] });
-    const two = new Model({
-      inputs: a,
-      outputs: [new Dense(1).apply(a), new Dense(2).apply(a)],
-      name: 'two',
-    });
-    expect(() => two.apply(Input({ shape: [3] }))).toThrow(
-      /layer 'two' \(Functional\): a model with 2 outputs cannot be used as a layer/,
-    );
     const inner = extractor('inner');
     expect(() => inner.apply(Input({ shape: [5] }))).toThrow(
       /layer 'inner' \(Sequential\) input .*the model takes \(None, 3\), got \(None, 5\)/,
@@ -138,6 +130,83 @@ describe('models as layers: structure', () => {
     const b = Input({ shape: [2] });
     const pair = new Model({ inputs: [a, b], outputs: new Dense(1).apply(a), name: 'pair' });
     expect(() => pair.apply(Input({ shape: [3] }))).toThrow(/expects a list of at least 2 inputs/);
+  });
+});
+
+describe('models as layers with several outputs', () => {
+  /** A model with two heads on one input, as Keras' multi-output sub-models. */
+  function twoHeads(): Model {
+    const a = Input({ shape: [3] });
+    return new Model({
+      inputs: a,
+      outputs: [new Dense(1, { name: 'score' }).apply(a), new Dense(2, { name: 'pair' }).apply(a)],
+      name: 'heads',
+    });
+  }
+
+  it('returns one tensor per output, eagerly and symbolically, with each output shape', () => {
+    setRandomSeed(3);
+    const heads = twoHeads();
+    const eager = heads.apply(x3()) as Tensor[];
+    expect(eager.map((t) => t.shape)).toEqual([
+      [2, 1],
+      [2, 2],
+    ]);
+    const [p, q] = heads.predict(x3()) as Tensor[];
+    expect(values(eager[0]!)).toEqual(values(p!));
+    expect(values(eager[1]!)).toEqual(values(q!));
+    const b = Input({ shape: [3] });
+    const outs = heads.apply(b) as SymbolicTensor[];
+    expect(outs.map((t) => t.shape)).toEqual([
+      [null, 1],
+      [null, 2],
+    ]);
+    expect(outs.map((t) => t.tensorIndex)).toEqual([0, 1]);
+  });
+
+  it('feeds both outputs to an outer model and computes them as the inner model does', () => {
+    setRandomSeed(4);
+    const heads = twoHeads();
+    const b = Input({ shape: [3] });
+    const [score, pair] = heads.apply(b) as SymbolicTensor[];
+    const mix = new Dense(1, { name: 'mix', useBias: false });
+    const outer = new Model({ inputs: b, outputs: [mix.apply(pair!), score!] });
+    const [mixed, scored] = outer.predict(x3()) as Tensor[];
+    const [p, q] = heads.predict(x3()) as Tensor[];
+    expect(values(scored!)).toEqual(values(p!));
+    const w = values(mix.getWeights()[0]!);
+    const qv = values(q!);
+    const byHand = [0, 1].map((i) => qv[2 * i]! * w[0]! + qv[2 * i + 1]! * w[1]!);
+    for (const [i, v] of values(mixed!).entries()) expect(v).toBeCloseTo(byHand[i]!, 5);
+    expect(outer.layers.map((l) => l.name).slice(1)).toEqual(['heads', 'mix']);
+  });
+
+  it('trains the inner heads through both outputs', async () => {
+    setRandomSeed(5);
+    const heads = twoHeads();
+    const b = Input({ shape: [3] });
+    const [score, pair] = heads.apply(b) as SymbolicTensor[];
+    const outer = new Model({ inputs: b, outputs: [score!, pair!] });
+    outer.compile({ optimizer: new SGD({ learningRate: 0.1 }), loss: ['mse', 'mse'] });
+    const before = heads.getWeights().map(values);
+    const h = await outer.fit(
+      x3(),
+      [
+        tensor([[1], [0]]),
+        tensor([
+          [0, 1],
+          [1, 0],
+        ]),
+      ],
+      {
+        epochs: 5,
+        batchSize: 2,
+        verbose: 0,
+      },
+    );
+    const after = heads.getWeights().map(values);
+    for (const [i, w] of after.entries()) expect(w).not.toEqual(before[i]);
+    expect(h.history.loss![4]!).toBeLessThan(h.history.loss![0]!);
   });
 });
 
@@ -194,7 +263,7 @@ describe('models as layers: training', () => {
           const input = Input({ shape: [3] });
           model = new Model({ inputs: input, outputs: new Dense(2).apply(inner.apply(input)) });
         }
-        return model.apply(x!);
+        return model.apply(x!) as Tensor; // one output
       },
       [{ shape: [2, 3] }],
     );
