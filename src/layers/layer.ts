@@ -158,8 +158,7 @@ export abstract class Layer {
       shapes,
       states.map((t) => t.shape),
     );
-    const node = new Node(this, [...inputs, ...states], list, outs, 'float32', states.length);
-    return this.returnsList ? [...node.outputs] : node.outputs[0]!;
+    return this.nodeOutput(new Node(this, [...inputs, ...states], list, outs, 'float32', states.length));
   }
 
   /** Checks that `initialState` is a list and that this layer takes one. */

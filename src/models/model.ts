@@ -235,16 +235,6 @@ export class Model extends Layer {
 
   // As a layer inside another model (Keras' nested models).
 
-  /** The model's one output, for callers that need a single shape (computeOutputShape). */
-  private singleOutput(what: string): SymbolicTensor {
-    const outputs = this.requireGraph(what).outputs;
-    if (outputs.length !== 1)
-      throw new ValueError(
-        `${this.describe()}: the model has ${outputs.length} outputs; ${what} gives one shape (use outputShapesFor)`,
-      );
-    return outputs[0]!;
-  }
-
   /**
    * Keras' `model.output`: the model's own output until it is called as a layer; after one call,
    * that call's output, like any layer's, so per-layer probes of an outer model keep working.
@@ -287,9 +277,12 @@ export class Model extends Layer {
     });
   }
 
+  /** The one output shape of a call (a model with several outputs has outputShapesFor only). */
   override outputShapeFromShapes(shapes: readonly SymbolicShape[]): SymbolicShape {
-    this.checkInputShapes(shapes);
-    return this.singleOutput('apply').shape;
+    const outs = this.outputShapesFor(shapes, []);
+    if (outs.length !== 1)
+      throw new ValueError(`${this.describe()}: the model has ${outs.length} outputs; use outputShapesFor`);
+    return outs[0]!;
   }
 
   /** A model with several outputs called as a layer returns one tensor per output, as in Keras. */

@@ -1,5 +1,5 @@
 import { ValueError } from '../errors.js';
-import { LearningRateSchedule } from './schedules.js';
+import { LearningRateSchedule, positiveSteps } from './schedules.js';
 
 /**
  * Cosine decay with warm restarts (SGDR, Loshchilov & Hutter), as Keras'
@@ -30,12 +30,8 @@ export class CosineDecayRestarts extends LearningRateSchedule {
     name?: string;
   }) {
     super();
-    if (!(typeof args.firstDecaySteps === 'number' && args.firstDecaySteps > 0))
-      throw new ValueError(
-        `CosineDecayRestarts: firstDecaySteps must be > 0, got ${String(args.firstDecaySteps)}`,
-      );
     this.initialLearningRate = args.initialLearningRate;
-    this.firstDecaySteps = args.firstDecaySteps;
+    this.firstDecaySteps = positiveSteps(this.className, 'firstDecaySteps', args.firstDecaySteps);
     this.tMul = args.tMul ?? 2;
     this.mMul = args.mMul ?? 1;
     this.alpha = args.alpha ?? 0;

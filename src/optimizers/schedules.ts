@@ -19,7 +19,7 @@ export abstract class LearningRateSchedule {
 }
 
 /** A positive step count, with an error naming the schedule and option. */
-function positiveSteps(cls: string, option: string, v: number): number {
+export function positiveSteps(cls: string, option: string, v: number): number {
   if (!(typeof v === 'number' && v > 0))
     throw new ValueError(`${cls}: ${option} must be > 0, got ${String(v)}`);
   return v;
