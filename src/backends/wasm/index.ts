@@ -13,6 +13,7 @@ import type {
 } from '../../backend/backend.js';
 import type { BackendArray, DType, TypedArray } from '../../tensor/dtype.js';
 import type { Shape } from '../../tensor/shape.js';
+import { conv2dBlocked, conv2dBlockedBackward, useBlockedConv } from './conv-blocked.js';
 import * as ew from './elementwise.js';
 import * as fused from './fused.js';
 import type { Heap } from './heap.js';
@@ -178,8 +179,10 @@ class WasmBackend implements Backend {
     g: WindowGeometry,
     act: FusedActivation,
   ) {
-    if (!useWinograd(this.heap, g, x.shape[3]!, kernel.shape[3]!)) return null;
-    return conv2dWinograd(this.heap, x, kernel, bias, g, act);
+    if (useWinograd(this.heap, g, x.shape[3]!, kernel.shape[3]!))
+      return conv2dWinograd(this.heap, x, kernel, bias, g, act);
+    if (useBlockedConv(g, x.shape[0]!, x.shape[3]!)) return conv2dBlocked(this.heap, x, kernel, bias, g, act);
+    return null;
   }
   conv2dBackward(
     dy: TensorInfo,
@@ -191,7 +194,12 @@ class WasmBackend implements Backend {
     hasBias: boolean,
     needDx: boolean,
   ) {
-    return conv2dWinogradBackward(this.heap, dy, x, kernel, y, g, act, hasBias, needDx);
+    // Either method's backward is the exact gradient of the same convolution; the forward's choice is
+    // repeated so the rounding matches the forward's method.
+    const backward = useWinograd(this.heap, g, x.shape[3]!, kernel.shape[3]!)
+      ? conv2dWinogradBackward
+      : conv2dBlockedBackward;
+    return backward(this.heap, dy, x, kernel, y, g, act, hasBias, needDx);
   }
   rnnSequence(args: RnnSequenceArgs) {
     return rnnSequence(this.heap, args);

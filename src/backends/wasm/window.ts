@@ -20,15 +20,32 @@ function block(heap: Heap, shape: Shape, g: WindowGeometry, x: number, y: number
 export function im2col(heap: Heap, x: TensorInfo, g: WindowGeometry, padValue: number): number {
   const [n, , , c] = x.shape as [number, number, number, number];
   const y = heap.malloc(n * g.outH * g.outW * g.kh * g.kw * c);
-  heap.k.im2col(block(heap, x.shape, g, ptr(x), y, 0, padValue));
+  im2colAt(heap, ptr(x), x.shape, g, padValue, y);
   return y;
+}
+
+/** im2col of the images [n, h, w, c] (`shape`) at byte offset x into the patches at y. */
+export function im2colAt(
+  heap: Heap,
+  x: number,
+  shape: Shape,
+  g: WindowGeometry,
+  padValue: number,
+  y: number,
+) {
+  heap.k.im2col(block(heap, shape, g, x, y, 0, padValue));
 }
 
 /** dx [n, h, w, c] from the patches' gradient. */
 export function col2im(heap: Heap, dcols: TensorInfo, g: WindowGeometry, xShape: Shape): number {
   const dx = heap.malloc(count(xShape));
-  heap.k.col2im(block(heap, xShape, g, dx, ptr(dcols)));
+  col2imAt(heap, ptr(dcols), g, xShape, dx);
   return dx;
+}
+
+/** col2im of the patches' gradient at dcols into the images [n, h, w, c] (`xShape`) at dx (overwritten). */
+export function col2imAt(heap: Heap, dcols: number, g: WindowGeometry, xShape: Shape, dx: number) {
+  heap.k.col2im(block(heap, xShape, g, dx, dcols));
 }
 
 /** Max pooling and the flat x index of each window's first maximum. */
