@@ -14,7 +14,7 @@ import { parseNativeThreads } from './native-mode.js';
 export { type NativeThreadMode, parseNativeThreads } from './native-mode.js';
 
 /** The interface version the addon must report (TENSILE_NATIVE_ABI in native/tensile_native.c). */
-export const NATIVE_ABI = 3;
+export const NATIVE_ABI = 4;
 /** The `threads` argument of `sgemm` that splits C's rows between the caller and the helper thread. */
 export const SPLIT_THREADS = 0;
 
@@ -74,6 +74,25 @@ export interface NativeAddon {
   helperStats(): HelperStats;
   /** How long the helper (and its caller) spin for each other before sleeping, in µs (0-1000000). */
   setHelperSpin(micros: number): void;
+  /** True when this build computes convolutions (the oneDNN build; OpenBLAS has none). */
+  readonly convolutions: boolean;
+  /**
+   * One convolution pass by oneDNN in place on `memory` (native/conv_js.c documents the arguments);
+   * false when oneDNN has no implementation for the geometry. Only when `convolutions`.
+   */
+  conv2d?(
+    memory: Float32Array,
+    mode: number,
+    geometry: readonly number[],
+    a: number,
+    b: number,
+    c: number,
+    d: number,
+    relu: number,
+    threads: number,
+  ): boolean;
+  /** Primitives created, calls, geometries oneDNN refused, the implementation it chose last. */
+  convStats?(): { primitives: number; calls: number; unsupported: number; lastImplementation: string };
 }
 
 /**
@@ -143,6 +162,9 @@ export function addonProblem(exports: unknown): string | null {
     return 'it has no holdSignals/releaseSignals functions';
   if (typeof a.helperStats !== 'function' || typeof a.setHelperSpin !== 'function')
     return 'it has no helperStats/setHelperSpin functions';
+  if (typeof a.convolutions !== 'boolean') return 'it has no convolutions flag';
+  if (a.convolutions && (typeof a.conv2d !== 'function' || typeof a.convStats !== 'function'))
+    return 'it claims convolutions but has no conv2d/convStats functions';
   return null;
 }
 
