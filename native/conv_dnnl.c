@@ -19,7 +19,7 @@
 #define CACHE_SIZE 32
 
 typedef struct {
-  int used, mode, relu, has_bias;
+  int used, mode, relu, has_bias, threads; /* threads: oneDNN plans a primitive for the count at creation */
   conv_shape s;
   dnnl_primitive_t prim;
   dnnl_primitive_t wreorder; /* hwio ↔ the primitive's weights layout, or NULL when they are equal */
@@ -157,10 +157,11 @@ done:
   return result;
 }
 
-static entry *find_entry(const conv_shape *s, int mode, int relu, int has_bias, int *status) {
+static entry *find_entry(const conv_shape *s, int mode, int relu, int has_bias, int threads, int *status) {
   for (int i = 0; i < CACHE_SIZE; i++) {
     entry *e = &cache[i];
-    if (e->used && e->mode == mode && e->relu == relu && e->has_bias == has_bias && !memcmp(&e->s, s, sizeof *s))
+    if (e->used && e->mode == mode && e->relu == relu && e->has_bias == has_bias && e->threads == threads &&
+        !memcmp(&e->s, s, sizeof *s))
       return e;
   }
   int slot = -1;
@@ -172,6 +173,7 @@ static entry *find_entry(const conv_shape *s, int mode, int relu, int has_bias, 
     free_entry(&cache[slot]);
   }
   *status = create_entry(&cache[slot], s, mode, relu, has_bias);
+  cache[slot].threads = threads;
   return *status == CONV_DONE ? &cache[slot] : NULL;
 }
 
@@ -241,9 +243,9 @@ int conv_run(const conv_shape *s, const conv_operands *op, int threads) {
     status = 1;
   } else {
     int has_bias = op->mode == CONV_FORWARD ? op->bias != NULL : op->mode == CONV_BACKWARD_WEIGHTS && op->db;
-    entry *e = find_entry(s, op->mode, op->mode == CONV_FORWARD && op->relu, has_bias, &status);
+    blas_set_threads(threads);
+    entry *e = find_entry(s, op->mode, op->mode == CONV_FORWARD && op->relu, has_bias, threads, &status);
     if (e) {
-      blas_set_threads(threads);
       dnnl_status_t st = execute(e, op);
       status = st == dnnl_success ? CONV_DONE : (int)st;
       stats.calls++;

@@ -38,7 +38,10 @@ export function nativeConvFor(heap: Heap): NativeAddon | null {
  */
 export function nativeConvThreads(): number {
   const s = nativeStatus();
-  return s.threadsFixed ? (s.threads ?? 1) : 1;
+  const asked =
+    typeof process !== 'undefined' ? Number(process.env?.TENSILE_NATIVE_CONV_THREADS) : Number.NaN;
+  if (s.threadsFixed) return s.threads ?? 1;
+  return Number.isInteger(asked) && asked >= 1 ? asked : 1;
 }
 
 /** The addon's geometry array: n, h, w, c, f, kh, kw, strides, dilations, padTop, padLeft, outH, outW. */
@@ -107,7 +110,8 @@ export function conv2dNativeBackward(
   const threads = nativeConvThreads();
   holdSignals(addon);
   let done = addon.conv2d!(heap.f32, BACKWARD_WEIGHTS, geo, ptr(x), dz, db ?? NONE, dw, 0, threads);
-  if (done && dx !== null) done = addon.conv2d!(heap.f32, BACKWARD_DATA, geo, dz, ptr(kernel), NONE, dx, 0, threads);
+  if (done && dx !== null)
+    done = addon.conv2d!(heap.f32, BACKWARD_DATA, geo, dz, ptr(kernel), NONE, dx, 0, threads);
   if (dz !== ptr(dy)) heap.free(dz);
   if (!done) {
     for (const buffer of [dw, db, dx]) if (buffer !== null) heap.free(buffer);
