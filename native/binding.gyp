@@ -8,7 +8,7 @@
       "conditions": [
         ["tensile_blas=='onednn'", {
           "defines": ["TENSILE_BLAS_DNNL"],
-          "sources": ["conv_dnnl.c", "conv_js.c"],
+          "sources": ["conv_dnnl.c", "conv_split.c", "conv_js.c"],
           "libraries": ["-ldnnl", "-lgomp"]
         }],
         ["tensile_blas=='openblas'", {

@@ -19,7 +19,9 @@
 #define CACHE_SIZE 32
 
 typedef struct {
-  int used, mode, relu, has_bias, threads; /* threads: oneDNN plans a primitive for the count at creation */
+  int used, mode, relu, has_bias;
+  int threads; /* oneDNN plans a primitive for the thread count at its creation */
+  int busy;    /* executing (its memories and scratchpad are in use): not to be shared or evicted */
   conv_shape s;
   dnnl_primitive_t prim;
   dnnl_primitive_t wreorder; /* hwio ↔ the primitive's weights layout, or NULL when they are equal */
@@ -29,7 +31,7 @@ typedef struct {
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static dnnl_engine_t engine = NULL;
-static dnnl_stream_t stream = NULL;
+static _Thread_local dnnl_stream_t stream = NULL; /* one per thread: a stream is not thread-safe */
 static entry cache[CACHE_SIZE];
 static int next_victim = 0;
 static conv_stats stats;
@@ -157,33 +159,39 @@ done:
   return result;
 }
 
+/* A free entry for this pass (another thread executing one of the same shape gets its own). */
 static entry *find_entry(const conv_shape *s, int mode, int relu, int has_bias, int threads, int *status) {
   for (int i = 0; i < CACHE_SIZE; i++) {
     entry *e = &cache[i];
-    if (e->used && e->mode == mode && e->relu == relu && e->has_bias == has_bias && e->threads == threads &&
-        !memcmp(&e->s, s, sizeof *s))
+    if (e->used && !e->busy && e->mode == mode && e->relu == relu && e->has_bias == has_bias &&
+        e->threads == threads && !memcmp(&e->s, s, sizeof *s))
       return e;
   }
-  int slot = -1;
-  for (int i = 0; i < CACHE_SIZE && slot < 0; i++)
-    if (!cache[i].used) slot = i;
-  if (slot < 0) {
-    slot = next_victim;
+  int at = -1;
+  for (int i = 0; i < CACHE_SIZE && at < 0; i++)
+    if (!cache[i].used) at = i;
+  for (int tries = 0; at < 0 && tries < CACHE_SIZE; tries++) {
+    int victim = next_victim;
     next_victim = (next_victim + 1) % CACHE_SIZE;
-    free_entry(&cache[slot]);
+    if (!cache[victim].busy) at = victim;
   }
-  *status = create_entry(&cache[slot], s, mode, relu, has_bias);
-  cache[slot].threads = threads;
-  return *status == CONV_DONE ? &cache[slot] : NULL;
+  if (at < 0) { // every entry executing: would take 32 threads at once
+    *status = 1;
+    return NULL;
+  }
+  free_entry(&cache[at]);
+  *status = create_entry(&cache[at], s, mode, relu, has_bias);
+  cache[at].threads = threads;
+  return *status == CONV_DONE ? &cache[at] : NULL;
 }
 
-static dnnl_status_t reorder(entry *e) {
+static dnnl_status_t reorder(entry *e, dnnl_stream_t stream) {
   dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, e->mode == CONV_BACKWARD_WEIGHTS ? e->prim_w : e->user_w},
                              {DNNL_ARG_TO, e->mode == CONV_BACKWARD_WEIGHTS ? e->user_w : e->prim_w}};
   return dnnl_primitive_execute(e->wreorder, stream, 2, args);
 }
 
-static dnnl_status_t execute(entry *e, const conv_operands *op) {
+static dnnl_status_t execute(entry *e, const conv_operands *op, dnnl_stream_t stream) {
   dnnl_exec_arg_t args[6];
   int n = 0;
   dnnl_memory_t w = e->wreorder ? e->prim_w : e->user_w;
@@ -218,9 +226,9 @@ static dnnl_status_t execute(entry *e, const conv_operands *op) {
   if (e->scratch) args[n++] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, e->scratch};
   const float *user_w = op->mode == CONV_BACKWARD_WEIGHTS ? op->dw : op->w;
   dnnl_memory_set_data_handle(e->user_w, (void *)user_w);
-  if (e->wreorder && op->mode != CONV_BACKWARD_WEIGHTS) st = reorder(e);
+  if (e->wreorder && op->mode != CONV_BACKWARD_WEIGHTS) st = reorder(e, stream);
   if (st == dnnl_success) st = dnnl_primitive_execute(e->prim, stream, n, args);
-  if (st == dnnl_success && e->wreorder && op->mode == CONV_BACKWARD_WEIGHTS) st = reorder(e);
+  if (st == dnnl_success && e->wreorder && op->mode == CONV_BACKWARD_WEIGHTS) st = reorder(e, stream);
   return st;
 }
 
@@ -231,30 +239,37 @@ static void empty_batch(const conv_shape *s, const conv_operands *op) {
   if (op->db) memset(op->db, 0, (size_t)s->f * sizeof(float));
 }
 
+static int ensure_engine(void) {
+  if (!engine && dnnl_engine_create(&engine, dnnl_cpu, 0) != dnnl_success) return 0;
+  return stream || dnnl_stream_create(&stream, engine, dnnl_stream_default_flags) == dnnl_success;
+}
+
 int conv_run(const conv_shape *s, const conv_operands *op, int threads) {
   if (s->n == 0) {
     empty_batch(s, op);
     return CONV_DONE;
   }
+  // The table is shared; execution is not (each thread executes its own entries on its own stream).
   pthread_mutex_lock(&lock);
   int status = CONV_DONE;
-  if (!engine && (dnnl_engine_create(&engine, dnnl_cpu, 0) != dnnl_success ||
-                  dnnl_stream_create(&stream, engine, dnnl_stream_default_flags) != dnnl_success)) {
+  entry *e = NULL;
+  blas_set_threads(threads);
+  if (!ensure_engine()) {
     status = 1;
   } else {
     int has_bias = op->mode == CONV_FORWARD ? op->bias != NULL : op->mode == CONV_BACKWARD_WEIGHTS && op->db;
-    blas_set_threads(threads);
-    entry *e = find_entry(s, op->mode, op->mode == CONV_FORWARD && op->relu, has_bias, threads, &status);
-    if (e) {
-      dnnl_status_t st = execute(e, op);
-      status = st == dnnl_success ? CONV_DONE : (int)st;
-      stats.calls++;
-    } else if (status == CONV_UNSUPPORTED) {
-      stats.unsupported++;
-    }
+    e = find_entry(s, op->mode, op->mode == CONV_FORWARD && op->relu, has_bias, threads, &status);
+    if (e) e->busy = 1;
+    if (status == CONV_UNSUPPORTED) stats.unsupported++;
   }
   pthread_mutex_unlock(&lock);
-  return status;
+  if (!e) return status;
+  dnnl_status_t st = execute(e, op, stream);
+  pthread_mutex_lock(&lock);
+  e->busy = 0;
+  stats.calls++;
+  pthread_mutex_unlock(&lock);
+  return st == dnnl_success ? CONV_DONE : (int)st;
 }
 
 void conv_get_stats(conv_stats *out) {

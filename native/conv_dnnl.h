@@ -34,9 +34,18 @@ typedef struct {
 
 /*
  * Computes one convolution pass on `threads` OpenMP threads of the calling thread. Returns CONV_DONE,
- * CONV_UNSUPPORTED, or a positive dnnl_status_t when execution failed. Thread-safe (one at a time).
+ * CONV_UNSUPPORTED, or a positive dnnl_status_t when execution failed. Thread-safe: threads running at
+ * once each get their own primitive.
  */
 int conv_run(const conv_shape *s, const conv_operands *op, int threads);
+
+/*
+ * The batch split in two halves: images [0, ⌈n/2⌉) on the calling thread, the rest on the addon's
+ * helper thread (or after the first half on the caller when the helper is busy or not started), one
+ * OpenMP thread each; the weight gradients of the halves are added, first + second. The result
+ * depends on n only, never on which thread computed what.
+ */
+int conv_run_split(const conv_shape *s, const conv_operands *op);
 
 /* Primitives created and calls computed, for `helperStats`-style debugging. */
 typedef struct {

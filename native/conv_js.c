@@ -10,7 +10,8 @@
  *   1 backward data     a = dy [n,outH,outW,f], b = kernel, c = -1, d = dx [n,h,w,c]
  *   2 backward weights  a = x, b = dy, c = dbias [f] or -1, d = dkernel [kh,kw,c,f]
  * Returns true when computed, false (having written nothing) when oneDNN has no implementation for
- * this geometry; throws, computing nothing, on a bad argument (naming it), an operand past the end of
+ * this geometry; `threads` is oneDNN's OpenMP thread count, or 0 to split the batch between this thread
+ * and the addon's helper thread (conv_split.c). Throws, computing nothing, on a bad argument (naming it), an operand past the end of
  * `memory`, or an output overlapping another operand. Like sgemm it holds asynchronous signals while
  * oneDNN runs, unless JavaScript already holds them.
  */
@@ -25,6 +26,8 @@
 #include "signals.h"
 
 #define CONV_ARGS 9
+/* The `threads` value that splits the batch with the helper thread (conv_split.c), as in sgemm. */
+#define SPLIT_THREADS 0
 #define MAX_DIM 0x7fffffffLL
 static const char *const GEOMETRY_NAMES[15] = {"n",        "h",         "w",         "c",      "f",
                                                "kh",       "kw",        "strideH",   "strideW", "dilationH",
@@ -143,7 +146,7 @@ static napi_value conv2d_js(napi_env env, napi_callback_info info) {
   }
   if (mode == CONV_BACKWARD_DATA && off[2] != -1) return fail(env, "conv2d: backward data takes no third operand (pass -1)");
   if (!get_int(env, argv[7], "relu", 0, 1, &relu, msg, sizeof msg) ||
-      !get_int(env, argv[8], "threads", 1, 256, &threads, msg, sizeof msg))
+      !get_int(env, argv[8], "threads", 0, 256, &threads, msg, sizeof msg))
     return fail(env, msg);
   if (relu && mode != CONV_FORWARD) return fail(env, "conv2d: relu is a forward post-op only");
   double xs = (double)s.n * s.h * s.w * s.c, ks = (double)s.kh * s.kw * s.c * s.f, ys = (double)s.n * s.oh * s.ow * s.f;
@@ -177,7 +180,7 @@ static napi_value conv2d_js(napi_env env, napi_callback_info info) {
   sigset_t previous;
   const int own_hold = !tensile_signals_held();
   if (own_hold) block_async_signals(&previous);
-  int status = conv_run(&s, &op, (int)threads);
+  int status = threads == SPLIT_THREADS ? conv_run_split(&s, &op) : conv_run(&s, &op, (int)threads);
   if (own_hold) pthread_sigmask(SIG_SETMASK, &previous, NULL);
   if (status > 0) {
     snprintf(msg, sizeof msg, "conv2d: oneDNN failed with status %d", status);

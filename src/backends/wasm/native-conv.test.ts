@@ -10,6 +10,7 @@ import { expectGradientsMatchReference } from '../../test-utils/gradcheck.js';
 import { tsBackend } from '../ts/index.js';
 import { Heap } from './heap.js';
 import { createWasmBackend } from './index.js';
+import { setNativeConvSplitMin } from './native-conv.js';
 import { nativeAddon, nativeStatus } from './native-loader.js';
 import { expectClose } from './test-utils/parity.js';
 
@@ -59,14 +60,29 @@ describe('convolutions by oneDNN (native addon)', () => {
     ],
     ['batch 1, 1×1 stride 2', [1, 6, 6, 4], [1, 1, 4, 3], { strides: 2 }],
   ];
+  // Each case on one thread and with the batch split across the helper thread (threads argument 0).
   for (const [what, xShape, kShape, opts] of cases) {
-    it.skipIf(!hasConv)(`${what}: values and gradients match the float64 reference${skipReason}`, () => {
-      const modes = spyModes();
-      const f = (x: Tensor, k: Tensor, b: Tensor) => conv2d(x, k, b, opts);
-      const specs = [{ shape: xShape }, { shape: kShape }, { shape: [kShape[3]!] }];
-      expectGradientsMatchReference(backend, f, specs, { tol: 2e-5 });
-      expect(modes().sort()).toEqual([0, 1, 2]);
-    });
+    for (const split of [false, true]) {
+      const how = split ? 'batch split with the helper thread' : 'one thread';
+      it.skipIf(!hasConv)(
+        `${what}, ${how}: values and gradients match the float64 reference${skipReason}`,
+        () => {
+          const restore = setNativeConvSplitMin(split ? 0 : Number.POSITIVE_INFINITY);
+          const spy = vi.spyOn(addon!, 'conv2d');
+          try {
+            const f = (x: Tensor, k: Tensor, b: Tensor) => conv2d(x, k, b, opts);
+            const specs = [{ shape: xShape }, { shape: kShape }, { shape: [kShape[3]!] }];
+            expectGradientsMatchReference(backend, f, specs, { tol: 2e-5 });
+          } finally {
+            restore();
+          }
+          const computed = spy.mock.calls.filter((_, i) => spy.mock.results[i]!.value === true);
+          expect(computed.map((c) => c[1]).sort()).toEqual([0, 1, 2]);
+          const splitDefault = nativeStatus().split === true && xShape[0]! >= 2;
+          expect(computed.every((c) => (c[8] === 0) === (split && splitDefault))).toBe(true);
+        },
+      );
+    }
   }
 
   it.skipIf(!hasConv)(`without bias, values and gradients match the reference${skipReason}`, () => {
@@ -165,7 +181,7 @@ describe('convolutions by oneDNN (native addon)', () => {
       [[mem, 2, g, x, y, k - 8, k, 0, 1], /output dbias overlaps/],
       [[mem, 1, g, y, k, b, x, 0, 1], /backward data takes no third operand/],
       [[mem, 1, g, y, k, -1, x, 1, 1], /relu is a forward post-op only/],
-      [[mem, 0, g, x, k, b, y, 1, 0], /threads = 0 is not an integer/],
+      [[mem, 0, g, x, k, b, y, 1, -1], /threads = -1 is not an integer in \[0, 256\]/],
     ];
     for (const [args, why] of cases) expect(call(...args), String(why)).toThrow(why);
   });

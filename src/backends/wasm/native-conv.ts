@@ -2,7 +2,7 @@ import type { DenseGrads, FusedActivation, TensorInfo, WindowGeometry } from '..
 import type { Heap } from './heap.js';
 import { ACT_CODE } from './kernels.js';
 import { holdSignals, nativeFor } from './native.js';
-import { type NativeAddon, nativeStatus } from './native-loader.js';
+import { type NativeAddon, nativeStatus, SPLIT_THREADS } from './native-loader.js';
 
 /**
  * Convolutions by oneDNN's convolution primitives in the native addon (its oneDNN build), in place on
@@ -33,15 +33,32 @@ export function nativeConvFor(heap: Heap): NativeAddon | null {
 }
 
 /**
- * OpenMP threads for one convolution pass: TENSILE_NATIVE_THREADS's count when it fixes one (1 in a
- * study's worker), else 1.
+ * Smallest convolution (multiply-adds per pass: n·outH·outW·f·kh·kw·c) whose batch is split between
+ * the calling thread and the addon's helper thread in the default thread mode. The CNN's smallest
+ * pass (batch 32, first layer: 7.2M) took 0.23 ms on one thread and 0.10-0.11 split (Xeon, 2026-12-03).
  */
-export function nativeConvThreads(): number {
+let splitMinMacs = 1_000_000;
+
+/** Sets the split threshold (tests split tiny convolutions); returns a function restoring it. */
+export function setNativeConvSplitMin(macs: number): () => void {
+  const old = splitMinMacs;
+  splitMinMacs = macs;
+  return () => {
+    splitMinMacs = old;
+  };
+}
+
+/**
+ * The addon's `threads` for one pass: TENSILE_NATIVE_THREADS's count when it fixes one (1 in a study's
+ * worker: its OpenMP threads, one here), else SPLIT_THREADS (halves of the batch on the caller and the
+ * helper thread, one thread each) for a batch of at least 2 and enough work, else 1. Not timed against
+ * one thread as the GEMMs are: the weight gradient of a split batch is the sum of two halves, so its
+ * rounding would then depend on timing; a busy helper costs little (the caller takes its half back).
+ */
+export function nativeConvThreads(n: number, macs: number): number {
   const s = nativeStatus();
-  const asked =
-    typeof process !== 'undefined' ? Number(process.env?.TENSILE_NATIVE_CONV_THREADS) : Number.NaN;
-  if (s.threadsFixed) return s.threads ?? 1;
-  return Number.isInteger(asked) && asked >= 1 ? asked : 1;
+  if (s.threadsFixed || !s.split) return s.threadsFixed ? (s.threads ?? 1) : 1;
+  return n >= 2 && macs >= splitMinMacs ? SPLIT_THREADS : 1;
 }
 
 /** The addon's geometry array: n, h, w, c, f, kh, kw, strides, dilations, padTop, padLeft, outH, outW. */
@@ -70,7 +87,8 @@ export function conv2dNative(
   const relu = act === 'relu' ? 1 : 0;
   const geo = geometry(n, c, f, g);
   const b = bias ? ptr(bias) : NONE;
-  if (!addon.conv2d!(heap.f32, FORWARD, geo, ptr(x), ptr(kernel), b, y, relu, nativeConvThreads())) {
+  const threads = nativeConvThreads(n, rows * f * g.kh * g.kw * c);
+  if (!addon.conv2d!(heap.f32, FORWARD, geo, ptr(x), ptr(kernel), b, y, relu, threads)) {
     heap.free(y);
     return null;
   }
@@ -107,7 +125,7 @@ export function conv2dNativeBackward(
   const db = hasBias ? heap.malloc(f) : null;
   const dx = needDx ? heap.malloc(n * h * w * c) : null;
   const geo = geometry(n, c, f, g);
-  const threads = nativeConvThreads();
+  const threads = nativeConvThreads(n, rows * f * kh * kw * c);
   holdSignals(addon);
   let done = addon.conv2d!(heap.f32, BACKWARD_WEIGHTS, geo, ptr(x), dz, db ?? NONE, dw, 0, threads);
   if (done && dx !== null)
