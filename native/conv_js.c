@@ -82,7 +82,7 @@ static int overlap(const operand *x, const operand *y) {
          (double)y->offset < (double)x->offset + 4 * x->elements;
 }
 
-/* Reads and checks the geometry; the last window must end inside the padded input's last stride. */
+/* Reads and checks the geometry (see below for what is consistent). */
 static int read_geometry(napi_env env, napi_value arr, conv_shape *s, char *msg, size_t len) {
   bool is_array = false;
   uint32_t length = 0;
@@ -103,8 +103,11 @@ static int read_geometry(napi_env env, napi_value arr, conv_shape *s, char *msg,
   // pb, pr: the padding after the input that the output size implies (see conv_desc).
   double pb = (double)(s->oh - 1) * s->sh + (double)(s->kh - 1) * s->dh + 1 - s->h - s->pt;
   double pr = (double)(s->ow - 1) * s->sw + (double)(s->kw - 1) * s->dw + 1 - s->w - s->pl;
-  if (pb <= -(double)s->sh || pr <= -(double)s->sw) {
-    snprintf(msg, len, "conv2d: outH %lld × outW %lld is too small for a %lld×%lld input (kernel %lld×%lld, strides %lld×%lld, "
+  // Consistent: the windows cover the input's last stride, and no window lies wholly in the padding
+  // after it (Keras' 'valid', 'same' and 'causal' never do).
+  double eh = (double)(s->kh - 1) * s->dh + 1, ew = (double)(s->kw - 1) * s->dw + 1;
+  if (pb <= -(double)s->sh || pr <= -(double)s->sw || pb >= eh || pr >= ew || s->pt >= eh || s->pl >= ew) {
+    snprintf(msg, len, "conv2d: outH %lld × outW %lld does not match a %lld×%lld input (kernel %lld×%lld, strides %lld×%lld, "
              "dilations %lld×%lld, padTop %lld, padLeft %lld)", (long long)s->oh, (long long)s->ow, (long long)s->h,
              (long long)s->w, (long long)s->kh, (long long)s->kw, (long long)s->sh, (long long)s->sw, (long long)s->dh,
              (long long)s->dw, (long long)s->pt, (long long)s->pl);

@@ -154,6 +154,46 @@ describe('convolutions by oneDNN (native addon)', () => {
     expect(spy).not.toHaveBeenCalled();
   });
 
+  it.skipIf(!hasConv)(`a split batch's results are its halves' results, bit for bit${skipReason}`, () => {
+    const heap = new Heap();
+    const [n, h, c, f] = [5, 7, 3, 4];
+    const g = (batch: number) => [batch, h, h, c, f, 3, 3, 1, 1, 1, 1, 1, 1, h, h];
+    const [xs, ys, ks] = [n * h * h * c, n * h * h * f, 9 * c * f];
+    const x = heap.upload(Float32Array.from({ length: xs }, (_, i) => Math.sin(i)));
+    const dy = heap.upload(Float32Array.from({ length: ys }, (_, i) => Math.cos(0.7 * i)));
+    const k = heap.upload(Float32Array.from({ length: ks }, (_, i) => Math.sin(0.3 * i)));
+    const [dw, db, dwHalf, dbHalf, dx] = [
+      heap.malloc(ks),
+      heap.malloc(f),
+      heap.malloc(ks),
+      heap.malloc(f),
+      heap.malloc(xs),
+    ];
+    const [dxWhole, y, yWhole] = [heap.malloc(xs), heap.malloc(ys), heap.malloc(ys)];
+    const read = (at: number, size: number) => Array.from(heap.viewOf(at, size, 'float32'));
+    const conv = addon!.conv2d!;
+    // Split (threads 0): images 0-2 on the caller, 3-4 on the helper (or taken back).
+    conv(heap.f32, 2, g(n), x, dy, db, dw, 0, 0);
+    conv(heap.f32, 1, g(n), dy, k, -1, dx, 0, 0);
+    conv(heap.f32, 0, g(n), x, k, -1, y, 1, 0);
+    // The same halves one after the other on one thread; the weight gradients added in float32.
+    const [x2, y2] = [x + 4 * 3 * h * h * c, 4 * 3 * h * h * f];
+    conv(heap.f32, 2, g(3), x, dy, db, dwHalf, 0, 1);
+    const first = [read(dwHalf, ks), read(db, f)];
+    conv(heap.f32, 2, g(2), x2, dy + y2, dbHalf, dwHalf, 0, 1);
+    const second = [read(dwHalf, ks), read(dbHalf, f)];
+    const sums = first.map((a, i) => a.map((v, j) => Math.fround(v + second[i]![j]!)));
+    conv(heap.f32, 2, g(n), x, dy, db, dw, 0, 0); // db was overwritten above: compute the split again
+    expect([read(dw, ks), read(db, f)]).toEqual(sums);
+    conv(heap.f32, 1, g(3), dy, k, -1, dxWhole, 0, 1);
+    conv(heap.f32, 1, g(2), dy + y2, k, -1, dxWhole + 4 * 3 * h * h * c, 0, 1);
+    expect(read(dx, xs)).toEqual(read(dxWhole, xs));
+    conv(heap.f32, 0, g(3), x, k, -1, yWhole, 1, 1);
+    conv(heap.f32, 0, g(2), x2, k, -1, yWhole + y2, 1, 1);
+    expect(read(y, ys)).toEqual(read(yWhole, ys));
+    expect(read(dw, ks).some((v) => v !== 0)).toBe(true);
+  });
+
   it.skipIf(!hasConv)(`the addon refuses bad arguments, naming them${skipReason}`, () => {
     const heap = new Heap();
     const mem = heap.f32;
@@ -171,7 +211,8 @@ describe('convolutions by oneDNN (native addon)', () => {
       [[mem, 3, g, x, k, b, y, 1, 1], /mode = 3 is not an integer in \[0, 2\]/],
       [[mem, 0, g.slice(1), x, k, b, y, 1, 1], /geometry must be an array of 15 integers/],
       [[mem, 0, [...g.slice(0, 7), 0, ...g.slice(8)], x, k, b, y, 1, 1], /strideH = 0 is not an integer/],
-      [[mem, 0, [...g.slice(0, 13), 3, 6], x, k, b, y, 1, 1], /outH 3 × outW 6 is too small/],
+      [[mem, 0, [...g.slice(0, 13), 3, 6], x, k, b, y, 1, 1], /outH 3 × outW 6 does not match a 6×6 input/],
+      [[mem, 0, [...g.slice(0, 13), 6, 8], x, k, b, y, 1, 1], /outH 6 × outW 8 does not match/],
       [[mem, 0, g, x + 2, k, b, y, 1, 1], /x offset \d+ is not a multiple of 4/],
       [
         [mem, 0, g, x, k, b, mem.length * 4 - 16, 1, 1],

@@ -37,7 +37,8 @@ export function nativeConvFor(heap: Heap): NativeAddon | null {
  * the calling thread and the addon's helper thread in the default thread mode. The CNN's smallest
  * pass (batch 32, first layer: 7.2M) took 0.23 ms on one thread and 0.10-0.11 split (Xeon, 2026-12-03).
  */
-let splitMinMacs = 1_000_000;
+export const NATIVE_CONV_SPLIT_MIN_MACS = 1_000_000;
+let splitMinMacs = NATIVE_CONV_SPLIT_MIN_MACS;
 
 /** Sets the split threshold (tests split tiny convolutions); returns a function restoring it. */
 export function setNativeConvSplitMin(macs: number): () => void {

@@ -126,6 +126,8 @@ export interface NativeStatus {
    * one thread and on `threads`, and the faster is used (a busy second core makes two threads slower).
    */
   readonly threadsFixed?: boolean;
+  /** True when this build computes convolutions with oneDNN's primitives (the OpenBLAS build has none). */
+  readonly convolutions?: boolean;
   readonly file?: string;
 }
 
@@ -228,9 +230,20 @@ export function loadNativeAddon(proc = nodeProcess(), requireFn?: Require, outDi
     const reason = env.TENSILE_NATIVE_PATH ? 'loaded from TENSILE_NATIVE_PATH' : 'built at install';
     const threads = mode.split ? 2 : mode.threads;
     const { threadsFixed, split, reason: threadsReason } = mode;
+    const convolutions = addon.convolutions;
     return {
       addon,
-      status: { active: true, reason, ...info, threads, threadsFixed, split, threadsReason, file },
+      status: {
+        active: true,
+        reason,
+        ...info,
+        threads,
+        threadsFixed,
+        split,
+        threadsReason,
+        convolutions,
+        file,
+      },
     };
   } catch (e) {
     return off(`${file} failed its info() call: ${firstLine(e)}`, file);
