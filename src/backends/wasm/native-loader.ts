@@ -7,7 +7,8 @@
  * Environment: TENSILE_NATIVE=0 turns the addon off; TENSILE_NATIVE_PATH loads a given .node file;
  * TENSILE_NATIVE_LIB=onednn|openblas picks one of the builds; TENSILE_NATIVE_THREADS picks how large
  * GEMMs use the cores (see `nativeThreadMode`; 1 inside a study's worker process);
- * TENSILE_NATIVE_SPIN_US sets how long the split's helper thread spins for work before sleeping.
+ * TENSILE_NATIVE_SPIN_US sets how long the split's helper thread spins for work before sleeping;
+ * TENSILE_NATIVE_CONV=0 keeps convolutions off the oneDNN build's convolution primitives (native-conv.ts).
  */
 import { parseNativeThreads } from './native-mode.js';
 
