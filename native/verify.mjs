@@ -56,7 +56,8 @@ function checkConvolution() {
   const g = [n, h, h, c, f, 3, 3, 1, 1, 1, 1, 1, 1, h, h];
   const [x, k, b, y] = [0, 1024, 2048, 4096]; // element offsets
   for (let i = 0; i < 4096; i++) f32[i] = rand();
-  if (!addon.conv2d(f32, 0, g, x * 4, k * 4, b * 4, y * 4, 1, 1)) throw new Error('no oneDNN convolution for 3×3 same');
+  if (!addon.conv2d(f32, 0, g, x * 4, k * 4, b * 4, y * 4, 1, 1))
+    throw new Error('no oneDNN convolution for 3×3 same');
   for (let i = 0; i < n; i++)
     for (let r = 0; r < h; r++)
       for (let q = 0; q < h; q++)
@@ -65,7 +66,8 @@ function checkConvolution() {
           for (let p = 0; p < 9; p++) {
             const [rr, qq] = [r + Math.floor(p / 3) - 1, q + (p % 3) - 1];
             if (rr < 0 || rr >= h || qq < 0 || qq >= h) continue;
-            for (let ci = 0; ci < c; ci++) s += f32[x + ((i * h + rr) * h + qq) * c + ci] * f32[k + (p * c + ci) * f + o];
+            for (let ci = 0; ci < c; ci++)
+              s += f32[x + ((i * h + rr) * h + qq) * c + ci] * f32[k + (p * c + ci) * f + o];
           }
           if (Math.abs(f32[y + ((i * h + r) * h + q) * f + o] - Math.max(0, s)) > 1e-4)
             throw new Error(`wrong convolution at image ${i}, (${r}, ${q}), filter ${o}`);
@@ -87,6 +89,7 @@ function gflops(threads) {
 
 const info = addon.info(); // before any call sets the thread count: maxThreads is the library's default
 checkProducts();
-if (info.library === 'onednn' && addon.convolutions !== true) throw new Error(`${file}: the oneDNN build has no convolutions`);
+if (info.library === 'onednn' && addon.convolutions !== true)
+  throw new Error(`${file}: the oneDNN build has no convolutions`);
 if (addon.convolutions) checkConvolution();
 console.log(JSON.stringify({ ...info, gflops: gflops(1), gflops2: gflops(2), gflopsSplit: gflops(SPLIT) }));
