@@ -22,6 +22,7 @@ typedef struct {
   int used, mode, relu, has_bias;
   int threads; /* oneDNN plans a primitive for the thread count at its creation */
   int busy;    /* executing (its memories and scratchpad are in use): not to be shared or evicted */
+  int unsupported; /* no fast implementation: remembered so the next call declines at once */
   conv_shape s;
   dnnl_primitive_t prim;
   dnnl_primitive_t wreorder; /* hwio ↔ the primitive's weights layout, or NULL when they are equal */
@@ -83,7 +84,10 @@ static dnnl_memory_t make_memory(const dnnl_memory_desc_t *md) {
   return m;
 }
 
-/* Creates the primitive and its memories for one pass into `e`; CONV_UNSUPPORTED when oneDNN has none. */
+/*
+ * Creates the primitive and its memories for one pass into `e`; CONV_UNSUPPORTED when oneDNN has no
+ * implementation but its reference one.
+ */
 static int create_entry(entry *e, const conv_shape *s, int mode, int relu, int has_bias) {
   dnnl_convolution_desc_t d, fwd_d;
   dnnl_primitive_attr_t attr = NULL;
@@ -109,6 +113,9 @@ static int create_entry(entry *e, const conv_shape *s, int mode, int relu, int h
   const char *impl = NULL;
   dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl);
   if (impl) snprintf(stats.last_impl, sizeof stats.last_impl, "%s", impl);
+  // oneDNN's reference loops ("ref:any") are far slower than im2col + GEMM (a 1-channel input
+  // declared nchw got them: 975 ms against 1 ms), so such a pass is left to the wasm backend's paths.
+  if (!impl || strncmp(impl, "ref", 3) == 0) goto done;
   result = 1; // a failure from here on is oneDNN's, not a missing implementation
   if (dnnl_primitive_create(&e->prim, pd) != dnnl_success) goto done;
   dnnl_query_t wq = mode == CONV_BACKWARD_WEIGHTS ? dnnl_query_diff_weights_md : dnnl_query_weights_md;
@@ -164,8 +171,11 @@ static entry *find_entry(const conv_shape *s, int mode, int relu, int has_bias, 
   for (int i = 0; i < CACHE_SIZE; i++) {
     entry *e = &cache[i];
     if (e->used && !e->busy && e->mode == mode && e->relu == relu && e->has_bias == has_bias &&
-        e->threads == threads && !memcmp(&e->s, s, sizeof *s))
-      return e;
+        e->threads == threads && !memcmp(&e->s, s, sizeof *s)) {
+      if (!e->unsupported) return e;
+      *status = CONV_UNSUPPORTED;
+      return NULL;
+    }
   }
   int at = -1;
   for (int i = 0; i < CACHE_SIZE && at < 0; i++)
@@ -180,9 +190,11 @@ static entry *find_entry(const conv_shape *s, int mode, int relu, int has_bias, 
     return NULL;
   }
   free_entry(&cache[at]);
-  *status = create_entry(&cache[at], s, mode, relu, has_bias);
-  cache[at].threads = threads;
-  return *status == CONV_DONE ? &cache[at] : NULL;
+  entry *e = &cache[at];
+  *status = create_entry(e, s, mode, relu, has_bias);
+  if (*status == CONV_UNSUPPORTED) *e = (entry){.used = 1, .unsupported = 1, .mode = mode, .relu = relu, .has_bias = has_bias, .s = *s};
+  e->threads = threads;
+  return *status == CONV_DONE ? e : NULL;
 }
 
 static dnnl_status_t reorder(entry *e, dnnl_stream_t stream) {

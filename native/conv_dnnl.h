@@ -47,7 +47,7 @@ int conv_run(const conv_shape *s, const conv_operands *op, int threads);
  */
 int conv_run_split(const conv_shape *s, const conv_operands *op);
 
-/* Primitives created and calls computed, for `helperStats`-style debugging. */
+/* Primitives created, calls computed and calls declined (no fast implementation), for debugging. */
 typedef struct {
   uint64_t created, calls, unsupported;
   char last_impl[96]; /* the implementation oneDNN chose for the primitive created last */

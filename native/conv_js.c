@@ -194,7 +194,7 @@ static napi_value conv2d_js(napi_env env, napi_callback_info info) {
   return result;
 }
 
-/* convStats(): primitives created, calls, unsupported geometries, the last implementation chosen. */
+/* convStats(): primitives created, calls computed, calls declined (no fast implementation), the last implementation chosen. */
 static napi_value conv_stats_js(napi_env env, napi_callback_info cb) {
   (void)cb;
   conv_stats st;

@@ -8,6 +8,7 @@ import { type Tensor, Variable } from '../../tensor/tensor.js';
 import { on } from '../../test-utils/backends.js';
 import { expectGradientsMatchReference } from '../../test-utils/gradcheck.js';
 import { tsBackend } from '../ts/index.js';
+import { setConvBlocking } from './conv-blocked.js';
 import { Heap } from './heap.js';
 import { createWasmBackend } from './index.js';
 import { setNativeConvSplitMin } from './native-conv.js';
@@ -137,6 +138,40 @@ describe('convolutions by oneDNN (native addon)', () => {
     });
     expect(grads).toEqual([new Array(18).fill(0), [0, 0]]);
   });
+
+  it.skipIf(!hasConv)(
+    `a geometry oneDNN declines falls back to the other paths, exactly${skipReason}`,
+    () => {
+      const spy = vi.spyOn(addon!, 'conv2d').mockReturnValue(false);
+      const f = (x: Tensor, k: Tensor, b: Tensor) => conv2d(x, k, b, { padding: 'same', activation: 'tanh' });
+      expectGradientsMatchReference(
+        backend,
+        f,
+        [{ shape: [2, 5, 5, 3] }, { shape: [3, 3, 3, 2] }, { shape: [2] }],
+        {
+          tol: 2e-5,
+        },
+      );
+      // Declined forward: a small convolution then runs as im2col + dense, whose gradients need no conv2dBackward.
+      expect(spy.mock.calls.map((c) => c[1])).toEqual([0]);
+      // In blocks (forced), the backward asks oneDNN first, then takes the blocked backward.
+      spy.mockClear();
+      const restore = setConvBlocking(1, 0);
+      try {
+        expectGradientsMatchReference(
+          backend,
+          f,
+          [{ shape: [2, 5, 5, 3] }, { shape: [3, 3, 3, 2] }, { shape: [2] }],
+          {
+            tol: 2e-5,
+          },
+        );
+      } finally {
+        restore();
+      }
+      expect(spy.mock.calls.map((c) => c[1])).toEqual([0, 2]);
+    },
+  );
 
   it.skipIf(!hasConv)(`TENSILE_NATIVE_CONV=0 leaves convolutions to the other paths${skipReason}`, () => {
     process.env.TENSILE_NATIVE_CONV = '0';

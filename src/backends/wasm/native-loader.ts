@@ -92,7 +92,7 @@ export interface NativeAddon {
     relu: number,
     threads: number,
   ): boolean;
-  /** Primitives created, calls, geometries oneDNN refused, the implementation it chose last. */
+  /** Primitives created, calls computed, calls declined (no implementation but oneDNN's reference loops), the last implementation chosen. */
   convStats?(): { primitives: number; calls: number; unsupported: number; lastImplementation: string };
 }
 
