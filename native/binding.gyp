@@ -6,7 +6,11 @@
       "sources": ["tensile_native.c", "blas_call.c", "signals.c", "helper_thread.c", "split_plan.c"],
       "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter", "-pthread"],
       "conditions": [
-        ["tensile_blas=='onednn'", { "defines": ["TENSILE_BLAS_DNNL"], "libraries": ["-ldnnl", "-lgomp"] }],
+        ["tensile_blas=='onednn'", {
+          "defines": ["TENSILE_BLAS_DNNL"],
+          "sources": ["conv_dnnl.c", "conv_split.c", "conv_js.c"],
+          "libraries": ["-ldnnl", "-lgomp"]
+        }],
         ["tensile_blas=='openblas'", {
           "defines": ["TENSILE_BLAS_OPENBLAS"],
           "include_dirs": ["/usr/include/x86_64-linux-gnu/openblas-pthread", "/usr/include/openblas"],

@@ -58,6 +58,8 @@ static _Atomic int spin_us = DEFAULT_SPIN_US;
 static _Atomic uint32_t job_state = 1, done_seq = 0;
 static _Atomic int helper_sleeping = 0, caller_sleeping = 0;
 static gemm_job pending;
+static helper_task pending_task = NULL; /* set: the job is pending_task(pending_arg), not `pending` */
+static void *pending_arg = NULL;
 static int pending_status = 0;
 static _Atomic uint64_t n_jobs = 0, n_spins = 0, n_sleeps = 0, n_waits = 0, n_taken_back = 0;
 
@@ -125,7 +127,7 @@ static void *helper_main(void *arg) {
     if (seen & 1) continue; // taken back by the caller
     seen |= 1;
     atomic_fetch_add(slept ? &n_sleeps : &n_spins, 1);
-    pending_status = blas_sgemm(&pending);
+    pending_status = pending_task ? pending_task(pending_arg) : blas_sgemm(&pending);
     atomic_fetch_add(&n_jobs, 1);
     publish(&done_seq, seen >> 1, &caller_sleeping);
   }
@@ -181,6 +183,7 @@ int helper_ensure(void) {
 
 void helper_submit(const gemm_job *job) {
   pending = *job;
+  pending_task = NULL;
   uint32_t next = ((atomic_load(&job_state) >> 1) + 1) << 1;
   publish(&job_state, next, &helper_sleeping);
 }
@@ -189,7 +192,7 @@ int helper_finish(int (*compute)(const gemm_job *), uint64_t own_ns) {
   uint32_t state = atomic_load(&job_state);
   if (!(state & 1) && atomic_compare_exchange_strong(&job_state, &state, state | 1)) {
     atomic_fetch_add(&n_taken_back, 1);
-    return compute(&pending);
+    return pending_task ? pending_task(pending_arg) : compute(&pending);
   }
   uint32_t target = state >> 1;
   // The helper is computing a part as large as ours: spin about that long before sleeping, keeping
@@ -199,6 +202,15 @@ int helper_finish(int (*compute)(const gemm_job *), uint64_t own_ns) {
     if (wait_for_change(&done_seq, target - 1, &caller_sleeping, spin, 0)) atomic_fetch_add(&n_waits, 1);
   return pending_status;
 }
+
+void helper_submit_task(helper_task task, void *arg) {
+  pending_task = task;
+  pending_arg = arg;
+  uint32_t next = ((atomic_load(&job_state) >> 1) + 1) << 1;
+  publish(&job_state, next, &helper_sleeping);
+}
+
+int helper_finish_task(uint64_t own_ns) { return helper_finish(NULL, own_ns); }
 
 void helper_set_spin_us(int us) { atomic_store(&spin_us, us); }
 

@@ -37,6 +37,14 @@ void helper_submit(const gemm_job *job);
 int helper_finish(int (*compute)(const gemm_job *), uint64_t own_ns);
 uint64_t helper_now_ns(void);
 
+/*
+ * The same for any task (a convolution's half batch): `task(arg)` runs on the helper, or on the caller
+ * when helper_finish_task() finds it not started. Returns the task's status.
+ */
+typedef int (*helper_task)(void *arg);
+void helper_submit_task(helper_task task, void *arg);
+int helper_finish_task(uint64_t own_ns);
+
 void helper_set_spin_us(int us);
 void helper_get_stats(helper_stats *out);
 

@@ -11,7 +11,8 @@
  *   TENSILE_BLAS_DNNL      oneDNN's dnnl_sgemm (picks AVX-512/AVX2 kernels at run time; OpenMP threads)
  *   TENSILE_BLAS_OPENBLAS  OpenBLAS's cblas_sgemm
  * This file holds the JavaScript interface; the BLAS calls are in blas_call.c, the row split across a
- * helper thread in split_plan.c and helper_thread.c.
+ * helper thread in split_plan.c and helper_thread.c. The oneDNN build also computes convolutions
+ * (conv_js.c, conv_dnnl.c); `convolutions` says whether this build has them.
  */
 #define NAPI_VERSION 8
 #include <node_api.h>
@@ -29,6 +30,7 @@
 #if defined(TENSILE_BLAS_DNNL)
 #include <oneapi/dnnl/dnnl.h>
 extern int omp_get_max_threads(void); /* libgomp's, as in blas_call.c */
+void conv_js_register(napi_env env, napi_value exports); /* conv_js.c */
 #elif defined(TENSILE_BLAS_OPENBLAS)
 #include <cblas.h>
 #else
@@ -36,7 +38,7 @@ extern int omp_get_max_threads(void); /* libgomp's, as in blas_call.c */
 #endif
 
 /* Bumped whenever the JavaScript-facing interface changes; the loader refuses any other value. */
-#define TENSILE_NATIVE_ABI 3
+#define TENSILE_NATIVE_ABI 4
 #define SGEMM_ARGS 15
 /* No dimension, leading dimension or thread count above this is accepted (wasm32 memory is 4 GiB). */
 #define MAX_DIM 0x7fffffffLL
@@ -62,6 +64,8 @@ static _Thread_local int signals_held = 0;
 static _Thread_local sigset_t mask_before_hold;
 
 static void hold_signals(sigset_t *previous) { block_async_signals(previous); }
+
+int tensile_signals_held(void) { return signals_held; }
 
 /* holdSignals(): defers asynchronous signals on this thread until releaseSignals(). Idempotent. */
 static napi_value hold_signals_js(napi_env env, napi_callback_info info) {
@@ -346,6 +350,14 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "setHelperSpin", fn);
   napi_create_int32(env, TENSILE_NATIVE_ABI, &abi);
   napi_set_named_property(env, exports, "abi", abi);
+  napi_value has_conv;
+#if defined(TENSILE_BLAS_DNNL)
+  conv_js_register(env, exports);
+  napi_get_boolean(env, true, &has_conv);
+#else
+  napi_get_boolean(env, false, &has_conv);
+#endif
+  napi_set_named_property(env, exports, "convolutions", has_conv);
   return exports;
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Checks one build of the native addon and measures it; run by native/build.mjs in a child process
+ * Checks one build of the native addon (its products, and the oneDNN build's convolution) and measures it; run by native/build.mjs in a child process
  * (so a build that crashes on load or on its first GEMM cannot take the installer down).
  * Usage: node native/verify.mjs <addon.node>. Prints one JSON line:
  * { library, version, kernel, gflops, gflops2, gflopsSplit } (GFLOP/s of 128×784·784×512 on 1 and
@@ -10,8 +10,8 @@ import { createRequire } from 'node:module';
 
 const file = process.argv[2];
 const addon = createRequire(import.meta.url)(file);
-if (addon.abi !== 3 || typeof addon.sgemm !== 'function' || typeof addon.holdSignals !== 'function')
-  throw new Error(`${file}: not a Tensile native addon of ABI 3`);
+if (addon.abi !== 4 || typeof addon.sgemm !== 'function' || typeof addon.holdSignals !== 'function')
+  throw new Error(`${file}: not a Tensile native addon of ABI 4`);
 const SPLIT = 0; // the `threads` value that splits C's rows with the helper thread
 
 const memory = new WebAssembly.Memory({ initial: 128 }); // 8 MiB, like a small wasm heap
@@ -50,6 +50,30 @@ function checkProducts() {
   }
 }
 
+/** Checks the oneDNN build's convolution (3×3 same, stride 1, bias, relu; 2 images) against a plain loop. */
+function checkConvolution() {
+  const [n, h, c, f] = [2, 5, 2, 3];
+  const g = [n, h, h, c, f, 3, 3, 1, 1, 1, 1, 1, 1, h, h];
+  const [x, k, b, y] = [0, 1024, 2048, 4096]; // element offsets
+  for (let i = 0; i < 4096; i++) f32[i] = rand();
+  if (!addon.conv2d(f32, 0, g, x * 4, k * 4, b * 4, y * 4, 1, 1))
+    throw new Error('no oneDNN convolution for 3×3 same');
+  for (let i = 0; i < n; i++)
+    for (let r = 0; r < h; r++)
+      for (let q = 0; q < h; q++)
+        for (let o = 0; o < f; o++) {
+          let s = f32[b + o];
+          for (let p = 0; p < 9; p++) {
+            const [rr, qq] = [r + Math.floor(p / 3) - 1, q + (p % 3) - 1];
+            if (rr < 0 || rr >= h || qq < 0 || qq >= h) continue;
+            for (let ci = 0; ci < c; ci++)
+              s += f32[x + ((i * h + rr) * h + qq) * c + ci] * f32[k + (p * c + ci) * f + o];
+          }
+          if (Math.abs(f32[y + ((i * h + r) * h + q) * f + o] - Math.max(0, s)) > 1e-4)
+            throw new Error(`wrong convolution at image ${i}, (${r}, ${q}), filter ${o}`);
+        }
+}
+
 /** Best GFLOP/s of the MNIST MLP's first product over a few repetitions. */
 function gflops(threads) {
   const [m, n, k] = [128, 512, 784];
@@ -65,4 +89,7 @@ function gflops(threads) {
 
 const info = addon.info(); // before any call sets the thread count: maxThreads is the library's default
 checkProducts();
+if (info.library === 'onednn' && addon.convolutions !== true)
+  throw new Error(`${file}: the oneDNN build has no convolutions`);
+if (addon.convolutions) checkConvolution();
 console.log(JSON.stringify({ ...info, gflops: gflops(1), gflops2: gflops(2), gflopsSplit: gflops(SPLIT) }));

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { nativeStatus } from '../backends/wasm/native-loader.js';
-import { gemmLine, infoLines } from './info.js';
+import { convLine, gemmLine, infoLines } from './info.js';
 
 const buildScript = fileURLToPath(new URL('../../native/build.mjs', import.meta.url));
 
@@ -37,6 +37,28 @@ describe('tensile info', () => {
     expect(lines[0]).toMatch(/^tensile 9\.9\.9 \(node v\d+/);
     expect(lines[1]).toMatch(/^CPU: .+, \d+ cores$/);
     expect(lines[2]).toBe(gemmLine(nativeStatus()));
+    expect(lines[3]).toBe(convLine(nativeStatus()));
+  });
+  it('says where convolutions run', () => {
+    const on = {
+      active: true,
+      reason: 'built at install',
+      library: 'onednn',
+      version: '2.6.3',
+      convolutions: true,
+    };
+    expect(convLine({ ...on, split: true }, {})).toBe(
+      'Convolutions: native oneDNN 2.6.3 convolution primitives (forward with bias and relu, backward data and weights), ' +
+        'the batch split with the helper thread from 1000000 multiply-adds, else 1 thread (TENSILE_NATIVE_CONV=0 turns them off)',
+    );
+    expect(convLine({ ...on, threads: 1, threadsFixed: true }, {})).toMatch(/weights\), 1 thread \(TENSILE/);
+    expect(convLine({ ...on }, { TENSILE_NATIVE_CONV: '0' })).toMatch(
+      /^Convolutions: WebAssembly .*; oneDNN's turned off by TENSILE_NATIVE_CONV=0$/,
+    );
+    expect(convLine({ ...on, library: 'openblas', convolutions: false }, {})).toMatch(
+      /; the openblas build has no convolutions$/,
+    );
+    expect(convLine({ active: false, reason: 'off' }, {})).toMatch(/^Convolutions: WebAssembly \(Winograd/);
   });
 });
 

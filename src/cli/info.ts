@@ -6,6 +6,7 @@ import {
   NATIVE_SPLIT_MIN_MNK,
   NATIVE_THREADS_MIN_MNK,
 } from '../backends/wasm/native.js';
+import { NATIVE_CONV_SPLIT_MIN_MACS } from '../backends/wasm/native-conv.js';
 import { type NativeStatus, nativeStatus } from '../backends/wasm/native-loader.js';
 
 /** The GEMM path line of `tensile info`: the native library, its kernel and threads, or why it is off. */
@@ -25,12 +26,27 @@ export function gemmLine(s: NativeStatus): string {
   );
 }
 
-/** What `tensile info` prints: version, Node, CPU, the default backend and the GEMM path. */
+/** The convolution line of `tensile info`: oneDNN's primitives in the addon, or the WebAssembly paths. */
+export function convLine(s: NativeStatus, env: Record<string, string | undefined> = process.env): string {
+  const wasm = 'Convolutions: WebAssembly (Winograd for 3×3 stride 1 without the addon, else im2col + GEMM)';
+  if (!s.active) return wasm;
+  if (!s.convolutions) return `${wasm}; the ${s.library} build has no convolutions`;
+  if (env.TENSILE_NATIVE_CONV === '0') return `${wasm}; oneDNN's turned off by TENSILE_NATIVE_CONV=0`;
+  const threads = s.threadsFixed
+    ? `${s.threads} thread${s.threads === 1 ? '' : 's'}`
+    : s.split
+      ? `the batch split with the helper thread from ${NATIVE_CONV_SPLIT_MIN_MACS} multiply-adds, else 1 thread`
+      : '1 thread';
+  return `Convolutions: native oneDNN ${s.version} convolution primitives (forward with bias and relu, backward data and weights), ${threads} (TENSILE_NATIVE_CONV=0 turns them off)`;
+}
+
+/** What `tensile info` prints: version, Node, CPU, the default backend, the GEMM and convolution paths. */
 export function infoLines(version: string): string[] {
   const cpu = cpus();
   return [
     `tensile ${version} (node ${process.version}), backend: ${getBackend().name}`,
     `CPU: ${cpu[0]?.model ?? 'unknown'}, ${cpu.length} cores`,
     gemmLine(nativeStatus()),
+    convLine(nativeStatus()),
   ];
 }

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { valueAndGrads } from '../../autograd/backward.js';
 import type { FusedActivation } from '../../backend/backend.js';
 import { type Conv2dOptions, conv2d } from '../../ops/conv.js';
@@ -15,7 +15,7 @@ import { createWasmBackend } from './index.js';
 import { expectClose } from './test-utils/parity.js';
 
 // Blocked convolutions run on wasm with and without the native GEMM; Winograd is turned off so the
-// 3×3 stride-1 shapes go in blocks too.
+// 3×3 stride-1 shapes go in blocks too, and so are the oneDNN convolutions (native-conv.test.ts).
 const backends = [
   ['wasm + native GEMM', createWasmBackend()],
   ['wasm only', createWasmBackend({ native: false })],
@@ -37,6 +37,12 @@ function blockSizes(xShape: number[], kShape: number[], opts: Conv2dOptions): nu
 }
 
 describe('convolution in blocks of images (wasm conv2d fast path)', () => {
+  beforeAll(() => {
+    process.env.TENSILE_NATIVE_CONV = '0';
+  });
+  afterAll(() => {
+    delete process.env.TENSILE_NATIVE_CONV;
+  });
   let restore = () => {};
   afterEach(() => {
     restore();

@@ -20,6 +20,7 @@ import type { Heap } from './heap.js';
 import * as layout from './layout.js';
 import { matmul } from './matmul.js';
 import { disableNative } from './native.js';
+import { conv2dNative, conv2dNativeBackward, nativeConvFor } from './native-conv.js';
 import { optimizerStep } from './optimizer.js';
 import { argmax, reduce } from './reduce.js';
 import { rnnSequence, rnnSequenceBackward } from './rnn.js';
@@ -179,6 +180,11 @@ class WasmBackend implements Backend {
     g: WindowGeometry,
     act: FusedActivation,
   ) {
+    const addon = nativeConvFor(this.heap);
+    if (addon) {
+      const y = conv2dNative(this.heap, addon, x, kernel, bias, g, act);
+      if (y !== null) return y;
+    }
     if (useWinograd(this.heap, g, x.shape[3]!, kernel.shape[3]!))
       return conv2dWinograd(this.heap, x, kernel, bias, g, act);
     if (useBlockedConv(g, x.shape[0]!, x.shape[3]!)) return conv2dBlocked(this.heap, x, kernel, bias, g, act);
@@ -194,6 +200,13 @@ class WasmBackend implements Backend {
     hasBias: boolean,
     needDx: boolean,
   ) {
+    // oneDNN's backward when the addon has convolutions (when it lacks one for this geometry, the
+    // blocked backward below is the exact gradient of the same convolution as well).
+    const addon = nativeConvFor(this.heap);
+    if (addon) {
+      const grads = conv2dNativeBackward(this.heap, addon, dy, x, kernel, y, g, act, hasBias, needDx);
+      if (grads !== null) return grads;
+    }
     // Either method's backward is the exact gradient of the same convolution; the forward's choice is
     // repeated so the rounding matches the forward's method.
     const backward = useWinograd(this.heap, g, x.shape[3]!, kernel.shape[3]!)

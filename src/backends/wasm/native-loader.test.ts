@@ -17,6 +17,7 @@ const goodExports = {
   releaseSignals() {},
   helperStats() {},
   setHelperSpin() {},
+  convolutions: false,
   info: () => ({ library: 'fake', version: '1', kernel: 'none', maxThreads: 1 }),
 };
 
@@ -49,10 +50,12 @@ describe('native addon loading falls back to wasm, with a reason', () => {
     const cases: [unknown, RegExp][] = [
       [{ ...goodExports, sgemm: undefined }, /no sgemm function/],
       [{ ...goodExports, info: 3 }, /no info function/],
-      [{ ...goodExports, abi: NATIVE_ABI + 1 }, /interface version is 4, this Tensile needs 3/],
-      [{ ...goodExports, abi: 2 }, /interface version is 2, this Tensile needs 3/], // a build from before the split
+      [{ ...goodExports, abi: NATIVE_ABI + 1 }, /interface version is 5, this Tensile needs 4/],
+      [{ ...goodExports, abi: 3 }, /interface version is 3, this Tensile needs 4/], // a build from before the convolutions
       [{ ...goodExports, releaseSignals: undefined }, /no holdSignals\/releaseSignals/],
       [{ ...goodExports, setHelperSpin: undefined }, /no helperStats\/setHelperSpin/],
+      [{ ...goodExports, convolutions: undefined }, /no convolutions flag/],
+      [{ ...goodExports, convolutions: true }, /claims convolutions but has no conv2d\/convStats/],
       [null, /exports nothing/],
     ];
     for (const [exports, why] of cases) {

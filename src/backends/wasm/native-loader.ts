@@ -7,14 +7,15 @@
  * Environment: TENSILE_NATIVE=0 turns the addon off; TENSILE_NATIVE_PATH loads a given .node file;
  * TENSILE_NATIVE_LIB=onednn|openblas picks one of the builds; TENSILE_NATIVE_THREADS picks how large
  * GEMMs use the cores (see `nativeThreadMode`; 1 inside a study's worker process);
- * TENSILE_NATIVE_SPIN_US sets how long the split's helper thread spins for work before sleeping.
+ * TENSILE_NATIVE_SPIN_US sets how long the split's helper thread spins for work before sleeping;
+ * TENSILE_NATIVE_CONV=0 keeps convolutions off the oneDNN build's convolution primitives (native-conv.ts).
  */
 import { parseNativeThreads } from './native-mode.js';
 
 export { type NativeThreadMode, parseNativeThreads } from './native-mode.js';
 
 /** The interface version the addon must report (TENSILE_NATIVE_ABI in native/tensile_native.c). */
-export const NATIVE_ABI = 3;
+export const NATIVE_ABI = 4;
 /** The `threads` argument of `sgemm` that splits C's rows between the caller and the helper thread. */
 export const SPLIT_THREADS = 0;
 
@@ -74,6 +75,25 @@ export interface NativeAddon {
   helperStats(): HelperStats;
   /** How long the helper (and its caller) spin for each other before sleeping, in µs (0-1000000). */
   setHelperSpin(micros: number): void;
+  /** True when this build computes convolutions (the oneDNN build; OpenBLAS has none). */
+  readonly convolutions: boolean;
+  /**
+   * One convolution pass by oneDNN in place on `memory` (native/conv_js.c documents the arguments);
+   * false when oneDNN has no implementation for the geometry. Only when `convolutions`.
+   */
+  conv2d?(
+    memory: Float32Array,
+    mode: number,
+    geometry: readonly number[],
+    a: number,
+    b: number,
+    c: number,
+    d: number,
+    relu: number,
+    threads: number,
+  ): boolean;
+  /** Primitives created, calls computed, calls declined (no implementation but oneDNN's reference loops), the last implementation chosen. */
+  convStats?(): { primitives: number; calls: number; unsupported: number; lastImplementation: string };
 }
 
 /**
@@ -107,6 +127,8 @@ export interface NativeStatus {
    * one thread and on `threads`, and the faster is used (a busy second core makes two threads slower).
    */
   readonly threadsFixed?: boolean;
+  /** True when this build computes convolutions with oneDNN's primitives (the OpenBLAS build has none). */
+  readonly convolutions?: boolean;
   readonly file?: string;
 }
 
@@ -143,6 +165,9 @@ export function addonProblem(exports: unknown): string | null {
     return 'it has no holdSignals/releaseSignals functions';
   if (typeof a.helperStats !== 'function' || typeof a.setHelperSpin !== 'function')
     return 'it has no helperStats/setHelperSpin functions';
+  if (typeof a.convolutions !== 'boolean') return 'it has no convolutions flag';
+  if (a.convolutions && (typeof a.conv2d !== 'function' || typeof a.convStats !== 'function'))
+    return 'it claims convolutions but has no conv2d/convStats functions';
   return null;
 }
 
@@ -206,9 +231,20 @@ export function loadNativeAddon(proc = nodeProcess(), requireFn?: Require, outDi
     const reason = env.TENSILE_NATIVE_PATH ? 'loaded from TENSILE_NATIVE_PATH' : 'built at install';
     const threads = mode.split ? 2 : mode.threads;
     const { threadsFixed, split, reason: threadsReason } = mode;
+    const convolutions = addon.convolutions;
     return {
       addon,
-      status: { active: true, reason, ...info, threads, threadsFixed, split, threadsReason, file },
+      status: {
+        active: true,
+        reason,
+        ...info,
+        threads,
+        threadsFixed,
+        split,
+        threadsReason,
+        convolutions,
+        file,
+      },
     };
   } catch (e) {
     return off(`${file} failed its info() call: ${firstLine(e)}`, file);

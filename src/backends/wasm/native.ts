@@ -61,7 +61,7 @@ const splitShapesSeen = new Set<string>();
 export const MAX_SIGNAL_HOLD_MS = 10;
 let heldSince = -1;
 
-function holdSignals(addon: NativeAddon): void {
+export function holdSignals(addon: NativeAddon): void {
   const now = performance.now();
   if (heldSince >= 0) {
     if (now - heldSince < MAX_SIGNAL_HOLD_MS) return;
