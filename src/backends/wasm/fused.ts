@@ -22,6 +22,23 @@ export function dense(
 }
 
 /**
+ * dz = dy·act'(y) over `count` elements in fresh storage, or dy's own storage for 'linear' (the caller
+ * frees dz when it is not dy's). The first step of every fused backward (dense, convolutions).
+ */
+export function activationGrad(
+  heap: Heap,
+  dy: TensorInfo,
+  y: TensorInfo,
+  count: number,
+  act: FusedActivation,
+) {
+  if (act === 'linear') return ptr(dy);
+  const dz = heap.malloc(count);
+  if (count > 0) heap.k.actGrad(ptr(dy), ptr(y), dz, count, ACT_CODE[act]);
+  return dz;
+}
+
+/**
  * dz = dy·act'(y) (skipped for linear), then dx = dz·wᵀ, dw = xᵀ·dz and db = Σ_rows dz. The two
  * transposed products read x and w in place through swapped strides.
  */
@@ -37,11 +54,7 @@ export function denseBackward(
 ): DenseGrads {
   const [n, k] = x.shape as [number, number];
   const m = w.shape[1]!;
-  let dz = ptr(dy);
-  if (act !== 'linear') {
-    dz = heap.malloc(n * m);
-    if (n * m > 0) heap.k.actGrad(ptr(dy), ptr(y), dz, n * m, ACT_CODE[act]);
-  }
+  const dz = activationGrad(heap, dy, y, n * m, act);
   let dx: number | null = null;
   if (needDx) {
     dx = heap.malloc(n * k);

@@ -1,4 +1,5 @@
 import type { DenseGrads, FusedActivation, TensorInfo, WindowGeometry } from '../../backend/backend.js';
+import { activationGrad } from './fused.js';
 import type { Heap } from './heap.js';
 import { ACT_CODE } from './kernels.js';
 import { holdSignals, nativeFor } from './native.js';
@@ -117,11 +118,7 @@ export function conv2dNativeBackward(
   const [n, h, w, c] = x.shape as [number, number, number, number];
   const [kh, kw, , f] = kernel.shape as [number, number, number, number];
   const rows = n * g.outH * g.outW;
-  let dz = ptr(dy);
-  if (act !== 'linear') {
-    dz = heap.malloc(rows * f);
-    if (rows * f > 0) heap.k.actGrad(ptr(dy), ptr(y), dz, rows * f, ACT_CODE[act]);
-  }
+  const dz = activationGrad(heap, dy, y, rows * f, act);
   const dw = heap.malloc(kh * kw * c * f);
   const db = hasBias ? heap.malloc(f) : null;
   const dx = needDx ? heap.malloc(n * h * w * c) : null;

@@ -1,4 +1,5 @@
 import type { DenseGrads, FusedActivation, TensorInfo, WindowGeometry } from '../../backend/backend.js';
+import { activationGrad } from './fused.js';
 import { type ArgBlock, writeWinogradArgs } from './generated/kernels-exports.js';
 import type { Heap } from './heap.js';
 import { ACT_CODE } from './kernels.js';
@@ -138,11 +139,7 @@ export function conv2dWinogradBackward(
   const [n, inH, inW, c] = x.shape as [number, number, number, number];
   const f = kernel.shape[3]!;
   const rows = n * g.outH * g.outW;
-  let dz = ptr(dy);
-  if (act !== 'linear') {
-    dz = heap.malloc(rows * f);
-    if (rows * f > 0) heap.k.actGrad(ptr(dy), ptr(y), dz, rows * f, ACT_CODE[act]);
-  }
+  const dz = activationGrad(heap, dy, y, rows * f, act);
   let dx: number | null = null;
   if (needDx) {
     const p = { n, inH: g.outH, inW: g.outW, c: f, f: c, padTop: 2 - g.padTop, padLeft: 2 - g.padLeft };
