@@ -11,19 +11,31 @@ import { Heap } from './heap.js';
 import { wasmAvailable } from './kernels.js';
 import { CONTROL_BYTES, MAX_CHUNKS, MAX_WORKERS, ThreadPool } from './pool.js';
 import { withSharedMemory } from './threads-module.js';
+import { SPLIT_NAMES, slices, splitMemoryBound } from './threads-split.js';
 
 /**
  * Multi-threaded kernels for the wasm backend: the same module instantiated on a shared memory by
  * the main thread and by worker threads (Node's worker_threads), with the big kernels split between
  * them. GEMMs are split by columns (or rows when taller than wide), optimizer steps by element
- * ranges; every part runs the single-threaded kernel on its slice, so results are bit-identical to
- * one thread. Everything else stays on the main thread. Work below a threshold is not split: waking
+ * ranges, the window kernels and dense epilogues as threads-split.ts says, Winograd convolutions by
+ * blocks of tiles (winograd.ts, through runParts); every part runs the single-threaded kernel on its
+ * slice, so results are bit-identical to one thread (except the Winograd kernel gradient's sum,
+ * whose parts are added in a fixed order). Everything else stays on the main thread. Work below a threshold is not split: waking
  * a worker costs 5-65 µs (more when the other vCPU is busy), so small jobs gain nothing from it.
  */
 
 /** Kernels the workers run, in the order jobs refer to them. */
-const NAMES = ['gemm', 'sgdStep', 'rmspropStep', 'adamStep'] as const;
+const NAMES = [
+  'gemm',
+  'sgdStep',
+  'rmspropStep',
+  'adamStep',
+  ...SPLIT_NAMES,
+  'winogradConv',
+  'winogradFilterGrad',
+] as const;
 const [GEMM, SGD, RMSPROP, ADAM] = [0, 1, 2, 3];
+const opOf = (name: (typeof NAMES)[number]) => NAMES.indexOf(name);
 /**
  * Smallest GEMM split (2·m·n·k flops, ~0.13 ms on one core). Measured with bench/wasm-threads.ts on
  * an idle machine: 128×128·128×64 (2.1 MFLOP) gains nothing from a second thread, 128×256·256×128
@@ -68,14 +80,6 @@ function compileShared(api: WasmApi): { module: object; minPages: number } | nul
     sharedModule = null;
   }
   return sharedModule;
-}
-
-/** [start, count] slices of `total` in at most `parts` pieces, each start a multiple of `align`. */
-function slices(total: number, parts: number, align: number): [number, number][] {
-  const chunk = Math.ceil(total / parts / align) * align;
-  const out: [number, number][] = [];
-  for (let start = 0; start < total; start += chunk) out.push([start, Math.min(chunk, total - start)]);
-  return out;
 }
 
 /**
@@ -132,6 +136,7 @@ function splitKernels(
     sgdStep: (...args) => elementwise(SGD, 3, args),
     rmspropStep: (...args) => elementwise(RMSPROP, 5, args),
     adamStep: (...args) => elementwise(ADAM, 5, args),
+    ...splitMemoryBound({ raw, pool, mem, blocks, op: opOf, parts: (p) => CHUNKS_PER_THREAD * p.size }),
   };
 }
 
@@ -179,6 +184,34 @@ export function createHeap(threads: number): Heap {
   pools.set(heap, pool);
   closer.register(heap, pool);
   return heap;
+}
+
+/** Parts a job is best cut into on this heap: a few per thread (1 for a single-threaded heap). */
+export function heapParts(heap: Heap): number {
+  const size = heapThreads(heap);
+  return size > 1 ? Math.min(CHUNKS_PER_THREAD * size, MAX_CHUNKS) : 1;
+}
+
+/**
+ * Runs a blocked Winograd kernel once per argument block (each with its own work buffer and GEMM
+ * argument block), shared by the heap's threads; each thread passes its own GEMM scratch.
+ */
+export function runParts(
+  heap: Heap,
+  name: 'winogradConv' | 'winogradFilterGrad',
+  blocks: readonly number[],
+): void {
+  const pool = pools.get(heap);
+  if (pool && pool.size > 1 && blocks.length > 1 && blocks.length <= MAX_CHUNKS) {
+    pool.run(
+      opOf(name),
+      blocks.map((b) => [b, 0]),
+      1,
+      heap.gemmScratch(),
+    );
+    return;
+  }
+  for (const b of blocks) heap.k[name](b as Parameters<KernelExports[typeof name]>[0], heap.gemmScratch());
 }
 
 /** Threads the heap's big kernels run on (1 for a single-threaded heap or a closed pool). */

@@ -1,26 +1,27 @@
 import type { DenseGrads, FusedActivation, TensorInfo, WindowGeometry } from '../../backend/backend.js';
-import { type ArgBlock, writeWinogradArgs } from './generated/kernels-exports.js';
+import { type ArgBlock, MAX_ARG_BLOCK_BYTES, writeWinogradArgs } from './generated/kernels-exports.js';
 import type { Heap } from './heap.js';
 import { ACT_CODE } from './kernels.js';
 import { nativeFor } from './native.js';
-import { heapThreads } from './threads.js';
+import { heapParts, runParts } from './threads.js';
+import { slices } from './threads-split.js';
 
 const ptr = (x: TensorInfo) => x.data as number;
 
 /**
  * Whether a convolution goes through Winograd F(2×2, 3×3) here: 3×3, stride 1, undilated, channel
- * counts that are whole vectors, products on the wasm GEMM, and one thread. Measured faster than
- * im2col + GEMM for the CNN's 32 → 64 layer (BENCHMARKS.md). Left out, unmeasured: the native addon
- * (its GEMM is ~5× the wasm one, so the wasm transforms would dominate), `wasm-threads` (its workers
- * split im2col's GEMM; Winograd's GEMMs run inside the module on the calling thread), and fewer than
- * 8 input channels (K = 4 products; the CNN's 1-channel first layer fails the vector rule anyway).
+ * counts that are whole vectors, and products on the wasm GEMM. Measured faster than im2col + GEMM
+ * for the CNN's 32 → 64 layer (BENCHMARKS.md), on one thread and on `wasm-threads` (whose threads
+ * share the blocks of tiles, see runTiles). Left out, unmeasured: the native addon (its GEMM is ~5×
+ * the wasm one, so the wasm transforms would dominate), and fewer than 8 input channels (K = 4
+ * products; the CNN's 1-channel first layer fails the vector rule anyway).
  * TENSILE_WINOGRAD=0 turns it off (for A/B runs and parity tests).
  */
 export function useWinograd(heap: Heap, g: WindowGeometry, c: number, f: number): boolean {
   if (g.kh !== 3 || g.kw !== 3 || g.strideH !== 1 || g.strideW !== 1) return false;
   if (g.dilationH !== 1 || g.dilationW !== 1 || c % 4 !== 0 || f % 4 !== 0 || c < 8) return false;
   if (typeof process !== 'undefined' && process.env?.TENSILE_WINOGRAD === '0') return false;
-  return nativeFor(heap) === null && heapThreads(heap) === 1;
+  return nativeFor(heap) === null;
 }
 
 interface Plan {
@@ -46,20 +47,51 @@ interface Buffers {
   flip?: number;
 }
 
-function args(heap: Heap, p: Plan, b: Buffers): ArgBlock<'WinogradArgs'> {
+/** The argument block of one call at `at` (default the heap's), for the tiles [first, end). */
+function args(heap: Heap, p: Plan, b: Buffers, at = heap.argBlock, first = 0, end = 0, gemmArgs = 0) {
   const { x = 0, t = 0, y = 0, u = 0, bias = 0, act = 0, flip = 0 } = b;
   const block = blockTiles(p);
-  return writeWinogradArgs(heap, heap.argBlock, {
-    ...p,
-    x,
-    t,
-    y,
-    u,
-    bias,
-    act,
-    flip,
-    block,
-  }) as ArgBlock<'WinogradArgs'>;
+  const fields = { x, t, y, u, bias, act, flip, block, firstTile: first, endTile: end, gemmArgs };
+  return writeWinogradArgs(heap, at, { ...p, ...fields }) as ArgBlock<'WinogradArgs'>;
+}
+
+const tileCount = (p: Plan) => p.n * ((p.outH + 1) >> 1) * ((p.outW + 1) >> 1);
+/** Floats of one part's work buffer: a block's transformed tiles (in and out). */
+const workFloats = (p: Plan) => 16 * blockTiles(p) * (p.c + p.f);
+/** Floats after it: the part's GEMM argument block (64 bytes) and its own argument block. */
+const PART_EXTRA_FLOATS = 16 + MAX_ARG_BLOCK_BYTES / 4;
+
+/**
+ * Runs a blocked kernel over all tiles, in parts of whole blocks shared by the heap's threads (one
+ * part on a single-threaded heap): each part has its own work buffer and argument blocks. `b.u` of
+ * part i is `u(i)`.
+ */
+function runTiles(
+  heap: Heap,
+  p: Plan,
+  name: 'winogradConv' | 'winogradFilterGrad',
+  b: Buffers,
+  u: (part: number) => number,
+  parts = tileRanges(heap, p),
+): void {
+  const stride = workFloats(p) + PART_EXTRA_FLOATS;
+  const work = heap.malloc(parts.length * stride);
+  const blocks = parts.map(([first, end], i) => {
+    const t = work + 4 * i * stride;
+    const gemmArgs = t + 4 * workFloats(p);
+    return args(heap, p, { ...b, t, u: u(i) }, gemmArgs + 64, first, end, gemmArgs);
+  });
+  runParts(heap, name, blocks);
+  heap.free(work);
+}
+
+/** The tile ranges [first, end) of the heap's parts: whole blocks, so each block is as on one thread. */
+function tileRanges(heap: Heap, p: Plan): [number, number][] {
+  const tiles = tileCount(p);
+  const block = blockTiles(p);
+  const parts = Math.min(Math.ceil(tiles / block), heapParts(heap));
+  if (parts <= 1) return [[0, tiles]];
+  return slices(tiles, parts, block).map(([first, count]) => [first, first + count]);
 }
 
 /**
@@ -89,17 +121,15 @@ function winograd(
   act: FusedActivation,
 ): number {
   const u = heap.malloc(16 * p.c * p.f);
-  const work = heap.malloc(16 * blockTiles(p) * (p.c + p.f));
   const y = heap.malloc(p.n * p.outH * p.outW * p.f);
   // The kernel transform reads [3, 3, c, f] either way: flipped, its "c" is the stored third axis.
   const kp = flip ? { ...p, c: p.f, f: p.c } : p;
   heap.k.winogradKernel(args(heap, kp, { x: kernel, t: u, flip: flip ? 1 : 0 }));
   const fusedAct = act === 'relu' ? 1 : 0;
-  heap.k.winogradConv(args(heap, p, { x, t: work, y, u, bias, act: fusedAct }), heap.gemmScratch());
+  runTiles(heap, p, 'winogradConv', { x, y, bias, act: fusedAct }, () => u);
   // sigmoid and tanh go as dense's epilogue does, after the bias was added above.
   if (act !== 'linear' && act !== 'relu') heap.k.biasAct(y, 0, p.n * p.outH * p.outW, p.f, ACT_CODE[act]);
   heap.free(u);
-  heap.free(work);
   return y;
 }
 
@@ -159,16 +189,25 @@ export function conv2dWinogradBackward(
   return { dx, dw, db };
 }
 
-/** dkernel [3, 3, c, f] = Gᵀ[Σ_tiles (A dz Aᵀ) ⊙ (Bᵀ x B)]G: 16 long-K GEMMs, a block of tiles at a time. */
+/**
+ * dkernel [3, 3, c, f] = Gᵀ[Σ_tiles (A dz Aᵀ) ⊙ (Bᵀ x B)]G: 16 long-K GEMMs, a block of tiles at a
+ * time. Split between threads, each part sums its own tiles into its own Ŵ, and the parts' sums are
+ * added in part order: the result depends on the number of parts, never on timing.
+ */
 function kernelGrad(heap: Heap, p: Plan, x: number, dz: number): number {
-  const work = heap.malloc(16 * blockTiles(p) * (p.c + p.f));
-  const w = heap.malloc(16 * p.c * p.f);
+  const plane = 16 * p.c * p.f;
+  const parts = tileRanges(heap, p);
+  const w = heap.malloc(parts.length * plane);
   const dw = heap.malloc(9 * p.c * p.f);
-  heap.k.winogradFilterGrad(args(heap, p, { x, t: work, y: dz, u: w }), heap.gemmScratch());
+  runTiles(heap, p, 'winogradFilterGrad', { x, y: dz }, (i) => w + 4 * i * plane, parts);
   // With no tiles (an empty batch) no GEMM wrote the sums: the gradient is zero.
-  if (p.n * p.outH * p.outW === 0) heap.fill(w, 16 * p.c * p.f, 0, 'float32');
+  if (tileCount(p) === 0) heap.fill(w, plane, 0, 'float32');
+  const f32 = heap.f32;
+  for (let i = 1; i < parts.length; i++) {
+    const [sum, part] = [w >> 2, (w >> 2) + i * plane];
+    for (let j = 0; j < plane; j++) f32[sum + j]! += f32[part + j]!;
+  }
   heap.k.winogradKernelGrad(args(heap, p, { t: w, y: dw }));
-  heap.free(work);
   heap.free(w);
   return dw;
 }

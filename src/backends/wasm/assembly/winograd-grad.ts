@@ -49,14 +49,15 @@ function gradOutputTiles(a: WinogradArgs, first: i32, count: i32, dst: usize): v
 }
 
 /**
- * Ŵ [16][c, f] (a.u) = Σ_tiles V[e]ᵀ·Z[e] for the image a.x and dz a.y, a block of tiles at a time
- * (V then Z in a.t) so the transformed block stays in cache; `scratch` is the GEMM's.
+ * Ŵ [16][c, f] (a.u) = Σ_tiles V[e]ᵀ·Z[e] for the image a.x and dz a.y over the tiles [a.firstTile,
+ * a.endTile), a block of tiles at a time (V then Z in a.t) so the transformed block stays in cache;
+ * `scratch` is the GEMM's. With no tiles nothing is written.
  */
 export function winogradFilterGrad(a: WinogradArgs, scratch: usize): void {
-  const tiles = a.n * ((a.outH + 1) >> 1) * ((a.outW + 1) >> 1);
+  const tiles = a.endTile;
   const c = a.c;
   const f = a.f;
-  for (let t0 = 0; t0 < tiles; t0 += a.block) {
+  for (let t0 = a.firstTile; t0 < tiles; t0 += a.block) {
     const count = min(a.block, tiles - t0);
     const v = a.t;
     const z = a.t + ((<usize>(16 * count * c)) << 2);
@@ -67,7 +68,8 @@ export function winogradFilterGrad(a: WinogradArgs, scratch: usize): void {
       const ve = v + at * ((<usize>(count * c)) << 2);
       const ze = z + at * ((<usize>(count * f)) << 2);
       // V[e]ᵀ [c, count]: element (i, p) at i + p·c.
-      Gemm.run(ve, 1, c, ze, f, a.u + at * ((<usize>(c * f)) << 2), c, f, count, t0 > 0, scratch);
+      const sum = a.u + at * ((<usize>(c * f)) << 2);
+      Gemm.run(ve, 1, c, ze, f, sum, c, f, count, t0 > a.firstTile, a.gemmArgs, scratch);
     }
   }
 }

@@ -43,6 +43,17 @@ export class WinogradArgs {
   u: usize;
   /** Tiles per block of the blocked kernels (a multiple of 4): their t holds 16·block·(c + f) floats. */
   block: i32;
+  /**
+   * The tiles [firstTile, endTile) the blocked kernels work on (numbered image, tile row, tile
+   * column), so threads can share a batch's tiles; one call over all of them has 0 and the count.
+   */
+  firstTile: i32;
+  endTile: i32;
+  /**
+   * A GemmArgs block (64 bytes) for the blocked kernels' inner GEMMs: one per concurrent call, as the
+   * module's static data is shared by every thread on a shared memory.
+   */
+  gemmArgs: usize;
 }
 
 /** d0 - d2, d1 + d2, d2 - d1, d1 - d3: Bᵀ applied along one axis of a 4×4 tile. */
@@ -309,14 +320,15 @@ function outputTiles(a: WinogradArgs, t0: i32, count: i32, src: usize): void {
 
 /**
  * The whole convolution, a block of tiles at a time so the transformed block stays in cache: the
- * input transform into V (a.t), 16 GEMMs V[e]·U[e] into M (after V in a.t), the output transform.
+ * input transform into V (a.t), 16 GEMMs V[e]·U[e] into M (after V in a.t), the output transform, for
+ * the tiles [a.firstTile, a.endTile).
  * U (a.u) comes from winogradKernel; `scratch` is the GEMM's (gemmScratchBytes).
  */
 export function winogradConv(a: WinogradArgs, scratch: usize): void {
-  const tiles = a.n * ((a.outH + 1) >> 1) * ((a.outW + 1) >> 1);
+  const tiles = a.endTile;
   const c = a.c;
   const f = a.f;
-  for (let t0 = 0; t0 < tiles; t0 += a.block) {
+  for (let t0 = a.firstTile; t0 < tiles; t0 += a.block) {
     const count = min(a.block, tiles - t0);
     const v = a.t;
     const m = a.t + ((<usize>(16 * count * c)) << 2);
@@ -334,6 +346,7 @@ export function winogradConv(a: WinogradArgs, scratch: usize): void {
         f,
         c,
         false,
+        a.gemmArgs,
         scratch,
       );
     }
@@ -341,7 +354,7 @@ export function winogradConv(a: WinogradArgs, scratch: usize): void {
   }
 }
 
-/** One call of the module's GEMM from inside the module, through a static argument block. */
+/** One call of the module's GEMM from inside the module, through the argument block at `args`. */
 // biome-ignore lint/complexity/noStaticOnlyClass: @inline needs a class member (see math.ts).
 export class Gemm {
   @inline static run(
@@ -355,9 +368,10 @@ export class Gemm {
     n: i32,
     k: i32,
     accumulate: bool,
+    args: usize,
     scratch: usize,
   ): void {
-    const g = changetype<GemmArgs>(GEMM_ARGS);
+    const g = changetype<GemmArgs>(args);
     g.m = m;
     g.n = n;
     g.k = k;
@@ -373,5 +387,3 @@ export class Gemm {
     gemm(g, scratch);
   }
 }
-
-const GEMM_ARGS: usize = memory.data(64, 16);
