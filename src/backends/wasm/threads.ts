@@ -25,7 +25,7 @@ import { SPLIT_NAMES, slices, splitMemoryBound } from './threads-split.js';
  */
 
 /** Kernels the workers run, in the order jobs refer to them. */
-const NAMES = [
+export const POOL_KERNELS = [
   'gemm',
   'sgdStep',
   'rmspropStep',
@@ -35,7 +35,7 @@ const NAMES = [
   'winogradFilterGrad',
 ] as const;
 const [GEMM, SGD, RMSPROP, ADAM] = [0, 1, 2, 3];
-const opOf = (name: (typeof NAMES)[number]) => NAMES.indexOf(name);
+const opOf = (name: (typeof POOL_KERNELS)[number]) => POOL_KERNELS.indexOf(name);
 /**
  * Smallest GEMM split (2·m·n·k flops, ~0.13 ms on one core). Measured with bench/wasm-threads.ts on
  * an idle machine: 128×128·128×64 (2.1 MFLOP) gains nothing from a second thread, 128×256·256×128
@@ -100,7 +100,7 @@ function splitKernels(
     const p = pool();
     const n = args[pointers]!;
     if (!p || p.size < 2 || n < OPT_MIN_ELEMENTS) {
-      (raw[NAMES[op]!] as (...a: number[]) => void)(...args);
+      (raw[POOL_KERNELS[op]!] as (...a: number[]) => void)(...args);
       return;
     }
     const chunks = slices(n, CHUNKS_PER_THREAD * p.size, 4).map(([start, count]) => {
@@ -171,12 +171,12 @@ export function createHeap(threads: number): Heap {
   const control = heap.allocator.reserve(CONTROL_BYTES);
   new Uint8Array(memory.buffer, control, CONTROL_BYTES).fill(0);
   const local = (op: number, args: readonly number[]) =>
-    (raw[NAMES[op]!] as (...a: readonly number[]) => void)(...args);
+    (raw[POOL_KERNELS[op]!] as (...a: readonly number[]) => void)(...args);
   pool = new ThreadPool({
     Worker: wt!.Worker,
     memory,
     module: compiled.module,
-    names: NAMES,
+    names: POOL_KERNELS,
     local,
     control,
     scratch,

@@ -1,0 +1,148 @@
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import type { Backend, FusedActivation, TensorInfo } from '../../backend/backend.js';
+import { convGeometry } from '../../ops/conv-geometry.js';
+import { createWasmBackend } from './index.js';
+import { ThreadPool } from './pool.js';
+import { download, expectClose, f32, type Input, upload } from './test-utils/parity.js';
+import { POOL_KERNELS } from './threads.js';
+import { SPLIT_MIN_FLOATS } from './threads-split.js';
+
+// Products stay on the wasm GEMM (no native addon), so Winograd runs on both backends.
+const threaded = createWasmBackend({ threads: 2, native: false });
+const single = createWasmBackend({ native: false });
+afterAll(() => threaded.close());
+afterEach(() => vi.restoreAllMocks());
+
+const float = (b: Backend, data: unknown, shape: number[]) => download(b, data, shape, 'float32');
+const int = (b: Backend, data: unknown, shape: number[]) => download(b, data, shape, 'int32');
+
+/** Runs `fn` on the threaded backend, recording the pool's jobs as [kernel name, chunks]. */
+function threadedJobs<T>(fn: (b: Backend) => T): { out: T; jobs: [string, number][] } {
+  const spy = vi.spyOn(ThreadPool.prototype, 'run');
+  const out = fn(threaded);
+  const jobs = spy.mock.calls.map(([op, chunks]) => [POOL_KERNELS[op]!, chunks.length] as [string, number]);
+  spy.mockRestore();
+  return { out, jobs };
+}
+
+/** Results of `fn` on both backends (inputs uploaded to each), and the threaded run's jobs. */
+function both(inputs: Input[], fn: (b: Backend, xs: TensorInfo[]) => number[][]) {
+  const run = (b: Backend) =>
+    fn(
+      b,
+      inputs.map((x) => upload(b, x)),
+    );
+  const { out, jobs } = threadedJobs(run);
+  return { threaded: out, single: run(single), jobs };
+}
+
+/** Asserts bit identity, result by result (also the sign of zero). */
+function expectIdentical(a: number[][], b: number[][], what: string): void {
+  a.forEach((r, i) => expectClose(r, b[i]!, `${what} #${i}`, 0, 0));
+}
+
+const geometry = (shape: number[], k: number, s: number, padding: 'same' | 'valid') =>
+  convGeometry('conv2d', shape, { kernel: [k, k], strides: [s, s], padding });
+
+describe('wasm-threads window kernels split by images', () => {
+  // [n, h, w, c, kernel, stride, padding]: 7 images of the CNN's first activations (6 parts: the
+  // last holds 1), a strided odd-size one with channels not a multiple of 4 (5 parts), and batch 1
+  // (never split). Each job is over the split size (SPLIT_MIN_FLOATS) where n > 1.
+  const cases = [
+    [7, 28, 28, 32, 3, 1, 'same'],
+    [5, 61, 59, 10, 3, 2, 'valid'],
+    [1, 40, 40, 8, 3, 1, 'same'],
+  ] as const;
+  for (const [n, h, w, c, k, s, padding] of cases) {
+    it(`im2col, col2im, maxPool and maxPoolBackward are bit-identical to one thread: ${n}×${h}×${w}×${c}`, () => {
+      const shape = [n, h, w, c];
+      const g = geometry(shape, k, s, padding);
+      const pool = convGeometry('maxPool2d', shape, { kernel: [2, 2], strides: [2, 2] });
+      const cols = [n, g.outH, g.outW, k * k * c];
+      const pooled = [n, pool.outH, pool.outW, c];
+      const inputs = [f32(shape, 1), f32(cols, 2), f32(pooled, 3)];
+      const r = both(inputs, (b, [x, dcols, dy]) => {
+        const patches = b.im2col!(x!, g, 0.5);
+        const dx = b.col2im!(dcols!, g, shape);
+        const { y, index } = b.maxPool!(x!, pool);
+        const dxPool = b.maxPoolBackward!(dy!, { data: index, shape: pooled, dtype: 'int32' }, shape);
+        return [float(b, patches, cols), float(b, dx, shape), float(b, y, pooled)].concat([
+          int(b, index, pooled),
+          float(b, dxPool, shape),
+        ]);
+      });
+      expectIdentical(r.threaded, r.single, 'window kernels');
+      const split = r.jobs.filter(([name]) =>
+        ['im2col', 'col2im', 'maxPool', 'maxPoolBackward'].includes(name),
+      );
+      if (n === 1) expect(split, 'one image is never split').toEqual([]);
+      else {
+        // The images in at most 6 parts (3 per thread) of equal size, the last one partial.
+        const parts = Math.ceil(n / Math.ceil(n / 6));
+        for (const name of ['im2col', 'col2im', 'maxPool', 'maxPoolBackward'])
+          expect(split, name).toContainEqual([name, parts]);
+      }
+    });
+  }
+});
+
+describe('wasm-threads dense epilogues split by rows and elements', () => {
+  // [rows, cols]: odd column counts, so row ranges end on whole vectors only at multiples of 4 rows.
+  for (const [rows, cols] of [
+    [333, 199],
+    [129, 514],
+  ] as const) {
+    for (const act of ['relu', 'sigmoid', 'tanh', 'linear'] as FusedActivation[]) {
+      it(`biasAct and actGrad are bit-identical to one thread: ${rows}×${cols} ${act}`, () => {
+        const k = 24;
+        const inputs = [f32([rows, k], 4), f32([k, cols], 5), f32([cols], 6), f32([rows, cols], 7)];
+        const r = both(inputs, (b, [x, w, bias, dy]) => {
+          const y = b.dense!(x!, w!, bias!, act);
+          const yInfo = { data: y, shape: [rows, cols], dtype: 'float32' as const };
+          const grads = b.denseBackward!(dy!, x!, w!, yInfo, act, true, true);
+          const out = [float(b, y, [rows, cols]), float(b, grads.dx, [rows, k])];
+          return out.concat([float(b, grads.dw, [k, cols]), float(b, grads.db, [cols])]);
+        });
+        expectIdentical(r.threaded, r.single, 'dense');
+        expect(rows * cols).toBeGreaterThanOrEqual(SPLIT_MIN_FLOATS);
+        expect(r.jobs.map(([name]) => name)).toContain('biasAct');
+        if (act !== 'linear') expect(r.jobs.map(([name]) => name)).toContain('actGrad');
+      });
+    }
+  }
+});
+
+describe('wasm-threads Winograd convolution split by blocks of tiles', () => {
+  // The CNN's second layer; 9 images of 14×14 are 441 tiles, 3 blocks of ≤ 168 (the last partial),
+  // one part each. 1 image (49 tiles, one block) runs whole.
+  for (const [n, act] of [
+    [9, 'relu'],
+    [1, 'sigmoid'],
+  ] as const) {
+    it(`forward and input gradient bit-identical, kernel gradient within 2e-5 and deterministic: batch ${n}`, () => {
+      const shape = [n, 14, 14, 32];
+      const g = geometry(shape, 3, 1, 'same');
+      const out = [n, 14, 14, 64];
+      const inputs = [f32(shape, 8), f32([3, 3, 32, 64], 9), f32([64], 10), f32(out, 11)];
+      const run = (b: Backend, [x, k, bias, dy]: TensorInfo[]) => {
+        const y = b.conv2d!(x!, k!, bias!, g, act);
+        const yInfo = { data: y, shape: out, dtype: 'float32' as const };
+        const grads = b.conv2dBackward!(dy!, x!, k!, yInfo, g, act, true, true)!;
+        return [float(b, y, out), float(b, grads.dx, shape), float(b, grads.dw, [3, 3, 32, 64])];
+      };
+      const r = both(inputs, run);
+      expectIdentical(r.threaded.slice(0, 2), r.single.slice(0, 2), 'forward and dx');
+      // The kernel gradient sums the parts' sums in part order: other rounding than one thread's.
+      const scale = Math.max(...r.single[2]!.map(Math.abs));
+      expectClose(r.threaded[2]!, r.single[2]!, 'dkernel', 2e-5, 2e-5 * scale);
+      const again = both(inputs, run);
+      expectIdentical(again.threaded, r.threaded, 'a second threaded run');
+      const winograd = r.jobs.filter(([name]) => name.startsWith('winograd'));
+      if (n === 1) expect(winograd).toEqual([]);
+      else {
+        expect(winograd).toContainEqual(['winogradConv', 3]);
+        expect(winograd).toContainEqual(['winogradFilterGrad', 3]);
+      }
+    });
+  }
+});
