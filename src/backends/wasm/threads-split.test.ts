@@ -38,7 +38,8 @@ function both(inputs: Input[], fn: (b: Backend, xs: TensorInfo[]) => number[][])
 
 /** Asserts bit identity, result by result (also the sign of zero). */
 function expectIdentical(a: number[][], b: number[][], what: string): void {
-  a.forEach((r, i) => expectClose(r, b[i]!, `${what} #${i}`, 0, 0));
+  expect(a.length).toBe(b.length);
+  for (const [i, r] of a.entries()) expectClose(r, b[i]!, `${what} #${i}`, 0, 0);
 }
 
 const geometry = (shape: number[], k: number, s: number, padding: 'same' | 'valid') =>
