@@ -1,7 +1,17 @@
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { valueAndGrads } from '../../autograd/backward.js';
 import type { Backend, FusedActivation, TensorInfo } from '../../backend/backend.js';
+import { conv2d } from '../../ops/conv.js';
 import { convGeometry } from '../../ops/conv-geometry.js';
+import { tensor } from '../../ops/core.js';
+import { reshape } from '../../ops/layout.js';
+import { matmul } from '../../ops/matmul.js';
+import { maxPool2d } from '../../ops/pool.js';
+import { sum } from '../../ops/reduce.js';
+import { Variable } from '../../tensor/tensor.js';
+import { on } from '../../test-utils/backends.js';
 import { createWasmBackend } from './index.js';
+import { nativeStatus } from './native-loader.js';
 import { ThreadPool } from './pool.js';
 import { download, expectClose, f32, type Input, upload } from './test-utils/parity.js';
 import { POOL_KERNELS } from './threads.js';
@@ -146,4 +156,44 @@ describe('wasm-threads Winograd convolution split by blocks of tiles', () => {
       }
     });
   }
+});
+
+describe('wasm-threads with the native addon', () => {
+  const native = nativeStatus().active;
+  // The addon computes the products in place on the heap's Float32Array, here a view of the shared
+  // memory (a SharedArrayBuffer); the memory-bound kernels are still split between the threads.
+  it.skipIf(!native)(
+    'trains a conv + pool + dense stack to the same values and gradients as one thread',
+    () => {
+      const [twoThreads, oneThread] = [createWasmBackend({ threads: 2 }), createWasmBackend()];
+      const specs = [
+        f32([6, 28, 28, 4], 12),
+        f32([3, 3, 4, 32], 13),
+        f32([32], 14),
+        f32([14 * 14 * 32, 10], 15),
+      ];
+      const train = (b: Backend) =>
+        on(b, () => {
+          const [x, k, bias, w] = specs.map((s) => new Variable(tensor(s.values as Float32Array, s.shape)));
+          const loss = () => {
+            const h = maxPool2d(conv2d(x!, k!, bias!, { padding: 'same', activation: 'relu' }), {
+              poolSize: 2,
+            });
+            return sum(matmul(reshape(h, [6, -1]), w!));
+          };
+          const { value, grads } = valueAndGrads(loss, [x!, k!, bias!, w!]);
+          return [Array.from(value.dataSync()), ...grads.map((g) => Array.from(g.dataSync()))];
+        });
+      const spy = vi.spyOn(ThreadPool.prototype, 'run');
+      const threadedResults = train(twoThreads);
+      const jobs = spy.mock.calls.map(([op]) => POOL_KERNELS[op]);
+      expect(twoThreads.threads).toBe(2);
+      expectIdentical(threadedResults, train(oneThread), 'native, two threads against one');
+      // The products went to the addon, the patches, pooling and epilogues to the pool.
+      expect(jobs).not.toContain('gemm');
+      for (const name of ['im2col', 'maxPool', 'maxPoolBackward', 'biasAct', 'actGrad'])
+        expect(jobs).toContain(name);
+      twoThreads.close();
+    },
+  );
 });
