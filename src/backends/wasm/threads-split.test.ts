@@ -97,14 +97,14 @@ describe('wasm-threads window kernels split by images', () => {
   }
 });
 
-describe('wasm-threads dense epilogues split by rows and elements', () => {
+describe('wasm-threads dense epilogues split by rows, elements and columns', () => {
   // [rows, cols]: odd column counts, so row ranges end on whole vectors only at multiples of 4 rows.
   for (const [rows, cols] of [
     [333, 199],
     [129, 514],
   ] as const) {
     for (const act of ['relu', 'sigmoid', 'tanh', 'linear'] as FusedActivation[]) {
-      it(`biasAct and actGrad are bit-identical to one thread: ${rows}×${cols} ${act}`, () => {
+      it(`biasAct, actGrad and colSum are bit-identical to one thread: ${rows}×${cols} ${act}`, () => {
         const k = 24;
         const inputs = [f32([rows, k], 4), f32([k, cols], 5), f32([cols], 6), f32([rows, cols], 7)];
         const r = both(inputs, (b, [x, w, bias, dy]) => {
@@ -117,6 +117,7 @@ describe('wasm-threads dense epilogues split by rows and elements', () => {
         expectIdentical(r.threaded, r.single, 'dense');
         expect(rows * cols).toBeGreaterThanOrEqual(SPLIT_MIN_FLOATS);
         expect(r.jobs.map(([name]) => name)).toContain('biasAct');
+        expect(r.jobs, 'the bias gradient by columns, one part per thread').toContainEqual(['colSumPart', 2]);
         if (act !== 'linear') expect(r.jobs.map(([name]) => name)).toContain('actGrad');
       });
     }

@@ -18,13 +18,26 @@ import { MAX_CHUNKS, type ThreadPool } from './pool.js';
  * - im2col and maxPool write only their images' outputs; col2im and maxPoolBackward zero and then
  *   add into their own images only (a window never crosses images; maxPool's indexes are flat over
  *   the whole batch, which the kernels' `first` keeps).
+ * - colSum (the bias gradient) goes by ranges of columns: a column's sum is the same in any range.
+ *   One part per thread, each a whole number of cache lines wide (16 floats), so the threads do not
+ *   read the same lines.
  * - biasAct finishes its rows with whole vectors (up to 3 floats past its last row), so a part ends
  *   on a row whose end is a whole vector (rows·cols a multiple of 4) and never touches the next part.
  */
 
 /** Kernels this file splits, as the pool's job table names them. */
-export const SPLIT_NAMES = ['im2col', 'col2im', 'maxPool', 'maxPoolBackward', 'biasAct', 'actGrad'] as const;
+export const SPLIT_NAMES = [
+  'im2col',
+  'col2im',
+  'maxPool',
+  'maxPoolBackward',
+  'biasAct',
+  'actGrad',
+  'colSumPart',
+] as const;
 type SplitName = (typeof SPLIT_NAMES)[number];
+/** Kernels whose calls this file splits (colSum runs as colSumPart jobs). */
+type Split = Exclude<SplitName, 'colSumPart'> | 'colSum';
 
 /**
  * Smallest job split, in floats written (~0.1 ms of a memory-bound pass on one core). Below it a
@@ -57,7 +70,7 @@ export function slices(total: number, parts: number, align: number): [number, nu
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
 /** The kernels of SPLIT_NAMES routed through the pool when it is open and the job is big enough. */
-export function splitMemoryBound(s: SplitContext): Pick<KernelExports, SplitName> {
+export function splitMemoryBound(s: SplitContext): Pick<KernelExports, Split> {
   const { raw } = s;
   /** The pool when a job writing `floats` floats in `units` pieces is worth splitting, else null. */
   const poolFor = (floats: number, units: number): ThreadPool | null => {
@@ -112,6 +125,15 @@ export function splitMemoryBound(s: SplitContext): Pick<KernelExports, SplitName
         return [dy + at, y + at, dz + at, count, act];
       });
       p.run(s.op('actGrad'), chunks);
+    },
+    colSum(x, rows, cols, out) {
+      const p = poolFor(rows * cols, Math.ceil(cols / 16));
+      if (!p) {
+        raw.colSum(x, rows, cols, out);
+        return;
+      }
+      const chunks = slices(cols, p.size, 16).map(([first, count]) => [x, rows, cols, first, count, out]);
+      p.run(s.op('colSumPart'), chunks);
     },
   };
 }

@@ -50,6 +50,14 @@ export const OPT_MIN_ELEMENTS = 1 << 17;
  * extra cuts on the MLP's GEMMs (A re-packed per column chunk): ~1% at 4 chunks, ~3% at 8.
  */
 const CHUNKS_PER_THREAD = 3;
+/**
+ * Fewest columns (or rows) a GEMM chunk gets while there are still a chunk per thread: each chunk
+ * re-packs the other operand, which costs as much as multiplying it by ~8 columns. Measured with
+ * 2 threads (Xeon, 2026-12-03), 3 chunks per thread against chunks of at least 64: the CNN's
+ * first-layer kernel gradient 9×32·k=100k 0.96× → 1.41× one thread, its dense layer 128×3136·3136×100
+ * 1.50× → 1.88×; the MLP's 128×784·784×512 and 784×128·128×512 unchanged (1.8-1.9×).
+ */
+const GEMM_MIN_CHUNK = 64;
 /** wasm32's whole address space: a shared memory cannot move, so its maximum is fixed up front. */
 const MAX_PAGES = 65536;
 
@@ -123,7 +131,9 @@ function splitKernels(
       }
       // Cutting n repeats A's packing in every chunk, cutting m repeats B's: repeat the smaller.
       const byCols = n >= m;
-      const cuts = slices(byCols ? n : m, CHUNKS_PER_THREAD * p.size, byCols ? 8 : 4);
+      const dim = byCols ? n : m;
+      const parts = Math.max(p.size, Math.min(CHUNKS_PER_THREAD * p.size, Math.floor(dim / GEMM_MIN_CHUNK)));
+      const cuts = slices(dim, parts, byCols ? 8 : 4);
       if (cuts.length > MAX_CHUNKS) throw new Error(`gemm: ${cuts.length} chunks > ${MAX_CHUNKS}`);
       const chunks = cuts.map(([s, count], i) => {
         const part = byCols

@@ -650,6 +650,8 @@ export interface KernelExports {
   /** assembly/fused.ts */
   colSum(x: number, rows: number, cols: number, out: number): void;
   /** assembly/fused.ts */
+  colSumPart(x: number, rows: number, cols: number, first: number, count: number, out: number): void;
+  /** assembly/fused.ts */
   softmaxXent(z: number, t: number, rows: number, c: number, loss: number, probs: number): void;
   /** assembly/gemm.ts */
   gemm(args: ArgBlock<'GemmArgs'>, scratch: number): void;
