@@ -177,7 +177,7 @@ export function createHeap(threads: number): Heap {
   );
   blocks = heap.allocator.reserve(MAX_CHUNKS * MAX_ARG_BLOCK_BYTES);
   const workers = Math.min(Math.floor(threads) - 1, MAX_WORKERS);
-  const scratch = Array.from({ length: workers }, () => heap.allocator.reserve(raw.gemmScratchBytes()));
+  const scratch = Array.from({ length: workers }, () => heap.allocator.reserve(raw.threadScratchBytes()));
   const control = heap.allocator.reserve(CONTROL_BYTES);
   new Uint8Array(memory.buffer, control, CONTROL_BYTES).fill(0);
   const local = (op: number, args: readonly number[]) =>
@@ -196,15 +196,9 @@ export function createHeap(threads: number): Heap {
   return heap;
 }
 
-/** Parts a job is best cut into on this heap: a few per thread (1 for a single-threaded heap). */
-export function heapParts(heap: Heap): number {
-  const size = heapThreads(heap);
-  return size > 1 ? Math.min(CHUNKS_PER_THREAD * size, MAX_CHUNKS) : 1;
-}
-
 /**
- * Runs a blocked Winograd kernel once per argument block (each with its own work buffer and GEMM
- * argument block), shared by the heap's threads; each thread passes its own GEMM scratch.
+ * Runs a blocked Winograd kernel once per argument block, shared by the heap's threads; each thread
+ * passes its own scratch (GEMM packing and, for blocks that ask for it, Winograd work).
  */
 export function runParts(
   heap: Heap,

@@ -12,9 +12,10 @@ export { gruBackward, gruForward } from './rnn-gru';
 export { lstmBackward, lstmForward } from './rnn-lstm';
 export { rnnGateMath } from './rnn-math';
 export { simpleRnnBackward, simpleRnnForward } from './rnn-simple';
+export { threadScratchBytes, winogradWorkBytes } from './thread-scratch';
 export { col2im, im2col, maxPool, maxPoolBackward } from './window';
 export { winogradConv, winogradKernel } from './winograd';
-export { winogradFilterGrad, winogradKernelGrad } from './winograd-grad';
+export { winogradAddSums, winogradFilterGrad, winogradKernelGrad } from './winograd-grad';
 
 /** First byte past the kernels' static data: where the JS allocator may start. */
 export function heapBase(): usize {

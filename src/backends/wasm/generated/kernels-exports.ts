@@ -705,6 +705,10 @@ export interface KernelExports {
   simpleRnnBackward(args: ArgBlock<'SimpleRnnBackwardArgs'>): void;
   /** assembly/rnn-simple.ts */
   simpleRnnForward(args: ArgBlock<'SimpleRnnForwardArgs'>): void;
+  /** assembly/thread-scratch.ts */
+  threadScratchBytes(): number;
+  /** assembly/thread-scratch.ts */
+  winogradWorkBytes(): number;
   /** assembly/window.ts */
   col2im(a: ArgBlock<'WindowArgs'>): void;
   /** assembly/window.ts */
@@ -717,6 +721,8 @@ export interface KernelExports {
   winogradConv(a: ArgBlock<'WinogradArgs'>, scratch: number): void;
   /** assembly/winograd.ts */
   winogradKernel(a: ArgBlock<'WinogradArgs'>): void;
+  /** assembly/winograd-grad.ts */
+  winogradAddSums(dst: number, src: number, n: number): void;
   /** assembly/winograd-grad.ts */
   winogradFilterGrad(a: ArgBlock<'WinogradArgs'>, scratch: number): void;
   /** assembly/winograd-grad.ts */
