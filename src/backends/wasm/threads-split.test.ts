@@ -125,35 +125,39 @@ describe('wasm-threads dense epilogues split by rows, elements and columns', () 
 });
 
 describe('wasm-threads Winograd convolution split by blocks of tiles', () => {
-  // The CNN's second layer; 9 images of 14×14 are 441 tiles, 3 blocks of ≤ 168 (the last partial),
-  // one part each. 1 image (49 tiles, one block) runs whole.
-  for (const [n, act] of [
-    [9, 'relu'],
-    [1, 'sigmoid'],
+  // [n, h, w, c, f, act, parts]. The CNN's second layer: 9 images of 14×14 are 441 tiles, 3 blocks
+  // of ≤ 168 (the last partial), one part each; 1 image (49 tiles, one block) runs whole. 256 → 256
+  // channels make 32-tile blocks: 5 images of 14×12 are 210 tiles, 7 blocks (the last partial), in
+  // parts of decreasing size (2, 2, 1, 1, 1 blocks).
+  for (const [n, h, w, c, f, act, parts] of [
+    [9, 14, 14, 32, 64, 'relu', 3],
+    [1, 14, 14, 32, 64, 'sigmoid', 1],
+    [5, 14, 12, 256, 256, 'linear', 5],
   ] as const) {
-    it(`forward and input gradient bit-identical, kernel gradient within 2e-5 and deterministic: batch ${n}`, () => {
-      const shape = [n, 14, 14, 32];
+    it(`forward and input gradient bit-identical, kernel gradient within 2e-5 and deterministic: ${n}×${h}×${w}×${c} → ${f}`, () => {
+      const shape = [n, h, w, c];
       const g = geometry(shape, 3, 1, 'same');
-      const out = [n, 14, 14, 64];
-      const inputs = [f32(shape, 8), f32([3, 3, 32, 64], 9), f32([64], 10), f32(out, 11)];
+      const out = [n, h, w, f];
+      const inputs = [f32(shape, 8), f32([3, 3, c, f], 9), f32([f], 10), f32(out, 11)];
       const run = (b: Backend, [x, k, bias, dy]: TensorInfo[]) => {
         const y = b.conv2d!(x!, k!, bias!, g, act);
         const yInfo = { data: y, shape: out, dtype: 'float32' as const };
         const grads = b.conv2dBackward!(dy!, x!, k!, yInfo, g, act, true, true)!;
-        return [float(b, y, out), float(b, grads.dx, shape), float(b, grads.dw, [3, 3, 32, 64])];
+        return [float(b, y, out), float(b, grads.dx, shape), float(b, grads.dw, [3, 3, c, f])];
       };
       const r = both(inputs, run);
       expectIdentical(r.threaded.slice(0, 2), r.single.slice(0, 2), 'forward and dx');
       // The kernel gradient sums the parts' sums in part order: other rounding than one thread's.
-      const scale = Math.max(...r.single[2]!.map(Math.abs));
+      const scale = r.single[2]!.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
       expectClose(r.threaded[2]!, r.single[2]!, 'dkernel', 2e-5, 2e-5 * scale);
+      if (parts === 1) expectIdentical(r.threaded.slice(2), r.single.slice(2), 'dkernel in one part');
       const again = both(inputs, run);
       expectIdentical(again.threaded, r.threaded, 'a second threaded run');
       const winograd = r.jobs.filter(([name]) => name.startsWith('winograd'));
-      if (n === 1) expect(winograd).toEqual([]);
+      if (parts === 1) expect(winograd).toEqual([]);
       else {
-        expect(winograd).toContainEqual(['winogradConv', 3]);
-        expect(winograd).toContainEqual(['winogradFilterGrad', 3]);
+        expect(winograd).toContainEqual(['winogradConv', parts]);
+        expect(winograd).toContainEqual(['winogradFilterGrad', parts]);
       }
     });
   }
