@@ -20,8 +20,9 @@ import { SPLIT_NAMES, slices, splitMemoryBound } from './threads-split.js';
  * ranges, the window kernels and dense epilogues as threads-split.ts says, Winograd convolutions by
  * blocks of tiles (winograd.ts, through runParts); every part runs the single-threaded kernel on its
  * slice, so results are bit-identical to one thread (except the Winograd kernel gradient's sum,
- * whose parts are added in a fixed order). Everything else stays on the main thread. Work below a threshold is not split: waking
- * a worker costs 5-65 µs (more when the other vCPU is busy), so small jobs gain nothing from it.
+ * whose parts are added in a fixed order). Everything else stays on the main thread. Work below a
+ * threshold is not split: waking a worker costs 5-65 µs (more when the other vCPU is busy), so small
+ * jobs gain nothing from it.
  */
 
 /** Kernels the workers run, in the order jobs refer to them. */
