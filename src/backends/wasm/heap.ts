@@ -49,9 +49,12 @@ export class Heap {
     this.allocator.free(ptr);
   }
 
-  /** The GEMM packing buffers, reserved on first use and kept (it is the same size for every call). */
+  /**
+   * The calling thread's scratch, reserved on first use and kept (it is the same size for every
+   * call): the GEMM packing buffers, then the Winograd work area (threadScratchBytes).
+   */
   gemmScratch(): number {
-    if (this.scratch === 0) this.scratch = this.allocator.reserve(this.k.gemmScratchBytes());
+    if (this.scratch === 0) this.scratch = this.allocator.reserve(this.k.threadScratchBytes());
     return this.scratch;
   }
 

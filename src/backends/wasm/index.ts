@@ -62,7 +62,7 @@ class WasmBackend implements Backend {
     return this.heap_;
   }
 
-  /** Threads the big kernels (GEMM, optimizer steps) run on: 1 unless created with `threads`. */
+  /** Threads the big kernels (GEMMs, optimizer steps, convolution kernels) run on: 1 unless created with `threads`. */
   get threads(): number {
     return this.heap_ ? heapThreads(this.heap_) : 1;
   }
@@ -232,9 +232,12 @@ class WasmBackend implements Backend {
  */
 export interface WasmBackendOptions {
   /**
-   * Threads for large GEMMs and optimizer steps (default 1). Above 1 the kernels run on a shared
-   * memory with `threads - 1` worker threads (Node ≥ 20.16); without worker_threads or
-   * SharedArrayBuffer the backend is single-threaded. Results are identical either way.
+   * Threads for large GEMMs, optimizer steps and convolution kernels (Winograd, patches, pooling,
+   * dense epilogues; default 1). Above 1 the kernels run on a shared memory with `threads - 1`
+   * worker threads (Node ≥ 20.16); without worker_threads or SharedArrayBuffer the backend is
+   * single-threaded. Results are identical either way, except a Winograd convolution's kernel
+   * gradient: its threads' partial sums are added in a fixed order, so it is deterministic for a
+   * thread count but rounds differently from one thread.
    */
   readonly threads?: number;
   /**

@@ -35,7 +35,7 @@ export interface PoolSetup {
   readonly local: (op: number, args: readonly number[]) => void;
   /** Byte offset of the control block (CONTROL_BYTES, zeroed) in the shared memory. */
   readonly control: number;
-  /** Each worker's own GEMM scratch (gemmScratchBytes each). */
+  /** Each worker's own scratch (threadScratchBytes each: GEMM packing, Winograd work). */
   readonly scratch: readonly number[];
 }
 

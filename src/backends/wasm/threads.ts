@@ -11,19 +11,32 @@ import { Heap } from './heap.js';
 import { wasmAvailable } from './kernels.js';
 import { CONTROL_BYTES, MAX_CHUNKS, MAX_WORKERS, ThreadPool } from './pool.js';
 import { withSharedMemory } from './threads-module.js';
+import { SPLIT_NAMES, slices, splitMemoryBound } from './threads-split.js';
 
 /**
  * Multi-threaded kernels for the wasm backend: the same module instantiated on a shared memory by
  * the main thread and by worker threads (Node's worker_threads), with the big kernels split between
  * them. GEMMs are split by columns (or rows when taller than wide), optimizer steps by element
- * ranges; every part runs the single-threaded kernel on its slice, so results are bit-identical to
- * one thread. Everything else stays on the main thread. Work below a threshold is not split: waking
- * a worker costs 5-65 µs (more when the other vCPU is busy), so small jobs gain nothing from it.
+ * ranges, the window kernels and dense epilogues as threads-split.ts says, Winograd convolutions by
+ * blocks of tiles (winograd.ts, through runParts); every part runs the single-threaded kernel on its
+ * slice, so results are bit-identical to one thread (except the Winograd kernel gradient's sum,
+ * whose parts are added in a fixed order). Everything else stays on the main thread. Work below a
+ * threshold is not split: waking a worker costs 5-65 µs (more when the other vCPU is busy), so small
+ * jobs gain nothing from it.
  */
 
 /** Kernels the workers run, in the order jobs refer to them. */
-const NAMES = ['gemm', 'sgdStep', 'rmspropStep', 'adamStep'] as const;
+export const POOL_KERNELS = [
+  'gemm',
+  'sgdStep',
+  'rmspropStep',
+  'adamStep',
+  ...SPLIT_NAMES,
+  'winogradConv',
+  'winogradFilterGrad',
+] as const;
 const [GEMM, SGD, RMSPROP, ADAM] = [0, 1, 2, 3];
+const opOf = (name: (typeof POOL_KERNELS)[number]) => POOL_KERNELS.indexOf(name);
 /**
  * Smallest GEMM split (2·m·n·k flops, ~0.13 ms on one core). Measured with bench/wasm-threads.ts on
  * an idle machine: 128×128·128×64 (2.1 MFLOP) gains nothing from a second thread, 128×256·256×128
@@ -38,6 +51,14 @@ export const OPT_MIN_ELEMENTS = 1 << 17;
  * extra cuts on the MLP's GEMMs (A re-packed per column chunk): ~1% at 4 chunks, ~3% at 8.
  */
 const CHUNKS_PER_THREAD = 3;
+/**
+ * Fewest columns (or rows) a GEMM chunk gets while there are still a chunk per thread: each chunk
+ * re-packs the other operand, which costs as much as multiplying it by ~8 columns. Measured with
+ * 2 threads (Xeon, 2026-12-03), 3 chunks per thread against chunks of at least 64: the CNN's
+ * first-layer kernel gradient 9×32·k=100k 0.96× → 1.41× one thread, its dense layer 128×3136·3136×100
+ * 1.50× → 1.88×; the MLP's 128×784·784×512 and 784×128·128×512 unchanged (1.8-1.9×).
+ */
+const GEMM_MIN_CHUNK = 64;
 /** wasm32's whole address space: a shared memory cannot move, so its maximum is fixed up front. */
 const MAX_PAGES = 65536;
 
@@ -70,14 +91,6 @@ function compileShared(api: WasmApi): { module: object; minPages: number } | nul
   return sharedModule;
 }
 
-/** [start, count] slices of `total` in at most `parts` pieces, each start a multiple of `align`. */
-function slices(total: number, parts: number, align: number): [number, number][] {
-  const chunk = Math.ceil(total / parts / align) * align;
-  const out: [number, number][] = [];
-  for (let start = 0; start < total; start += chunk) out.push([start, Math.min(chunk, total - start)]);
-  return out;
-}
-
 /**
  * The kernels with the splittable ones routed through the pool (when it is open and the job is big).
  * `mem` views the shared memory; a split GEMM writes its chunks' argument blocks at `blocks`
@@ -96,7 +109,7 @@ function splitKernels(
     const p = pool();
     const n = args[pointers]!;
     if (!p || p.size < 2 || n < OPT_MIN_ELEMENTS) {
-      (raw[NAMES[op]!] as (...a: number[]) => void)(...args);
+      (raw[POOL_KERNELS[op]!] as (...a: number[]) => void)(...args);
       return;
     }
     const chunks = slices(n, CHUNKS_PER_THREAD * p.size, 4).map(([start, count]) => {
@@ -119,7 +132,9 @@ function splitKernels(
       }
       // Cutting n repeats A's packing in every chunk, cutting m repeats B's: repeat the smaller.
       const byCols = n >= m;
-      const cuts = slices(byCols ? n : m, CHUNKS_PER_THREAD * p.size, byCols ? 8 : 4);
+      const dim = byCols ? n : m;
+      const parts = Math.max(p.size, Math.min(CHUNKS_PER_THREAD * p.size, Math.floor(dim / GEMM_MIN_CHUNK)));
+      const cuts = slices(dim, parts, byCols ? 8 : 4);
       if (cuts.length > MAX_CHUNKS) throw new Error(`gemm: ${cuts.length} chunks > ${MAX_CHUNKS}`);
       const chunks = cuts.map(([s, count], i) => {
         const part = byCols
@@ -132,6 +147,7 @@ function splitKernels(
     sgdStep: (...args) => elementwise(SGD, 3, args),
     rmspropStep: (...args) => elementwise(RMSPROP, 5, args),
     adamStep: (...args) => elementwise(ADAM, 5, args),
+    ...splitMemoryBound({ raw, pool, mem, blocks, op: opOf, parts: (p) => CHUNKS_PER_THREAD * p.size }),
   };
 }
 
@@ -162,16 +178,16 @@ export function createHeap(threads: number): Heap {
   );
   blocks = heap.allocator.reserve(MAX_CHUNKS * MAX_ARG_BLOCK_BYTES);
   const workers = Math.min(Math.floor(threads) - 1, MAX_WORKERS);
-  const scratch = Array.from({ length: workers }, () => heap.allocator.reserve(raw.gemmScratchBytes()));
+  const scratch = Array.from({ length: workers }, () => heap.allocator.reserve(raw.threadScratchBytes()));
   const control = heap.allocator.reserve(CONTROL_BYTES);
   new Uint8Array(memory.buffer, control, CONTROL_BYTES).fill(0);
   const local = (op: number, args: readonly number[]) =>
-    (raw[NAMES[op]!] as (...a: readonly number[]) => void)(...args);
+    (raw[POOL_KERNELS[op]!] as (...a: readonly number[]) => void)(...args);
   pool = new ThreadPool({
     Worker: wt!.Worker,
     memory,
     module: compiled.module,
-    names: NAMES,
+    names: POOL_KERNELS,
     local,
     control,
     scratch,
@@ -179,6 +195,28 @@ export function createHeap(threads: number): Heap {
   pools.set(heap, pool);
   closer.register(heap, pool);
   return heap;
+}
+
+/**
+ * Runs a blocked Winograd kernel once per argument block, shared by the heap's threads; each thread
+ * passes its own scratch (GEMM packing and, for blocks that ask for it, Winograd work).
+ */
+export function runParts(
+  heap: Heap,
+  name: 'winogradConv' | 'winogradFilterGrad',
+  blocks: readonly number[],
+): void {
+  const pool = pools.get(heap);
+  if (pool && pool.size > 1 && blocks.length > 1 && blocks.length <= MAX_CHUNKS) {
+    pool.run(
+      opOf(name),
+      blocks.map((b) => [b, 0]),
+      1,
+      heap.gemmScratch(),
+    );
+    return;
+  }
+  for (const b of blocks) heap.k[name](b as Parameters<KernelExports[typeof name]>[0], heap.gemmScratch());
 }
 
 /** Threads the heap's big kernels run on (1 for a single-threaded heap or a closed pool). */

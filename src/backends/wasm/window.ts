@@ -12,7 +12,7 @@ function block(heap: Heap, shape: Shape, g: WindowGeometry, x: number, y: number
   const { inH, inW, kh, kw, strideH, strideW, dilationH, dilationW, padTop, padLeft, outH, outW } = g;
   return writeWindowArgs(heap, heap.argBlock, {
     ...{ n, inH, inW, c, kh, kw, strideH, strideW, dilationH, dilationW, padTop, padLeft, outH, outW },
-    ...{ padValue, x, y, index },
+    ...{ padValue, x, y, index, first: 0 },
   }) as ArgBlock<'WindowArgs'>;
 }
 

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { valueAndGrads } from '../../autograd/backward.js';
 import type { FusedActivation } from '../../backend/backend.js';
 import { conv2d } from '../../ops/conv.js';
@@ -12,10 +12,11 @@ import { checkGradients, expectGradientsMatchReference } from '../../test-utils/
 import { tsBackend } from '../ts/index.js';
 import { createWasmBackend } from './index.js';
 
-// Winograd runs only where products stay on the wasm GEMM, so these tests use a backend without the
-// native addon; `im2col` is the same backend with the whole-convolution fast path hidden.
-const wasm = createWasmBackend({ native: false });
-const im2col = withoutFastPaths(wasm, 'conv2d', 'conv2dBackward');
+// Winograd runs only where products stay on the wasm GEMM, so these tests use backends without the
+// native addon, on one thread and on two (whose threads share the blocks of tiles); `im2col` is the
+// same backend with the whole-convolution fast path hidden.
+const threaded = createWasmBackend({ threads: 2, native: false });
+afterAll(() => threaded.close());
 
 // golden: PyTorch 1.13 (float64), NHWC in and out:
 //   def case(n, h, w, c, f, padding, act):
@@ -41,75 +42,81 @@ function inputs(n: number, h: number, w: number, c: number, f: number): [Tensor,
   return [tensor(x, [n, h, w, c]), tensor(k, [3, 3, c, f]), tensor(b, [f])];
 }
 
-describe('Winograd conv2d (wasm, no native addon)', () => {
-  afterEach(() => {
-    vi.restoreAllMocks();
-    delete process.env.TENSILE_WINOGRAD;
-    delete process.env.TENSILE_CONV_BLOCKED;
-  });
-
-  it('matches PyTorch with same padding, batch 1 and odd height and width', () => {
-    const spy = vi.spyOn(wasm, 'conv2d');
-    on(wasm, () => {
-      const [x, k, b] = inputs(1, 5, 3, 8, 4);
-      // Winograd's float32 rounding (transforms with 0.5 and sums of up to 4 terms) stays near 1e-6·|y|.
-      const y = conv2d(x, k, b, { padding: 'same', activation: 'relu' });
-      expectClose(reshape(y, [-1]), GOLDEN.same_odd, { atol: 2e-5 });
+for (const [label, wasm] of [
+  ['wasm', createWasmBackend({ native: false })],
+  ['wasm-threads', threaded],
+] as const) {
+  const im2col = withoutFastPaths(wasm, 'conv2d', 'conv2dBackward');
+  describe(`Winograd conv2d (${label}, no native addon)`, () => {
+    afterEach(() => {
+      vi.restoreAllMocks();
+      delete process.env.TENSILE_WINOGRAD;
+      delete process.env.TENSILE_CONV_BLOCKED;
     });
-    expect(spy.mock.results[0]!.value, 'the Winograd kernel ran').not.toBeNull();
-  });
 
-  it('matches PyTorch with valid padding and an odd output width', () => {
-    on(wasm, () => {
-      const [x, k, b] = inputs(2, 6, 5, 8, 4);
-      expectClose(reshape(conv2d(x, k, b, { padding: 'valid' }), [-1]), GOLDEN.valid, { atol: 2e-5 });
+    it('matches PyTorch with same padding, batch 1 and odd height and width', () => {
+      const spy = vi.spyOn(wasm, 'conv2d');
+      on(wasm, () => {
+        const [x, k, b] = inputs(1, 5, 3, 8, 4);
+        // Winograd's float32 rounding (transforms with 0.5 and sums of up to 4 terms) stays near 1e-6·|y|.
+        const y = conv2d(x, k, b, { padding: 'same', activation: 'relu' });
+        expectClose(reshape(y, [-1]), GOLDEN.same_odd, { atol: 2e-5 });
+      });
+      expect(spy.mock.results[0]!.value, 'the Winograd kernel ran').not.toBeNull();
+    });
+
+    it('matches PyTorch with valid padding and an odd output width', () => {
+      on(wasm, () => {
+        const [x, k, b] = inputs(2, 6, 5, 8, 4);
+        expectClose(reshape(conv2d(x, k, b, { padding: 'valid' }), [-1]), GOLDEN.valid, { atol: 2e-5 });
+      });
+    });
+
+    it('declines shapes it does not compute: 1 input channel, stride 2, TENSILE_WINOGRAD=0', () => {
+      const spy = vi.spyOn(wasm, 'conv2d');
+      process.env.TENSILE_CONV_BLOCKED = '0'; // so a declined shape returns null instead of going in blocks
+      on(wasm, () => {
+        const [x, k] = inputs(1, 6, 6, 8, 4);
+        conv2d(tensor(new Float32Array(36), [1, 6, 6, 1]), tensor(new Float32Array(36), [3, 3, 1, 4]), null);
+        conv2d(x, k, null, { strides: 2 });
+        process.env.TENSILE_WINOGRAD = '0';
+        conv2d(x, k, null);
+      });
+      expect(spy.mock.results.map((r) => r.value)).toEqual([null, null, null]);
+    });
+
+    // The CNN's second layer (32 → 64 channels); each activation Winograd fuses or not. 4×14×13 has
+    // 196 tiles, more than one block of the blocked kernels (168 tiles for 96 channels), so the last
+    // block is partial.
+    for (const [padding, act, batch, h, w] of [
+      ['same', 'relu', 4, 14, 13],
+      ['valid', 'linear', 2, 9, 7],
+      ['same', 'tanh', 2, 9, 7],
+    ] as const) {
+      it(`agrees with im2col + GEMM and the ts backend, ${batch}×${h}×${w} ${padding} ${act}, values and gradients`, () => {
+        const f = (x: Tensor, k: Tensor, b: Tensor) =>
+          conv2d(x, k, b, { padding, activation: act as FusedActivation });
+        const specs = [{ shape: [batch, h, w, 32] }, { shape: [3, 3, 32, 64] }, { shape: [64] }];
+        // Relative to max(1, |reference|): sums of 288 products of values in [-1, 1] reach |y| ~ 10.
+        for (const b of [wasm, im2col, tsBackend]) expectGradientsMatchReference(b, f, specs, { tol: 2e-5 });
+      });
+    }
+
+    it('gives zero kernel and bias gradients for an empty batch', () => {
+      const grads = on(wasm, () => {
+        const [, k, b] = inputs(1, 4, 4, 8, 4);
+        const x = tensor(new Float32Array(0), [0, 4, 4, 8]);
+        const [kv, bv] = [new Variable(k), new Variable(b)];
+        const out = valueAndGrads(() => sum(conv2d(x, kv, bv, { padding: 'same' })), [kv, bv]);
+        return out.grads.map((g) => Array.from(g.dataSync()));
+      });
+      expect(grads[0]).toEqual(new Array(9 * 8 * 4).fill(0));
+      expect(grads[1]).toEqual([0, 0, 0, 0]);
+    });
+
+    it('has gradients that match float64 finite differences through the reference', () => {
+      const f = (x: Tensor, k: Tensor, b: Tensor) => conv2d(x, k, b, { padding: 'same', activation: 'relu' });
+      checkGradients(f, [{ shape: [1, 3, 5, 4] }, { shape: [3, 3, 4, 4] }, { shape: [4] }], { tol: 1e-6 });
     });
   });
-
-  it('declines shapes it does not compute: 1 input channel, stride 2, TENSILE_WINOGRAD=0', () => {
-    const spy = vi.spyOn(wasm, 'conv2d');
-    process.env.TENSILE_CONV_BLOCKED = '0'; // so a declined shape returns null instead of going in blocks
-    on(wasm, () => {
-      const [x, k] = inputs(1, 6, 6, 8, 4);
-      conv2d(tensor(new Float32Array(36), [1, 6, 6, 1]), tensor(new Float32Array(36), [3, 3, 1, 4]), null);
-      conv2d(x, k, null, { strides: 2 });
-      process.env.TENSILE_WINOGRAD = '0';
-      conv2d(x, k, null);
-    });
-    expect(spy.mock.results.map((r) => r.value)).toEqual([null, null, null]);
-  });
-
-  // The CNN's second layer (32 → 64 channels); each activation Winograd fuses or not. 4×14×13 has
-  // 196 tiles, more than one block of the blocked kernels (168 tiles for 96 channels), so the last
-  // block is partial.
-  for (const [padding, act, batch, h, w] of [
-    ['same', 'relu', 4, 14, 13],
-    ['valid', 'linear', 2, 9, 7],
-    ['same', 'tanh', 2, 9, 7],
-  ] as const) {
-    it(`agrees with im2col + GEMM and the ts backend, ${batch}×${h}×${w} ${padding} ${act}, values and gradients`, () => {
-      const f = (x: Tensor, k: Tensor, b: Tensor) =>
-        conv2d(x, k, b, { padding, activation: act as FusedActivation });
-      const specs = [{ shape: [batch, h, w, 32] }, { shape: [3, 3, 32, 64] }, { shape: [64] }];
-      // Relative to max(1, |reference|): sums of 288 products of values in [-1, 1] reach |y| ~ 10.
-      for (const b of [wasm, im2col, tsBackend]) expectGradientsMatchReference(b, f, specs, { tol: 2e-5 });
-    });
-  }
-
-  it('gives zero kernel and bias gradients for an empty batch', () => {
-    const grads = on(wasm, () => {
-      const [, k, b] = inputs(1, 4, 4, 8, 4);
-      const x = tensor(new Float32Array(0), [0, 4, 4, 8]);
-      const [kv, bv] = [new Variable(k), new Variable(b)];
-      const out = valueAndGrads(() => sum(conv2d(x, kv, bv, { padding: 'same' })), [kv, bv]);
-      return out.grads.map((g) => Array.from(g.dataSync()));
-    });
-    expect(grads[0]).toEqual(new Array(9 * 8 * 4).fill(0));
-    expect(grads[1]).toEqual([0, 0, 0, 0]);
-  });
-
-  it('has gradients that match float64 finite differences through the reference', () => {
-    const f = (x: Tensor, k: Tensor, b: Tensor) => conv2d(x, k, b, { padding: 'same', activation: 'relu' });
-    checkGradients(f, [{ shape: [1, 3, 5, 4] }, { shape: [3, 3, 4, 4] }, { shape: [4] }], { tol: 1e-6 });
-  });
-});
+}

@@ -1,27 +1,29 @@
 import type { DenseGrads, FusedActivation, TensorInfo, WindowGeometry } from '../../backend/backend.js';
 import { activationGrad } from './fused.js';
-import { type ArgBlock, writeWinogradArgs } from './generated/kernels-exports.js';
+import { type ArgBlock, MAX_ARG_BLOCK_BYTES, writeWinogradArgs } from './generated/kernels-exports.js';
 import type { Heap } from './heap.js';
 import { ACT_CODE } from './kernels.js';
 import { nativeFor } from './native.js';
-import { heapThreads } from './threads.js';
+import { MAX_CHUNKS } from './pool.js';
+import { heapThreads, runParts } from './threads.js';
+import { slices } from './threads-split.js';
 
 const ptr = (x: TensorInfo) => x.data as number;
 
 /**
  * Whether a convolution goes through Winograd F(2×2, 3×3) here: 3×3, stride 1, undilated, channel
- * counts that are whole vectors, products on the wasm GEMM, and one thread. Measured faster than
- * im2col + GEMM for the CNN's 32 → 64 layer (BENCHMARKS.md). Left out, unmeasured: the native addon
- * (its GEMM is ~5× the wasm one, so the wasm transforms would dominate), `wasm-threads` (its workers
- * split im2col's GEMM; Winograd's GEMMs run inside the module on the calling thread), and fewer than
- * 8 input channels (K = 4 products; the CNN's 1-channel first layer fails the vector rule anyway).
+ * counts that are whole vectors, and products on the wasm GEMM. Measured faster than im2col + GEMM
+ * for the CNN's 32 → 64 layer (BENCHMARKS.md), on one thread and on `wasm-threads` (whose threads
+ * share the blocks of tiles, see runTiles). Left out, unmeasured: the native addon (its GEMM is ~5×
+ * the wasm one, so the wasm transforms would dominate), and fewer than 8 input channels (K = 4
+ * products; the CNN's 1-channel first layer fails the vector rule anyway).
  * TENSILE_WINOGRAD=0 turns it off (for A/B runs and parity tests).
  */
 export function useWinograd(heap: Heap, g: WindowGeometry, c: number, f: number): boolean {
   if (g.kh !== 3 || g.kw !== 3 || g.strideH !== 1 || g.strideW !== 1) return false;
   if (g.dilationH !== 1 || g.dilationW !== 1 || c % 4 !== 0 || f % 4 !== 0 || c < 8) return false;
   if (typeof process !== 'undefined' && process.env?.TENSILE_WINOGRAD === '0') return false;
-  return nativeFor(heap) === null && heapThreads(heap) === 1;
+  return nativeFor(heap) === null;
 }
 
 interface Plan {
@@ -47,20 +49,68 @@ interface Buffers {
   flip?: number;
 }
 
-function args(heap: Heap, p: Plan, b: Buffers): ArgBlock<'WinogradArgs'> {
+/** The argument block of one call at `at` (default the heap's), for the tiles [first, end). */
+function args(heap: Heap, p: Plan, b: Buffers, at = heap.argBlock, first = 0, end = 0, gemmArgs = 0) {
   const { x = 0, t = 0, y = 0, u = 0, bias = 0, act = 0, flip = 0 } = b;
   const block = blockTiles(p);
-  return writeWinogradArgs(heap, heap.argBlock, {
-    ...p,
-    x,
-    t,
-    y,
-    u,
-    bias,
-    act,
-    flip,
-    block,
-  }) as ArgBlock<'WinogradArgs'>;
+  const fields = { x, t, y, u, bias, act, flip, block, firstTile: first, endTile: end, gemmArgs };
+  return writeWinogradArgs(heap, at, { ...p, ...fields }) as ArgBlock<'WinogradArgs'>;
+}
+
+const tileCount = (p: Plan) => p.n * ((p.outH + 1) >> 1) * ((p.outW + 1) >> 1);
+/** Floats of one part's work buffer: a block's transformed tiles (in and out). */
+const workFloats = (p: Plan) => 16 * blockTiles(p) * (p.c + p.f);
+/** Floats after a part's own work buffer: its GEMM argument block (64 bytes) and its argument block. */
+const PART_EXTRA_FLOATS = 16 + MAX_ARG_BLOCK_BYTES / 4;
+
+/**
+ * Runs a blocked kernel over all tiles, in parts of whole blocks shared by the heap's threads (one
+ * part on a single-threaded heap). Each thread works in the Winograd area of its own scratch when a
+ * block fits there (always, unless c + f > 4096), else each part gets a work buffer of its own.
+ * `b.u` of part i is `u(i)`.
+ */
+function runTiles(
+  heap: Heap,
+  p: Plan,
+  name: 'winogradConv' | 'winogradFilterGrad',
+  b: Buffers,
+  u: (part: number) => number,
+  parts = tileRanges(heap, p),
+): void {
+  const inScratch = 4 * workFloats(p) <= heap.k.winogradWorkBytes();
+  const stride = (inScratch ? 0 : workFloats(p)) + PART_EXTRA_FLOATS;
+  const buffers = heap.malloc(parts.length * stride);
+  const blocks = parts.map(([first, end], i) => {
+    const t = buffers + 4 * i * stride; // t = 0: the thread's scratch
+    const gemmArgs = t + 4 * (stride - PART_EXTRA_FLOATS);
+    return args(heap, p, { ...b, t: inScratch ? 0 : t, u: u(i) }, gemmArgs + 64, first, end, gemmArgs);
+  });
+  runParts(heap, name, blocks);
+  heap.free(buffers);
+}
+
+/**
+ * The tile ranges [first, end) of the heap's parts, in whole blocks (so each block is computed as on
+ * one thread) of decreasing size, each about 1/(2·threads) of the blocks left: big parts first, so
+ * the threads finish within about a block of each other (the pool starts on the last part first).
+ * Measured on the CNN's second layer at batch 128 (38 blocks): 6 equal parts left the calling thread
+ * waiting 3.5 ms per step for the last ones; smaller equal parts cost their own work buffers.
+ */
+function tileRanges(heap: Heap, p: Plan): [number, number][] {
+  const tiles = tileCount(p);
+  const block = blockTiles(p);
+  const threads = heapThreads(heap);
+  let left = Math.ceil(tiles / block);
+  if (threads <= 1 || left <= 1) return [[0, tiles]];
+  const sizes: number[] = [];
+  for (; left > 0; left -= sizes[sizes.length - 1]!) sizes.push(Math.max(1, Math.ceil(left / (2 * threads))));
+  if (sizes.length > MAX_CHUNKS) return slices(tiles, threads, block).map(([first, n]) => [first, first + n]);
+  let end = 0;
+  return sizes.reverse().map((n) => {
+    const first = end;
+    end = Math.min(tiles, first + n * block);
+    return [first, end];
+  });
 }
 
 /**
@@ -90,17 +140,15 @@ function winograd(
   act: FusedActivation,
 ): number {
   const u = heap.malloc(16 * p.c * p.f);
-  const work = heap.malloc(16 * blockTiles(p) * (p.c + p.f));
   const y = heap.malloc(p.n * p.outH * p.outW * p.f);
   // The kernel transform reads [3, 3, c, f] either way: flipped, its "c" is the stored third axis.
   const kp = flip ? { ...p, c: p.f, f: p.c } : p;
   heap.k.winogradKernel(args(heap, kp, { x: kernel, t: u, flip: flip ? 1 : 0 }));
   const fusedAct = act === 'relu' ? 1 : 0;
-  heap.k.winogradConv(args(heap, p, { x, t: work, y, u, bias, act: fusedAct }), heap.gemmScratch());
+  runTiles(heap, p, 'winogradConv', { x, y, bias, act: fusedAct }, () => u);
   // sigmoid and tanh go as dense's epilogue does, after the bias was added above.
   if (act !== 'linear' && act !== 'relu') heap.k.biasAct(y, 0, p.n * p.outH * p.outW, p.f, ACT_CODE[act]);
   heap.free(u);
-  heap.free(work);
   return y;
 }
 
@@ -156,16 +204,21 @@ export function conv2dWinogradBackward(
   return { dx, dw, db };
 }
 
-/** dkernel [3, 3, c, f] = Gᵀ[Σ_tiles (A dz Aᵀ) ⊙ (Bᵀ x B)]G: 16 long-K GEMMs, a block of tiles at a time. */
+/**
+ * dkernel [3, 3, c, f] = Gᵀ[Σ_tiles (A dz Aᵀ) ⊙ (Bᵀ x B)]G: 16 long-K GEMMs, a block of tiles at a
+ * time. Split between threads, each part sums its own tiles into its own Ŵ, and the parts' sums are
+ * added in part order: the result depends on the number of parts, never on timing.
+ */
 function kernelGrad(heap: Heap, p: Plan, x: number, dz: number): number {
-  const work = heap.malloc(16 * blockTiles(p) * (p.c + p.f));
-  const w = heap.malloc(16 * p.c * p.f);
+  const plane = 16 * p.c * p.f;
+  const parts = tileRanges(heap, p);
+  const w = heap.malloc(parts.length * plane);
   const dw = heap.malloc(9 * p.c * p.f);
-  heap.k.winogradFilterGrad(args(heap, p, { x, t: work, y: dz, u: w }), heap.gemmScratch());
+  runTiles(heap, p, 'winogradFilterGrad', { x, y: dz }, (i) => w + 4 * i * plane, parts);
   // With no tiles (an empty batch) no GEMM wrote the sums: the gradient is zero.
-  if (p.n * p.outH * p.outW === 0) heap.fill(w, 16 * p.c * p.f, 0, 'float32');
+  if (tileCount(p) === 0) heap.fill(w, plane, 0, 'float32');
+  for (let i = 1; i < parts.length; i++) heap.k.winogradAddSums(w, w + 4 * i * plane, plane);
   heap.k.winogradKernelGrad(args(heap, p, { t: w, y: dw }));
-  heap.free(work);
   heap.free(w);
   return dw;
 }

@@ -50,16 +50,27 @@ export function actGrad(dy: usize, y: usize, dz: usize, n: i32, act: i32): void 
 
 /** out[j] = Σ_i x[i, j], summed down each column in row order (bit-identical to the reference). */
 export function colSum(x: usize, rows: i32, cols: i32, out: usize): void {
+  colSumPart(x, rows, cols, 0, cols, out);
+}
+
+/**
+ * colSum of the columns [first, first + count) of x [rows, cols] into out[first, first + count):
+ * each column's sum is the same whatever range it is in, so threads can share the columns.
+ */
+export function colSumPart(x: usize, rows: i32, cols: i32, first: i32, count: i32, out: usize): void {
   const bytes = <usize>(cols << 2);
-  memory.fill(out, 0, bytes);
-  const full = cols & ~3;
+  const skip = <usize>(first << 2);
+  x += skip;
+  out += skip;
+  memory.fill(out, 0, <usize>(count << 2));
+  const full = count & ~3;
   for (let i = 0; i < rows; i++, x += bytes) {
     let j = 0;
     for (; j < full; j += 4) {
       const p = <usize>(j << 2);
       v128.store(out + p, f32x4.add(v128.load(out + p), v128.load(x + p)));
     }
-    for (; j < cols; j++) {
+    for (; j < count; j++) {
       const p = <usize>(j << 2);
       store<f32>(out + p, load<f32>(out + p) + load<f32>(x + p));
     }

@@ -2,7 +2,7 @@
 // The module's exports: every kernel the JS side of the wasm backend calls (see ../kernels.ts).
 // The module imports nothing and allocates nothing: the JS side owns the linear memory's layout.
 export { broadcast, cast, unary } from './elementwise';
-export { actGrad, biasAct, colSum, softmaxXent } from './fused';
+export { actGrad, biasAct, colSum, colSumPart, softmaxXent } from './fused';
 export { gemm, gemmScratchBytes } from './gemm';
 export { gatherRows, scatterAddRows, stridedCopy, transpose2d } from './layout';
 export { adamStep, rmspropStep, sgdStep } from './optimizer';
@@ -12,9 +12,10 @@ export { gruBackward, gruForward } from './rnn-gru';
 export { lstmBackward, lstmForward } from './rnn-lstm';
 export { rnnGateMath } from './rnn-math';
 export { simpleRnnBackward, simpleRnnForward } from './rnn-simple';
+export { threadScratchBytes, winogradWorkBytes } from './thread-scratch';
 export { col2im, im2col, maxPool, maxPoolBackward } from './window';
 export { winogradConv, winogradKernel } from './winograd';
-export { winogradFilterGrad, winogradKernelGrad } from './winograd-grad';
+export { winogradAddSums, winogradFilterGrad, winogradKernelGrad } from './winograd-grad';
 
 /** First byte past the kernels' static data: where the JS allocator may start. */
 export function heapBase(): usize {

@@ -29,6 +29,12 @@ class WindowArgs {
   y: usize;
   /** int32 [n, outH, outW, c]: the flat index into x of each window's first maximum (max pooling). */
   index: usize;
+  /**
+   * The first image of the call: a call works on images [first, first + n) of the batches at x, y and
+   * index (whose pointers stay those of image 0), so a batch split by images between threads gives
+   * every part the same flat maxPool indexes as one call over the whole batch.
+   */
+  first: i32;
 }
 
 /** The per-cell row copy, a static method only because @inline is a decorator (see math.ts). */
@@ -62,9 +68,10 @@ function windows(a: WindowArgs, adjoint: bool): void {
   const rowBytes = <usize>(c << 2);
   const pv = f32x4.splat(a.padValue);
   const contiguous = a.dilationW === 1;
-  if (adjoint) memory.fill(a.x, 0, <usize>(a.n * a.inH * a.inW) * rowBytes);
-  let out = a.y;
-  for (let b = 0; b < a.n; b++) {
+  const imageBytes = <usize>(a.inH * a.inW) * rowBytes;
+  if (adjoint) memory.fill(a.x + <usize>a.first * imageBytes, 0, <usize>a.n * imageBytes);
+  let out = a.y + <usize>(a.first * a.outH * a.outW * a.kh * kw) * rowBytes;
+  for (let b = a.first; b < a.first + a.n; b++) {
     const image = a.x + <usize>(b * a.inH * a.inW) * rowBytes;
     for (let oh = 0; oh < a.outH; oh++) {
       for (let ow = 0; ow < a.outW; ow++) {
@@ -130,8 +137,8 @@ export function maxPool(a: WindowArgs): void {
   const inH = a.inH;
   const inW = a.inW;
   const lanes = i32x4(0, 1, 2, 3);
-  let o = 0;
-  for (let b = 0; b < a.n; b++) {
+  let o = a.first * a.outH * a.outW * c;
+  for (let b = a.first; b < a.first + a.n; b++) {
     const base = b * inH * inW;
     for (let oh = 0; oh < a.outH; oh++) {
       const ih0 = oh * a.strideH - a.padTop;
@@ -227,11 +234,17 @@ function interiorWindow(a: WindowArgs, base: i32, ih0: i32, iw0: i32, c4: i32, y
   }
 }
 
-/** dx [n, inH, inW, c] = zeros, then dy [n, outH, outW, c] added at each window's recorded maximum. */
+/**
+ * dx [n, inH, inW, c] = zeros, then dy [n, outH, outW, c] added at each window's recorded maximum.
+ * Every index of an image points into the same image, so calls on disjoint image ranges never write
+ * the same cell.
+ */
 export function maxPoolBackward(a: WindowArgs): void {
-  memory.fill(a.x, 0, (<usize>(a.n * a.inH * a.inW * a.c)) << 2);
-  const total = a.n * a.outH * a.outW * a.c;
-  for (let o = 0; o < total; o++) {
+  const image = a.inH * a.inW * a.c;
+  memory.fill(a.x + ((<usize>(a.first * image)) << 2), 0, (<usize>(a.n * image)) << 2);
+  const perImage = a.outH * a.outW * a.c;
+  const end = (a.first + a.n) * perImage;
+  for (let o = a.first * perImage; o < end; o++) {
     const at = load<i32>(a.index + <usize>(o << 2));
     if (at < 0) continue;
     const p = a.x + <usize>(at << 2);

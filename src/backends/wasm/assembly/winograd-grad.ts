@@ -7,7 +7,9 @@
 // of im2col + GEMM's 36·c·f.
 
 // biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports.
-import { Gemm, inputTiles, WinogradArgs } from './winograd';
+import { Gemm, Work } from './thread-scratch';
+// biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports.
+import { inputTiles, WinogradArgs } from './winograd';
 
 /**
  * Z[e][tile, ch] = (A z Aᵀ)[e] for tiles [first, first + count) of dz [n, outH, outW, f] (a.y; cells
@@ -49,17 +51,21 @@ function gradOutputTiles(a: WinogradArgs, first: i32, count: i32, dst: usize): v
 }
 
 /**
- * Ŵ [16][c, f] (a.u) = Σ_tiles V[e]ᵀ·Z[e] for the image a.x and dz a.y, a block of tiles at a time
- * (V then Z in a.t) so the transformed block stays in cache; `scratch` is the GEMM's.
+ * Ŵ [16][c, f] (a.u) = Σ_tiles V[e]ᵀ·Z[e] for the image a.x and dz a.y over the tiles [a.firstTile,
+ * a.endTile), a block of tiles at a time (V then Z in a.t, or the thread's scratch when a.t is 0) so
+ * the transformed block stays in cache;
+ * `scratch` is the GEMM's. With no tiles nothing is written.
  */
 export function winogradFilterGrad(a: WinogradArgs, scratch: usize): void {
-  const tiles = a.n * ((a.outH + 1) >> 1) * ((a.outW + 1) >> 1);
+  const tiles = a.endTile;
   const c = a.c;
   const f = a.f;
-  for (let t0 = 0; t0 < tiles; t0 += a.block) {
+  const work = Work.at(a.t, scratch);
+  const gemmArgs = Work.gemmArgs(a.t, a.gemmArgs, scratch);
+  for (let t0 = a.firstTile; t0 < tiles; t0 += a.block) {
     const count = min(a.block, tiles - t0);
-    const v = a.t;
-    const z = a.t + ((<usize>(16 * count * c)) << 2);
+    const v = work;
+    const z = work + ((<usize>(16 * count * c)) << 2);
     inputTiles(a, a.x, c, t0, count, v);
     gradOutputTiles(a, t0, count, z);
     for (let e = 0; e < 16; e++) {
@@ -67,7 +73,8 @@ export function winogradFilterGrad(a: WinogradArgs, scratch: usize): void {
       const ve = v + at * ((<usize>(count * c)) << 2);
       const ze = z + at * ((<usize>(count * f)) << 2);
       // V[e]ᵀ [c, count]: element (i, p) at i + p·c.
-      Gemm.run(ve, 1, c, ze, f, a.u + at * ((<usize>(c * f)) << 2), c, f, count, t0 > 0, scratch);
+      const sum = a.u + at * ((<usize>(c * f)) << 2);
+      Gemm.run(ve, 1, c, ze, f, sum, c, f, count, t0 > a.firstTile, gemmArgs, scratch);
     }
   }
 }
@@ -152,4 +159,10 @@ export function winogradKernelGrad(a: WinogradArgs): void {
     v128.store(d + 7 * tap, GradTile.g1(h21, h22));
     v128.store(d + 8 * tap, GradTile.g2(h21, h22, h23));
   }
+}
+
+/** dst[i] += src[i] for i < n (a multiple of 4): the threads' partial sums of Ŵ, added in order. */
+export function winogradAddSums(dst: usize, src: usize, n: i32): void {
+  const end = dst + ((<usize>n) << 2);
+  for (; dst < end; dst += 16, src += 16) v128.store(dst, f32x4.add(v128.load(dst), v128.load(src)));
 }

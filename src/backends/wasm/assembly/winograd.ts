@@ -8,9 +8,8 @@
 // Transformed buffers are [16][rows][cols] row-major. Channel counts are multiples of 4 (the JS side
 // checks), so every channel loop moves whole vectors. Pointers are byte offsets; counts are elements.
 
-// biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports.
-import { GemmArgs, gemm } from './gemm';
 import { Vec } from './math';
+import { Gemm, Work } from './thread-scratch';
 
 /** One Winograd call's geometry and buffers. */
 @unmanaged
@@ -43,6 +42,17 @@ export class WinogradArgs {
   u: usize;
   /** Tiles per block of the blocked kernels (a multiple of 4): their t holds 16·block·(c + f) floats. */
   block: i32;
+  /**
+   * The tiles [firstTile, endTile) the blocked kernels work on (numbered image, tile row, tile
+   * column), so threads can share a batch's tiles; one call over all of them has 0 and the count.
+   */
+  firstTile: i32;
+  endTile: i32;
+  /**
+   * A GemmArgs block (64 bytes) for the blocked kernels' inner GEMMs: one per concurrent call, as the
+   * module's static data is shared by every thread on a shared memory.
+   */
+  gemmArgs: usize;
 }
 
 /** d0 - d2, d1 + d2, d2 - d1, d1 - d3: Bᵀ applied along one axis of a 4×4 tile. */
@@ -309,17 +319,20 @@ function outputTiles(a: WinogradArgs, t0: i32, count: i32, src: usize): void {
 
 /**
  * The whole convolution, a block of tiles at a time so the transformed block stays in cache: the
- * input transform into V (a.t), 16 GEMMs V[e]·U[e] into M (after V in a.t), the output transform.
+ * input transform into V, 16 GEMMs V[e]·U[e] into M (after V), the output transform, for the tiles
+ * [a.firstTile, a.endTile); V and M are in a.t, or in the thread's scratch when a.t is 0 (see Work).
  * U (a.u) comes from winogradKernel; `scratch` is the GEMM's (gemmScratchBytes).
  */
 export function winogradConv(a: WinogradArgs, scratch: usize): void {
-  const tiles = a.n * ((a.outH + 1) >> 1) * ((a.outW + 1) >> 1);
+  const tiles = a.endTile;
   const c = a.c;
   const f = a.f;
-  for (let t0 = 0; t0 < tiles; t0 += a.block) {
+  const work = Work.at(a.t, scratch);
+  const gemmArgs = Work.gemmArgs(a.t, a.gemmArgs, scratch);
+  for (let t0 = a.firstTile; t0 < tiles; t0 += a.block) {
     const count = min(a.block, tiles - t0);
-    const v = a.t;
-    const m = a.t + ((<usize>(16 * count * c)) << 2);
+    const v = work;
+    const m = work + ((<usize>(16 * count * c)) << 2);
     inputTiles(a, a.x, c, t0, count, v);
     for (let e = 0; e < 16; e++) {
       const at = <usize>e;
@@ -334,44 +347,10 @@ export function winogradConv(a: WinogradArgs, scratch: usize): void {
         f,
         c,
         false,
+        gemmArgs,
         scratch,
       );
     }
     outputTiles(a, t0, count, m);
   }
 }
-
-/** One call of the module's GEMM from inside the module, through a static argument block. */
-// biome-ignore lint/complexity/noStaticOnlyClass: @inline needs a class member (see math.ts).
-export class Gemm {
-  @inline static run(
-    pa: usize,
-    rsa: i32,
-    csa: i32,
-    pb: usize,
-    rsb: i32,
-    pc: usize,
-    m: i32,
-    n: i32,
-    k: i32,
-    accumulate: bool,
-    scratch: usize,
-  ): void {
-    const g = changetype<GemmArgs>(GEMM_ARGS);
-    g.m = m;
-    g.n = n;
-    g.k = k;
-    g.a = pa;
-    g.rsa = rsa;
-    g.csa = csa;
-    g.b = pb;
-    g.rsb = rsb;
-    g.csb = 1;
-    g.c = pc;
-    g.ldc = n;
-    g.accumulate = accumulate ? 1 : 0;
-    gemm(g, scratch);
-  }
-}
-
-const GEMM_ARGS: usize = memory.data(64, 16);

@@ -478,7 +478,7 @@ export function readSimpleRnnForwardArgs(mem: ArgMemory, at: ArgBlock<'SimpleRnn
   };
 }
 
-/** The fields of the WindowArgs block (72 bytes). */
+/** The fields of the WindowArgs block (76 bytes). */
 export interface WindowArgs {
   readonly n: number;
   readonly inH: number;
@@ -498,6 +498,7 @@ export interface WindowArgs {
   readonly x: number;
   readonly y: number;
   readonly index: number;
+  readonly first: number;
 }
 
 /** Writes a WindowArgs block at byte offset `at` (4-aligned) and returns it as a typed pointer. */
@@ -521,6 +522,7 @@ export function writeWindowArgs(mem: ArgMemory, at: number, a: WindowArgs): ArgB
   mem.i32[i + 15] = a.x;
   mem.i32[i + 16] = a.y;
   mem.i32[i + 17] = a.index;
+  mem.i32[i + 18] = a.first;
   return at as ArgBlock<'WindowArgs'>;
 }
 
@@ -546,10 +548,11 @@ export function readWindowArgs(mem: ArgMemory, at: ArgBlock<'WindowArgs'>): Wind
     x: mem.i32[i + 15]! >>> 0,
     y: mem.i32[i + 16]! >>> 0,
     index: mem.i32[i + 17]! >>> 0,
+    first: mem.i32[i + 18]!,
   };
 }
 
-/** The fields of the WinogradArgs block (68 bytes). */
+/** The fields of the WinogradArgs block (80 bytes). */
 export interface WinogradArgs {
   readonly n: number;
   readonly inH: number;
@@ -568,6 +571,9 @@ export interface WinogradArgs {
   readonly bias: number;
   readonly u: number;
   readonly block: number;
+  readonly firstTile: number;
+  readonly endTile: number;
+  readonly gemmArgs: number;
 }
 
 /** Writes a WinogradArgs block at byte offset `at` (4-aligned) and returns it as a typed pointer. */
@@ -590,6 +596,9 @@ export function writeWinogradArgs(mem: ArgMemory, at: number, a: WinogradArgs): 
   mem.i32[i + 14] = a.bias;
   mem.i32[i + 15] = a.u;
   mem.i32[i + 16] = a.block;
+  mem.i32[i + 17] = a.firstTile;
+  mem.i32[i + 18] = a.endTile;
+  mem.i32[i + 19] = a.gemmArgs;
   return at as ArgBlock<'WinogradArgs'>;
 }
 
@@ -614,6 +623,9 @@ export function readWinogradArgs(mem: ArgMemory, at: ArgBlock<'WinogradArgs'>): 
     bias: mem.i32[i + 14]! >>> 0,
     u: mem.i32[i + 15]! >>> 0,
     block: mem.i32[i + 16]!,
+    firstTile: mem.i32[i + 17]!,
+    endTile: mem.i32[i + 18]!,
+    gemmArgs: mem.i32[i + 19]! >>> 0,
   };
 }
 
@@ -637,6 +649,8 @@ export interface KernelExports {
   biasAct(y: number, bias: number, rows: number, cols: number, act: number): void;
   /** assembly/fused.ts */
   colSum(x: number, rows: number, cols: number, out: number): void;
+  /** assembly/fused.ts */
+  colSumPart(x: number, rows: number, cols: number, first: number, count: number, out: number): void;
   /** assembly/fused.ts */
   softmaxXent(z: number, t: number, rows: number, c: number, loss: number, probs: number): void;
   /** assembly/gemm.ts */
@@ -691,6 +705,10 @@ export interface KernelExports {
   simpleRnnBackward(args: ArgBlock<'SimpleRnnBackwardArgs'>): void;
   /** assembly/rnn-simple.ts */
   simpleRnnForward(args: ArgBlock<'SimpleRnnForwardArgs'>): void;
+  /** assembly/thread-scratch.ts */
+  threadScratchBytes(): number;
+  /** assembly/thread-scratch.ts */
+  winogradWorkBytes(): number;
   /** assembly/window.ts */
   col2im(a: ArgBlock<'WindowArgs'>): void;
   /** assembly/window.ts */
@@ -703,6 +721,8 @@ export interface KernelExports {
   winogradConv(a: ArgBlock<'WinogradArgs'>, scratch: number): void;
   /** assembly/winograd.ts */
   winogradKernel(a: ArgBlock<'WinogradArgs'>): void;
+  /** assembly/winograd-grad.ts */
+  winogradAddSums(dst: number, src: number, n: number): void;
   /** assembly/winograd-grad.ts */
   winogradFilterGrad(a: ArgBlock<'WinogradArgs'>, scratch: number): void;
   /** assembly/winograd-grad.ts */
