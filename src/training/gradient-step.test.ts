@@ -13,6 +13,7 @@ import {
   Sequential,
   SGD,
   setRandomSeed,
+  type Tensor,
   tensor,
 } from '../index.js';
 import { ExponentialDecay } from '../optimizers/schedules.js';
@@ -143,7 +144,7 @@ describe('plain SGD stepped inside the dense weight products', () => {
 
   it.skipIf(!addon)(`never writes into storage another tensor shares${skipReason}`, async () => {
     let source: number[] = [];
-    let kept: { dataSync(): Float32Array } | null = null;
+    let kept: Tensor | null = null;
     const fused = await train(native, true, {
       before: (m) => {
         const kernel = m.weights[0]!;
