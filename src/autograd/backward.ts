@@ -1,3 +1,4 @@
+import type { InPlaceUpdate } from '../backend/backend.js';
 import { setActiveTape } from '../engine/engine.js';
 import { ShapeError, TensileError } from '../errors.js';
 import { onesLike, zerosLike } from '../ops/creation.js';
@@ -5,6 +6,7 @@ import { add } from '../ops/elementwise.js';
 import { shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { GRADIENTS } from './gradients.js';
+import { InPlacePlan } from './in-place.js';
 import type { OpKind } from './op-kinds.js';
 import { Tape, type TapeNode } from './tape.js';
 
@@ -23,6 +25,25 @@ export function valueAndGrads(
   f: () => Tensor,
   sources: readonly Tensor[],
 ): { value: Tensor; grads: Tensor[] } {
+  const { value, grads } = run(f, sources, null);
+  return { value, grads: sources.map((s) => grads.get(s.id) ?? zerosLike(s)) };
+}
+
+/**
+ * valueAndGrads for a plain SGD step (fit's): where a backend can, w −= update.lr·dw is applied
+ * inside the product that computes dw (InPlaceUpdate) and that source's entry in `grads` is null;
+ * the caller applies the other gradients itself.
+ */
+export function valueAndGradsUpdating(
+  f: () => Tensor,
+  sources: readonly Tensor[],
+  update: InPlaceUpdate,
+): { value: Tensor; grads: (Tensor | null)[] } {
+  const { value, grads, plan } = run(f, sources, update);
+  return { value, grads: sources.map((s) => (plan?.applied(s) ? null : (grads.get(s.id) ?? zerosLike(s)))) };
+}
+
+function run(f: () => Tensor, sources: readonly Tensor[], update: InPlaceUpdate | null) {
   const tape = new Tape(sources);
   const previous = setActiveTape(tape);
   let value: Tensor;
@@ -40,12 +61,12 @@ export function valueAndGrads(
   }
   // Every tensor backward makes follows an operand (the seed is onesLike(value), missing gradients
   // are zerosLike), so it runs where the loss lives whichever backend is selected.
-  const grads = backward(tape, value);
-  return { value, grads: sources.map((s) => grads.get(s.id) ?? zerosLike(s)) };
+  const plan = update ? new InPlacePlan(update, tape, sources) : null;
+  return { value, grads: backward(tape, value, plan), plan };
 }
 
 /** Propagates d(value)/d(value) = 1 back through the tape; returns gradients by tensor id. */
-function backward(tape: Tape, value: Tensor): Map<number, Tensor> {
+function backward(tape: Tape, value: Tensor, plan: InPlacePlan | null): Map<number, Tensor> {
   const grads = new Map<number, Tensor>();
   if (!tape.requiresGrad(value)) return grads;
   grads.set(value.id, onesLike(value));
@@ -59,8 +80,9 @@ function backward(tape: Tape, value: Tensor): Map<number, Tensor> {
       dys: readonly Tensor[],
       n: TapeNode<OpKind>,
       needs: boolean[],
+      plan: InPlacePlan | null,
     ) => (Tensor | null)[];
-    const inputGrads = gradFn(filled, node, needs);
+    const inputGrads = gradFn(filled, node, needs, plan);
     node.inputs.forEach((input, j) => {
       const g = inputGrads[j];
       if (!needs[j] || !g) return;

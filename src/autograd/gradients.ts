@@ -25,15 +25,20 @@ import { sum } from '../ops/reduce.js';
 import { sequenceGradient } from '../ops/rnn.js';
 import { reducedShape, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { InPlacePlan } from './in-place.js';
 import type { OpKind } from './op-kinds.js';
 import type { TapeNode } from './tape.js';
 
 type Grad = Tensor | null;
-/** Computes input gradients from output gradients. `needs[i]` says whether input i wants one. */
+/**
+ * Computes input gradients from output gradients. `needs[i]` says whether input i wants one; `plan`
+ * (fit's plain SGD) lets dense update its weights in place instead of returning their gradient.
+ */
 type GradFn<K extends OpKind> = (
   dys: readonly Grad[],
   node: TapeNode<K>,
   needs: readonly boolean[],
+  plan: InPlacePlan | null,
 ) => Grad[];
 
 /** Sums a broadcast gradient back down to the shape of the input it came from. */
@@ -72,7 +77,12 @@ function activationDerivative(y: Tensor, act: FusedActivation): Tensor | null {
   return null;
 }
 
-function denseGrad([dy]: readonly Grad[], n: TapeNode<'dense'>, needs: readonly boolean[]): Grad[] {
+function denseGrad(
+  [dy]: readonly Grad[],
+  n: TapeNode<'dense'>,
+  needs: readonly boolean[],
+  plan: InPlacePlan | null,
+): Grad[] {
   const [x, w] = [x0(n), x1(n)];
   const y = y0(n);
   const hasBias = n.inputs.length === 3;
@@ -85,10 +95,13 @@ function denseGrad([dy]: readonly Grad[], n: TapeNode<'dense'>, needs: readonly 
     n.attrs.activation,
     hasBias,
     needs[0]!,
+    plan?.updateFor(w),
   ) as DenseGrads | undefined;
   if (g !== undefined) {
     const wrap = (data: unknown, t: Tensor) => emit(null, b, data, t.shape, 'float32', [], null);
-    return [needs[0] ? wrap(g.dx, x) : null, wrap(g.dw, w), hasBias ? wrap(g.db, n.inputs[2]!) : null];
+    if (g.dw === null) plan?.markApplied(w);
+    const dw = g.dw === null ? null : wrap(g.dw, w);
+    return [needs[0] ? wrap(g.dx, x) : null, dw, hasBias ? wrap(g.db, n.inputs[2]!) : null];
   }
   const d = activationDerivative(y, n.attrs.activation);
   const dz = d ? mul(dy!, d) : dy!;

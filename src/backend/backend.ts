@@ -41,8 +41,18 @@ export interface TensorInfo {
 export interface DenseGrads {
   /** null when the caller said it needs no dx. */
   dx: unknown | null;
-  dw: unknown;
+  /** null when the backend applied `update` to the weights instead of returning their gradient. */
+  dw: unknown | null;
   db: unknown | null;
+}
+
+/**
+ * A plain SGD step (w −= lr·dw) folded into dense's weight-gradient product: w += −lr·xᵀ·dz in
+ * place, so the gradient is never written out and read back, and the step has no pass of its own.
+ * A backend may decline (it then returns dw as usual); it steps w only after dx, which reads the old w.
+ */
+export interface InPlaceUpdate {
+  readonly lr: number;
 }
 
 /**
@@ -219,6 +229,7 @@ export interface Backend extends WindowKernels {
   /**
    * Gradients of dense given dy and the forward output y (activations' derivatives come from y).
    * `needDx` is false when x needs no gradient (a model's first layer), which skips a whole GEMM.
+   * With `update`, the backend may apply an SGD step to w instead of returning dw (see InPlaceUpdate).
    */
   denseBackward?(
     dy: TensorInfo,
@@ -228,6 +239,7 @@ export interface Backend extends WindowKernels {
     act: FusedActivation,
     hasBias: boolean,
     needDx: boolean,
+    update?: InPlaceUpdate,
   ): DenseGrads;
   /**
    * Row-wise softmax cross-entropy of logits [n, c] against target probabilities [n, c].

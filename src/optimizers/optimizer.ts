@@ -1,4 +1,4 @@
-import type { OptimizerUpdate } from '../backend/backend.js';
+import type { InPlaceUpdate, OptimizerUpdate } from '../backend/backend.js';
 import { makeTensor } from '../engine/engine.js';
 import { ValueError } from '../errors.js';
 import { zerosLike } from '../ops/creation.js';
@@ -86,6 +86,19 @@ export abstract class Optimizer {
    */
   protected fusedUpdate(_lr: number): OptimizerUpdate | null {
     return null;
+  }
+
+  /**
+   * The step fit may fold into the backward pass's weight-gradient products (InPlaceUpdate): only
+   * when this step is plain w ← w − lr·g (SGD without momentum, decay or clipping); null otherwise.
+   * Why only then: stepping momentum, RMSprop or Adam on cache-sized blocks of the product (the
+   * gradient never written out) measured no faster than the fused step after it (2026-12-03).
+   */
+  inPlaceUpdate(): InPlaceUpdate | null {
+    const clipped = this.clipvalue !== null || this.clipnorm !== null || this.globalClipnorm !== null;
+    if (this.weightDecay || clipped) return null;
+    const rule = this.fusedUpdate(this.learningRate);
+    return rule?.kind === 'sgd' && rule.momentum === 0 ? { lr: rule.lr } : null;
   }
 
   /** Creates a zero-filled slot with a Keras-style name (owning its storage, so steps update it in place). */

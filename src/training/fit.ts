@@ -1,4 +1,3 @@
-import { valueAndGrads } from '../autograd/backward.js';
 import { type Callback, CallbackList, type Logs } from '../callbacks/callback.js';
 import { History } from '../callbacks/history.js';
 import { ProgressBar } from '../callbacks/progress-bar.js';
@@ -10,6 +9,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { batchRanges, splitValidation, takeRows } from './batches.js';
 import type { ModelData } from './compile-args.js';
 import { compiledMetrics, evaluate, prepareData, requireCompiled, totalLoss } from './evaluate.js';
+import { gradientStep } from './gradient-step.js';
 
 export interface FitArgs {
   epochs?: number;
@@ -92,12 +92,15 @@ export async function fit(model: Model, xIn: ModelData, yIn: ModelData, args: Fi
         const yb = y.map((t) => takeRows(t, start, end, order));
         let yPred: Tensor[] = [];
         let parts: Tensor[] = [];
-        const { value, grads } = valueAndGrads(() => {
-          yPred = model.callAll(xb, { training: true });
-          parts = model.losses.map((loss, j) => loss.call(yb[j]!, yPred[j]!));
-          return totalLoss(model, parts);
-        }, variables);
-        optimizer.applyGradients(grads, variables);
+        const value = gradientStep(
+          () => {
+            yPred = model.callAll(xb, { training: true });
+            parts = model.losses.map((loss, j) => loss.call(yb[j]!, yPred[j]!));
+            return totalLoss(model, parts);
+          },
+          variables,
+          optimizer,
+        );
         for (const m of metrics) m.metric.updateState(yb[m.output]!, yPred[m.output]!);
         if (parts.length > 1)
           for (const [j, p] of parts.entries()) outputTotals[j]! += p.item() * (end - start);

@@ -1,7 +1,8 @@
-import type { DenseGrads, FusedActivation, TensorInfo } from '../../backend/backend.js';
+import type { DenseGrads, FusedActivation, InPlaceUpdate, TensorInfo } from '../../backend/backend.js';
 import type { Heap } from './heap.js';
 import { ACT_CODE } from './kernels.js';
 import { gemm, operand } from './matmul.js';
+import { nativeGemm } from './native.js';
 
 const ptr = (x: TensorInfo) => x.data as number;
 
@@ -40,7 +41,9 @@ export function activationGrad(
 
 /**
  * dz = dy·act'(y) (skipped for linear), then dx = dz·wᵀ, dw = xᵀ·dz and db = Σ_rows dz. The two
- * transposed products read x and w in place through swapped strides.
+ * transposed products read x and w in place through swapped strides. With `update`, when the weight
+ * product goes to the native addon, w += −lr·xᵀ·dz is that product (beta 1) and dw is null (the wasm
+ * GEMM has no alpha, so there the update is declined).
  */
 export function denseBackward(
   heap: Heap,
@@ -51,6 +54,7 @@ export function denseBackward(
   act: FusedActivation,
   hasBias: boolean,
   needDx: boolean,
+  update?: InPlaceUpdate,
 ): DenseGrads {
   const [n, k] = x.shape as [number, number];
   const m = w.shape[1]!;
@@ -60,8 +64,13 @@ export function denseBackward(
     dx = heap.malloc(n * k);
     gemm(heap, n, k, m, operand(dz, n, m, false), operand(ptr(w), m, k, true), dx);
   }
-  const dw = heap.malloc(k * m);
-  gemm(heap, k, m, n, operand(ptr(x), k, n, true), operand(dz, n, m, false), dw);
+  const [xt, dzOp] = [operand(ptr(x), k, n, true), operand(dz, n, m, false)];
+  let dw: number | null = null;
+  // After dx: it read the old w.
+  if (!update || !nativeGemm(heap, k, m, n, xt, dzOp, ptr(w), m, true, -update.lr)) {
+    dw = heap.malloc(k * m);
+    gemm(heap, k, m, n, xt, dzOp, dw);
+  }
   let db: number | null = null;
   if (hasBias) {
     db = heap.malloc(m);

@@ -3,6 +3,7 @@ import type {
   BinaryOp,
   CompareOp,
   FusedActivation,
+  InPlaceUpdate,
   OptimizerUpdate,
   ReduceOp,
   RnnSequenceArgs,
@@ -147,8 +148,9 @@ class WasmBackend implements Backend {
     act: FusedActivation,
     hasBias: boolean,
     needDx: boolean,
+    update?: InPlaceUpdate,
   ) {
-    return fused.denseBackward(this.heap, dy, x, w, y, act, hasBias, needDx);
+    return fused.denseBackward(this.heap, dy, x, w, y, act, hasBias, needDx, update);
   }
   softmaxCrossEntropy(logits: TensorInfo, labels: TensorInfo) {
     return fused.softmaxCrossEntropy(this.heap, logits, labels);

@@ -97,8 +97,9 @@ function blasLayout(op: Operand, rows: number, cols: number): [trans: number, ld
 }
 
 /**
- * C[m×n] (row-major, leading dimension ldc) = A·B, or += A·B when `accumulate`, on the addon if this
- * product should go there; returns false (having done nothing) when it should stay in wasm.
+ * C[m×n] (row-major, leading dimension ldc) = alpha·A·B, or += alpha·A·B when `accumulate`, on the
+ * addon if this product should go there; returns false (having done nothing) when it should stay in
+ * wasm (whose GEMM has no alpha: callers passing one must handle false themselves).
  */
 export function nativeGemm(
   heap: Heap,
@@ -110,6 +111,7 @@ export function nativeGemm(
   c: number,
   ldc: number,
   accumulate: boolean,
+  alpha = 1,
 ): boolean {
   if (m * n * k < NATIVE_MIN_MNK) return false;
   const addon = nativeFor(heap);
@@ -122,7 +124,7 @@ export function nativeGemm(
   holdSignals(addon);
   const status = nativeStatus();
   const run = (threads: number) =>
-    addon.sgemm(heap.f32, la[0], lb[0], m, n, k, 1, a.ptr, la[1], b.ptr, lb[1], beta, c, ldc, threads);
+    addon.sgemm(heap.f32, la[0], lb[0], m, n, k, alpha, a.ptr, la[1], b.ptr, lb[1], beta, c, ldc, threads);
   if (status.split) {
     if (mnk < NATIVE_SPLIT_MIN_MNK || Math.min(m, n, k) < NATIVE_SPLIT_MIN_DIM) run(1);
     else timedSplit(run, `${m},${n},${k},${la[0]},${lb[0]},${la[1]},${lb[1]},${ldc},${beta}`, mnk);
