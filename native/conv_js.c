@@ -23,6 +23,7 @@
 #include <stdio.h>
 
 #include "conv_dnnl.h"
+#include "js_args.h"
 #include "signals.h"
 
 #define CONV_ARGS 9
@@ -36,23 +37,6 @@ static const char *const GEOMETRY_NAMES[15] = {"n",        "h",         "w",    
 static napi_value fail(napi_env env, const char *message) {
   napi_throw_error(env, "ERR_TENSILE_NATIVE", message);
   return NULL;
-}
-
-/* An integer in [lo, hi]; on failure `msg` names it. */
-static int get_int(napi_env env, napi_value v, const char *name, int64_t lo, int64_t hi, int64_t *out, char *msg,
-                   size_t len) {
-  napi_valuetype t;
-  double d;
-  if (napi_typeof(env, v, &t) != napi_ok || t != napi_number || napi_get_value_double(env, v, &d) != napi_ok) {
-    snprintf(msg, len, "conv2d: %s must be a number", name);
-    return 0;
-  }
-  if (!(d >= (double)lo && d <= (double)hi) || d != (double)(int64_t)d) {
-    snprintf(msg, len, "conv2d: %s = %g is not an integer in [%lld, %lld]", name, d, (long long)lo, (long long)hi);
-    return 0;
-  }
-  *out = (int64_t)d;
-  return 1;
 }
 
 typedef struct {
@@ -96,7 +80,7 @@ static int read_geometry(napi_env env, napi_value arr, conv_shape *s, char *msg,
   for (uint32_t i = 0; i < 15; i++) {
     napi_value v;
     int64_t lo = i == 0 || i == 11 || i == 12 ? 0 : 1;
-    if (napi_get_element(env, arr, i, &v) != napi_ok || !get_int(env, v, GEOMETRY_NAMES[i], lo, MAX_DIM, &g[i], msg, len))
+    if (napi_get_element(env, arr, i, &v) != napi_ok || !js_read_int(env, v, "conv2d", GEOMETRY_NAMES[i], lo, MAX_DIM, &g[i], msg, len))
       return 0;
   }
   *s = (conv_shape){g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8], g[9], g[10], g[11], g[12], g[13], g[14]};
@@ -125,18 +109,11 @@ static napi_value conv2d_js(napi_env env, napi_callback_info info) {
     snprintf(msg, sizeof msg, "conv2d: expected %d arguments, got %zu", CONV_ARGS, argc);
     return fail(env, msg);
   }
-  bool is_typed = false;
-  napi_typedarray_type type;
-  size_t length = 0, view_offset = 0;
-  void *data = NULL;
-  napi_value buffer;
-  if (napi_is_typedarray(env, argv[0], &is_typed) != napi_ok || !is_typed ||
-      napi_get_typedarray_info(env, argv[0], &type, &length, &data, &buffer, &view_offset) != napi_ok ||
-      type != napi_float32_array)
-    return fail(env, "conv2d: memory must be a Float32Array over the wasm memory's buffer");
-  if (data == NULL && length > 0) return fail(env, "conv2d: memory's buffer is detached");
+  float *base = NULL;
+  size_t length = 0;
+  if (!js_read_memory(env, argv[0], "conv2d", &base, &length, msg, sizeof msg)) return fail(env, msg);
   int64_t mode, off[4], relu, threads;
-  if (!get_int(env, argv[1], "mode", 0, 2, &mode, msg, sizeof msg)) return fail(env, msg);
+  if (!js_read_int(env, argv[1], "conv2d", "mode", 0, 2, &mode, msg, sizeof msg)) return fail(env, msg);
   conv_shape s;
   if (!read_geometry(env, argv[2], &s, msg, sizeof msg)) return fail(env, msg);
   static const char *const NAMES[3][4] = {{"x", "kernel", "bias", "y"},
@@ -144,12 +121,12 @@ static napi_value conv2d_js(napi_env env, napi_callback_info info) {
                                           {"x", "dy", "dbias", "dkernel"}};
   for (int i = 0; i < 4; i++) {
     int optional = i == 2;
-    if (!get_int(env, argv[3 + i], NAMES[mode][i], optional ? -1 : 0, MAX_DIM * 4, &off[i], msg, sizeof msg))
+    if (!js_read_int(env, argv[3 + i], "conv2d", NAMES[mode][i], optional ? -1 : 0, MAX_DIM * 4, &off[i], msg, sizeof msg))
       return fail(env, msg);
   }
   if (mode == CONV_BACKWARD_DATA && off[2] != -1) return fail(env, "conv2d: backward data takes no third operand (pass -1)");
-  if (!get_int(env, argv[7], "relu", 0, 1, &relu, msg, sizeof msg) ||
-      !get_int(env, argv[8], "threads", 0, 256, &threads, msg, sizeof msg))
+  if (!js_read_int(env, argv[7], "conv2d", "relu", 0, 1, &relu, msg, sizeof msg) ||
+      !js_read_int(env, argv[8], "conv2d", "threads", 0, 256, &threads, msg, sizeof msg))
     return fail(env, msg);
   if (relu && mode != CONV_FORWARD) return fail(env, "conv2d: relu is a forward post-op only");
   double xs = (double)s.n * s.h * s.w * s.c, ks = (double)s.kh * s.kw * s.c * s.f, ys = (double)s.n * s.oh * s.ow * s.f;
@@ -169,7 +146,6 @@ static napi_value conv2d_js(napi_env env, napi_callback_info info) {
       }
     }
   }
-  float *base = (float *)data;
 #define AT(i) (off[i] < 0 ? NULL : base + off[i] / 4)
   conv_operands op = {.mode = (int)mode, .relu = (int)relu};
   if (mode == CONV_FORWARD) {

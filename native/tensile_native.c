@@ -24,6 +24,7 @@
 
 #include "gemm_job.h"
 #include "helper_thread.h"
+#include "js_args.h"
 #include "signals.h"
 #include "split_plan.h"
 
@@ -94,24 +95,6 @@ static napi_value throw_error(napi_env env, const char *message) {
   return NULL;
 }
 
-/* Reads argument `i` as an integer in [lo, hi]; on failure writes a message naming the argument. */
-static int read_int(napi_env env, napi_value v, const char *name, int64_t lo, int64_t hi, int64_t *out,
-                    char *msg, size_t msg_len) {
-  napi_valuetype t;
-  double d;
-  if (napi_typeof(env, v, &t) != napi_ok || t != napi_number || napi_get_value_double(env, v, &d) != napi_ok) {
-    snprintf(msg, msg_len, "sgemm: %s must be a number", name);
-    return 0;
-  }
-  if (!(d >= (double)lo && d <= (double)hi) || d != (double)(int64_t)d) {
-    snprintf(msg, msg_len, "sgemm: %s = %g is not an integer in [%lld, %lld]", name, d, (long long)lo,
-             (long long)hi);
-    return 0;
-  }
-  *out = (int64_t)d;
-  return 1;
-}
-
 /* One operand as stored: `rows` × `cols` row-major with leading dimension `ld`, at byte `offset`. */
 typedef struct {
   const char *name;
@@ -167,16 +150,9 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
     snprintf(msg, sizeof msg, "sgemm: expected %d arguments, got %zu", SGEMM_ARGS, argc);
     return throw_error(env, msg);
   }
-  bool is_typed = false;
-  napi_typedarray_type type;
-  size_t length = 0, view_offset = 0;
-  void *data = NULL;
-  napi_value buffer;
-  if (napi_is_typedarray(env, argv[0], &is_typed) != napi_ok || !is_typed ||
-      napi_get_typedarray_info(env, argv[0], &type, &length, &data, &buffer, &view_offset) != napi_ok ||
-      type != napi_float32_array)
-    return throw_error(env, "sgemm: memory must be a Float32Array over the wasm memory's buffer");
-  if (data == NULL && length > 0) return throw_error(env, "sgemm: memory's buffer is detached");
+  float *base = NULL;
+  size_t length = 0;
+  if (!js_read_memory(env, argv[0], "sgemm", &base, &length, msg, sizeof msg)) return throw_error(env, msg);
 
   static const char *names[SGEMM_ARGS] = {"memory", "transA", "transB", "m",    "n",    "k",   "alpha",  "aOffset",
                                           "lda",    "bOffset", "ldb",   "beta", "cOffset", "ldc", "threads"};
@@ -187,7 +163,7 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
     int is_offset = a == 7 || a == 9 || a == 12;
     int64_t hi = a <= 2 ? 1 : a == 14 ? 256 : is_offset ? MAX_DIM * 4 : MAX_DIM;
     int64_t lo = 0;
-    if (!read_int(env, argv[a], names[a], lo, hi, &v[a], msg, sizeof msg)) return throw_error(env, msg);
+    if (!js_read_int(env, argv[a], "sgemm", names[a], lo, hi, &v[a], msg, sizeof msg)) return throw_error(env, msg);
   }
   double alpha, beta;
   napi_valuetype t1, t2;
@@ -209,7 +185,6 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
     return throw_error(env, "sgemm: C overlaps A or B (the product cannot be written over its inputs)");
   if (m == 0 || n == 0) return NULL;
 
-  float *base = (float *)data;
   float *pc = base + c.offset / 4;
   if (k == 0) {
     // C = beta·C: no product to add (BLAS libraries disagree on whether K = 0 is legal).
@@ -329,7 +304,7 @@ static napi_value set_helper_spin_js(napi_env env, napi_callback_info info) {
   char msg[160];
   if (napi_get_cb_info(env, info, &argc, &arg, NULL, NULL) != napi_ok || argc != 1)
     return throw_error(env, "setHelperSpin: expected 1 argument (microseconds)");
-  if (!read_int(env, arg, "spin microseconds", 0, 1000000, &us, msg, sizeof msg)) return throw_error(env, msg);
+  if (!js_read_int(env, arg, "setHelperSpin", "spin microseconds", 0, 1000000, &us, msg, sizeof msg)) return throw_error(env, msg);
   helper_set_spin_us((int)us);
   return NULL;
 }
