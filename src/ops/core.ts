@@ -131,7 +131,7 @@ function dtypeMatches(values: ArrayLike<number>, dtype: DType): boolean {
 }
 
 /** A number stored as uint8: refused outside 0..255 (numpy raises on out-of-range ints too). */
-function byteValue(op: string, v: number, index: number): number {
+export function byteValue(op: string, v: number, index: number): number {
   if (!(v >= 0 && v < 256)) {
     throw new ValueError(
       `${op}: value ${v} at flat index ${index} is out of range for uint8 (0..255); ` +

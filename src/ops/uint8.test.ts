@@ -9,6 +9,7 @@ import {
   concat,
   div,
   equal,
+  fill,
   gather,
   matmul,
   max,
@@ -16,6 +17,7 @@ import {
   mul,
   neg,
   pad,
+  range,
   relu,
   reshape,
   scalar,
@@ -75,6 +77,8 @@ forEachBackend('uint8', (backend) => {
       expect(() => tensor([-1], undefined, 'uint8')).toThrow(/value -1/);
       expect(() => tensor([Number.NaN], undefined, 'uint8')).toThrow(/value NaN/);
       expect(() => scalar(300, 'uint8')).toThrow(/value 300/);
+      expect(() => fill([2], 256, 'uint8')).toThrow(/fill: value 256/);
+      expect(() => range(250, 260, 1, 'uint8')).toThrow(/value 256 at flat index 6/);
     });
   });
 
