@@ -1,5 +1,5 @@
 import type { TensorInfo } from '../../backend/backend.js';
-import type { BackendArray } from '../../tensor/dtype.js';
+import type { BackendArray, DType } from '../../tensor/dtype.js';
 import { type Shape, sizeOf } from '../../tensor/shape.js';
 import * as reference from '../ts/layout.js';
 import type { Heap } from './heap.js';
@@ -48,7 +48,7 @@ export function gather(heap: Heap, x: TensorInfo, indices: TensorInfo, axis: num
 }
 
 /** A copy of uint8 storage converted to `dtype`, or of any storage converted to uint8. */
-export function cast(heap: Heap, x: TensorInfo, dtype: 'float32' | 'int32' | 'uint8'): number {
+export function cast(heap: Heap, x: TensorInfo, dtype: DType): number {
   const n = sizeOf(x.shape);
   const out = heap.mallocFor(n, dtype);
   // A typed-array copy converts each element: bytes widen exactly, and a store into a Uint8Array
