@@ -186,7 +186,7 @@ export interface Backend extends WindowKernels {
    * call into the backend). Loaders use it to decode straight into backend memory, with no
    * intermediate JavaScript array. Optional: without it the engine fills an array and uploads it.
    */
-  allocWith?(size: number, dtype: DType, fill: (view: Float32Array | Int32Array) => void): unknown;
+  allocWith?(size: number, dtype: DType, fill: (view: TypedArray) => void): unknown;
   free(data: unknown): void;
   /** Bytes the backend itself holds for live storages (0 where storage is garbage-collected). */
   heapBytes(): number;

@@ -3,7 +3,7 @@ import type { Backend } from '../backend/backend.js';
 import { tsBackend } from '../backends/ts/index.js';
 import { wasmAvailable, wasmBackend } from '../backends/wasm/index.js';
 import { TensileError } from '../errors.js';
-import type { DType } from '../tensor/dtype.js';
+import { allocArray, type DType, type TypedArray } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
 import { newDataRef, releaseOnGC, Tensor, Variable } from '../tensor/tensor.js';
 
@@ -63,7 +63,7 @@ export function setActiveTape(tape: Tape | null): Tape | null {
 
 /** Wraps backend data of `size` elements in a new tensor tracked by the current scope. */
 export function makeTensor(backend: Backend, data: unknown, shape: Shape, dtype: DType): Tensor {
-  const t = new Tensor(newDataRef(backend, data, sizeOfShape(shape)), shape, dtype);
+  const t = new Tensor(newDataRef(backend, data, sizeOfShape(shape), dtype), shape, dtype);
   track(t);
   return t;
 }
@@ -144,12 +144,12 @@ export function keep<T extends Tensor>(t: T): T {
 export function tensorFilledBy(
   shape: Shape,
   dtype: DType,
-  fill: (view: Float32Array | Int32Array) => void,
+  fill: (view: TypedArray) => void,
   backend: Backend = getActiveBackend(),
 ): Tensor {
   const size = sizeOfShape(shape);
   if (backend.allocWith) return makeTensor(backend, backend.allocWith(size, dtype, fill), shape, dtype);
-  const values = dtype === 'int32' ? new Int32Array(size) : new Float32Array(size);
+  const values = allocArray(dtype, size);
   fill(values);
   return makeTensor(backend, backend.upload(values), shape, dtype);
 }
@@ -166,7 +166,12 @@ export function tensorFilledBy(
 export function copyToBackend(t: Tensor, backend: Backend): Tensor {
   const ref = t.liveRef('copyToBackend');
   if (ref.backend === backend) return t;
-  return makeTensor(backend, backend.upload(ref.backend.read(t.info('copyToBackend'))), t.shape, t.dtype);
+  return makeTensor(
+    backend,
+    backend.upload(ref.backend.read(t.info('copyToBackend', true))),
+    t.shape,
+    t.dtype,
+  );
 }
 
 /** A tensor that shares `source`'s storage under another shape (reshape never copies). */

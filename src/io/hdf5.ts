@@ -146,6 +146,13 @@ export class H5Writer {
 
   /** A numeric dataset; `path` may contain '/' (parents are created), as in Keras weight names. */
   dataset(path: string, data: H5Array, shape: readonly number[]): void {
+    // Keras files hold float32 weights (int32 for counters); a uint8 variable is never written.
+    if ((data as unknown) instanceof Uint8Array) {
+      throw new ModelFileError(
+        `${this.file.filename}: weight '${path}' [${shape}] is uint8; saved models hold float32 ` +
+          "weights only (cast it with cast(x, 'float32') before making it a weight)",
+      );
+    }
     const i = path.lastIndexOf('/');
     this.group(path.slice(0, Math.max(i, 0))).create_dataset({
       name: path.slice(i + 1),

@@ -11,6 +11,7 @@ import {
 import { formatSymbolicShape, type Node, type SymbolicTensor } from '../layers/symbolic.js';
 import type { Loss } from '../losses/index.js';
 import type { Metric } from '../metrics/index.js';
+import { castTo } from '../ops/core.js';
 import { getOptimizer, type Optimizer } from '../optimizers/index.js';
 import type { Tensor, Variable } from '../tensor/tensor.js';
 import {
@@ -220,9 +221,18 @@ export class Model extends Layer {
     return xs;
   }
 
-  /** Runs the graph on one tensor per input, returning one tensor per output. */
+  /**
+   * Runs the graph on one tensor per input, returning one tensor per output. uint8 data (raw bytes,
+   * as `mnist.loadData()` returns images) is cast to the input's dtype here, as Keras casts inputs to
+   * the model's input dtype: fit, evaluate and predict call this once per batch, so a data set kept
+   * as bytes is never copied whole to float32.
+   */
   callAll(xs: readonly Tensor[], ctx: CallContext = { training: false }): Tensor[] {
-    return runGraph(this.requireGraph('call'), xs, ctx);
+    const graph = this.requireGraph('call');
+    const inputs = xs.map((x, i) =>
+      x.dtype === 'uint8' ? castTo(x, graph.inputs[i]?.dtype ?? 'float32', `${this.name}: input`) : x,
+    );
+    return runGraph(graph, inputs, ctx);
   }
 
   /** Runs the model on a batch: one tensor, or one per output. Inference mode unless `training` is set. */

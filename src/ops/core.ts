@@ -71,13 +71,16 @@ function flatten(
 
 /**
  * Creates a tensor from numbers, nested arrays or a typed array, on the selected backend unless
- * `opts.backend` names one. The dtype defaults to int32 for an Int32Array and float32 otherwise.
+ * `opts.backend` names one. The dtype defaults to int32 for an Int32Array, uint8 for a Uint8Array
+ * and float32 otherwise. Numbers given for uint8 must lie in 0..255 (fractions truncate toward zero,
+ * as for int32); to wrap other values modulo 256 as numpy's astype does, use `cast(x, 'uint8')`.
  *
  * @example
  * import { tensor, tsBackend } from 'tensile';
  * const x = tensor([1, 2, 3, 4], [2, 2]);
  * const labels = tensor([0, 1, 1], undefined, 'int32');
- * console.log(tensor([1, 2], [2], 'float32', { backend: tsBackend }).backend.name); // ts
+ * const pixels = tensor(new Uint8Array([0, 128, 255])); // uint8, one byte per value
+ * console.log(pixels.dtype, tensor([1, 2], [2], 'float32', { backend: tsBackend }).backend.name); // uint8 ts
  */
 export function tensor(
   values: TensorLike,
@@ -91,7 +94,7 @@ export function tensor(
   if (ArrayBuffer.isView(values)) {
     flat = values;
     inferred = [values.length];
-    dtype ??= values instanceof Int32Array ? 'int32' : 'float32';
+    dtype ??= values instanceof Int32Array ? 'int32' : values instanceof Uint8Array ? 'uint8' : 'float32';
   } else {
     const out: number[] = [];
     inferred = inferShape(values);
@@ -112,14 +115,30 @@ export function tensor(
   const dt: DType = dtype ?? 'float32';
   const backend = opts.backend ?? getActiveBackend();
   // A typed array of the right kind goes straight to the backend, which makes the one copy.
-  const direct =
-    (dt === 'int32' && flat instanceof Int32Array) || (dt === 'float32' && flat instanceof Float32Array);
-  if (direct) return makeTensor(backend, backend.upload(flat as Int32Array | Float32Array), finalShape, dt);
+  if (dtypeMatches(flat, dt)) return makeTensor(backend, backend.upload(flat as TypedArray), finalShape, dt);
   const arr = allocArray(dt, flat.length);
   if (dt === 'int32') {
     for (let i = 0; i < flat.length; i++) arr[i] = Math.trunc(flat[i]!);
+  } else if (dt === 'uint8') {
+    for (let i = 0; i < flat.length; i++) arr[i] = byteValue('tensor', flat[i]!, i);
   } else arr.set(flat);
   return makeTensor(backend, backend.upload(arr), finalShape, dt);
+}
+
+function dtypeMatches(values: ArrayLike<number>, dtype: DType): boolean {
+  if (dtype === 'int32') return values instanceof Int32Array;
+  return dtype === 'uint8' ? values instanceof Uint8Array : values instanceof Float32Array;
+}
+
+/** A number stored as uint8: refused outside 0..255 (numpy raises on out-of-range ints too). */
+export function byteValue(op: string, v: number, index: number): number {
+  if (!(v >= 0 && v < 256)) {
+    throw new ValueError(
+      `${op}: value ${v} at flat index ${index} is out of range for uint8 (0..255); ` +
+        "cast(x, 'uint8') wraps modulo 256 instead",
+    );
+  }
+  return Math.trunc(v);
 }
 
 /** A rank-0 tensor (on the active backend unless `backend` is given). */
@@ -129,7 +148,7 @@ export function scalar(
   backend: Backend = getActiveBackend(),
 ): Tensor {
   const arr = allocArray(dtype, 1);
-  arr[0] = value;
+  arr[0] = dtype === 'uint8' ? byteValue('scalar', value, 0) : value;
   return makeTensor(backend, backend.upload(arr), [], dtype);
 }
 
@@ -140,7 +159,8 @@ export function scalar(
 export function asTensor(x: TensorLike, like?: Tensor): Tensor {
   if (x instanceof Tensor) return x;
   if (typeof x === 'number') {
-    const dtype = like?.dtype === 'int32' && Number.isInteger(x) ? 'int32' : 'float32';
+    // An integer next to uint8 is int32, the dtype uint8 arithmetic promotes to anyway.
+    const dtype = like && like.dtype !== 'float32' && Number.isInteger(x) ? 'int32' : 'float32';
     return like ? scalar(x, dtype, like.backend) : scalar(x, dtype);
   }
   return tensor(x, undefined, undefined, { backend: like?.backend });
@@ -166,7 +186,7 @@ export function backendOf(op: string, ...ts: readonly Tensor[]): Backend {
 export function castTo(x: Tensor, dtype: DType, op = 'cast'): Tensor {
   if (x.dtype === dtype) return x;
   const b = backendOf(op, x);
-  return emit('cast', b, b.cast(x.info(op), dtype), x.shape, dtype, [x], null);
+  return emit('cast', b, b.cast(x.info(op, true), dtype), x.shape, dtype, [x], null);
 }
 
 export function requireFloat(op: string, x: Tensor): void {

@@ -3,7 +3,7 @@ import { ShapeError, ValueError } from '../errors.js';
 import type { DType } from '../tensor/dtype.js';
 import { sizeOf } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { type CreationOptions, tensor } from './core.js';
+import { byteValue, type CreationOptions, tensor } from './core.js';
 
 function checkShape(op: string, shape: readonly number[]): void {
   if (shape.some((d) => !Number.isInteger(d) || d < 0)) {
@@ -25,6 +25,7 @@ export function fill(
   opts: CreationOptions = {},
 ): Tensor {
   checkShape('fill', shape);
+  if (dtype === 'uint8') byteValue('fill', value, 0);
   const b = opts.backend ?? getActiveBackend();
   return makeTensor(b, b.fill(sizeOf(shape), value, dtype), [...shape], dtype);
 }

@@ -1,5 +1,6 @@
 import type { BinaryOp, CompareOp, UnaryOp } from '../backend/backend.js';
 import { activeTape } from '../engine/engine.js';
+import type { DType } from '../tensor/dtype.js';
 import { broadcastShapes, shapesEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, backendOf, castTo, emit, type TensorLike } from './core.js';
@@ -12,6 +13,8 @@ const NON_DIFFERENTIABLE = new Set<UnaryOp>(['sign', 'step', 'floor', 'round']);
 function unary(op: UnaryOp, x: TensorLike): Tensor {
   let t = asTensor(x);
   if (FLOAT_ONLY.has(op)) t = castTo(t, 'float32', op);
+  // uint8 promotes to int32 (numpy keeps uint8, so neg wraps there: -x of 1 is 255).
+  else if (t.dtype === 'uint8') t = castTo(t, 'int32', op);
   const b = t.backend;
   const kind = NON_DIFFERENTIABLE.has(op)
     ? null
@@ -36,7 +39,11 @@ export const step = (x: TensorLike) => unary('step', x);
 export const floor = (x: TensorLike) => unary('floor', x);
 export const round = (x: TensorLike) => unary('round', x);
 
-/** Broadcasts a and b as numpy does and promotes them to one dtype (div and pow always to float). */
+/**
+ * Broadcasts a and b as numpy does and promotes them to one dtype (div and pow always to float).
+ * uint8 operands are promoted too: to float32 next to a float or for div/pow (cast straight from the
+ * bytes), else to int32.
+ */
 function prepareBinary(op: string, a: TensorLike, b: TensorLike, forceFloat: boolean) {
   const a0 = asTensor(a, b instanceof Tensor ? b : undefined);
   const b0 = asTensor(b, a0);
@@ -122,7 +129,14 @@ export function clip(x: TensorLike, lo: number, hi: number): Tensor {
   return minimum(maximum(x, lo), hi);
 }
 
-/** Converts to another dtype (float → int truncates toward zero). */
-export function cast(x: TensorLike, dtype: 'float32' | 'int32'): Tensor {
+/**
+ * Converts to another dtype. Float → int truncates toward zero; to uint8, values also wrap modulo 256
+ * as numpy's `astype(np.uint8)` does (-1 → 255, 256 → 0; NaN → 0).
+ *
+ * @example
+ * import { cast, tensor } from 'tensile';
+ * console.log(cast(tensor([-1, 255.9, 256]), 'uint8').toArray()); // [255, 255, 0]
+ */
+export function cast(x: TensorLike, dtype: DType): Tensor {
   return castTo(asTensor(x), dtype);
 }

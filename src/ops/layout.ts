@@ -1,5 +1,6 @@
 import { activeTape, viewTensor } from '../engine/engine.js';
 import { ShapeError } from '../errors.js';
+import { type DType, upcast } from '../tensor/dtype.js';
 import {
   broadcastShapes,
   inferReshape,
@@ -33,7 +34,7 @@ export function transpose(x: TensorLike, perm?: readonly number[]): Tensor {
   if (p.every((a, i) => a === i)) return t;
   const b = t.backend;
   const shape = p.map((a) => t.shape[a]!);
-  return emit('transpose', b, b.transpose(t.info('transpose'), p), shape, t.dtype, [t], { perm: p });
+  return emit('transpose', b, b.transpose(t.info('transpose', true), p), shape, t.dtype, [t], { perm: p });
 }
 
 /** A block of `x` starting at `begin`; a size of -1 runs to the end of that dim. */
@@ -57,7 +58,7 @@ export function slice(x: TensorLike, begin: readonly number[], size?: readonly n
   });
   if (shapesEqual(sz, t.shape)) return t;
   const b = t.backend;
-  return emit('slice', b, b.slice(t.info('slice'), begin, sz), sz, t.dtype, [t], { begin: [...begin] });
+  return emit('slice', b, b.slice(t.info('slice', true), begin, sz), sz, t.dtype, [t], { begin: [...begin] });
 }
 
 /** Joins tensors along an existing axis. */
@@ -66,7 +67,8 @@ export function concat(xs: readonly TensorLike[], axis = 0): Tensor {
   if (ts.length === 0) throw new ShapeError('concat', [], 'needs at least one tensor');
   const first = ts[0]!;
   const a = normalizeAxis('concat', axis, first.rank);
-  const dtype = ts.some((t) => t.dtype === 'float32') ? 'float32' : 'int32';
+  // Same-dtype inputs keep it (uint8 stays bytes); mixed ones promote as arithmetic does.
+  const dtype = ts.reduce<DType>((d, t) => (d === t.dtype ? d : upcast(d, t.dtype)), first.dtype);
   const cast = ts.map((t) => castTo(t, dtype));
   for (const t of cast) {
     if (t.rank !== first.rank || t.shape.some((d, i) => i !== a && d !== first.shape[i])) {
@@ -82,7 +84,7 @@ export function concat(xs: readonly TensorLike[], axis = 0): Tensor {
   const shape = [...first.shape];
   shape[a] = cast.reduce((n, t) => n + t.shape[a]!, 0);
   const data = b.concat(
-    cast.map((t) => t.info('concat')),
+    cast.map((t) => t.info('concat', true)),
     a,
     shape,
   );
@@ -160,19 +162,31 @@ function checkIndices(op: string, xShape: Shape, indices: Tensor, axis: number):
   }
 }
 
-/** Takes slices of `x` along `axis` at int32 `indices` (an Embedding lookup is gather on axis 0). */
+/**
+ * Takes slices of `x` along `axis` at int32 `indices` (an Embedding lookup is gather on axis 0);
+ * uint8 indices are widened to int32 first. A uint8 `x` stays uint8.
+ */
 export function gather(x: TensorLike, indices: TensorLike, axis = 0): Tensor {
   const t = asTensor(x);
-  // Plain index arrays are made int32 here; an index tensor must already be int32.
-  const idx =
+  // Plain index arrays are made int32 here; an index tensor must be int32 (or uint8, widened).
+  const given =
     indices instanceof Tensor ? indices : tensor(indices, undefined, 'int32', { backend: t.backend });
+  const idx = given.dtype === 'uint8' ? castTo(given, 'int32', 'gather') : given;
   const a = normalizeAxis('gather', axis, t.rank);
   const b = backendOf('gather', t, idx);
   checkIndices('gather', t.shape, idx, a);
   const shape = [...t.shape.slice(0, a), ...idx.shape, ...t.shape.slice(a + 1)];
-  return emit('gather', b, b.gather(t.info('gather'), idx.info('gather'), a), shape, t.dtype, [t, idx], {
-    axis: a,
-  });
+  return emit(
+    'gather',
+    b,
+    b.gather(t.info('gather', true), idx.info('gather'), a),
+    shape,
+    t.dtype,
+    [t, idx],
+    {
+      axis: a,
+    },
+  );
 }
 
 /** Adds `updates` into zeros of `shape` at `indices` along `axis` (gather's adjoint). */

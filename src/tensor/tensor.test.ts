@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { copyToBackend } from '../engine/engine.js';
 import { tensor } from '../ops/index.js';
 import { BACKENDS, forEachBackend, on } from '../test-utils/backends.js';
-import { upcast } from './dtype.js';
+import { allocArray, bytesPerElement, dtypeOfArray, upcast } from './dtype.js';
 import { broadcastShapes, inferReshape, normalizeAxes, reducedShape, sizeOf, stridesOf } from './shape.js';
 import { liveStats, Variable } from './tensor.js';
 
@@ -100,6 +101,29 @@ describe('shape helpers', () => {
   it('upcast promotes int32 with float32 to float32', () => {
     expect(upcast('int32', 'int32')).toBe('int32');
     expect(upcast('int32', 'float32')).toBe('float32');
+  });
+  it('uint8 promotes to int32 with integers (even with itself) and to float32 with floats', () => {
+    expect(upcast('uint8', 'uint8')).toBe('int32');
+    expect(upcast('uint8', 'int32')).toBe('int32');
+    expect(upcast('int32', 'uint8')).toBe('int32');
+    expect(upcast('uint8', 'float32')).toBe('float32');
+    expect([bytesPerElement('uint8'), bytesPerElement('int32'), bytesPerElement('float32')]).toEqual([
+      1, 4, 4,
+    ]);
+    expect(allocArray('uint8', 3)).toBeInstanceOf(Uint8Array);
+    expect(dtypeOfArray(new Uint8Array(1))).toBe('uint8');
+    expect(dtypeOfArray(new Int32Array(1))).toBe('int32');
+  });
+});
+
+forEachBackend('uint8 storage', (backend) => {
+  it('moves between backends and counts one byte per element', () => {
+    const other = BACKENDS.find((b) => b !== backend)!;
+    const before = liveStats.bytes;
+    const x = on(backend, () => tensor(new Uint8Array([3, 1, 4, 1, 5])));
+    expect(liveStats.bytes - before).toBe(5);
+    const moved = copyToBackend(x, other);
+    expect([moved.backend, moved.dtype, moved.toArray()]).toEqual([other, 'uint8', [3, 1, 4, 1, 5]]);
   });
 });
 

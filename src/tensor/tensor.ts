@@ -1,6 +1,6 @@
 import type { Backend } from '../backend/backend.js';
 import { DTypeError, ShapeError, TensileError } from '../errors.js';
-import { BYTES_PER_ELEMENT, type DType, type TypedArray } from './dtype.js';
+import { bytesPerElement, type DType, type TypedArray } from './dtype.js';
 import { type Shape, shapesEqual, sizeOf } from './shape.js';
 
 /** Backend storage shared by tensors that view the same data (reshape shares, it never copies). */
@@ -25,10 +25,11 @@ export class DataRef {
 /** Live storage counts across all backends; the memory tests assert these stay flat. */
 export const liveStats = { storages: 0, bytes: 0, tensors: 0 };
 
-export function newDataRef(backend: Backend, data: unknown, size: number): DataRef {
+export function newDataRef(backend: Backend, data: unknown, size: number, dtype: DType): DataRef {
+  const bytes = size * bytesPerElement(dtype);
   liveStats.storages++;
-  liveStats.bytes += size * BYTES_PER_ELEMENT;
-  return new DataRef(backend, data, size * BYTES_PER_ELEMENT);
+  liveStats.bytes += bytes;
+  return new DataRef(backend, data, bytes);
 }
 
 export type NestedArray = number | NestedArray[];
@@ -55,7 +56,7 @@ export function releaseOnGC(t: Tensor): void {
 let nextTensorId = 0;
 
 /**
- * An immutable n-dimensional array of float32 or int32 values owned by a backend.
+ * An immutable n-dimensional array of float32, int32 or uint8 values owned by a backend.
  * Users never free tensors: the training loop frees each step's intermediates, and a
  * FinalizationRegistry frees the rest. `dispose()` exists for code that wants memory back early.
  *
@@ -110,15 +111,25 @@ export class Tensor {
     return this.ref === null;
   }
 
-  /** @internal the backend's view of this tensor. */
-  info(op: string): { data: unknown; shape: Shape; dtype: DType } {
+  /**
+   * @internal the backend's view of this tensor. Only the ops that handle uint8 storage (casts, reads,
+   * byte-moving layout ops) pass `uint8Ok`; every other primitive is refused a uint8 tensor here, so
+   * an op that forgot to promote one fails with its name instead of computing on bytes.
+   */
+  info(op: string, uint8Ok = false): { data: unknown; shape: Shape; dtype: DType } {
+    if (this.dtype === 'uint8' && !uint8Ok) {
+      throw new DTypeError(
+        op,
+        `uint8 tensors are not supported (shape [${this.shape}]); cast first, e.g. cast(x, 'float32')`,
+      );
+    }
     return { data: this.liveRef(op).data, shape: this.shape, dtype: this.dtype };
   }
 
   /** A copy of the values in row-major order. */
   dataSync(): TypedArray {
     const ref = this.liveRef('dataSync');
-    const values = ref.backend.read(this.info('dataSync'));
+    const values = ref.backend.read(this.info('dataSync', true));
     return values instanceof Float64Array ? Float32Array.from(values) : values.slice();
   }
 
@@ -139,7 +150,7 @@ export class Tensor {
   /** The single value of a tensor with one element. */
   item(): number {
     if (this.size !== 1) throw new ShapeError('item', [this.shape], 'tensor has more than one element');
-    return this.liveRef('item').backend.read(this.info('item'))[0]!;
+    return this.liveRef('item').backend.read(this.info('item', true))[0]!;
   }
 
   /** Frees the storage now (optional; garbage collection and training scopes do it otherwise). */
@@ -207,7 +218,12 @@ export class Variable extends Tensor {
     const next =
       source.backend === this.backend
         ? source
-        : newDataRef(this.backend, this.backend.upload(source.backend.read(value.info(op))), value.size);
+        : newDataRef(
+            this.backend,
+            this.backend.upload(source.backend.read(value.info(op, true))),
+            value.size,
+            value.dtype,
+          );
     next.refs++;
     this.liveRef(op).release();
     this.setRef(next);

@@ -18,23 +18,27 @@ export interface TsBackendOptions {
 /** Creates a reference backend: plain TypeScript loops over typed arrays, garbage-collected storage. */
 export function createTsBackend(opts: TsBackendOptions = {}): Backend {
   const Float = opts.precision === 'float64' ? Float64Array : Float32Array;
-  /** New storage of the same kind (float or int) as `like`. */
-  const alloc = (size: number, like: BackendArray): BackendArray =>
-    like instanceof Int32Array ? new Int32Array(size) : new Float(size);
-  const floatOrInt = (dtype: DType, size: number): BackendArray =>
-    dtype === 'int32' ? new Int32Array(size) : new Float(size);
+  /** New storage of the same kind (float, int32 or uint8) as `like`. */
+  const alloc = (size: number, like: BackendArray): BackendArray => {
+    if (like instanceof Int32Array) return new Int32Array(size);
+    return like instanceof Uint8Array ? new Uint8Array(size) : new Float(size);
+  };
+  const storageFor = (dtype: DType, size: number): BackendArray => {
+    if (dtype === 'float32') return new Float(size);
+    return dtype === 'uint8' ? new Uint8Array(size) : new Int32Array(size);
+  };
 
   return {
     name: opts.name ?? (opts.precision === 'float64' ? 'ts-f64' : 'ts'),
     upload(values: TypedArray | Float64Array) {
-      if (values instanceof Int32Array) return values.slice();
+      if (values instanceof Int32Array || values instanceof Uint8Array) return values.slice();
       return values instanceof Float ? values.slice() : Float.from(values);
     },
     read: (x: TensorInfo) => x.data as BackendArray,
     free() {},
     heapBytes: () => 0,
     fill(size, value, dtype) {
-      return floatOrInt(dtype, size).fill(value);
+      return storageFor(dtype, size).fill(value);
     },
     unary: (op, x) => unary(op, x, alloc),
     binary: (op, a, b, shape) => binary(op, a, b, shape, alloc),
@@ -42,7 +46,8 @@ export function createTsBackend(opts: TsBackendOptions = {}): Backend {
     where: (c, a, b, shape) => where(c, a, b, shape, alloc),
     cast(x, dtype) {
       const src = x.data as BackendArray;
-      const out = floatOrInt(dtype, src.length);
+      const out = storageFor(dtype, src.length);
+      // A Uint8Array store truncates toward zero and wraps modulo 256 (NaN → 0): numpy's astype.
       if (dtype === 'int32') for (let i = 0; i < src.length; i++) out[i] = Math.trunc(src[i]!);
       else out.set(src);
       return out;

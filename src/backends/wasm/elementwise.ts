@@ -103,7 +103,7 @@ export function where(heap: Heap, cond: TensorInfo, a: TensorInfo, b: TensorInfo
 
 /** A new storage of `size` copies of `value`. */
 export function fill(heap: Heap, size: number, value: number, dtype: DType): number {
-  const out = heap.malloc(size);
+  const out = heap.mallocFor(size, dtype);
   heap.fill(out, size, value, dtype);
   return out;
 }

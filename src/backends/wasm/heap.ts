@@ -20,6 +20,7 @@ export class Heap {
   readonly allocator: Allocator;
   f32!: Float32Array;
   i32!: Int32Array;
+  u8!: Uint8Array;
   /** Parameter area for kernel plans (dims and strides as int32 arrays). */
   readonly plan: number;
   /** Where a kernel's argument block is written just before the call (kernels never nest). */
@@ -38,11 +39,17 @@ export class Heap {
   private refresh(): void {
     this.f32 = new Float32Array(this.k.memory.buffer);
     this.i32 = new Int32Array(this.k.memory.buffer);
+    this.u8 = new Uint8Array(this.k.memory.buffer);
   }
 
   /** Storage for `size` 4-byte elements. */
   malloc(size: number): number {
     return this.allocator.alloc(size * 4);
+  }
+
+  /** Storage for `size` elements of `dtype`: uint8 packs four to a 4-byte slot. */
+  mallocFor(size: number, dtype: DType): number {
+    return this.malloc(dtype === 'uint8' ? Math.ceil(size / 4) : size);
   }
 
   free(ptr: number): void {
@@ -71,6 +78,11 @@ export class Heap {
   }
 
   upload(values: TypedArray | Float64Array): number {
+    if (values instanceof Uint8Array) {
+      const bytes = this.mallocFor(values.length, 'uint8');
+      this.u8.set(values, bytes);
+      return bytes;
+    }
     const ptr = this.malloc(values.length);
     if (values instanceof Int32Array) this.i32.set(values, ptr >> 2);
     else this.f32.set(values, ptr >> 2); // Float64Array rounds to float32 here
@@ -82,12 +94,17 @@ export class Heap {
     return this.viewOf(x.data as number, sizeOf(x.shape), x.dtype);
   }
 
-  viewOf(ptr: number, size: number, dtype: DType): Float32Array | Int32Array {
+  viewOf(ptr: number, size: number, dtype: DType): TypedArray {
+    if (dtype === 'uint8') return this.u8.subarray(ptr, ptr + size);
     const at = ptr >> 2;
     return dtype === 'int32' ? this.i32.subarray(at, at + size) : this.f32.subarray(at, at + size);
   }
 
   fill(ptr: number, size: number, value: number, dtype: DType): void {
+    if (dtype === 'uint8') {
+      this.u8.fill(value, ptr, ptr + size);
+      return;
+    }
     const at = ptr >> 2;
     if (dtype === 'int32') this.i32.fill(value, at, at + size);
     else this.f32.fill(value, at, at + size);

@@ -14,6 +14,7 @@ import type {
 } from '../../backend/backend.js';
 import type { BackendArray, DType, TypedArray } from '../../tensor/dtype.js';
 import type { Shape } from '../../tensor/shape.js';
+import * as bytes from './bytes.js';
 import { conv2dBlocked, conv2dBlockedBackward, useBlockedConv } from './conv-blocked.js';
 import * as ew from './elementwise.js';
 import * as fused from './fused.js';
@@ -72,8 +73,8 @@ class WasmBackend implements Backend {
     if (this.heap_) closeHeap(this.heap_);
   }
 
-  allocWith(size: number, dtype: DType, fill: (view: Float32Array | Int32Array) => void): unknown {
-    const ptr = this.heap.malloc(size);
+  allocWith(size: number, dtype: DType, fill: (view: TypedArray) => void): unknown {
+    const ptr = this.heap.mallocFor(size, dtype);
     fill(this.heap.viewOf(ptr, size, dtype));
     return ptr;
   }
@@ -108,6 +109,7 @@ class WasmBackend implements Backend {
     return ew.where(this.heap, cond, a, b, outShape);
   }
   cast(x: TensorInfo, dtype: DType): unknown {
+    if (x.dtype === 'uint8' || dtype === 'uint8') return bytes.cast(this.heap, x, dtype);
     return ew.cast(this.heap, x, dtype);
   }
   reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[]): unknown {
@@ -120,18 +122,22 @@ class WasmBackend implements Backend {
     return matmul(this.heap, a, b, transA, transB);
   }
   transpose(x: TensorInfo, perm: readonly number[]): unknown {
+    if (x.dtype === 'uint8') return bytes.transpose(this.heap, x, perm);
     return layout.transpose(this.heap, x, perm);
   }
   slice(x: TensorInfo, begin: readonly number[], size: readonly number[]): unknown {
+    if (x.dtype === 'uint8') return bytes.slice(this.heap, x, begin, size);
     return layout.slice(this.heap, x, begin, size);
   }
   concat(xs: readonly TensorInfo[], axis: number, outShape: Shape): unknown {
+    if (xs[0]!.dtype === 'uint8') return bytes.concat(this.heap, xs, axis, outShape);
     return layout.concat(this.heap, xs, axis, outShape);
   }
   pad(x: TensorInfo, paddings: readonly (readonly [number, number])[], value: number): unknown {
     return layout.pad(this.heap, x, paddings, value);
   }
   gather(x: TensorInfo, indices: TensorInfo, axis: number): unknown {
+    if (x.dtype === 'uint8') return bytes.gather(this.heap, x, indices, axis);
     return layout.gather(this.heap, x, indices, axis);
   }
   scatterAdd(updates: TensorInfo, indices: TensorInfo, axis: number, outShape: Shape): unknown {

@@ -27,7 +27,7 @@ const IDX = idxFiles([
 
 /**
  * Loads Fashion-MNIST: 60,000 training and 10,000 test 28×28 grayscale images of 10 clothing classes
- * (0 T-shirt/top … 9 ankle boot), as int32 tensors x [n, 28, 28] (0..255) and y [n].
+ * (0 T-shirt/top … 9 ankle boot), as uint8 tensors x [n, 28, 28] (0..255) and y [n], like Keras'.
  *
  * @example
  * import { datasets } from 'tensile';

@@ -52,10 +52,11 @@ const tmp = mkdtempSync(join(tmpdir(), 'tensile-mnist-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('mnist', () => {
-  it('loads the IDX files as int32 tensors equal to numpy', async () => {
+  it('loads the IDX files as uint8 tensors equal to numpy (dtype uint8, as Keras returns them)', async () => {
     const [[xTrain, yTrain], [xTest, yTest]] = await mnist.loadData();
-    expect(xTrain.dtype).toBe('int32');
-    expect(yTrain.dtype).toBe('int32');
+    for (const t of [xTrain, yTrain, xTest, yTest]) expect(t.dtype).toBe('uint8');
+    // One byte per pixel: 47 MB for the training images, not 188 MB.
+    expect(xTrain.ref!.bytes).toBe(60000 * 28 * 28);
     expect(imageSummary(xTrain, yTrain)).toEqual(MNIST.train);
     expect(imageSummary(xTest, yTest)).toEqual(MNIST.test);
   });
@@ -64,14 +65,16 @@ describe('mnist', () => {
     // A directory holding only (a link to) mnist.npz, given flat as dataDir.
     symlinkSync(join(shared, 'mnist', 'mnist.npz'), join(tmp, 'mnist.npz'));
     const [[xTrain, yTrain], [xTest, yTest]] = await mnist.loadData({ dataDir: tmp });
+    for (const t of [xTrain, yTrain, xTest, yTest]) expect(t.dtype).toBe('uint8');
     expect(imageSummary(xTrain, yTrain)).toEqual(MNIST.train);
     expect(imageSummary(xTest, yTest)).toEqual(MNIST.test);
   });
 });
 
 describe('fashionMnist', () => {
-  it('loads the IDX files as int32 tensors equal to numpy', async () => {
+  it('loads the IDX files as uint8 tensors equal to numpy', async () => {
     const [[xTrain, yTrain], [xTest, yTest]] = await fashionMnist.loadData();
+    for (const t of [xTrain, yTrain, xTest, yTest]) expect(t.dtype).toBe('uint8');
     expect(imageSummary(xTrain, yTrain)).toEqual(FASHION.train);
     expect(imageSummary(xTest, yTest)).toEqual(FASHION.test);
   });

@@ -35,8 +35,10 @@ const NPZ: KnownFile = {
 };
 
 /**
- * Loads MNIST: 60,000 training and 10,000 test images of handwritten digits, as int32 tensors
- * x [n, 28, 28] with pixels 0..255 and y [n] with digits 0..9. The IDX files are used when present,
+ * Loads MNIST: 60,000 training and 10,000 test images of handwritten digits, as uint8 tensors like
+ * Keras' arrays: x [n, 28, 28] with pixels 0..255 and y [n] with digits 0..9. Scale with
+ * `div(x, 255)` (float32, straight from the bytes), or pass the bytes to `fit`, which casts each
+ * batch to float32. The IDX files are used when present,
  * else mnist.npz; a download fetches Keras' mnist.npz.
  *
  * @example
