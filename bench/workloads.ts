@@ -97,16 +97,20 @@ function mlp(act: 'sigmoid' | 'relu', bn: 'none' | 'first' | 'all', opt: 'sgd' |
   return model;
 }
 
-/** Fashion-MNIST as bench_cnn.py takes it: [n, 28, 28, 1] in [0, 1], first 48,000 / next 12,000. */
+/**
+ * Fashion-MNIST as bench_cnn.py takes it: [n, 28, 28, 1] in [0, 1], first 48,000 / next 12,000.
+ * The rows are sliced from the uint8 images before scaling: PyTorch's slices are views of its one
+ * float32 copy, Tensile's slices are copies, so scaling first would hold the float32 images twice.
+ */
 async function fashionData(frac: number) {
   const [[xTr, yTr]] = await datasets.fashionMnist.loadData();
   const nTr = Math.floor(48000 * frac);
   const nVa = Math.floor(12000 * frac);
-  const images = div(reshape(xTr, [-1, 28, 28, 1]), 255);
+  const images = reshape(xTr, [-1, 28, 28, 1]);
   return {
-    x: slice(images, [0, 0, 0, 0], [nTr, 28, 28, 1]),
+    x: div(slice(images, [0, 0, 0, 0], [nTr, 28, 28, 1]), 255),
     y: slice(yTr, [0], [nTr]),
-    xVal: slice(images, [48000, 0, 0, 0], [nVa, 28, 28, 1]),
+    xVal: div(slice(images, [48000, 0, 0, 0], [nVa, 28, 28, 1]), 255),
     yVal: slice(yTr, [48000], [nVa]),
   };
 }
