@@ -34,11 +34,6 @@ static const char *const GEOMETRY_NAMES[15] = {"n",        "h",         "w",    
                                                "kh",       "kw",        "strideH",   "strideW", "dilationH",
                                                "dilationW", "padTop",   "padLeft",   "outH",   "outW"};
 
-static napi_value fail(napi_env env, const char *message) {
-  napi_throw_error(env, "ERR_TENSILE_NATIVE", message);
-  return NULL;
-}
-
 typedef struct {
   const char *name;
   int64_t offset; /* bytes, -1 when absent */
@@ -101,40 +96,35 @@ static int read_geometry(napi_env env, napi_value arr, conv_shape *s, char *msg,
 }
 
 static napi_value conv2d_js(napi_env env, napi_callback_info info) {
-  size_t argc = CONV_ARGS;
   napi_value argv[CONV_ARGS];
   char msg[320];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return fail(env, "conv2d: bad call");
-  if (argc != CONV_ARGS) {
-    snprintf(msg, sizeof msg, "conv2d: expected %d arguments, got %zu", CONV_ARGS, argc);
-    return fail(env, msg);
-  }
+  if (!js_read_args(env, info, "conv2d", argv, CONV_ARGS, msg, sizeof msg)) return js_throw(env, msg);
   float *base = NULL;
   size_t length = 0;
-  if (!js_read_memory(env, argv[0], "conv2d", &base, &length, msg, sizeof msg)) return fail(env, msg);
+  if (!js_read_memory(env, argv[0], "conv2d", &base, &length, msg, sizeof msg)) return js_throw(env, msg);
   int64_t mode, off[4], relu, threads;
-  if (!js_read_int(env, argv[1], "conv2d", "mode", 0, 2, &mode, msg, sizeof msg)) return fail(env, msg);
+  if (!js_read_int(env, argv[1], "conv2d", "mode", 0, 2, &mode, msg, sizeof msg)) return js_throw(env, msg);
   conv_shape s;
-  if (!read_geometry(env, argv[2], &s, msg, sizeof msg)) return fail(env, msg);
+  if (!read_geometry(env, argv[2], &s, msg, sizeof msg)) return js_throw(env, msg);
   static const char *const NAMES[3][4] = {{"x", "kernel", "bias", "y"},
                                           {"dy", "kernel", "(unused)", "dx"},
                                           {"x", "dy", "dbias", "dkernel"}};
   for (int i = 0; i < 4; i++) {
     int optional = i == 2;
     if (!js_read_int(env, argv[3 + i], "conv2d", NAMES[mode][i], optional ? -1 : 0, MAX_DIM * 4, &off[i], msg, sizeof msg))
-      return fail(env, msg);
+      return js_throw(env, msg);
   }
-  if (mode == CONV_BACKWARD_DATA && off[2] != -1) return fail(env, "conv2d: backward data takes no third operand (pass -1)");
+  if (mode == CONV_BACKWARD_DATA && off[2] != -1) return js_throw(env, "conv2d: backward data takes no third operand (pass -1)");
   if (!js_read_int(env, argv[7], "conv2d", "relu", 0, 1, &relu, msg, sizeof msg) ||
       !js_read_int(env, argv[8], "conv2d", "threads", 0, 256, &threads, msg, sizeof msg))
-    return fail(env, msg);
-  if (relu && mode != CONV_FORWARD) return fail(env, "conv2d: relu is a forward post-op only");
+    return js_throw(env, msg);
+  if (relu && mode != CONV_FORWARD) return js_throw(env, "conv2d: relu is a forward post-op only");
   double xs = (double)s.n * s.h * s.w * s.c, ks = (double)s.kh * s.kw * s.c * s.f, ys = (double)s.n * s.oh * s.ow * s.f;
   double sizes[3][4] = {{xs, ks, (double)s.f, ys}, {ys, ks, 0, xs}, {xs, ys, (double)s.f, ks}};
   operand ops[4];
   for (int i = 0; i < 4; i++) {
     ops[i] = (operand){NAMES[mode][i], off[i], sizes[mode][i]};
-    if (!check_operand(&ops[i], (double)length * 4, msg, sizeof msg)) return fail(env, msg);
+    if (!check_operand(&ops[i], (double)length * 4, msg, sizeof msg)) return js_throw(env, msg);
   }
   // Outputs: d, and c in backward weights. None may overlap another operand.
   for (int i = 0; i < 4; i++) {
@@ -142,7 +132,7 @@ static napi_value conv2d_js(napi_env env, napi_callback_info info) {
     for (int j = 0; is_output && j < 4; j++) {
       if (j != i && overlap(&ops[i], &ops[j])) {
         snprintf(msg, sizeof msg, "conv2d: output %s overlaps %s", ops[i].name, ops[j].name);
-        return fail(env, msg);
+        return js_throw(env, msg);
       }
     }
   }
@@ -163,7 +153,7 @@ static napi_value conv2d_js(napi_env env, napi_callback_info info) {
   if (own_hold) pthread_sigmask(SIG_SETMASK, &previous, NULL);
   if (status > 0) {
     snprintf(msg, sizeof msg, "conv2d: oneDNN failed with status %d", status);
-    return fail(env, msg);
+    return js_throw(env, msg);
   }
   napi_value result;
   napi_get_boolean(env, status == CONV_DONE, &result);

@@ -4,6 +4,25 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+napi_value js_throw(napi_env env, const char *message) {
+  napi_throw_error(env, "ERR_TENSILE_NATIVE", message);
+  return NULL;
+}
+
+int js_read_args(napi_env env, napi_callback_info info, const char *fn, napi_value *argv, size_t expected, char *msg,
+                 size_t len) {
+  size_t argc = expected;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) {
+    snprintf(msg, len, "%s: bad call", fn);
+    return 0;
+  }
+  if (argc != expected) {
+    snprintf(msg, len, "%s: expected %zu argument%s, got %zu", fn, expected, expected == 1 ? "" : "s", argc);
+    return 0;
+  }
+  return 1;
+}
+
 int js_read_int(napi_env env, napi_value v, const char *fn, const char *name, int64_t lo, int64_t hi, int64_t *out,
                 char *msg, size_t len) {
   napi_valuetype t;

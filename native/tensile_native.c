@@ -90,11 +90,6 @@ static napi_value release_signals_js(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-static napi_value throw_error(napi_env env, const char *message) {
-  napi_throw_error(env, "ERR_TENSILE_NATIVE", message);
-  return NULL;
-}
-
 /* One operand as stored: `rows` × `cols` row-major with leading dimension `ld`, at byte `offset`. */
 typedef struct {
   const char *name;
@@ -142,17 +137,12 @@ static int overlaps(const stored_matrix *x, const stored_matrix *y) {
  * thread each; only for shapes where that gives the same bits, see split_plan.c).
  */
 static napi_value sgemm(napi_env env, napi_callback_info info) {
-  size_t argc = SGEMM_ARGS;
   napi_value argv[SGEMM_ARGS];
   char msg[256];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return throw_error(env, "sgemm: bad call");
-  if (argc != SGEMM_ARGS) {
-    snprintf(msg, sizeof msg, "sgemm: expected %d arguments, got %zu", SGEMM_ARGS, argc);
-    return throw_error(env, msg);
-  }
+  if (!js_read_args(env, info, "sgemm", argv, SGEMM_ARGS, msg, sizeof msg)) return js_throw(env, msg);
   float *base = NULL;
   size_t length = 0;
-  if (!js_read_memory(env, argv[0], "sgemm", &base, &length, msg, sizeof msg)) return throw_error(env, msg);
+  if (!js_read_memory(env, argv[0], "sgemm", &base, &length, msg, sizeof msg)) return js_throw(env, msg);
 
   static const char *names[SGEMM_ARGS] = {"memory", "transA", "transB", "m",    "n",    "k",   "alpha",  "aOffset",
                                           "lda",    "bOffset", "ldb",   "beta", "cOffset", "ldc", "threads"};
@@ -163,7 +153,7 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
     int is_offset = a == 7 || a == 9 || a == 12;
     int64_t hi = a <= 2 ? 1 : a == 14 ? 256 : is_offset ? MAX_DIM * 4 : MAX_DIM;
     int64_t lo = 0;
-    if (!js_read_int(env, argv[a], "sgemm", names[a], lo, hi, &v[a], msg, sizeof msg)) return throw_error(env, msg);
+    if (!js_read_int(env, argv[a], "sgemm", names[a], lo, hi, &v[a], msg, sizeof msg)) return js_throw(env, msg);
   }
   double alpha, beta;
   napi_valuetype t1, t2;
@@ -171,7 +161,7 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
   napi_typeof(env, argv[11], &t2);
   if (t1 != napi_number || t2 != napi_number || napi_get_value_double(env, argv[6], &alpha) != napi_ok ||
       napi_get_value_double(env, argv[11], &beta) != napi_ok || alpha != alpha || beta != beta)
-    return throw_error(env, "sgemm: alpha and beta must be numbers (not NaN)");
+    return js_throw(env, "sgemm: alpha and beta must be numbers (not NaN)");
   int trans_a = (int)v[1], trans_b = (int)v[2];
   int64_t m = v[3], n = v[4], k = v[5];
   stored_matrix a = {"A", v[7], trans_a ? k : m, trans_a ? m : k, v[8]};
@@ -180,9 +170,9 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
   int64_t buffer_bytes = (int64_t)length * 4;
   if (!check_matrix(&a, buffer_bytes, msg, sizeof msg) || !check_matrix(&b, buffer_bytes, msg, sizeof msg) ||
       !check_matrix(&c, buffer_bytes, msg, sizeof msg))
-    return throw_error(env, msg);
+    return js_throw(env, msg);
   if (k > 0 && (overlaps(&c, &a) || overlaps(&c, &b)))
-    return throw_error(env, "sgemm: C overlaps A or B (the product cannot be written over its inputs)");
+    return js_throw(env, "sgemm: C overlaps A or B (the product cannot be written over its inputs)");
   if (m == 0 || n == 0) return NULL;
 
   float *pc = base + c.offset / 4;
@@ -209,7 +199,7 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
   if (own_hold) pthread_sigmask(SIG_SETMASK, &previous, NULL);
   if (status != 0) {
     snprintf(msg, sizeof msg, "sgemm: the BLAS failed with status %d", status);
-    return throw_error(env, msg);
+    return js_throw(env, msg);
   }
   return NULL;
 }
@@ -303,8 +293,8 @@ static napi_value set_helper_spin_js(napi_env env, napi_callback_info info) {
   int64_t us;
   char msg[160];
   if (napi_get_cb_info(env, info, &argc, &arg, NULL, NULL) != napi_ok || argc != 1)
-    return throw_error(env, "setHelperSpin: expected 1 argument (microseconds)");
-  if (!js_read_int(env, arg, "setHelperSpin", "spin microseconds", 0, 1000000, &us, msg, sizeof msg)) return throw_error(env, msg);
+    return js_throw(env, "setHelperSpin: expected 1 argument (microseconds)");
+  if (!js_read_int(env, arg, "setHelperSpin", "spin microseconds", 0, 1000000, &us, msg, sizeof msg)) return js_throw(env, msg);
   helper_set_spin_us((int)us);
   return NULL;
 }
