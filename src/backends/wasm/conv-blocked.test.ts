@@ -1,17 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { valueAndGrads } from '../../autograd/backward.js';
-import type { FusedActivation } from '../../backend/backend.js';
 import { type Conv2dOptions, conv2d } from '../../ops/conv.js';
 import { convGeometry } from '../../ops/conv-geometry.js';
 import { tensor } from '../../ops/core.js';
-import { mul } from '../../ops/elementwise.js';
-import { sum } from '../../ops/reduce.js';
-import { type Tensor, Variable } from '../../tensor/tensor.js';
+import type { Tensor } from '../../tensor/tensor.js';
 import { on } from '../../test-utils/backends.js';
 import { expectGradientsMatchReference } from '../../test-utils/gradcheck.js';
 import { tsBackend } from '../ts/index.js';
 import { setConvBlocking } from './conv-blocked.js';
 import { createWasmBackend } from './index.js';
+import { emptyBatchConvGrads, firstLayerConvGrads } from './test-utils/conv-cases.js';
 import { expectClose } from './test-utils/parity.js';
 
 // Blocked convolutions run on wasm with and without the native GEMM; Winograd is turned off so the
@@ -91,33 +88,9 @@ describe('convolution in blocks of images (wasm conv2d fast path)', () => {
 
   it('gives the same kernel and bias gradients without an input gradient (a first layer)', () => {
     restore = setConvBlocking(1); // one image per block
-    const run = (b: (typeof backends)[number][1] | typeof tsBackend) =>
-      on(b, () => {
-        const x = tensor(
-          Float32Array.from({ length: 5 * 36 }, (_, i) => Math.sin(i)),
-          [5, 6, 6, 1],
-        );
-        const k = new Variable(
-          tensor(
-            Float32Array.from({ length: 36 }, (_, i) => Math.cos(i)),
-            [3, 3, 1, 4],
-          ),
-        );
-        const bias = new Variable(tensor([0.1, -0.2, 0.3, 0], [4]));
-        const r = tensor(
-          Float32Array.from({ length: 5 * 36 * 4 }, (_, i) => Math.sin(0.3 * i)),
-          [5, 6, 6, 4],
-        );
-        const act: FusedActivation = 'relu';
-        const { grads } = valueAndGrads(
-          () => sum(mul(conv2d(x, k, bias, { padding: 'same', activation: act }), r)),
-          [k, bias],
-        );
-        return grads.map((g) => Array.from(g.dataSync()));
-      });
-    const reference = run(tsBackend);
+    const reference = firstLayerConvGrads(tsBackend);
     for (const [name, backend] of backends) {
-      const got = run(backend);
+      const got = firstLayerConvGrads(backend);
       got.forEach((g, i) => {
         expectClose(g, reference[i]!, `${name} gradient ${i}`, 2e-5, 2e-5);
       });
@@ -126,14 +99,7 @@ describe('convolution in blocks of images (wasm conv2d fast path)', () => {
 
   it('gives zero kernel and bias gradients for an empty batch', () => {
     for (const [, backend] of backends) {
-      const grads = on(backend, () => {
-        const x = tensor(new Float32Array(0), [0, 4, 4, 1]);
-        const k = new Variable(tensor(new Float32Array(9 * 2).fill(1), [3, 3, 1, 2]));
-        const b = new Variable(tensor([1, 2], [2]));
-        const out = valueAndGrads(() => sum(conv2d(x, k, b, { padding: 'same' })), [k, b]);
-        return out.grads.map((g) => Array.from(g.dataSync()));
-      });
-      expect(grads).toEqual([new Array(18).fill(0), [0, 0]]);
+      expect(emptyBatchConvGrads(backend)).toEqual([new Array(18).fill(0), [0, 0]]);
     }
   });
 

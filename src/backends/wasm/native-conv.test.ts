@@ -1,10 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { valueAndGrads } from '../../autograd/backward.js';
 import { type Conv2dOptions, conv2d } from '../../ops/conv.js';
 import { tensor } from '../../ops/core.js';
-import { mul } from '../../ops/elementwise.js';
-import { sum } from '../../ops/reduce.js';
-import { type Tensor, Variable } from '../../tensor/tensor.js';
+import type { Tensor } from '../../tensor/tensor.js';
 import { on } from '../../test-utils/backends.js';
 import { expectGradientsMatchReference } from '../../test-utils/gradcheck.js';
 import { tsBackend } from '../ts/index.js';
@@ -13,6 +10,7 @@ import { Heap } from './heap.js';
 import { createWasmBackend } from './index.js';
 import { setNativeConvSplitMin } from './native-conv.js';
 import { nativeAddon, nativeStatus } from './native-loader.js';
+import { emptyBatchConvGrads, firstLayerConvGrads } from './test-utils/conv-cases.js';
 import { expectClose } from './test-utils/parity.js';
 
 // oneDNN's convolutions need the addon's oneDNN build; without it (TENSILE_NATIVE=0, not built, or
@@ -96,32 +94,9 @@ describe('convolutions by oneDNN (native addon)', () => {
   });
 
   it.skipIf(!hasConv)(`a first layer (no input gradient) skips backward data${skipReason}`, () => {
-    const run = (b: typeof backend | typeof tsBackend) =>
-      on(b, () => {
-        const x = tensor(
-          Float32Array.from({ length: 5 * 36 }, (_, i) => Math.sin(i)),
-          [5, 6, 6, 1],
-        );
-        const k = new Variable(
-          tensor(
-            Float32Array.from({ length: 36 }, (_, i) => Math.cos(i)),
-            [3, 3, 1, 4],
-          ),
-        );
-        const bias = new Variable(tensor([0.1, -0.2, 0.3, 0], [4]));
-        const r = tensor(
-          Float32Array.from({ length: 5 * 36 * 4 }, (_, i) => Math.sin(0.3 * i)),
-          [5, 6, 6, 4],
-        );
-        const { grads } = valueAndGrads(
-          () => sum(mul(conv2d(x, k, bias, { padding: 'same', activation: 'relu' }), r)),
-          [k, bias],
-        );
-        return grads.map((g) => Array.from(g.dataSync()));
-      });
-    const reference = run(tsBackend);
+    const reference = firstLayerConvGrads(tsBackend);
     const modes = spyModes();
-    const got = run(backend);
+    const got = firstLayerConvGrads(backend);
     expect(modes().sort()).toEqual([0, 2]);
     got.forEach((g, i) => {
       expectClose(g, reference[i]!, `gradient ${i}`, 2e-5, 2e-5);
@@ -129,14 +104,7 @@ describe('convolutions by oneDNN (native addon)', () => {
   });
 
   it.skipIf(!hasConv)(`gives zero kernel and bias gradients for an empty batch${skipReason}`, () => {
-    const grads = on(backend, () => {
-      const x = tensor(new Float32Array(0), [0, 4, 4, 1]);
-      const k = new Variable(tensor(new Float32Array(9 * 2).fill(1), [3, 3, 1, 2]));
-      const b = new Variable(tensor([1, 2], [2]));
-      const out = valueAndGrads(() => sum(conv2d(x, k, b, { padding: 'same' })), [k, b]);
-      return out.grads.map((g) => Array.from(g.dataSync()));
-    });
-    expect(grads).toEqual([new Array(18).fill(0), [0, 0]]);
+    expect(emptyBatchConvGrads(backend)).toEqual([new Array(18).fill(0), [0, 0]]);
   });
 
   it.skipIf(!hasConv)(
