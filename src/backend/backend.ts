@@ -218,6 +218,8 @@ export interface Backend extends WindowKernels {
   slice(x: TensorInfo, begin: readonly number[], size: readonly number[]): unknown;
   concat(xs: readonly TensorInfo[], axis: number, outShape: Shape): unknown;
   pad(x: TensorInfo, paddings: readonly (readonly [number, number])[], value: number): unknown;
+  /** The flat position of the first int32 index outside [0, n), or -1 (gather's and Embedding's check). */
+  firstIndexOutOfRange(indices: TensorInfo, n: number): number;
   /** Rows of `x` along `axis` picked by int32 `indices` (any shape); indices are pre-checked. */
   gather(x: TensorInfo, indices: TensorInfo, axis: number): unknown;
   /** Inverse of gather: adds `updates` into zeros of `outShape` at `indices` along `axis`. */

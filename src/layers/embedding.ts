@@ -94,22 +94,20 @@ export class Embedding extends Layer {
 
   /** Names the layer, the first bad index, where it is, and the valid range. */
   private checkIndices(indices: Tensor): void {
-    // A view, not a copy: this runs every step, before gather's own (less specific) check.
-    const values = indices.backend.read(indices.info('Embedding'));
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
-      if (v < 0 || v >= this.inputDim) {
-        const at: number[] = [];
-        let rest = i;
-        for (let d = indices.rank - 1; d >= 0; d--) {
-          at.unshift(rest % indices.shape[d]!);
-          rest = Math.floor(rest / indices.shape[d]!);
-        }
-        throw new ValueError(
-          `layer '${this.name}' (Embedding): index ${v} at position [${at}] is out of range for inputDim ${this.inputDim} (valid indices are 0..${this.inputDim - 1})`,
-        );
-      }
+    // Runs every step, before gather's own (less specific) check; the scan is a wasm kernel there.
+    const info = indices.info('Embedding');
+    const i = indices.backend.firstIndexOutOfRange(info, this.inputDim);
+    if (i < 0) return;
+    const v = indices.backend.read(info)[i];
+    const at: number[] = [];
+    let rest = i;
+    for (let d = indices.rank - 1; d >= 0; d--) {
+      at.unshift(rest % indices.shape[d]!);
+      rest = Math.floor(rest / indices.shape[d]!);
     }
+    throw new ValueError(
+      `layer '${this.name}' (Embedding): index ${v} at position [${at}] is out of range for inputDim ${this.inputDim} (valid indices are 0..${this.inputDim - 1})`,
+    );
   }
 
   /** Rebuilds an Embedding from its Keras config (the inverse of getConfig). */

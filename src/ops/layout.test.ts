@@ -241,6 +241,28 @@ forEachBackend('gather and scatterAdd', (backend) => {
       expect(() => scatterAdd(tensor([1, 2, 3]), idx([0, 1]), 0, [3])).toThrow('updates must have shape [2]');
     });
   });
+  it('reports the first bad index wherever it lies (in a block of four, in the tail, several bad)', () => {
+    on(backend, () => {
+      // 37 indices: nine blocks of four and a tail of one, so both the vector and scalar scans run.
+      const at = (pos: number[], value: number) =>
+        Array.from({ length: 37 }, (_, i) => (pos.includes(i) ? value : i % 4));
+      for (const [pos, value] of [
+        [[0], -1],
+        [[3], 4],
+        [[5, 2], 2147483647],
+        [[35], -2147483648],
+        [[36], 4],
+        [[20, 21, 22, 23], 9],
+      ] as [number[], number][]) {
+        const first = Math.min(...pos);
+        expect(() => gather(x(), idx(at(pos, value)), 0)).toThrow(
+          `index ${value} at position ${first} is out`,
+        );
+      }
+      expect(gather(x(), idx(at([], 0)), 0).shape).toEqual([37, 3]);
+      expect(gather(x(), idx([]), 0).shape).toEqual([0, 3]);
+    });
+  });
 });
 
 describe('layout gradients (float64 central differences)', () => {

@@ -149,16 +149,15 @@ export function pad(x: TensorLike, paddings: readonly (readonly [number, number]
 function checkIndices(op: string, xShape: Shape, indices: Tensor, axis: number): void {
   requireInt(op, indices);
   const n = xShape[axis]!;
-  const values = indices.backend.read(indices.info(op));
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (v < 0 || v >= n) {
-      throw new ShapeError(
-        op,
-        [xShape, indices.shape],
-        `index ${v} at position ${i} is out of range 0..${n - 1}`,
-      );
-    }
+  const info = indices.info(op);
+  const i = indices.backend.firstIndexOutOfRange(info, n);
+  if (i >= 0) {
+    const v = indices.backend.read(info)[i];
+    throw new ShapeError(
+      op,
+      [xShape, indices.shape],
+      `index ${v} at position ${i} is out of range 0..${n - 1}`,
+    );
   }
 }
 

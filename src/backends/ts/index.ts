@@ -59,6 +59,11 @@ export function createTsBackend(opts: TsBackendOptions = {}): Backend {
     slice: (x, begin, size) => slice(x, begin, size, alloc),
     concat: (xs, axis, shape) => concat(xs, axis, shape, alloc),
     pad: (x, paddings, value) => pad(x, paddings, value, alloc),
+    firstIndexOutOfRange(indices, n) {
+      const values = indices.data as Int32Array;
+      for (let i = 0; i < values.length; i++) if (values[i]! < 0 || values[i]! >= n) return i;
+      return -1;
+    },
     gather: (x, idx, axis) => gather(x, idx, axis, alloc),
     scatterAdd: (u, idx, axis, shape) => scatterAdd(u, idx, axis, shape, alloc),
     dense: (x, w, b, act) => dense(x, w, b, act, alloc),

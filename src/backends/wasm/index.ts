@@ -136,6 +136,9 @@ class WasmBackend implements Backend {
   pad(x: TensorInfo, paddings: readonly (readonly [number, number])[], value: number): unknown {
     return layout.pad(this.heap, x, paddings, value);
   }
+  firstIndexOutOfRange(indices: TensorInfo, n: number): number {
+    return layout.firstIndexOutOfRange(this.heap, indices, n);
+  }
   gather(x: TensorInfo, indices: TensorInfo, axis: number): unknown {
     if (x.dtype === 'uint8') return bytes.gather(this.heap, x, indices, axis);
     return layout.gather(this.heap, x, indices, axis);

@@ -103,6 +103,12 @@ function around(shape: Shape, axis: number): [number, number, number] {
   return [sizeOf(shape.slice(0, axis)), shape[axis]!, sizeOf(shape.slice(axis + 1))];
 }
 
+/** The flat position of the first int32 index outside [0, n), or -1. */
+export function firstIndexOutOfRange(heap: Heap, indices: TensorInfo, n: number): number {
+  const count = sizeOf(indices.shape);
+  return count === 0 ? -1 : heap.k.firstIndexOutOfRange(ptr(indices), count, n);
+}
+
 /** Rows of x along `axis` at int32 `indices`. */
 export function gather(heap: Heap, x: TensorInfo, indices: TensorInfo, axis: number): number {
   const [outer, n, inner] = around(x.shape, axis);

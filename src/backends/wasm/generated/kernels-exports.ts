@@ -658,6 +658,8 @@ export interface KernelExports {
   /** assembly/gemm.ts */
   gemmScratchBytes(): number;
   /** assembly/layout.ts */
+  firstIndexOutOfRange(idx: number, count: number, n: number): number;
+  /** assembly/layout.ts */
   gatherRows(x: number, idx: number, count: number, outer: number, n: number, inner: number, out: number): void;
   /** assembly/layout.ts */
   scatterAddRows(isInt: boolean, u: number, idx: number, count: number, outer: number, n: number, inner: number, out: number): void;
