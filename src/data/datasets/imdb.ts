@@ -4,6 +4,7 @@ import { RandomState } from '../../random/random-state.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { formatError } from '../formats/bytes.js';
 import { crc32 } from '../formats/compression.js';
+import type { IntLists } from '../formats/int-lists.js';
 import { type NpzFile, readNpz } from '../formats/npz.js';
 import { checkDigest, type DataOptions, type KnownFile, type LoadedFile, obtainFiles } from './files.js';
 import { applyVocabulary, type ImdbSequenceOptions } from './imdb-words.js';
@@ -28,7 +29,7 @@ export interface ImdbOptions extends ImdbSequenceOptions, DataOptions {
 /** `[[xTrain, yTrain], [xTest, yTest]]`: sequences as arrays of ints, labels (1 = positive) as int32. */
 export type ImdbData = [train: [x: number[][], y: Tensor], test: [x: number[][], y: Tensor]];
 
-function reviews(npz: NpzFile, split: 'train' | 'test', path: string): [number[][], Int32Array] {
+function reviews(npz: NpzFile, split: 'train' | 'test', path: string): [IntLists, Int32Array] {
   const x = npz.get(`x_${split}`, { allowPickle: true });
   const y = npz.get(`y_${split}`);
   if (x.dtype !== 'object' || x.shape.length !== 1)
@@ -46,7 +47,7 @@ function reviews(npz: NpzFile, split: 'train' | 'test', path: string): [number[]
   return [x.data, labels];
 }
 
-type Raw = [[number[][], Int32Array], [number[][], Int32Array]];
+type Raw = [[IntLists, Int32Array], [IntLists, Int32Array]];
 
 /**
  * Parsed files by path, size and CRC, held weakly: calling loadData again with other options (as
@@ -99,10 +100,10 @@ export async function loadData(options: ImdbOptions = {}): Promise<ImdbData> {
   // become oovChar (or are dropped when it is null).
   const rng = new RandomState(seed);
   const prefix = startChar === null ? 0 : 1;
-  const select = (xs: number[][], ys: Int32Array): [number[][], Int32Array] => {
+  const select = (xs: IntLists, ys: Int32Array): [Int32Array[], Int32Array] => {
     let order = rng.permutation(xs.length);
-    if (maxlen) order = order.filter((i) => xs[i]!.length + prefix < maxlen);
-    return [order.map((i) => xs[i]!), Int32Array.from(order, (i) => ys[i]!)];
+    if (maxlen) order = order.filter((i) => xs.item(i).length + prefix < maxlen);
+    return [order.map((i) => xs.item(i)), Int32Array.from(order, (i) => ys[i]!)];
   };
   const [rawTrain, yTrain] = select(xTrain, yTrainRaw);
   const [rawTest, yTest] = select(xTest, yTestRaw);
@@ -119,10 +120,10 @@ export async function loadData(options: ImdbOptions = {}): Promise<ImdbData> {
       for (const r of x) if (r + indexFrom > numWords) numWords = r + indexFrom;
     }
   }
-  const encode = (raw: number[]): number[] => {
+  const encode = (raw: Int32Array): number[] => {
     if (oovChar === null) {
       const out: number[] = prefix ? [startChar!] : [];
-      return applyVocabulary(out.concat(raw.map((r) => r + indexFrom)), skipTop, numWords, null);
+      return applyVocabulary(out.concat(Array.from(raw, (r) => r + indexFrom)), skipTop, numWords, null);
     }
     const out = new Array<number>(raw.length + prefix);
     if (prefix) out[0] = startChar! < skipTop || startChar! >= numWords ? oovChar : startChar!;

@@ -20,8 +20,11 @@ const sizeOf = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 /** A successful parse must be self-consistent: as many values as the shape says, of the right kind. */
 const checked = (a: NpyArray): NpyArray => {
   if (a.data.length !== sizeOf(a.shape)) throw new Error('npy: data length disagrees with shape');
-  if (a.dtype === 'object' && !a.data.every((x) => Array.isArray(x) && x.every((v) => Number.isInteger(v)))) {
-    throw new Error('npy: object items are not int lists');
+  if (a.dtype === 'object') {
+    const { values, offsets } = a.data;
+    let ok = offsets[0] === 0 && offsets[offsets.length - 1] === values.length;
+    for (let i = 1; i < offsets.length && ok; i++) ok = offsets[i]! >= offsets[i - 1]!;
+    if (!ok) throw new Error('npy: object items are not well-formed int lists');
   }
   return a;
 };

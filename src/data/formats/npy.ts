@@ -1,6 +1,7 @@
 import { ByteReader, elementCount, formatError } from './bytes.js';
 import { type HeaderValue, parseHeaderLiteral } from './npy-header.js';
-import { unpickleObjectArray } from './pickle.js';
+import type { IntLists } from './int-lists.js';
+import { unpickleIntLists } from './pickle.js';
 
 /** Numeric element types a .npy file may hold (int64 is decoded to numbers; see `readInt64`). */
 export type NpyNumericDType =
@@ -28,7 +29,7 @@ export type NpyNumericData =
 /** A parsed .npy array. Data is always row-major (C order), whatever the file's `fortran_order`. */
 export type NpyArray =
   | { dtype: NpyNumericDType; shape: number[]; fortranOrder: boolean; data: NpyNumericData }
-  | { dtype: 'object'; shape: number[]; fortranOrder: boolean; data: number[][] };
+  | { dtype: 'object'; shape: number[]; fortranOrder: boolean; data: IntLists };
 
 export interface NpyOptions {
   /** Accept object arrays (a pickle, read by the restricted unpickler). Default false, as in numpy. */
@@ -156,10 +157,11 @@ export function parseNpy(bytes: Uint8Array, path: string, options: NpyOptions = 
   const n = elementCount(shape, path, 'shape');
   if (code === 'O' || code === 'O8' || code === 'O4') {
     if (!options.allowPickle) r.fail('object array (pickle) refused; pass allowPickle to read it');
-    const items = unpickleObjectArray(r.take(r.remaining, 'pickle'), path);
+    const items = unpickleIntLists(r.take(r.remaining, 'pickle'), path);
     if (items.length !== n)
       r.fail(`header shape [${shape}] holds ${n} items, the pickle has ${items.length}`);
-    const data = fortranOrder ? fortranToC(items, shape, () => new Array<number[]>(n)) : items;
+    const identity = () => Int32Array.from({ length: n }, (_, i) => i);
+    const data = fortranOrder ? items.pick(fortranToC(identity(), shape, () => new Int32Array(n))) : items;
     return { dtype: 'object', shape, fortranOrder, data };
   }
   const kind = KINDS[code];

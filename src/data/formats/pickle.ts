@@ -1,4 +1,5 @@
 import { formatError } from './bytes.js';
+import { IntArena, IntLists } from './int-lists.js';
 
 /**
  * A restricted unpickler for exactly one thing: a numpy object array whose items are lists of ints,
@@ -39,9 +40,17 @@ const NAMES: Record<number, string> = Object.fromEntries(
 class Tuple {
   constructor(readonly items: unknown[]) {}
 }
-/** A Python list. A wrapper, so the first APPENDS can take its items in one slice of the stack. */
+/**
+ * A Python list: while it holds only ints they are the range [start, end) of the unpickle's IntArena
+ * (4 bytes each, no JS array per list); the first item of another kind turns it into `objects`.
+ */
 class PyList {
-  items: unknown[] = [];
+  objects: unknown[] | null = null;
+  start = -1;
+  end = -1;
+  get size(): number {
+    return this.objects ? this.objects.length : Math.max(0, this.end - this.start);
+  }
 }
 class Global {
   constructor(readonly name: string) {}
@@ -49,7 +58,7 @@ class Global {
 /** What `_reconstruct(ndarray, (0,), b'b')` stands for; BUILD then sets its state. */
 class ArrayStub {
   shape: number[] | null = null;
-  items: unknown[] | null = null;
+  list: PyList | null = null;
 }
 class DTypeStub {
   constructor(readonly code: string) {}
@@ -70,7 +79,20 @@ function describe(v: unknown): string {
  * console.log(reviews.length, reviews[0].slice(0, 5));
  */
 export function unpickleObjectArray(bytes: Uint8Array, path: string): number[][] {
+  return unpickleIntLists(bytes, path).toArrays();
+}
+
+/**
+ * Decodes the same pickle into packed int32 lists (what loaders keep: a quarter of the memory of
+ * number[][] for IMDB's reviews, which never exist as JS arrays on this path).
+ *
+ * @example
+ * const reviews = unpickleIntLists(pickleBytes, 'imdb.npz[x_train.npy]');
+ * console.log(reviews.length, reviews.item(0).slice(0, 5));
+ */
+export function unpickleIntLists(bytes: Uint8Array, path: string): IntLists {
   const n = bytes.length;
+  const arena = new IntArena();
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   // An explicit stack pointer: truncating a JS array after every APPENDS reallocates it, and that
   // alone doubled the time to read imdb.npz.
@@ -121,6 +143,19 @@ export function unpickleObjectArray(bytes: Uint8Array, path: string): number[][]
     const last = top('APPEND');
     return last instanceof PyList ? last : fail(`APPEND to a ${describe(last)}`);
   };
+  /** Appends src[from..to) to the list: into the arena while everything is an int (all BININTs are). */
+  const append = (list: PyList, src: readonly unknown[], from: number, to: number): void => {
+    if (list.objects === null) {
+      let ints = true;
+      for (let i = from; i < to && ints; i++) ints = typeof src[i] === 'number';
+      if (ints) {
+        [list.start, list.end] = arena.append(list.start, list.end, src, from, to);
+        return;
+      }
+      list.objects = list.start < 0 ? [] : Array.from(arena.buf.subarray(list.start, list.end));
+    }
+    for (let i = from; i < to; i++) list.objects.push(src[i]);
+  };
 
   while (pos < n) {
     at = pos;
@@ -145,9 +180,7 @@ export function unpickleObjectArray(bytes: Uint8Array, path: string): number[][]
         const m = marks.pop() ?? fail('APPENDS without MARK');
         const list = m > fence() ? stack[m - 1] : undefined;
         if (!(list instanceof PyList)) return fail(`APPENDS to a ${describe(list)}`);
-        // Most lists get all their items in one APPENDS: one right-sized copy instead of growing by push.
-        if (list.items.length === 0) list.items = stack.slice(m, sp);
-        else for (let i = m; i < sp; i++) list.items.push(stack[i]);
+        append(list, stack, m, sp);
         sp = m;
         break;
       }
@@ -159,8 +192,8 @@ export function unpickleObjectArray(bytes: Uint8Array, path: string): number[][]
         break;
       case 0x61: {
         // APPEND
-        const v = pop();
-        listTop().items.push(v);
+        pop();
+        append(listTop(), stack, sp, sp + 1); // the popped item is still in its slot
         break;
       }
       case 0x71: // BINPUT
@@ -260,7 +293,7 @@ export function unpickleObjectArray(bytes: Uint8Array, path: string): number[][]
         break;
       }
       case 0x2e: // STOP
-        return finish(pop(), pos === n, fail);
+        return finish(pop(), pos === n, arena, fail);
       default:
         fail(`refused opcode 0x${op.toString(16).padStart(2, '0')} (${NAMES[op] ?? 'unknown'})`);
     }
@@ -295,24 +328,35 @@ function build(target: unknown, state: unknown, fail: (w: string) => never): voi
   if (!/^O\d*$/.test(code)) fail(`array dtype '${code}' is not object`);
   const list = items instanceof PyList ? items : fail('object array data is not a list');
   const dims = (shape as Tuple).items;
-  const count = list.items.length;
+  const count = list.size;
   if (dims.length !== 1 || dims[0] !== count) {
     fail(`expected a 1-D object array, got shape (${dims.join(', ')}) with ${count} items`);
   }
   target.shape = dims as number[];
-  target.items = list.items;
+  target.list = list;
 }
 
-function finish(result: unknown, atEnd: boolean, fail: (w: string) => never): number[][] {
+function finish(result: unknown, atEnd: boolean, arena: IntArena, fail: (w: string) => never): IntLists {
   if (!atEnd) fail('bytes after STOP');
-  if (!(result instanceof ArrayStub) || result.items === null)
+  if (!(result instanceof ArrayStub) || result.list === null)
     return fail('result is not a numpy object array');
-  const out: number[][] = new Array(result.items.length);
-  for (let i = 0; i < out.length; i++) {
-    const item = result.items[i];
+  const outer = result.list;
+  const items =
+    outer.objects ?? Array.from(arena.buf.subarray(outer.start, Math.max(outer.start, outer.end)));
+  const offsets = new Int32Array(items.length + 1);
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
     if (!(item instanceof PyList)) return fail(`item ${i} is a ${describe(item)}, expected a list of ints`);
-    for (const v of item.items) if (typeof v !== 'number') fail(`item ${i} holds a ${describe(v)}`);
-    out[i] = item.items as number[];
+    if (item.objects) {
+      const odd = item.objects.find((v) => typeof v !== 'number');
+      fail(`item ${i} holds a ${describe(odd)}`);
+    }
+    offsets[i + 1] = offsets[i]! + item.size;
   }
-  return out;
+  const values = new Int32Array(offsets[items.length]!);
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as PyList;
+    if (item.size > 0) values.set(arena.buf.subarray(item.start, item.end), offsets[i]!);
+  }
+  return new IntLists(values, offsets);
 }
