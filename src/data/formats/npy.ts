@@ -1,6 +1,6 @@
 import { ByteReader, elementCount, formatError } from './bytes.js';
-import { type HeaderValue, parseHeaderLiteral } from './npy-header.js';
 import type { IntLists } from './int-lists.js';
+import { type HeaderValue, parseHeaderLiteral } from './npy-header.js';
 import { unpickleIntLists } from './pickle.js';
 
 /** Numeric element types a .npy file may hold (int64 is decoded to numbers; see `readInt64`). */
