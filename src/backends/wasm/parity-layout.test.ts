@@ -272,6 +272,23 @@ describe('wasm parity: layout', () => {
         [0, 0],
       );
     }
+    // Rows of 1–300 floats: the vector copy with and without a scalar tail, and memory.copy above 1 KB.
+    for (const inner of [1, 4, 5, 16, 255, 256, 257, 300]) {
+      parity(
+        `gather rows of ${inner} floats`,
+        [f32([3, inner], inner), { values: Int32Array.of(2, 0, 2, 1), shape: [4] }],
+        (b, [t, i]) => b.gather(t!, i!, 0),
+        [{ shape: [4, inner], dtype: 'float32' }],
+        [0, 0],
+      );
+      parity(
+        `slice rows of ${inner} floats`,
+        [f32([4, inner + 2], inner)],
+        (b, [t]) => b.slice(t!, [1, 1], [3, inner]),
+        [{ shape: [3, inner], dtype: 'float32' }],
+        [0, 0],
+      );
+    }
     parity(
       'gather empty',
       [x, { values: new Int32Array(0), shape: [0] }],

@@ -4,9 +4,26 @@
 // 4 bytes for both dtypes, so nothing here needs to know the dtype except the scatter's adds.
 
 /**
+ * Copies `bytes` (a multiple of 4) between buffers that do not overlap. Rows up to 1 KB are copied
+ * with vector loads and stores here: V8 runs memory.copy as a call out to C's memmove, which cost more
+ * than the copy itself for the 32–64-byte rows of an Embedding lookup or a recurrent layout change
+ * (memmove and its wrapper were ~3.6% of an Embedding + SimpleRNN training step).
+ */
+@inline
+function copyRow(dst: usize, src: usize, bytes: usize): void {
+  if (bytes > 1024) {
+    memory.copy(dst, src, bytes);
+    return;
+  }
+  let i: usize = 0;
+  for (; i + 16 <= bytes; i += 16) v128.store(dst + i, v128.load(src + i));
+  for (; i < bytes; i += 4) store<u32>(dst + i, load<u32>(src + i));
+}
+
+/**
  * Copies a block of `rank` dims: element (i0..ir) goes from src + Σ i·srcStride to dst + Σ i·dstStride.
  * `plan` holds int32 dims[rank], srcStrides[rank], dstStrides[rank] and room for rank counters.
- * Rows whose innermost strides are both 1 are one memory.copy; others go element by element.
+ * Rows whose innermost strides are both 1 are one row copy; others go element by element.
  */
 export function stridedCopy(src: usize, dst: usize, rank: i32, plan: usize): void {
   const dims = plan;
@@ -27,7 +44,7 @@ export function stridedCopy(src: usize, dst: usize, rank: i32, plan: usize): voi
   for (let r = 0; r < rows; r++) {
     const s = src + <usize>(so << 2);
     const t = dst + <usize>(dO << 2);
-    if (si === 1 && di === 1) memory.copy(t, s, <usize>(n << 2));
+    if (si === 1 && di === 1) copyRow(t, s, <usize>(n << 2));
     else if (si === 0) {
       const v = load<i32>(s);
       for (let i = 0; i < n; i++) store<i32>(t + <usize>((i * di) << 2), v);
@@ -127,7 +144,7 @@ export function gatherRows(
   for (let o = 0; o < outer; o++) {
     const base = x + <usize>o * <usize>n * bytes;
     for (let i = 0; i < count; i++, out += bytes) {
-      memory.copy(out, base + <usize>load<i32>(idx + <usize>(i << 2)) * bytes, bytes);
+      copyRow(out, base + <usize>load<i32>(idx + <usize>(i << 2)) * bytes, bytes);
     }
   }
 }
