@@ -45,6 +45,11 @@ for (let e = 0; e < n; e++) {
     val_loss: valLoss!,
   });
 }
+/** The middle value, or the mean of the middle two (as Python's statistics.median, which the PyTorch side uses). */
+function median(sorted: number[]): number {
+  const h = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[h]! : (sorted[h - 1]! + sorted[h]!) / 2;
+}
 const timed = epochs
   .slice(Number(values.warmup))
   .map((e) => e.total_s)
@@ -56,7 +61,7 @@ console.log(
     describe: w.describe,
     backend: getBackend().name,
     batch: w.batch,
-    epoch_s: { min: timed[0], median: timed[Math.floor(timed.length / 2)], max: timed[timed.length - 1] },
+    epoch_s: { min: timed[0], median: median(timed), max: timed[timed.length - 1] },
     peak_rss_mb: process.resourceUsage().maxRSS / 1024,
     epochs,
     // The row split's counters (TENSILE_NATIVE_THREADS=split), to see how often it split.
