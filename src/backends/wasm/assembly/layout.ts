@@ -9,15 +9,17 @@
  * than the copy itself for the 32–64-byte rows of an Embedding lookup or a recurrent layout change
  * (memmove and its wrapper were ~3.6% of an Embedding + SimpleRNN training step).
  */
-@inline
-function copyRow(dst: usize, src: usize, bytes: usize): void {
-  if (bytes > 1024) {
-    memory.copy(dst, src, bytes);
-    return;
+// biome-ignore lint/complexity/noStaticOnlyClass: @inline needs a class member (see math.ts).
+class Row {
+  @inline static copy(dst: usize, src: usize, bytes: usize): void {
+    if (bytes > 1024) {
+      memory.copy(dst, src, bytes);
+      return;
+    }
+    let i: usize = 0;
+    for (; i + 16 <= bytes; i += 16) v128.store(dst + i, v128.load(src + i));
+    for (; i < bytes; i += 4) store<u32>(dst + i, load<u32>(src + i));
   }
-  let i: usize = 0;
-  for (; i + 16 <= bytes; i += 16) v128.store(dst + i, v128.load(src + i));
-  for (; i < bytes; i += 4) store<u32>(dst + i, load<u32>(src + i));
 }
 
 /**
@@ -44,7 +46,7 @@ export function stridedCopy(src: usize, dst: usize, rank: i32, plan: usize): voi
   for (let r = 0; r < rows; r++) {
     const s = src + <usize>(so << 2);
     const t = dst + <usize>(dO << 2);
-    if (si === 1 && di === 1) copyRow(t, s, <usize>(n << 2));
+    if (si === 1 && di === 1) Row.copy(t, s, <usize>(n << 2));
     else if (si === 0) {
       const v = load<i32>(s);
       for (let i = 0; i < n; i++) store<i32>(t + <usize>((i * di) << 2), v);
@@ -144,7 +146,7 @@ export function gatherRows(
   for (let o = 0; o < outer; o++) {
     const base = x + <usize>o * <usize>n * bytes;
     for (let i = 0; i < count; i++, out += bytes) {
-      copyRow(out, base + <usize>load<i32>(idx + <usize>(i << 2)) * bytes, bytes);
+      Row.copy(out, base + <usize>load<i32>(idx + <usize>(i << 2)) * bytes, bytes);
     }
   }
 }
