@@ -95,6 +95,13 @@ export type RnnSequenceArgs = RnnCellKind & {
   /** The states to start from, [batch, units] each (c for LSTM only); null: zeros. */
   readonly initialH: TensorInfo | null;
   readonly initialC: TensorInfo | null;
+  /**
+   * When set, x is rows of `table` [vocabulary, input] at int32 `indices` [batch, time] (an Embedding
+   * lookup) and there is no input dropout: the backend projects the table once (table·K) and gathers
+   * its rows, and its backward returns dTable instead of dx. Only passed when the vocabulary is at
+   * most half of batch·time, where that is the smaller product.
+   */
+  readonly embedding?: { readonly table: TensorInfo; readonly indices: TensorInfo } | null;
 };
 
 /**
@@ -135,7 +142,10 @@ export interface RnnSequenceBackwardInputs {
  * // const { dx, dKernel, dRecurrentKernel, dBias } = backend.rnnSequenceBackward!(args, inputs);
  */
 export interface RnnSequenceGrads {
-  dx: unknown;
+  /** null when the args had `embedding` (then dTable is set). */
+  dx: unknown | null;
+  /** The embedding table's gradient [vocabulary, input] when the args had `embedding`. */
+  dTable?: unknown;
   dKernel: unknown;
   dRecurrentKernel: unknown;
   dBias: unknown | null;

@@ -9,6 +9,7 @@ import { castTo } from '../ops/core.js';
 import { notEqual } from '../ops/elementwise.js';
 import { gather } from '../ops/layout.js';
 import type { Tensor, Variable } from '../tensor/tensor.js';
+import { recordEmbeddingLookup } from './embedding-lookup.js';
 import {
   baseArgsFromConfig,
   type CallContext,
@@ -88,6 +89,7 @@ export class Embedding extends Layer {
     const indices = x.dtype === 'int32' ? x : castTo(x, 'int32', `layer '${this.name}' (Embedding)`);
     this.checkIndices(indices);
     const out = gather(this.embeddings!, indices, 0);
+    recordEmbeddingLookup(out, this.embeddings!, indices);
     if (this.maskZero) setKerasMask(out, notEqual(indices, 0));
     return out;
   }

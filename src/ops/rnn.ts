@@ -26,6 +26,19 @@ export interface SequenceOptions {
   readonly goBackwards: boolean;
   /** States to start from ([h], or [h, c] for LSTM; each [batch, units]); zeros when absent. */
   readonly initialState?: readonly Tensor[];
+  /**
+   * Where x came from when it is an Embedding's output: x = gather(table, indices) with indices
+   * [batch, time]. Lets the fused kernel project the table once instead of every step's input (see
+   * RnnSequenceArgs.embedding); used only without input dropout and when the vocabulary is at most
+   * half of batch·time. TENSILE_FOLD_EMBEDDING=0 turns it off.
+   */
+  readonly embedding?: EmbeddingLookup | null;
+}
+
+/** An Embedding lookup: its output is gather(table, indices, 0). */
+export interface EmbeddingLookup {
+  readonly table: Tensor;
+  readonly indices: Tensor;
 }
 
 /**
@@ -35,8 +48,10 @@ export interface SequenceOptions {
  * @example
  * // Recorded by rnnSequence; read by sequenceGradient.
  */
-export interface SequenceAttrs extends Omit<SequenceOptions, 'initialState'> {
+export interface SequenceAttrs extends Omit<SequenceOptions, 'initialState' | 'embedding'> {
   readonly kind: RnnCellKind;
+  /** The node's last two inputs are an Embedding's table and indices, projected by the kernel. */
+  readonly embedded: boolean;
   readonly workspace: Tensor | null;
   /** How many of the node's inputs (the last ones) are initial states: 0, 1 (h) or 2 (h, c). */
   readonly stateInputs: number;
@@ -65,21 +80,30 @@ function cellKind(o: RnnCellKind): RnnCellKind {
   return { cell: 'lstm' };
 }
 
-/** A node's inputs: x, kernel, recurrent kernel, then the bias if any, then the initial states. */
-function splitInputs(inputs: readonly Tensor[], stateInputs: number) {
+/**
+ * A node's inputs: x, kernel, recurrent kernel, then the bias if any, then the initial states, then
+ * (embedded) the Embedding's table and indices.
+ */
+function splitInputs(inputs: readonly Tensor[], stateInputs: number, embedded: boolean) {
   const [x, kernel, recurrentKernel] = inputs as [Tensor, Tensor, Tensor];
-  const weights = inputs.length - stateInputs;
+  const end = inputs.length - (embedded ? 2 : 0);
+  const weights = end - stateInputs;
   return {
     x,
     kernel,
     recurrentKernel,
     bias: weights > 3 ? inputs[3]! : null,
-    states: inputs.slice(weights),
+    states: inputs.slice(weights, end),
+    embedding: embedded ? { table: inputs[end]!, indices: inputs[end + 1]! } : null,
   };
 }
 
 function backendArgs(inputs: readonly Tensor[], a: Omit<SequenceAttrs, 'workspace'>): RnnSequenceArgs {
-  const { x, kernel, recurrentKernel, bias, states } = splitInputs(inputs, a.stateInputs);
+  const { x, kernel, recurrentKernel, bias, states, embedding } = splitInputs(
+    inputs,
+    a.stateInputs,
+    a.embedded,
+  );
   const op = opName(a.kind);
   return {
     ...a.kind,
@@ -93,6 +117,7 @@ function backendArgs(inputs: readonly Tensor[], a: Omit<SequenceAttrs, 'workspac
     goBackwards: a.goBackwards,
     initialH: info(states[0] ?? null, op),
     initialC: info(states[1] ?? null, op),
+    embedding: embedding ? { table: embedding.table.info(op), indices: embedding.indices.info(op) } : null,
   };
 }
 
@@ -129,6 +154,45 @@ function checkShapes(op: string, kind: RnnCellKind, inputs: readonly Tensor[], o
 }
 
 /**
+ * The Embedding lookup to fold into the input projection, or null: only without input dropout, for a
+ * float32 table [V, input] and int32 indices [batch, time] whose lookup is x's shape, when V is at
+ * most half of batch·time (then table·K is the smaller product), and indices in range (checked here,
+ * as `embedding` is a public option).
+ */
+function foldedLookup(
+  op: string,
+  x: Tensor,
+  inputDropout: Tensor | null,
+  lookup: EmbeddingLookup | null | undefined,
+): EmbeddingLookup | null {
+  if (!lookup || inputDropout || !foldAllowed()) return null;
+  const { table, indices } = lookup;
+  const [batch, time, inputDim] = x.shape as [number, number, number];
+  const fits =
+    table.dtype === 'float32' &&
+    table.rank === 2 &&
+    table.shape[1] === inputDim &&
+    indices.dtype === 'int32' &&
+    indices.rank === 2 &&
+    indices.shape[0] === batch &&
+    indices.shape[1] === time;
+  if (!fits || table.shape[0]! * 2 > batch * time) return null;
+  const at = indices.backend.firstIndexOutOfRange(indices.info(op), table.shape[0]!);
+  if (at >= 0) {
+    throw new ShapeError(
+      op,
+      [table.shape, indices.shape],
+      `embedding index at position ${at} is out of range`,
+    );
+  }
+  return lookup;
+}
+
+function foldAllowed(): boolean {
+  return typeof process === 'undefined' || process.env?.TENSILE_FOLD_EMBEDDING !== '0';
+}
+
+/**
  * A whole recurrent sequence in one backend call, recorded as ONE tape node whose gradient is one
  * call to the backend's backward through time; or undefined when the backend has no fused sequence
  * kernel (the caller then runs the composed cell loop, the reference this path is tested against).
@@ -154,7 +218,8 @@ export function rnnSequence(
   const op = opName(kind);
   const states = opts.initialState ?? [];
   const weights = bias ? [x, kernel, recurrentKernel, bias] : [x, kernel, recurrentKernel];
-  const inputs = [...weights, ...states];
+  const lookup = foldedLookup(op, x, inputDropout, opts.embedding);
+  const inputs = [...weights, ...states, ...(lookup ? [lookup.table, lookup.indices] : [])];
   const extras = [mask, inputDropout, recurrentDropout].filter((t): t is Tensor => t !== null);
   const backend = backendOf(op, ...inputs, ...extras);
   if (!backend.rnnSequence || !backend.rnnSequenceBackward || x.dtype !== 'float32') return undefined;
@@ -167,6 +232,7 @@ export function rnnSequence(
     recurrentDropout,
     goBackwards,
     stateInputs: states.length,
+    embedded: lookup !== null,
   };
   const out = backend.rnnSequence(backendArgs(inputs, attrs));
   const [batch, time] = x.shape as [number, number];
@@ -266,9 +332,17 @@ export function sequenceGradient(
     dc: a.kind.cell === 'lstm' ? dys[2]!.info(op) : null,
   });
   const wrap = (data: unknown, like: Tensor) => makeTensor(backend, data, like.shape, 'float32');
-  const { kernel, recurrentKernel, bias, states } = splitInputs(node.inputs, a.stateInputs);
-  const out = [wrap(grads.dx, x), wrap(grads.dKernel, kernel), wrap(grads.dRecurrentKernel, recurrentKernel)];
+  const { kernel, recurrentKernel, bias, states, embedding } = splitInputs(
+    node.inputs,
+    a.stateInputs,
+    a.embedded,
+  );
+  // Embedded: the table's gradient comes straight from the kernel, and x (the lookup) gets none.
+  const dx = embedding ? null : wrap(grads.dx, x);
+  const out = [dx, wrap(grads.dKernel, kernel), wrap(grads.dRecurrentKernel, recurrentKernel)];
   if (bias) out.push(wrap(grads.dBias, bias));
   const stateGrads = [grads.dInitialH, grads.dInitialC];
-  return [...out, ...states.map((s, i) => wrap(stateGrads[i], s))];
+  out.push(...states.map((s, i) => wrap(stateGrads[i], s)));
+  if (embedding) out.push(wrap(grads.dTable, embedding.table), null);
+  return out;
 }

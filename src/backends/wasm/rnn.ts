@@ -122,11 +122,24 @@ class Frame {
     return out;
   }
 
-  /** x̃·K for every step at once: [B·T, Gp], rows b·T + t. */
+  /**
+   * x̃·K for every step at once: [B·T, Gp], rows b·T + t. From an Embedding lookup, the table's
+   * projection P = table·K [V, Gp] once and then its rows at the indices (a GEMM over V rows instead
+   * of B·T, and a row copy).
+   */
   project(): number {
     const { B, T, I, Gp } = this;
     const xp = this.temp(B * T * Gp);
-    this.gemm(B * T, Gp, I, this.inputs(), I, 1, this.pad(ptr(this.args.kernel), I), Gp, 1, xp, Gp);
+    const kernel = this.pad(ptr(this.args.kernel), I);
+    const e = this.args.embedding;
+    if (e) {
+      const V = e.table.shape[0]!;
+      const p = this.temp(V * Gp);
+      this.gemm(V, Gp, I, ptr(e.table), I, 1, kernel, Gp, 1, p, Gp);
+      if (B * T > 0) this.k.gatherRows(p, ptr(e.indices), B * T, 1, V, Gp, xp);
+      return xp;
+    }
+    this.gemm(B * T, Gp, I, this.inputs(), I, 1, kernel, Gp, 1, xp, Gp);
     return xp;
   }
 
@@ -166,8 +179,9 @@ class Frame {
   }
 
   /** dx = dX·Kᵀ ⊙ inputDropout, dK = x̃ᵀ·dX (dX: gradients of x̃·K, [B·T, Gp]). */
-  inputGrads(dX: number): { dx: number; dKernel: number } {
+  inputGrads(dX: number): { dx: number | null; dKernel: number; dTable?: number } {
     const { B, T, I, Gp } = this;
+    if (this.args.embedding) return this.tableGrads(dX);
     const dx = this.heap.malloc(B * T * I);
     this.gemm(B * T, I, Gp, dX, Gp, 1, this.pad(ptr(this.args.kernel), I), 1, Gp, dx, I);
     const d = this.args.inputDropout;
@@ -176,6 +190,21 @@ class Frame {
     this.gemm(I, Gp, B * T, this.inputs(), 1, I, dX, Gp, 1, dK.work, Gp);
     dK.finish();
     return { dx, dKernel: dK.out };
+  }
+
+  /** From an Embedding lookup: dP = dX's rows added up by index, dTable = dP·Kᵀ, dK = tableᵀ·dP. */
+  private tableGrads(dX: number): { dx: null; dKernel: number; dTable: number } {
+    const { B, T, I, Gp } = this;
+    const { table, indices } = this.args.embedding!;
+    const V = table.shape[0]!;
+    const dP = this.temp(V * Gp);
+    this.k.scatterAddRows(false, dX, ptr(indices), B * T, 1, V, Gp, dP);
+    const dTable = this.heap.malloc(V * I);
+    this.gemm(V, I, Gp, dP, Gp, 1, this.pad(ptr(this.args.kernel), I), 1, Gp, dTable, I);
+    const dK = this.result(I);
+    this.gemm(I, Gp, V, ptr(table), 1, I, dP, Gp, 1, dK.work, Gp);
+    dK.finish();
+    return { dx: null, dKernel: dK.out, dTable };
   }
 
   /**

@@ -7,6 +7,7 @@ import { rnnSequence, type SequenceOptions } from '../../ops/rnn.js';
 import type { Generator } from '../../random/generator.js';
 import { seedGenerator } from '../../random/global.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { embeddingLookupOf } from '../embedding-lookup.js';
 import { baseArgsFromConfig, type CallContext, Layer, type LayerArgs, type SymbolicShape } from '../layer.js';
 import type { CellWeights, RecurrentCell } from './cell.js';
 import { getKerasMask, setKerasMask } from './masking.js';
@@ -246,6 +247,7 @@ export abstract class RNN<R extends boolean = boolean> extends Layer {
       inputDropout: ctx.training ? this.dropoutMask(x, B, I, this.cell.dropout) : null,
       recurrentDropout: ctx.training ? this.dropoutMask(x, B, this.units, this.cell.recurrentDropout) : null,
       goBackwards: this.goBackwards,
+      embedding: embeddingLookupOf(x),
       fused: this.useFusedKernels,
       returnSequences: this.returnSequences,
       ...(initialState ? { initialState } : {}),
