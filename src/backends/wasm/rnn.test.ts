@@ -294,6 +294,7 @@ describe('wasm fused recurrent kernels: row slices', () => {
       const fwd = {
         ...common,
         xp: at(xp, T * Gp),
+        xpRows: 0,
         rp,
         bias,
         y: at(o.y, T * U),

@@ -36,6 +36,8 @@ class Frame {
   readonly Gp: number;
   readonly k: KernelExports;
   private readonly temps: number[] = [];
+  /** Set by tableGrads: the per-step gradients it added up by index into `rows` [count, Gp]. */
+  private summed: { from: number; rows: number; count: number } | null = null;
 
   constructor(
     readonly heap: Heap,
@@ -123,24 +125,23 @@ class Frame {
   }
 
   /**
-   * x̃·K for every step at once: [B·T, Gp], rows b·T + t. From an Embedding lookup, the table's
-   * projection P = table·K [V, Gp] once and then its rows at the indices (a GEMM over V rows instead
-   * of B·T, and a row copy).
+   * x̃·K for every step at once: xp [B·T, Gp], rows b·T + t, and xpRows 0. From an Embedding lookup,
+   * the table's projection P = table·K [V, Gp] (a GEMM over V rows instead of B·T) and xpRows = the
+   * indices: the kernels read row indices[b·T + t] of P.
    */
-  project(): number {
+  project(): { xp: number; xpRows: number } {
     const { B, T, I, Gp } = this;
-    const xp = this.temp(B * T * Gp);
     const kernel = this.pad(ptr(this.args.kernel), I);
     const e = this.args.embedding;
     if (e) {
       const V = e.table.shape[0]!;
       const p = this.temp(V * Gp);
       this.gemm(V, Gp, I, ptr(e.table), I, 1, kernel, Gp, 1, p, Gp);
-      if (B * T > 0) this.k.gatherRows(p, ptr(e.indices), B * T, 1, V, Gp, xp);
-      return xp;
+      return { xp: p, xpRows: ptr(e.indices) };
     }
+    const xp = this.temp(B * T * Gp);
     this.gemm(B * T, Gp, I, this.inputs(), I, 1, kernel, Gp, 1, xp, Gp);
-    return xp;
+    return { xp, xpRows: 0 };
   }
 
   /**
@@ -199,6 +200,7 @@ class Frame {
     const V = table.shape[0]!;
     const dP = this.temp(V * Gp);
     this.k.scatterAddRows(false, dX, ptr(indices), B * T, 1, V, Gp, dP);
+    this.summed = { from: dX, rows: dP, count: V };
     const dTable = this.heap.malloc(V * I);
     this.gemm(V, I, Gp, dP, Gp, 1, this.pad(ptr(this.args.kernel), I), 1, Gp, dTable, I);
     const dK = this.result(I);
@@ -222,12 +224,18 @@ class Frame {
     return dR.out;
   }
 
-  /** Column sums of per-step gradients [B·T, Gp] into `rows` bias rows (one source per row). */
+  /**
+   * Column sums of per-step gradients [B·T, Gp] into `rows` bias rows (one source per row). A source
+   * the fold already added up by index (tableGrads) is summed from those V rows instead of B·T.
+   */
   biasGrad(...sources: number[]): number {
     const { B, T, Gp } = this;
     const db = this.result(sources.length);
     const partial = this.temp(Gp);
-    for (const [i, src] of sources.entries()) this.k.rnnColSum(src, B * T, Gp, partial, db.work + i * Gp * 4);
+    for (const [i, src] of sources.entries()) {
+      const [rows, count] = this.summed?.from === src ? [this.summed.rows, this.summed.count] : [src, B * T];
+      this.k.rnnColSum(rows, count, Gp, partial, db.work + i * Gp * 4);
+    }
     db.finish();
     return db.out;
   }
@@ -244,7 +252,7 @@ function inFrame<R>(heap: Heap, args: RnnSequenceArgs, G: number, fn: (f: Frame)
 
 function lstmForward(f: Frame): RnnSequenceResult {
   const { B, T, U, Up, heap } = f;
-  const xp = f.project();
+  const { xp, xpRows } = f.project();
   const y = heap.malloc(B * T * U);
   const ws = heap.malloc(T * B * 5 * U);
   const h = heap.malloc(B * U);
@@ -255,6 +263,7 @@ function lstmForward(f: Frame): RnnSequenceResult {
   const [h0, c0] = [f.h0, f.c0];
   const args = {
     xp,
+    xpRows,
     rp,
     bias,
     mask,
@@ -299,7 +308,7 @@ function lstmBackward(f: Frame, g: RnnSequenceBackwardInputs): RnnSequenceGrads 
 
 function gruForward(f: Frame, after: boolean): RnnSequenceResult {
   const { B, T, U, Up, heap } = f;
-  const xp = f.project();
+  const { xp, xpRows } = f.project();
   const y = heap.malloc(B * T * U);
   const ws = heap.malloc(T * B * 4 * U);
   const h = heap.malloc(B * U);
@@ -308,7 +317,7 @@ function gruForward(f: Frame, after: boolean): RnnSequenceResult {
   const [rp, bIn, rd] = [f.recurrent(), f.bias(0), f.rd()];
   const { mask, back } = f;
   const flags = { back, wsB: B, after: after ? 1 : 0 };
-  const args = { xp, rp, bIn, bRec, mask, rd, B, T, U, Up, ...flags, y, ws, hOut: h, scratch, h0: f.h0 };
+  const args = { xp, xpRows, rp, bIn, bRec, mask, rd, B, T, U, Up, ...flags, y, ws, hOut: h, scratch, h0: f.h0 };
   f.k.gruForward(writeGruForwardArgs(heap, heap.argBlock, args));
   return { y, h, c: null, workspace: ws, workspaceSize: T * B * 4 * U };
 }
@@ -344,13 +353,13 @@ function gruBackward(f: Frame, g: RnnSequenceBackwardInputs, after: boolean): Rn
 
 function simpleForward(f: Frame, act: number): RnnSequenceResult {
   const { B, T, U, Up, heap } = f;
-  const xp = f.project();
+  const { xp, xpRows } = f.project();
   const y = heap.malloc(B * T * U);
   const h = heap.malloc(B * U);
   const scratch = f.temp(3 * B * Up);
   const [rp, bias, rd] = [f.recurrent(), f.bias(0), f.rd()];
   const { mask, back } = f;
-  const args = { xp, rp, bias, mask, rd, B, T, U, Up, back, act, y, hOut: h, scratch, h0: f.h0 };
+  const args = { xp, xpRows, rp, bias, mask, rd, B, T, U, Up, back, act, y, hOut: h, scratch, h0: f.h0 };
   f.k.simpleRnnForward(writeSimpleRnnForwardArgs(heap, heap.argBlock, args));
   return { y, h, c: null, workspace: null, workspaceSize: 0 };
 }

@@ -14,6 +14,14 @@
  */
 // biome-ignore lint/complexity/noStaticOnlyClass: @inline needs a class member (see above).
 export class Lanes {
+  /**
+   * Row r = b·T + t of the input projection: xp's row r, or, when `rows` holds an Embedding's
+   * indices (else 0), row rows[r] of the table's projection (the fold: no per-step rows are made).
+   */
+  @inline static inputRow(xp: usize, rows: usize, r: i32, ld: usize): usize {
+    return xp + <usize>(rows !== 0 ? load<i32>(rows + <usize>(r << 2)) : r) * ld;
+  }
+
   /** The n (1..4) floats at p in the low lanes, the others 0. Reads nothing past p + 4n. */
   @inline static load(p: usize, n: i32): v128 {
     if (n >= 4) return v128.load(p);

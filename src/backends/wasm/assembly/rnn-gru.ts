@@ -10,6 +10,8 @@ import { Gate } from './rnn-math';
 @unmanaged
 class GruForwardArgs {
   xp: usize;
+  /** An Embedding's indices [B·T] when xp is the table's projection [V, ·] (the fold), else 0. */
+  xpRows: usize;
   rp: usize;
   bIn: usize;
   bRec: usize;
@@ -40,6 +42,7 @@ class GruForwardArgs {
  */
 export function gruForward(args: GruForwardArgs): void {
   const xp = args.xp;
+  const xpRows = args.xpRows;
   const rp = args.rp;
   const bIn = args.bIn;
   const bRec = args.bRec;
@@ -77,7 +80,7 @@ export function gruForward(args: GruForwardArgs): void {
       // Reset before: the candidate's recurrent term is (r ⊙ h̃)·R_h, so r comes first.
       for (let b = 0; b < B; b++) {
         const hz = hzs + <usize>b * ldr;
-        const xr = xp + <usize>(b * T + t) * ldr;
+        const xr = Lanes.inputRow(xp, xpRows, b * T + t, ldr);
         for (let j = 0; j < Up; j += 4) {
           const p = <usize>(j << 2);
           const r = Gate.sigmoid(f32x4.add(Lanes.init(xr, bIn, blk + p), v128.load(hz + blk + p)));
@@ -90,7 +93,7 @@ export function gruForward(args: GruForwardArgs): void {
     }
     for (let b = 0; b < B; b++) {
       const hz = hzs + <usize>b * ldr;
-      const xr = xp + <usize>(b * T + t) * ldr;
+      const xr = Lanes.inputRow(xp, xpRows, b * T + t, ldr);
       const wr = ws + <usize>((s * wsB + b) * W) * 4;
       for (let j = 0; j < Up; j += 4) {
         const n = min(4, U - j);

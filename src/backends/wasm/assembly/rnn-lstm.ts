@@ -11,6 +11,8 @@ import { Gate } from './rnn-math';
 @unmanaged
 class LstmForwardArgs {
   xp: usize;
+  /** An Embedding's indices [B·T] when xp is the table's projection [V, ·] (the fold), else 0. */
+  xpRows: usize;
   rp: usize;
   bias: usize;
   mask: usize;
@@ -44,6 +46,7 @@ class LstmForwardArgs {
  */
 export function lstmForward(args: LstmForwardArgs): void {
   const xp = args.xp;
+  const xpRows = args.xpRows;
   const rp = args.rp;
   const bias = args.bias;
   const mask = args.mask;
@@ -80,7 +83,7 @@ export function lstmForward(args: LstmForwardArgs): void {
         rp,
         ldz,
         gp,
-        xp + <usize>(b * T + t) * ldz,
+        Lanes.inputRow(xp, xpRows, b * T + t, ldz),
         bias,
         zs + <usize>b * ldz,
       );

@@ -28,6 +28,8 @@ function derivative(act: i32, y: v128): v128 {
 @unmanaged
 class SimpleRnnForwardArgs {
   xp: usize;
+  /** An Embedding's indices [B·T] when xp is the table's projection [V, ·] (the fold), else 0. */
+  xpRows: usize;
   rp: usize;
   bias: usize;
   mask: usize;
@@ -52,6 +54,7 @@ class SimpleRnnForwardArgs {
  */
 export function simpleRnnForward(args: SimpleRnnForwardArgs): void {
   const xp = args.xp;
+  const xpRows = args.xpRows;
   const rp = args.rp;
   const bias = args.bias;
   const mask = args.mask;
@@ -82,7 +85,7 @@ export function simpleRnnForward(args: SimpleRnnForwardArgs): void {
           rp,
           row,
           Up,
-          xp + <usize>((b * T + t) * Up) * 4,
+          Lanes.inputRow(xp, xpRows, b * T + t, row),
           bias,
           as + <usize>b * row,
         );

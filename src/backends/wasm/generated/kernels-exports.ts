@@ -141,9 +141,10 @@ export function readGruBackwardArgs(mem: ArgMemory, at: ArgBlock<'GruBackwardArg
   };
 }
 
-/** The fields of the GruForwardArgs block (72 bytes). */
+/** The fields of the GruForwardArgs block (76 bytes). */
 export interface GruForwardArgs {
   readonly xp: number;
+  readonly xpRows: number;
   readonly rp: number;
   readonly bIn: number;
   readonly bRec: number;
@@ -167,23 +168,24 @@ export interface GruForwardArgs {
 export function writeGruForwardArgs(mem: ArgMemory, at: number, a: GruForwardArgs): ArgBlock<'GruForwardArgs'> {
   const i = at >> 2;
   mem.i32[i] = a.xp;
-  mem.i32[i + 1] = a.rp;
-  mem.i32[i + 2] = a.bIn;
-  mem.i32[i + 3] = a.bRec;
-  mem.i32[i + 4] = a.mask;
-  mem.i32[i + 5] = a.rd;
-  mem.i32[i + 6] = a.B;
-  mem.i32[i + 7] = a.T;
-  mem.i32[i + 8] = a.U;
-  mem.i32[i + 9] = a.Up;
-  mem.i32[i + 10] = a.back;
-  mem.i32[i + 11] = a.wsB;
-  mem.i32[i + 12] = a.after;
-  mem.i32[i + 13] = a.y;
-  mem.i32[i + 14] = a.ws;
-  mem.i32[i + 15] = a.hOut;
-  mem.i32[i + 16] = a.scratch;
-  mem.i32[i + 17] = a.h0;
+  mem.i32[i + 1] = a.xpRows;
+  mem.i32[i + 2] = a.rp;
+  mem.i32[i + 3] = a.bIn;
+  mem.i32[i + 4] = a.bRec;
+  mem.i32[i + 5] = a.mask;
+  mem.i32[i + 6] = a.rd;
+  mem.i32[i + 7] = a.B;
+  mem.i32[i + 8] = a.T;
+  mem.i32[i + 9] = a.U;
+  mem.i32[i + 10] = a.Up;
+  mem.i32[i + 11] = a.back;
+  mem.i32[i + 12] = a.wsB;
+  mem.i32[i + 13] = a.after;
+  mem.i32[i + 14] = a.y;
+  mem.i32[i + 15] = a.ws;
+  mem.i32[i + 16] = a.hOut;
+  mem.i32[i + 17] = a.scratch;
+  mem.i32[i + 18] = a.h0;
   return at as ArgBlock<'GruForwardArgs'>;
 }
 
@@ -192,23 +194,24 @@ export function readGruForwardArgs(mem: ArgMemory, at: ArgBlock<'GruForwardArgs'
   const i = at >> 2;
   return {
     xp: mem.i32[i]! >>> 0,
-    rp: mem.i32[i + 1]! >>> 0,
-    bIn: mem.i32[i + 2]! >>> 0,
-    bRec: mem.i32[i + 3]! >>> 0,
-    mask: mem.i32[i + 4]! >>> 0,
-    rd: mem.i32[i + 5]! >>> 0,
-    B: mem.i32[i + 6]!,
-    T: mem.i32[i + 7]!,
-    U: mem.i32[i + 8]!,
-    Up: mem.i32[i + 9]!,
-    back: mem.i32[i + 10]!,
-    wsB: mem.i32[i + 11]!,
-    after: mem.i32[i + 12]!,
-    y: mem.i32[i + 13]! >>> 0,
-    ws: mem.i32[i + 14]! >>> 0,
-    hOut: mem.i32[i + 15]! >>> 0,
-    scratch: mem.i32[i + 16]! >>> 0,
-    h0: mem.i32[i + 17]! >>> 0,
+    xpRows: mem.i32[i + 1]! >>> 0,
+    rp: mem.i32[i + 2]! >>> 0,
+    bIn: mem.i32[i + 3]! >>> 0,
+    bRec: mem.i32[i + 4]! >>> 0,
+    mask: mem.i32[i + 5]! >>> 0,
+    rd: mem.i32[i + 6]! >>> 0,
+    B: mem.i32[i + 7]!,
+    T: mem.i32[i + 8]!,
+    U: mem.i32[i + 9]!,
+    Up: mem.i32[i + 10]!,
+    back: mem.i32[i + 11]!,
+    wsB: mem.i32[i + 12]!,
+    after: mem.i32[i + 13]!,
+    y: mem.i32[i + 14]! >>> 0,
+    ws: mem.i32[i + 15]! >>> 0,
+    hOut: mem.i32[i + 16]! >>> 0,
+    scratch: mem.i32[i + 17]! >>> 0,
+    h0: mem.i32[i + 18]! >>> 0,
   };
 }
 
@@ -283,9 +286,10 @@ export function readLstmBackwardArgs(mem: ArgMemory, at: ArgBlock<'LstmBackwardA
   };
 }
 
-/** The fields of the LstmForwardArgs block (72 bytes). */
+/** The fields of the LstmForwardArgs block (76 bytes). */
 export interface LstmForwardArgs {
   readonly xp: number;
+  readonly xpRows: number;
   readonly rp: number;
   readonly bias: number;
   readonly mask: number;
@@ -309,23 +313,24 @@ export interface LstmForwardArgs {
 export function writeLstmForwardArgs(mem: ArgMemory, at: number, a: LstmForwardArgs): ArgBlock<'LstmForwardArgs'> {
   const i = at >> 2;
   mem.i32[i] = a.xp;
-  mem.i32[i + 1] = a.rp;
-  mem.i32[i + 2] = a.bias;
-  mem.i32[i + 3] = a.mask;
-  mem.i32[i + 4] = a.rd;
-  mem.i32[i + 5] = a.B;
-  mem.i32[i + 6] = a.T;
-  mem.i32[i + 7] = a.U;
-  mem.i32[i + 8] = a.Up;
-  mem.i32[i + 9] = a.back;
-  mem.i32[i + 10] = a.wsB;
-  mem.i32[i + 11] = a.y;
-  mem.i32[i + 12] = a.ws;
-  mem.i32[i + 13] = a.hOut;
-  mem.i32[i + 14] = a.cOut;
-  mem.i32[i + 15] = a.scratch;
-  mem.i32[i + 16] = a.h0;
-  mem.i32[i + 17] = a.c0;
+  mem.i32[i + 1] = a.xpRows;
+  mem.i32[i + 2] = a.rp;
+  mem.i32[i + 3] = a.bias;
+  mem.i32[i + 4] = a.mask;
+  mem.i32[i + 5] = a.rd;
+  mem.i32[i + 6] = a.B;
+  mem.i32[i + 7] = a.T;
+  mem.i32[i + 8] = a.U;
+  mem.i32[i + 9] = a.Up;
+  mem.i32[i + 10] = a.back;
+  mem.i32[i + 11] = a.wsB;
+  mem.i32[i + 12] = a.y;
+  mem.i32[i + 13] = a.ws;
+  mem.i32[i + 14] = a.hOut;
+  mem.i32[i + 15] = a.cOut;
+  mem.i32[i + 16] = a.scratch;
+  mem.i32[i + 17] = a.h0;
+  mem.i32[i + 18] = a.c0;
   return at as ArgBlock<'LstmForwardArgs'>;
 }
 
@@ -334,23 +339,24 @@ export function readLstmForwardArgs(mem: ArgMemory, at: ArgBlock<'LstmForwardArg
   const i = at >> 2;
   return {
     xp: mem.i32[i]! >>> 0,
-    rp: mem.i32[i + 1]! >>> 0,
-    bias: mem.i32[i + 2]! >>> 0,
-    mask: mem.i32[i + 3]! >>> 0,
-    rd: mem.i32[i + 4]! >>> 0,
-    B: mem.i32[i + 5]!,
-    T: mem.i32[i + 6]!,
-    U: mem.i32[i + 7]!,
-    Up: mem.i32[i + 8]!,
-    back: mem.i32[i + 9]!,
-    wsB: mem.i32[i + 10]!,
-    y: mem.i32[i + 11]! >>> 0,
-    ws: mem.i32[i + 12]! >>> 0,
-    hOut: mem.i32[i + 13]! >>> 0,
-    cOut: mem.i32[i + 14]! >>> 0,
-    scratch: mem.i32[i + 15]! >>> 0,
-    h0: mem.i32[i + 16]! >>> 0,
-    c0: mem.i32[i + 17]! >>> 0,
+    xpRows: mem.i32[i + 1]! >>> 0,
+    rp: mem.i32[i + 2]! >>> 0,
+    bias: mem.i32[i + 3]! >>> 0,
+    mask: mem.i32[i + 4]! >>> 0,
+    rd: mem.i32[i + 5]! >>> 0,
+    B: mem.i32[i + 6]!,
+    T: mem.i32[i + 7]!,
+    U: mem.i32[i + 8]!,
+    Up: mem.i32[i + 9]!,
+    back: mem.i32[i + 10]!,
+    wsB: mem.i32[i + 11]!,
+    y: mem.i32[i + 12]! >>> 0,
+    ws: mem.i32[i + 13]! >>> 0,
+    hOut: mem.i32[i + 14]! >>> 0,
+    cOut: mem.i32[i + 15]! >>> 0,
+    scratch: mem.i32[i + 16]! >>> 0,
+    h0: mem.i32[i + 17]! >>> 0,
+    c0: mem.i32[i + 18]! >>> 0,
   };
 }
 
@@ -416,9 +422,10 @@ export function readSimpleRnnBackwardArgs(mem: ArgMemory, at: ArgBlock<'SimpleRn
   };
 }
 
-/** The fields of the SimpleRnnForwardArgs block (60 bytes). */
+/** The fields of the SimpleRnnForwardArgs block (64 bytes). */
 export interface SimpleRnnForwardArgs {
   readonly xp: number;
+  readonly xpRows: number;
   readonly rp: number;
   readonly bias: number;
   readonly mask: number;
@@ -439,20 +446,21 @@ export interface SimpleRnnForwardArgs {
 export function writeSimpleRnnForwardArgs(mem: ArgMemory, at: number, a: SimpleRnnForwardArgs): ArgBlock<'SimpleRnnForwardArgs'> {
   const i = at >> 2;
   mem.i32[i] = a.xp;
-  mem.i32[i + 1] = a.rp;
-  mem.i32[i + 2] = a.bias;
-  mem.i32[i + 3] = a.mask;
-  mem.i32[i + 4] = a.rd;
-  mem.i32[i + 5] = a.B;
-  mem.i32[i + 6] = a.T;
-  mem.i32[i + 7] = a.U;
-  mem.i32[i + 8] = a.Up;
-  mem.i32[i + 9] = a.back;
-  mem.i32[i + 10] = a.act;
-  mem.i32[i + 11] = a.y;
-  mem.i32[i + 12] = a.hOut;
-  mem.i32[i + 13] = a.scratch;
-  mem.i32[i + 14] = a.h0;
+  mem.i32[i + 1] = a.xpRows;
+  mem.i32[i + 2] = a.rp;
+  mem.i32[i + 3] = a.bias;
+  mem.i32[i + 4] = a.mask;
+  mem.i32[i + 5] = a.rd;
+  mem.i32[i + 6] = a.B;
+  mem.i32[i + 7] = a.T;
+  mem.i32[i + 8] = a.U;
+  mem.i32[i + 9] = a.Up;
+  mem.i32[i + 10] = a.back;
+  mem.i32[i + 11] = a.act;
+  mem.i32[i + 12] = a.y;
+  mem.i32[i + 13] = a.hOut;
+  mem.i32[i + 14] = a.scratch;
+  mem.i32[i + 15] = a.h0;
   return at as ArgBlock<'SimpleRnnForwardArgs'>;
 }
 
@@ -461,20 +469,21 @@ export function readSimpleRnnForwardArgs(mem: ArgMemory, at: ArgBlock<'SimpleRnn
   const i = at >> 2;
   return {
     xp: mem.i32[i]! >>> 0,
-    rp: mem.i32[i + 1]! >>> 0,
-    bias: mem.i32[i + 2]! >>> 0,
-    mask: mem.i32[i + 3]! >>> 0,
-    rd: mem.i32[i + 4]! >>> 0,
-    B: mem.i32[i + 5]!,
-    T: mem.i32[i + 6]!,
-    U: mem.i32[i + 7]!,
-    Up: mem.i32[i + 8]!,
-    back: mem.i32[i + 9]!,
-    act: mem.i32[i + 10]!,
-    y: mem.i32[i + 11]! >>> 0,
-    hOut: mem.i32[i + 12]! >>> 0,
-    scratch: mem.i32[i + 13]! >>> 0,
-    h0: mem.i32[i + 14]! >>> 0,
+    xpRows: mem.i32[i + 1]! >>> 0,
+    rp: mem.i32[i + 2]! >>> 0,
+    bias: mem.i32[i + 3]! >>> 0,
+    mask: mem.i32[i + 4]! >>> 0,
+    rd: mem.i32[i + 5]! >>> 0,
+    B: mem.i32[i + 6]!,
+    T: mem.i32[i + 7]!,
+    U: mem.i32[i + 8]!,
+    Up: mem.i32[i + 9]!,
+    back: mem.i32[i + 10]!,
+    act: mem.i32[i + 11]!,
+    y: mem.i32[i + 12]! >>> 0,
+    hOut: mem.i32[i + 13]! >>> 0,
+    scratch: mem.i32[i + 14]! >>> 0,
+    h0: mem.i32[i + 15]! >>> 0,
   };
 }
 
