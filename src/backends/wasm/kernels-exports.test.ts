@@ -34,7 +34,20 @@ describe('generated wasm bindings', () => {
       accumulate: 1,
     };
     expect(readGemmArgs(mem(), writeGemmArgs(mem(), block, g))).toEqual(g);
-    const fields = { xp: 16, xpRows: 0, rp: 32, bias: 0, mask: 0, rd: 48, B: 2, T: 3, U: 5, Up: 8, back: 1, wsB: 2 };
+    const fields = {
+      xp: 16,
+      xpRows: 0,
+      rp: 32,
+      bias: 0,
+      mask: 0,
+      rd: 48,
+      B: 2,
+      T: 3,
+      U: 5,
+      Up: 8,
+      back: 1,
+      wsB: 2,
+    };
     const lstm = { ...fields, y: 64, ws: 80, hOut: 96, cOut: 112, scratch: 128, h0: 144, c0: 0 };
     expect(readLstmForwardArgs(mem(), writeLstmForwardArgs(mem(), block, lstm))).toEqual(lstm);
     expect(MAX_ARG_BLOCK_BYTES).toBeGreaterThanOrEqual(19 * 4); // LSTM's 19 four-byte fields

@@ -317,7 +317,25 @@ function gruForward(f: Frame, after: boolean): RnnSequenceResult {
   const [rp, bIn, rd] = [f.recurrent(), f.bias(0), f.rd()];
   const { mask, back } = f;
   const flags = { back, wsB: B, after: after ? 1 : 0 };
-  const args = { xp, xpRows, rp, bIn, bRec, mask, rd, B, T, U, Up, ...flags, y, ws, hOut: h, scratch, h0: f.h0 };
+  const args = {
+    xp,
+    xpRows,
+    rp,
+    bIn,
+    bRec,
+    mask,
+    rd,
+    B,
+    T,
+    U,
+    Up,
+    ...flags,
+    y,
+    ws,
+    hOut: h,
+    scratch,
+    h0: f.h0,
+  };
   f.k.gruForward(writeGruForwardArgs(heap, heap.argBlock, args));
   return { y, h, c: null, workspace: ws, workspaceSize: T * B * 4 * U };
 }
