@@ -227,6 +227,7 @@ export class Frame {
   }
 }
 
+/** Runs `fn` with a Frame for one kernel call and frees the Frame's temporaries after it. */
 export function inFrame<R>(heap: Heap, args: RnnSequenceArgs, G: number, fn: (f: Frame) => R): R {
   const f = new Frame(heap, args, G);
   try {
