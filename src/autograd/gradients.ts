@@ -214,6 +214,11 @@ export const GRADIENTS: { [K in OpKind]: GradFn<K> } = {
       needs[1] ? neg(mul(logSoftmax(logits, -1), g)) : null,
     ];
   },
+  sigmoidCrossEntropy: ([dy], n, needs) => {
+    const [logits, labels] = [x0(n), x1(n)];
+    // d/dz = sigmoid(z) - t (the exact derivative; probs is the forward's second output); d/dt = -z.
+    return [needs[0] ? mul(sub(n.outputs[1]!, labels), dy!) : null, needs[1] ? neg(mul(logits, dy!)) : null];
+  },
   rnnSequence: sequenceGradient,
   // Recorded only by backends with the fused window kernels, which come in both-or-neither pairs.
   im2col: ([dy], n) => {

@@ -40,6 +40,7 @@ export interface OpAttrs {
   scatterAdd: { axis: number };
   dense: { activation: FusedActivation };
   softmaxCrossEntropy: null;
+  sigmoidCrossEntropy: null;
   rnnSequence: SequenceAttrs;
   im2col: { geometry: WindowGeometry };
   /** A convolution the backend computed whole (its conv2d fast path); inputs x, kernel[, bias]. */

@@ -258,6 +258,11 @@ export interface Backend extends WindowKernels {
    * Returns the per-row loss [n] and the softmax [n, c] (kept for the backward pass).
    */
   softmaxCrossEntropy?(logits: TensorInfo, labels: TensorInfo): { loss: unknown; probs: unknown };
+  /**
+   * Elementwise sigmoid cross-entropy of logits against targets of the same shape: the loss
+   * max(z, 0) - z·t + log(1 + e^-|z|) and sigmoid(z) (kept for the backward pass).
+   */
+  sigmoidCrossEntropy?(logits: TensorInfo, labels: TensorInfo): { loss: unknown; probs: unknown };
 
   /** A whole recurrent sequence in one call and its backward through time in one; both or neither. */
   rnnSequence?(args: RnnSequenceArgs): RnnSequenceResult;

@@ -1,8 +1,8 @@
 import { ShapeError } from '../errors.js';
 import { castTo } from '../ops/core.js';
-import { abs, add, clip, div, exp, log, maximum, mul, neg, sub } from '../ops/elementwise.js';
+import { abs, add, clip, div, log, mul, neg, sub } from '../ops/elementwise.js';
 import { reshape } from '../ops/layout.js';
-import { oneHot, softmaxCrossEntropy } from '../ops/nn.js';
+import { oneHot, sigmoidCrossEntropy, softmaxCrossEntropy } from '../ops/nn.js';
 import { mean, sum } from '../ops/reduce.js';
 import type { Tensor } from '../tensor/tensor.js';
 
@@ -25,9 +25,8 @@ export function binaryCrossentropy(yTrue: Tensor, yPred: Tensor, fromLogits = fa
   sameShape('binary_crossentropy', y, yPred);
   const logits = fromLogits ? yPred : yPred.kerasLogits?.kind === 'sigmoid' ? yPred.kerasLogits.logits : null;
   if (logits) {
-    // max(z, 0) - z·y + log(1 + e^-|z|): the stable form of sigmoid cross-entropy with logits.
-    const perElement = add(sub(maximum(logits, 0), mul(logits, y)), log(add(1, exp(neg(abs(logits))))));
-    return mean(perElement, -1);
+    // max(z, 0) - z·y + log(1 + e^-|z|): the stable form, one fused op.
+    return mean(sigmoidCrossEntropy(logits, y), -1);
   }
   const p = clip(yPred, EPSILON, 1 - EPSILON);
   const perElement = add(mul(y, log(add(p, EPSILON))), mul(sub(1, y), log(add(sub(1, p), EPSILON))));

@@ -15,5 +15,13 @@ export {
   transpose,
 } from './layout.js';
 export { matmul } from './matmul.js';
-export { dense, logSoftmax, oneHot, softmax, softmaxCrossEntropy, stopGradient } from './nn.js';
+export {
+  dense,
+  logSoftmax,
+  oneHot,
+  sigmoidCrossEntropy,
+  softmax,
+  softmaxCrossEntropy,
+  stopGradient,
+} from './nn.js';
 export { argmax, max, mean, min, sum } from './reduce.js';

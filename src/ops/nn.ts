@@ -5,7 +5,21 @@ import { normalizeAxis } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, backendOf, castTo, emit, requireFloat, type TensorLike } from './core.js';
 import { range } from './creation.js';
-import { add, equal, exp, log, mul, neg, reciprocal, relu, sigmoid, sub, tanh } from './elementwise.js';
+import {
+  abs,
+  add,
+  equal,
+  exp,
+  log,
+  maximum,
+  mul,
+  neg,
+  reciprocal,
+  relu,
+  sigmoid,
+  sub,
+  tanh,
+} from './elementwise.js';
 import { expandDims } from './layout.js';
 import { matmul } from './matmul.js';
 import { max, sum } from './reduce.js';
@@ -92,5 +106,38 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Tensor): Tensor {
   // The softmax is a second output so the gradient, (probs - labels)·dy, needs no recomputation.
   const probsT = makeTensor(backend, probs, logits.shape, 'float32');
   activeTape?.record('softmaxCrossEntropy', [logits, y], [out, probsT], null);
+  return out;
+}
+
+/**
+ * Elementwise sigmoid cross-entropy of `logits` against targets `labels` (same shape): max(z, 0) -
+ * z·t + log(1 + e^-|z|), the stable form of -t·log σ(z) - (1 - t)·log(1 - σ(z)). One tape node
+ * (the backend's fused kernel when it has one) instead of ten elementwise ops and their gradients;
+ * its gradient is σ(z) - t.
+ *
+ * @example
+ * import { sigmoidCrossEntropy, tensor } from 'tensile';
+ * console.log(sigmoidCrossEntropy(tensor([0, 2]), tensor([1, 0])).toArray()); // ≈ [0.6931, 2.1269]
+ */
+export function sigmoidCrossEntropy(logits: Tensor, labels: Tensor): Tensor {
+  requireFloat('sigmoidCrossEntropy', logits);
+  const y = castTo(labels, 'float32');
+  if (logits.rank !== y.rank || logits.shape.some((d, i) => d !== y.shape[i])) {
+    throw new ShapeError(
+      'sigmoidCrossEntropy',
+      [logits.shape, y.shape],
+      'logits and labels must have the same shape',
+    );
+  }
+  const backend = backendOf('sigmoidCrossEntropy', logits, y);
+  const fused = backend.sigmoidCrossEntropy?.(
+    logits.info('sigmoidCrossEntropy'),
+    y.info('sigmoidCrossEntropy'),
+  );
+  if (fused === undefined)
+    return add(sub(maximum(logits, 0), mul(logits, y)), log(add(1, exp(neg(abs(logits))))));
+  const out = makeTensor(backend, fused.loss, logits.shape, 'float32');
+  const probs = makeTensor(backend, fused.probs, logits.shape, 'float32');
+  activeTape?.record('sigmoidCrossEntropy', [logits, y], [out, probs], null);
   return out;
 }

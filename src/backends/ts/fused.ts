@@ -98,3 +98,21 @@ export function softmaxCrossEntropy(logits: TensorInfo, labels: TensorInfo, allo
   }
   return { loss, probs };
 }
+
+/** Elementwise max(z, 0) - z·t + log(1 + e^-|z|), each step rounded to float32 as the composed ops, and sigmoid(z). */
+export function sigmoidCrossEntropy(logits: TensorInfo, labels: TensorInfo, alloc: Alloc) {
+  const z = logits.data as FloatArr;
+  const t = labels.data as FloatArr;
+  const loss = alloc(z.length, z) as FloatArr;
+  const probs = alloc(z.length, z) as FloatArr;
+  // Float32 storage rounds after every step as the composed ops do; the float64 checks round nothing.
+  const f = z instanceof Float32Array ? Math.fround : (v: number) => v;
+  for (let i = 0; i < z.length; i++) {
+    const zi = z[i]!;
+    const e = f(Math.exp(-Math.abs(zi)));
+    const onePlus = f(1 + e);
+    loss[i] = f(Math.max(zi, 0) - f(zi * t[i]!)) + f(Math.log(onePlus));
+    probs[i] = (zi >= 0 ? 1 : e) / onePlus;
+  }
+  return { loss, probs };
+}

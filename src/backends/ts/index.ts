@@ -1,7 +1,7 @@
 import type { Backend, TensorInfo } from '../../backend/backend.js';
 import type { BackendArray, DType, TypedArray } from '../../tensor/dtype.js';
 import { binary, compare, unary, where } from './elementwise.js';
-import { dense, denseBackward, softmaxCrossEntropy } from './fused.js';
+import { dense, denseBackward, sigmoidCrossEntropy, softmaxCrossEntropy } from './fused.js';
 import { concat, gather, pad, scatterAdd, slice, transpose } from './layout.js';
 import { matmul } from './matmul.js';
 import { argmax, reduce } from './reduce.js';
@@ -70,6 +70,7 @@ export function createTsBackend(opts: TsBackendOptions = {}): Backend {
     denseBackward: (dy, x, w, y, act, hasBias, needDx) =>
       denseBackward(dy, x, w, y, act, hasBias, needDx, alloc),
     softmaxCrossEntropy: (logits, labels) => softmaxCrossEntropy(logits, labels, alloc),
+    sigmoidCrossEntropy: (logits, labels) => sigmoidCrossEntropy(logits, labels, alloc),
   };
 }
 

@@ -92,3 +92,16 @@ export function softmaxCrossEntropy(
   heap.k.softmaxXent(ptr(logits), ptr(labels), n, c, loss, probs);
   return { loss, probs };
 }
+
+/** Elementwise sigmoid cross-entropy of logits against targets: the loss and sigmoid(logits). */
+export function sigmoidCrossEntropy(
+  heap: Heap,
+  logits: TensorInfo,
+  labels: TensorInfo,
+): { loss: number; probs: number } {
+  const n = logits.shape.reduce((a, d) => a * d, 1);
+  const loss = heap.malloc(n);
+  const probs = heap.malloc(n);
+  heap.k.sigmoidXent(ptr(logits), ptr(labels), n, loss, probs);
+  return { loss, probs };
+}

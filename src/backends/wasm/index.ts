@@ -164,6 +164,9 @@ class WasmBackend implements Backend {
   softmaxCrossEntropy(logits: TensorInfo, labels: TensorInfo) {
     return fused.softmaxCrossEntropy(this.heap, logits, labels);
   }
+  sigmoidCrossEntropy(logits: TensorInfo, labels: TensorInfo) {
+    return fused.sigmoidCrossEntropy(this.heap, logits, labels);
+  }
   optimizerStep(
     update: OptimizerUpdate,
     vars: readonly TensorInfo[],

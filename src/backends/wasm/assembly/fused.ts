@@ -1,6 +1,7 @@
 // @ts-nocheck: AssemblyScript (compiled by scripts/build-wasm.mjs with asc), not checked by tsc.
 // The non-GEMM halves of the fused kernels: dense's bias + activation epilogue, its backward's
-// activation derivative and bias gradient, and the row-wise softmax cross-entropy.
+// activation derivative and bias gradient, the row-wise softmax cross-entropy and the elementwise
+// sigmoid cross-entropy.
 // Activation codes: 0 linear, 1 relu, 2 sigmoid, 3 tanh.
 
 import { TMP } from './elementwise';
@@ -118,5 +119,22 @@ export function softmaxXent(z: usize, t: usize, rows: i32, c: i32, loss: usize, 
     t += bytes;
     probs += bytes;
     loss += 4;
+  }
+}
+
+/**
+ * Elementwise sigmoid cross-entropy of logits z against targets t (n floats): loss = max(z, 0) - z·t
+ * + log(1 + e^-|z|), rounded after every operation exactly as the composed ops round it on this
+ * backend (exp by Vec.exp, log in f64), and probs = sigmoid(z) from the same e^-|z| for the gradient.
+ */
+export function sigmoidXent(z: usize, t: usize, n: i32, loss: usize, probs: usize): void {
+  for (let i = 0; i < n; i++) {
+    const p = <usize>(i << 2);
+    const zi = load<f32>(z + p);
+    const e = f32x4.extract_lane(Vec.exp(f32x4.splat(-Mathf.abs(zi))), 0);
+    const onePlus: f32 = 1 + e;
+    const l: f32 = max<f32>(zi, 0) - zi * load<f32>(t + p);
+    store<f32>(loss + p, l + <f32>Math.log(<f64>onePlus));
+    store<f32>(probs + p, (zi >= 0 ? 1 : e) / onePlus);
   }
 }

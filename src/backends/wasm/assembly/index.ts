@@ -2,7 +2,7 @@
 // The module's exports: every kernel the JS side of the wasm backend calls (see ../kernels.ts).
 // The module imports nothing and allocates nothing: the JS side owns the linear memory's layout.
 export { broadcast, cast, unary } from './elementwise';
-export { actGrad, biasAct, colSum, colSumPart, softmaxXent } from './fused';
+export { actGrad, biasAct, colSum, colSumPart, sigmoidXent, softmaxXent } from './fused';
 export { gemm, gemmScratchBytes } from './gemm';
 export { firstIndexOutOfRange, gatherRows, scatterAddRows, stridedCopy, transpose2d } from './layout';
 export { adamStep, rmspropStep, sgdStep } from './optimizer';

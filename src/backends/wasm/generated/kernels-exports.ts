@@ -661,6 +661,8 @@ export interface KernelExports {
   /** assembly/fused.ts */
   colSumPart(x: number, rows: number, cols: number, first: number, count: number, out: number): void;
   /** assembly/fused.ts */
+  sigmoidXent(z: number, t: number, n: number, loss: number, probs: number): void;
+  /** assembly/fused.ts */
   softmaxXent(z: number, t: number, rows: number, c: number, loss: number, probs: number): void;
   /** assembly/gemm.ts */
   gemm(args: ArgBlock<'GemmArgs'>, scratch: number): void;
