@@ -117,7 +117,8 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Tensor): Tensor {
  *
  * @example
  * import { sigmoidCrossEntropy, tensor } from 'tensile';
- * console.log(sigmoidCrossEntropy(tensor([0, 2]), tensor([1, 0])).toArray()); // ≈ [0.6931, 2.1269]
+ * const loss = sigmoidCrossEntropy(tensor([0, 2]), tensor([1, 0])); // log 2, 2 + log(1 + e^-2)
+ * console.log(loss.toArray().map((v) => v.toFixed(4))); // [0.6931, 2.1269]
  */
 export function sigmoidCrossEntropy(logits: Tensor, labels: Tensor): Tensor {
   requireFloat('sigmoidCrossEntropy', logits);
