@@ -1,4 +1,4 @@
-import type { FusedActivation } from '../backend/backend.js';
+import type { Backend, FusedActivation } from '../backend/backend.js';
 import { activeTape, makeTensor, viewTensor } from '../engine/engine.js';
 import { ShapeError } from '../errors.js';
 import { normalizeAxis } from '../tensor/shape.js';
@@ -101,11 +101,24 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Tensor): Tensor {
     y.info('softmaxCrossEntropy'),
   );
   if (fused === undefined) return neg(sum(mul(y, logSoftmax(logits, -1)), -1));
-  const { loss, probs } = fused;
-  const out = makeTensor(backend, loss, [logits.shape[0]!], 'float32');
-  // The softmax is a second output so the gradient, (probs - labels)·dy, needs no recomputation.
-  const probsT = makeTensor(backend, probs, logits.shape, 'float32');
-  activeTape?.record('softmaxCrossEntropy', [logits, y], [out, probsT], null);
+  return recordCrossEntropy('softmaxCrossEntropy', backend, fused, [logits.shape[0]!], logits, y);
+}
+
+/**
+ * A fused cross-entropy's loss as a tensor, its node recorded with the probabilities as a second
+ * output, so the gradient (probs - labels)·dy needs no recomputation.
+ */
+function recordCrossEntropy(
+  op: 'softmaxCrossEntropy' | 'sigmoidCrossEntropy',
+  backend: Backend,
+  fused: { loss: unknown; probs: unknown },
+  lossShape: readonly number[],
+  logits: Tensor,
+  labels: Tensor,
+): Tensor {
+  const out = makeTensor(backend, fused.loss, [...lossShape], 'float32');
+  const probs = makeTensor(backend, fused.probs, logits.shape, 'float32');
+  activeTape?.record(op, [logits, labels], [out, probs], null);
   return out;
 }
 
@@ -137,8 +150,5 @@ export function sigmoidCrossEntropy(logits: Tensor, labels: Tensor): Tensor {
   );
   if (fused === undefined)
     return add(sub(maximum(logits, 0), mul(logits, y)), log(add(1, exp(neg(abs(logits))))));
-  const out = makeTensor(backend, fused.loss, logits.shape, 'float32');
-  const probs = makeTensor(backend, fused.probs, logits.shape, 'float32');
-  activeTape?.record('sigmoidCrossEntropy', [logits, y], [out, probs], null);
-  return out;
+  return recordCrossEntropy('sigmoidCrossEntropy', backend, fused, logits.shape, logits, y);
 }
