@@ -85,14 +85,15 @@ function reference(c: Case, a: Arrays, lr: number, mu: number, nesterov: boolean
   return { w, v };
 }
 
-/** The gradient summed as the kernel sums it: in float32, row by row, from 0. */
+/** The gradient summed as the kernel sums it: in float32, row by row (the first product, then + each next). */
 function f32Gradient(c: Case, a: Arrays): Float64Array {
   const f = Math.fround;
   const g = new Float64Array(c.k * c.m);
   for (let i = 0; i < c.k; i++)
     for (let j = 0; j < c.m; j++) {
-      let s = 0;
-      for (let r = 0; r < c.n; r++) s = f(s + f(f(a.dz[r * c.m + j]!) * f(a.x[r * c.ldx + i]!)));
+      const p = (r: number) => f(f(a.dz[r * c.m + j]!) * f(a.x[r * c.ldx + i]!));
+      let s = c.n > 0 ? p(0) : 0;
+      for (let r = 1; r < c.n; r++) s = f(s + p(r));
       g[i * c.m + j] = s;
     }
   return g;
