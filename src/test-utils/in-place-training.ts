@@ -96,3 +96,16 @@ export function expectWeightsClose(got: number[][], want: number[][], tol: numbe
     expect(worst, `${what} ${i}: largest difference`).toBeLessThanOrEqual(tol);
   });
 }
+
+/**
+ * Bit-identical arrays (also the sign of zero), reported by the first difference: vitest's diff of
+ * arrays of 100k values takes minutes.
+ */
+export function expectIdentical(got: number[][], want: number[][], what = 'weight') {
+  expect(got.length).toBe(want.length);
+  got.forEach((a, i) => {
+    const b = want[i]!;
+    const at = a.length === b.length ? a.findIndex((v, j) => !Object.is(v, b[j])) : 0;
+    expect(at < 0 ? null : { at, got: a[at], want: b[at] }, `${what} ${i}: first difference`).toBeNull();
+  });
+}

@@ -80,11 +80,19 @@ export function denseBackward(
 }
 
 /**
- * Most batch rows for which an SGD step with momentum runs inside the weight-gradient product
- * (denseGradMomentumStep), when the separate product would run on the native addon and when it
- * would stay in wasm. Why there: see the measurements below.
+ * Most batch rows n for which an SGD step with momentum runs inside the weight-gradient product
+ * (denseGradMomentumStep), by where the separate product would run. The fused pass saves writing dw
+ * and reading it back, but computes the product with wasm SIMD (4 lanes, no FMA): 2n−1 float ops per
+ * 4 weights on top of the step's ~9, where the step alone is bound by memory. The native addon's
+ * product is far cheaper per flop, so the fused pass pays there only while n is tiny; the wasm GEMM is
+ * slow at a few rows, so against it the fused pass pays longer. Measured 2026-12-03 (Xeon, 2 vCPUs,
+ * load 2-3), MNIST MLP 784-512-256-128-64-10 Nesterov, bench/sgd-in-gemm.ts CPU time fused vs
+ * TENSILE_STEP_IN_GEMM=0, alternating: with the addon n = 2 −13%, 3 −7%, 4 −4% (B4 workload −5 to
+ * −8%); 8 +18%, 16 +26%, 32 +45% (with a first kernel ~15% slower at n = 8); without it n = 8 −9%,
+ * 16 −3%, and with the first kernel 1 −36%, 2 −25%, 4 −20%, 32 +5%. The 784×512 layer alone (its
+ * step and product): n = 4 252 µs fused against 261 µs native product + sgdStep, n = 8 315 vs 275.
  */
-export const MOMENTUM_IN_PRODUCT_MAX_ROWS = { native: 32, wasm: 32 };
+export const MOMENTUM_IN_PRODUCT_MAX_ROWS = { native: 4, wasm: 16 };
 
 /**
  * Applies `update` to w in the weight-gradient product, or returns false (then dw is computed as

@@ -147,7 +147,12 @@ describe('wasm denseGradMomentumStep', () => {
 
   it('stores a velocity as zero once its next decay would be subnormal, in vector and scalar columns', () => {
     const c = { n: 1, k: 1, m: 6, ldx: 1 };
-    const a = { x: new Float64Array([1]), dz: new Float64Array(6), w: new Float64Array(6), v: new Float64Array(6) };
+    const a = {
+      x: new Float64Array([1]),
+      dz: new Float64Array(6),
+      w: new Float64Array(6),
+      v: new Float64Array(6),
+    };
     a.v.fill(1.4e-38); // ·0.9 = 1.26e-38 is normal, but its next decay ·0.9 would not be
     a.v[1] = a.v[5] = 1e-30;
     const got = runKernel(c, a, 0.1, 0.9, false);
