@@ -172,11 +172,13 @@ export function sgdStep(w: usize, g: usize, m: usize, n: i32, lr: f32, momentum:
 /**
  * SGD with momentum stepped inside dense's weight-gradient product, for a few batch rows: for each
  * row i of w [k, m] (and its velocity v), g = Σ_r x[r, i]·dz[r, :] over the n rows of x (row stride
- * `ldx` floats) and dz [n, m], summed in row order in registers, then sgdStep's momentum step on w_i
- * and v_i with that g. The gradient is never stored: sgdStep after a GEMM writes dw, then reads it
- * back with w and v. Columns past the last whole vector run as scalars with the same f32 operations,
- * so no lane ever touches the next row. Rows are independent: a caller may run ranges of rows
- * (x + start floats, w and v + start·m floats, k = count) on several threads.
+ * `ldx` floats) and dz [n, m], summed in registers in row order (row 0's product, then + each next
+ * one), then sgdStep's momentum step on w_i and v_i with that g, the same f32 operations in the same
+ * order. The gradient is never stored: sgdStep after a GEMM writes dw, then reads it back with w and
+ * v. Columns past the last whole vector run as scalars with the same f32 operations, so no lane ever
+ * touches the next row. Rows are independent: a caller may run ranges of rows (x + start floats,
+ * w and v + start·m floats, k = count) on several threads. Costs 2n−1 float ops per 4 weights on top
+ * of the step (wasm SIMD has no FMA), so it pays only for a few rows (see fused.ts).
  */
 export function denseGradMomentumStep(
   x: usize,
