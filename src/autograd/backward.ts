@@ -1,4 +1,3 @@
-import type { InPlaceUpdate } from '../backend/backend.js';
 import { setActiveTape } from '../engine/engine.js';
 import { ShapeError, TensileError } from '../errors.js';
 import { onesLike, zerosLike } from '../ops/creation.js';
@@ -6,7 +5,7 @@ import { add } from '../ops/elementwise.js';
 import { shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { GRADIENTS } from './gradients.js';
-import { InPlacePlan } from './in-place.js';
+import { InPlacePlan, type InPlaceRule } from './in-place.js';
 import type { OpKind } from './op-kinds.js';
 import { Tape, type TapeNode } from './tape.js';
 
@@ -30,20 +29,20 @@ export function valueAndGrads(
 }
 
 /**
- * valueAndGrads for a plain SGD step (fit's): where a backend can, w −= update.lr·dw is applied
- * inside the product that computes dw (InPlaceUpdate) and that source's entry in `grads` is null;
- * the caller applies the other gradients itself.
+ * valueAndGrads for an SGD step (fit's, plain or with momentum): where a backend can, the step is
+ * applied inside the product that computes dw (InPlaceUpdate) and that source's entry in `grads` is
+ * null; the caller applies the other gradients itself.
  */
 export function valueAndGradsUpdating(
   f: () => Tensor,
   sources: readonly Tensor[],
-  update: InPlaceUpdate,
+  update: InPlaceRule,
 ): { value: Tensor; grads: (Tensor | null)[] } {
   const { value, grads, plan } = run(f, sources, update);
   return { value, grads: sources.map((s) => (plan?.applied(s) ? null : (grads.get(s.id) ?? zerosLike(s)))) };
 }
 
-function run(f: () => Tensor, sources: readonly Tensor[], update: InPlaceUpdate | null) {
+function run(f: () => Tensor, sources: readonly Tensor[], update: InPlaceRule | null) {
   const tape = new Tape(sources);
   const previous = setActiveTape(tape);
   let value: Tensor;

@@ -47,12 +47,18 @@ export interface DenseGrads {
 }
 
 /**
- * A plain SGD step (w −= lr·dw) folded into dense's weight-gradient product: w += −lr·xᵀ·dz in
- * place, so the gradient is never written out and read back, and the step has no pass of its own.
- * A backend may decline (it then returns dw as usual); it steps w only after dx, which reads the old w.
+ * An SGD step folded into dense's weight-gradient product, so the gradient is never written out and
+ * read back and the step has no pass of its own: plain (momentum 0) w += −lr·xᵀ·dz in place; with
+ * momentum μ, Keras' v = μ·v − lr·g, then w += v or (nesterov) w += μ·v − lr·g, where v is w's
+ * momentum slot (`velocity`, float32 of w's shape, storage of its own). A backend may decline (it
+ * then returns dw as usual); it steps w (and v) only after dx, which reads the old w.
  */
 export interface InPlaceUpdate {
   readonly lr: number;
+  readonly momentum: number;
+  readonly nesterov: boolean;
+  /** w's momentum slot when momentum > 0, else null. */
+  readonly velocity: TensorInfo | null;
 }
 
 /**
@@ -241,7 +247,8 @@ export interface Backend extends WindowKernels {
   /**
    * Gradients of dense given dy and the forward output y (activations' derivatives come from y).
    * `needDx` is false when x needs no gradient (a model's first layer), which skips a whole GEMM.
-   * With `update`, the backend may apply an SGD step to w instead of returning dw (see InPlaceUpdate).
+   * With `update`, the backend may apply an SGD step to w (and its momentum slot) instead of returning
+   * dw (see InPlaceUpdate).
    */
   denseBackward?(
     dy: TensorInfo,

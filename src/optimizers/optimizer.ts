@@ -1,4 +1,5 @@
-import type { InPlaceUpdate, OptimizerUpdate } from '../backend/backend.js';
+import type { InPlaceRule } from '../autograd/in-place.js';
+import type { OptimizerUpdate } from '../backend/backend.js';
 import { makeTensor } from '../engine/engine.js';
 import { ValueError } from '../errors.js';
 import { zerosLike } from '../ops/creation.js';
@@ -89,16 +90,19 @@ export abstract class Optimizer {
   }
 
   /**
-   * The step fit may fold into the backward pass's weight-gradient products (InPlaceUpdate): only
-   * when this step is plain w ← w − lr·g (SGD without momentum, decay or clipping); null otherwise.
-   * Why only then: stepping momentum, RMSprop or Adam on cache-sized blocks of the product (the
-   * gradient never written out) measured no faster than the fused step after it (2026-12-03).
+   * The step fit may fold into the backward pass's weight-gradient products (InPlaceRule): only SGD,
+   * plain or with (Nesterov) momentum, without weight decay or clipping; null otherwise. The caller
+   * builds the slots first (`build`): a weight whose slot does not exist is not stepped in place.
+   * Why not RMSprop or Adam: stepping them on cache-sized blocks of the product (the gradient never
+   * written out) measured no faster than the fused step after it (2026-12-03).
    */
-  inPlaceUpdate(): InPlaceUpdate | null {
+  inPlaceUpdate(): InPlaceRule | null {
     const clipped = this.clipvalue !== null || this.clipnorm !== null || this.globalClipnorm !== null;
     if (this.weightDecay || clipped) return null;
     const rule = this.fusedUpdate(this.learningRate);
-    return rule?.kind === 'sgd' && rule.momentum === 0 ? { lr: rule.lr } : null;
+    if (rule?.kind !== 'sgd') return null;
+    const { lr, momentum, nesterov } = rule;
+    return { lr, momentum, nesterov, velocityOf: (w) => this.slots.get(w as Variable)?.[0] };
   }
 
   /** Creates a zero-filled slot with a Keras-style name (owning its storage, so steps update it in place). */

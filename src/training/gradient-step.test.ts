@@ -1,25 +1,15 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Backend } from '../backend/backend.js';
 import { withBackend } from '../backend/select.js';
 import { tsBackend } from '../backends/ts/index.js';
 import { createWasmBackend } from '../backends/wasm/index.js';
 import { nativeAddon, nativeStatus } from '../backends/wasm/native-loader.js';
-import {
-  Adam,
-  Dense,
-  Input,
-  Model,
-  type Optimizer,
-  Sequential,
-  SGD,
-  setRandomSeed,
-  type Tensor,
-  tensor,
-} from '../index.js';
+import { Adam, SGD, type Tensor, tensor } from '../index.js';
 import { ExponentialDecay } from '../optimizers/schedules.js';
+import { expectWeightsClose, sharedDense, train } from '../test-utils/in-place-training.js';
 
 // fit folds a plain SGD step into the dense weight-gradient product when the native addon computes
 // it (w += −lr·xᵀ·dz). These tests check it happens only where it is safe, and gives the step's result.
+// (SGD with momentum: gradient-step-momentum.test.ts.)
 const addon = nativeAddon();
 const skipReason = addon ? '' : ` (skipped: native addon off, ${nativeStatus().reason})`;
 const native = createWasmBackend();
@@ -29,81 +19,6 @@ afterEach(() => {
   vi.restoreAllMocks();
   delete process.env.TENSILE_STEP_IN_GEMM;
 });
-
-const data = (n: number, k: number) => ({
-  x: tensor(
-    Float32Array.from({ length: n * k }, (_, i) => Math.sin(i * 0.37)),
-    [n, k],
-  ),
-  y: tensor(
-    Int32Array.from({ length: n }, (_, i) => (i * 7) % 10),
-    [n],
-  ),
-});
-
-/** A 64 → 32 → 10 MLP: the first weight product (64·32·16) goes native, the second (32·10·16) stays in wasm. */
-const mlp = () =>
-  new Sequential([
-    new Dense(32, { activation: 'sigmoid', inputShape: [64] }),
-    new Dense(10, { activation: 'softmax' }),
-  ]);
-
-/** The same 64 → 64 Dense applied twice: its kernel is used twice on the tape. */
-function sharedDense() {
-  const input = Input({ shape: [64] });
-  const first = new Dense(64, { activation: 'tanh' }).apply(input);
-  const shared = new Dense(64, { activation: 'tanh' });
-  const output = new Dense(10, { activation: 'softmax' }).apply(shared.apply(shared.apply(first)));
-  return new Model({ inputs: input, outputs: output });
-}
-
-interface Run {
-  weights: number[][];
-  /** How many variables each fused optimizer step received. */
-  stepped: number[];
-  losses: number[];
-}
-
-async function train(
-  backend: Backend,
-  stepInGemm: boolean,
-  opts: {
-    build?: () => Sequential | Model;
-    optimizer?: () => Optimizer;
-    before?: (m: Sequential | Model) => void;
-  } = {},
-): Promise<Run> {
-  process.env.TENSILE_STEP_IN_GEMM = stepInGemm ? '1' : '0';
-  const { model, x, y } = withBackend(backend, () => {
-    setRandomSeed(11);
-    const model = (opts.build ?? mlp)();
-    model.compile({
-      optimizer: (opts.optimizer ?? (() => new SGD({ learningRate: 0.1 })))(),
-      loss: 'sparse_categorical_crossentropy',
-    });
-    return { model, ...data(48, 64) };
-  });
-  opts.before?.(model);
-  const stepped: number[] = [];
-  if (backend.optimizerStep) {
-    const step = backend.optimizerStep.bind(backend);
-    vi.spyOn(backend, 'optimizerStep').mockImplementation((u, vars, grads, slots) => {
-      stepped.push(vars.length);
-      return step(u, vars, grads, slots);
-    });
-  }
-  const h = await model.fit(x, y, { batchSize: 16, epochs: 2, shuffle: false, verbose: 0 });
-  vi.restoreAllMocks();
-  return { weights: model.weights.map((w) => Array.from(w.dataSync())), stepped, losses: h.history.loss! };
-}
-
-function expectWeightsClose(got: number[][], want: number[][], tol: number) {
-  expect(got.length).toBe(want.length);
-  got.forEach((w, i) => {
-    const worst = Math.max(...w.map((v, j) => Math.abs(v - want[i]![j]!)));
-    expect(worst, `weight ${i}: largest difference`).toBeLessThanOrEqual(tol);
-  });
-}
 
 describe('plain SGD stepped inside the dense weight products', () => {
   it.skipIf(!addon)(
@@ -166,9 +81,8 @@ describe('plain SGD stepped inside the dense weight products', () => {
     expect(fused.weights).toEqual(separate.weights);
   });
 
-  it.skipIf(!addon)(`is not used for momentum, Adam, clipping or weight decay${skipReason}`, async () => {
+  it.skipIf(!addon)(`is not used for Adam, clipping or weight decay${skipReason}`, async () => {
     for (const optimizer of [
-      () => new SGD({ learningRate: 0.1, momentum: 0.9, nesterov: true }),
       () => new Adam({ learningRate: 0.01 }),
       () => new SGD({ learningRate: 0.1, clipnorm: 1 }),
       () => new SGD({ learningRate: 0.1, weightDecay: 0.01 }),
@@ -181,13 +95,15 @@ describe('plain SGD stepped inside the dense weight products', () => {
 });
 
 describe('Optimizer.inPlaceUpdate', () => {
-  it('is the learning rate of a plain SGD step, following a schedule, and null otherwise', () => {
-    expect(new SGD().inPlaceUpdate()).toEqual({ lr: 0.01 });
+  it('is the rate and momentum of an SGD step, following a schedule, and null otherwise', () => {
+    expect(new SGD().inPlaceUpdate()).toMatchObject({ lr: 0.01, momentum: 0, nesterov: false });
+    const nesterov = new SGD({ learningRate: 0.05, momentum: 0.5, nesterov: true });
+    expect(nesterov.inPlaceUpdate()).toMatchObject({ lr: 0.05, momentum: 0.5, nesterov: true });
     const schedule = new ExponentialDecay({ initialLearningRate: 0.1, decaySteps: 1, decayRate: 0.5 });
     const scheduled = new SGD({ learningRate: schedule });
     scheduled.iterations = 2;
     expect(scheduled.inPlaceUpdate()!.lr).toBeCloseTo(0.025, 7);
-    expect(new SGD({ momentum: 0.5 }).inPlaceUpdate()).toBeNull();
+    expect(new SGD({ momentum: 0.5, clipnorm: 1 }).inPlaceUpdate()).toBeNull();
     expect(new SGD({ clipvalue: 1 }).inPlaceUpdate()).toBeNull();
     expect(new SGD({ globalClipnorm: 1 }).inPlaceUpdate()).toBeNull();
     expect(new SGD({ weightDecay: 0.1 }).inPlaceUpdate()).toBeNull();

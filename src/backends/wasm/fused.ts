@@ -1,8 +1,8 @@
 import type { DenseGrads, FusedActivation, InPlaceUpdate, TensorInfo } from '../../backend/backend.js';
 import type { Heap } from './heap.js';
 import { ACT_CODE } from './kernels.js';
-import { gemm, operand } from './matmul.js';
-import { nativeGemm } from './native.js';
+import { gemm, type Operand, operand } from './matmul.js';
+import { NATIVE_MIN_MNK, nativeFor, nativeGemm } from './native.js';
 
 const ptr = (x: TensorInfo) => x.data as number;
 
@@ -41,9 +41,8 @@ export function activationGrad(
 
 /**
  * dz = dy·act'(y) (skipped for linear), then dx = dz·wᵀ, dw = xᵀ·dz and db = Σ_rows dz. The two
- * transposed products read x and w in place through swapped strides. With `update`, when the weight
- * product goes to the native addon, w += −lr·xᵀ·dz is that product (beta 1) and dw is null (the wasm
- * GEMM has no alpha, so there the update is declined).
+ * transposed products read x and w in place through swapped strides. With `update` the step may
+ * replace dw (which is then null, see stepInProduct).
  */
 export function denseBackward(
   heap: Heap,
@@ -67,7 +66,7 @@ export function denseBackward(
   const [xt, dzOp] = [operand(ptr(x), k, n, true), operand(dz, n, m, false)];
   let dw: number | null = null;
   // After dx: it read the old w.
-  if (!update || !nativeGemm(heap, k, m, n, xt, dzOp, ptr(w), m, true, -update.lr)) {
+  if (!update || !stepInProduct(heap, update, x, dz, w, xt, dzOp)) {
     dw = heap.malloc(k * m);
     gemm(heap, k, m, n, xt, dzOp, dw);
   }
@@ -78,6 +77,47 @@ export function denseBackward(
   }
   if (dz !== ptr(dy)) heap.free(dz);
   return { dx, dw, db };
+}
+
+/**
+ * Most batch rows n for which an SGD step with momentum runs inside the weight-gradient product
+ * (denseGradMomentumStep), by where the separate product would run. The fused pass saves writing dw
+ * and reading it back, but computes the product with wasm SIMD (4 lanes, no FMA): 2n−1 float ops per
+ * 4 weights on top of the step's ~9, where the step alone is bound by memory. The native addon's
+ * product is far cheaper per flop, so the fused pass pays there only while n is tiny; the wasm GEMM is
+ * slow at a few rows, so against it the fused pass pays longer. Measured 2026-12-03 (Xeon, 2 vCPUs,
+ * load 2-3), MNIST MLP 784-512-256-128-64-10 Nesterov, bench/sgd-in-gemm.ts CPU time fused vs
+ * TENSILE_STEP_IN_GEMM=0, alternating: with the addon n = 2 −13%, 3 −7%, 4 −4% (B4 workload −5 to
+ * −8%); 8 +18%, 16 +26%, 32 +45% (with a first kernel ~15% slower at n = 8); without it n = 8 −9%,
+ * 16 −3%, and with the first kernel 1 −36%, 2 −25%, 4 −20%, 32 +5%. The 784×512 layer alone (its
+ * step and product): n = 4 252 µs fused against 261 µs native product + sgdStep, n = 8 315 vs 275.
+ */
+export const MOMENTUM_IN_PRODUCT_MAX_ROWS = { native: 4, wasm: 16 };
+
+/**
+ * Applies `update` to w in the weight-gradient product, or returns false (then dw is computed as
+ * usual). Plain SGD: when the product goes to the native addon, w += −lr·xᵀ·dz is that product (beta
+ * 1); the wasm GEMM has no alpha, so elsewhere it is declined. With momentum, for a few batch rows:
+ * one wasm pass per weight row computes its gradient in registers and steps w and the velocity.
+ */
+function stepInProduct(
+  heap: Heap,
+  update: InPlaceUpdate,
+  x: TensorInfo,
+  dz: number,
+  w: TensorInfo,
+  xt: Operand,
+  dzOp: Operand,
+): boolean {
+  const [n, k] = x.shape as [number, number];
+  const m = w.shape[1]!;
+  if (update.momentum === 0) return nativeGemm(heap, k, m, n, xt, dzOp, ptr(w), m, true, -update.lr);
+  const native = nativeFor(heap) !== null && n * k * m >= NATIVE_MIN_MNK;
+  if (update.velocity === null || n > MOMENTUM_IN_PRODUCT_MAX_ROWS[native ? 'native' : 'wasm']) return false;
+  const { lr, momentum, nesterov, velocity } = update;
+  if (k * m > 0)
+    heap.k.denseGradMomentumStep(ptr(x), k, dz, ptr(w), ptr(velocity), n, k, m, lr, momentum, nesterov);
+  return true;
 }
 
 /** Row-wise softmax and cross-entropy against target probabilities, in one pass per row. */

@@ -17,12 +17,12 @@ import { SPLIT_NAMES, slices, splitMemoryBound } from './threads-split.js';
  * Multi-threaded kernels for the wasm backend: the same module instantiated on a shared memory by
  * the main thread and by worker threads (Node's worker_threads), with the big kernels split between
  * them. GEMMs are split by columns (or rows when taller than wide), optimizer steps by element
- * ranges, the window kernels and dense epilogues as threads-split.ts says, Winograd convolutions by
- * blocks of tiles (winograd.ts, through runParts); every part runs the single-threaded kernel on its
- * slice, so results are bit-identical to one thread (except the Winograd kernel gradient's sum,
- * whose parts are added in a fixed order). Everything else stays on the main thread. Work below a
- * threshold is not split: waking a worker costs 5-65 µs (more when the other vCPU is busy), so small
- * jobs gain nothing from it.
+ * ranges (the momentum step inside dense's weight gradient by ranges of rows), the window kernels
+ * and dense epilogues as threads-split.ts says, Winograd convolutions by blocks of tiles (winograd.ts,
+ * through runParts); every part runs the single-threaded kernel on its slice, so results are
+ * bit-identical to one thread (except the Winograd kernel gradient's sum, whose parts are added in a
+ * fixed order). Everything else stays on the main thread. Work below a threshold is not split: waking
+ * a worker costs 5-65 µs (more when the other vCPU is busy), so small jobs gain nothing from it.
  */
 
 /** Kernels the workers run, in the order jobs refer to them. */
@@ -34,6 +34,7 @@ export const POOL_KERNELS = [
   ...SPLIT_NAMES,
   'winogradConv',
   'winogradFilterGrad',
+  'denseGradMomentumStep',
 ] as const;
 const [GEMM, SGD, RMSPROP, ADAM] = [0, 1, 2, 3];
 const opOf = (name: (typeof POOL_KERNELS)[number]) => POOL_KERNELS.indexOf(name);
@@ -147,6 +148,19 @@ function splitKernels(
     sgdStep: (...args) => elementwise(SGD, 3, args),
     rmspropStep: (...args) => elementwise(RMSPROP, 5, args),
     adamStep: (...args) => elementwise(ADAM, 5, args),
+    // By ranges of the weight's rows: each row's gradient and step are its own (see the kernel).
+    denseGradMomentumStep(x, ldx, dz, w, v, n, k, m, lr, momentum, nesterov) {
+      const p = pool();
+      if (!p || p.size < 2 || k < 2 || k * m < OPT_MIN_ELEMENTS) {
+        raw.denseGradMomentumStep(x, ldx, dz, w, v, n, k, m, lr, momentum, nesterov);
+        return;
+      }
+      const chunks = slices(k, CHUNKS_PER_THREAD * p.size, 1).map(([s, rows]) => {
+        const row = s * m * 4;
+        return [x + s * 4, ldx, dz, w + row, v + row, n, rows, m, lr, momentum, Number(nesterov)];
+      });
+      p.run(opOf('denseGradMomentumStep'), chunks);
+    },
     ...splitMemoryBound({ raw, pool, mem, blocks, op: opOf, parts: (p) => CHUNKS_PER_THREAD * p.size }),
   };
 }

@@ -5,7 +5,7 @@ export { broadcast, cast, unary } from './elementwise';
 export { actGrad, biasAct, colSum, colSumPart, sigmoidXent, softmaxXent } from './fused';
 export { gemm, gemmScratchBytes } from './gemm';
 export { firstIndexOutOfRange, gatherRows, scatterAddRows, stridedCopy, transpose2d } from './layout';
-export { adamStep, rmspropStep, sgdStep } from './optimizer';
+export { adamStep, denseGradMomentumStep, rmspropStep, sgdStep } from './optimizer';
 export { argmax, fillIdentity, reduceCols, reduceRows } from './reduce';
 export { rnnColSum, rnnDropRows, rnnPad, rnnPrevStates, rnnTransposePad, rnnUnpad } from './rnn-common';
 export { gruBackward, gruForward } from './rnn-gru';

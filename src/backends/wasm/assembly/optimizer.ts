@@ -38,6 +38,108 @@ class Flush {
   }
 }
 
+// biome-ignore lint/complexity/noStaticOnlyClass: @inline needs a class member (see math.ts).
+class Momentum {
+  /** sgdStep's momentum update of 4 floats of w and v given their gradient g (same operations, same order). */
+  @inline static step(w: usize, v: usize, g: v128, rate: v128, mu: v128, limit: v128, nesterov: bool): void {
+    const step = f32x4.mul(g, rate);
+    const mv = f32x4.sub(f32x4.mul(v128.load(v), mu), step);
+    v128.store(v, Flush.lanes(mv, limit));
+    const wv = v128.load(w);
+    v128.store(w, nesterov ? f32x4.sub(f32x4.add(wv, f32x4.mul(mv, mu)), step) : f32x4.add(wv, mv));
+  }
+
+  /** denseGradMomentumStep's loop over the rows of w (inlined with `nesterov` a constant). */
+  @inline static rows(
+    x: usize,
+    ldx: i32,
+    dz: usize,
+    w: usize,
+    v: usize,
+    n: i32,
+    k: i32,
+    m: i32,
+    lr: f32,
+    momentum: f32,
+    nesterov: bool,
+  ): void {
+    const rate = f32x4.splat(lr);
+    const mu = f32x4.splat(momentum);
+    const limit = Flush.below(momentum);
+    const xStride = (<usize>ldx) << 2;
+    const dzStride = (<usize>m) << 2;
+    for (let i = 0; i < k; i++, x += 4) {
+      const row = <usize>i * dzStride;
+      const wi = w + row;
+      const vi = v + row;
+      let j = 0;
+      for (; j + 16 <= m; j += 16) {
+        const at = (<usize>j) << 2;
+        // Row 0's products start the sums (0 + p would only turn a -0 into +0); n = 0 leaves them 0.
+        let a0 = f32x4.splat(0);
+        let a1 = a0;
+        let a2 = a0;
+        let a3 = a0;
+        let xr = x;
+        let d = dz + at;
+        if (n > 0) {
+          const s = v128.load32_splat(xr);
+          a0 = f32x4.mul(v128.load(d), s);
+          a1 = f32x4.mul(v128.load(d, 16), s);
+          a2 = f32x4.mul(v128.load(d, 32), s);
+          a3 = f32x4.mul(v128.load(d, 48), s);
+        }
+        for (let r = 1; r < n; r++) {
+          xr += xStride;
+          d += dzStride;
+          const s = v128.load32_splat(xr);
+          a0 = f32x4.add(a0, f32x4.mul(v128.load(d), s));
+          a1 = f32x4.add(a1, f32x4.mul(v128.load(d, 16), s));
+          a2 = f32x4.add(a2, f32x4.mul(v128.load(d, 32), s));
+          a3 = f32x4.add(a3, f32x4.mul(v128.load(d, 48), s));
+        }
+        Momentum.step(wi + at, vi + at, a0, rate, mu, limit, nesterov);
+        Momentum.step(wi + at + 16, vi + at + 16, a1, rate, mu, limit, nesterov);
+        Momentum.step(wi + at + 32, vi + at + 32, a2, rate, mu, limit, nesterov);
+        Momentum.step(wi + at + 48, vi + at + 48, a3, rate, mu, limit, nesterov);
+      }
+      for (; j + 4 <= m; j += 4) {
+        const at = (<usize>j) << 2;
+        let xr = x;
+        let d = dz + at;
+        let a = n > 0 ? f32x4.mul(v128.load(d), v128.load32_splat(xr)) : f32x4.splat(0);
+        for (let r = 1; r < n; r++) {
+          xr += xStride;
+          d += dzStride;
+          a = f32x4.add(a, f32x4.mul(v128.load(d), v128.load32_splat(xr)));
+        }
+        Momentum.step(wi + at, vi + at, a, rate, mu, limit, nesterov);
+      }
+      for (; j < m; j++) {
+        const at = (<usize>j) << 2;
+        let xr = x;
+        let d = dz + at;
+        let g: f32 = n > 0 ? load<f32>(d) * load<f32>(xr) : 0;
+        for (let r = 1; r < n; r++) {
+          xr += xStride;
+          d += dzStride;
+          g += load<f32>(d) * load<f32>(xr);
+        }
+        Momentum.scalar(wi + at, vi + at, g, lr, momentum, f32x4.extract_lane(limit, 0), nesterov);
+      }
+    }
+  }
+
+  /** The same update for one float (a row's columns past its last whole vector). */
+  @inline static scalar(w: usize, v: usize, g: f32, lr: f32, mu: f32, limit: f32, nesterov: bool): void {
+    const step = g * lr;
+    const mv = load<f32>(v) * mu - step;
+    store<f32>(v, Mathf.abs(mv) < limit ? 0 : mv);
+    const wv = load<f32>(w);
+    store<f32>(w, nesterov ? wv + mv * mu - step : wv + mv);
+  }
+}
+
 /**
  * SGD (m = 0: no momentum slot): w -= g·lr; with momentum m = m·μ - g·lr, then
  * w = w + m (plain) or w = (w + m·μ) - g·lr (nesterov).
@@ -65,6 +167,64 @@ export function sgdStep(w: usize, g: usize, m: usize, n: i32, lr: f32, momentum:
       v128.store(w, f32x4.add(v128.load(w), mv));
     }
   }
+}
+
+/**
+ * SGD with momentum stepped inside dense's weight-gradient product, for a few batch rows: for each
+ * row i of w [k, m] (and its velocity v), g = Σ_r x[r, i]·dz[r, :] over the n rows of x (row stride
+ * `ldx` floats) and dz [n, m], summed in registers in row order (row 0's product, then + each next
+ * one), then sgdStep's momentum step on w_i and v_i with that g, the same f32 operations in the same
+ * order. The gradient is never stored: sgdStep after a GEMM writes dw, then reads it back with w and
+ * v. Columns past the last whole vector run as scalars with the same f32 operations, so no lane ever
+ * touches the next row. Rows are independent: a caller may run ranges of rows (x + start floats,
+ * w and v + start·m floats, k = count) on several threads. Costs 2n−1 float ops per 4 weights on top
+ * of the step (wasm SIMD has no FMA), so it pays only for a few rows (see fused.ts).
+ */
+export function denseGradMomentumStep(
+  x: usize,
+  ldx: i32,
+  dz: usize,
+  w: usize,
+  v: usize,
+  n: i32,
+  k: i32,
+  m: i32,
+  lr: f32,
+  momentum: f32,
+  nesterov: bool,
+): void {
+  if (nesterov) nesterovRows(x, ldx, dz, w, v, n, k, m, lr, momentum);
+  else plainRows(x, ldx, dz, w, v, n, k, m, lr, momentum);
+}
+
+function nesterovRows(
+  x: usize,
+  ldx: i32,
+  dz: usize,
+  w: usize,
+  v: usize,
+  n: i32,
+  k: i32,
+  m: i32,
+  lr: f32,
+  momentum: f32,
+): void {
+  Momentum.rows(x, ldx, dz, w, v, n, k, m, lr, momentum, true);
+}
+
+function plainRows(
+  x: usize,
+  ldx: i32,
+  dz: usize,
+  w: usize,
+  v: usize,
+  n: i32,
+  k: i32,
+  m: i32,
+  lr: f32,
+  momentum: f32,
+): void {
+  Momentum.rows(x, ldx, dz, w, v, n, k, m, lr, momentum, false);
 }
 
 /**

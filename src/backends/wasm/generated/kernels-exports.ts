@@ -681,6 +681,8 @@ export interface KernelExports {
   /** assembly/optimizer.ts */
   adamStep(w: number, g: number, m: number, v: number, vHat: number, n: number, alpha: number, oneMinusBeta1: number, oneMinusBeta2: number, epsilon: number): void;
   /** assembly/optimizer.ts */
+  denseGradMomentumStep(x: number, ldx: number, dz: number, w: number, v: number, n: number, k: number, m: number, lr: number, momentum: number, nesterov: boolean): void;
+  /** assembly/optimizer.ts */
   rmspropStep(w: number, g: number, v: number, mom: number, avg: number, n: number, lr: number, rho: number, oneMinusRho: number, momentum: number, epsilon: number): void;
   /** assembly/optimizer.ts */
   sgdStep(w: number, g: number, m: number, n: number, lr: number, momentum: number, nesterov: boolean): void;
