@@ -22,6 +22,10 @@ export class Frame {
   readonly Gp: number;
   readonly k: KernelExports;
   private readonly temps: number[] = [];
+  /** Where x̃ is kept in the workspace (0: nowhere) and whether it is written yet. */
+  private kept = { at: 0, filled: false };
+  /** Set by project when the input bias was added to the table's projection (the fold). */
+  private biasInProjection = false;
   /** Set by tableGrads: the per-step gradients it added up by index into `rows` [count, Gp]. */
   private summed: { from: number; rows: number; count: number } | null = null;
 
@@ -63,6 +67,11 @@ export class Frame {
     return this.pad(ptr(b) + row * width * 4, 1);
   }
 
+  /** The input bias for a forward kernel (padded), or 0 when there is none or project already added it. */
+  inputBias(): number {
+    return this.biasInProjection ? 0 : this.bias(0);
+  }
+
   get back(): number {
     return this.args.goBackwards ? 1 : 0;
   }
@@ -100,14 +109,38 @@ export class Frame {
     return out;
   }
 
-  /** x̃ [B·T, I]: x, or x ⊙ inputDropout. */
+  /**
+   * x̃ [B·T, I]: x, or x ⊙ inputDropout. With input dropout the forward writes x̃ after its kernel's
+   * part of the workspace (see `workspace`) and the backward reads it back (see `keptIn`), instead of
+   * multiplying again for dK.
+   */
   inputs(): number {
     const { B, T, I } = this;
     const d = this.args.inputDropout;
     if (!d) return ptr(this.args.x);
-    const out = this.temp(B * T * I);
+    if (this.kept.filled) return this.kept.at;
+    const out = this.kept.at || this.temp(B * T * I);
     this.k.rnnDropRows(ptr(this.args.x), ptr(d), B, T, I, out);
+    this.kept = { at: out, filled: true };
     return out;
+  }
+
+  /**
+   * A forward's workspace: `size` floats for its kernel, then room for x̃ when there is input
+   * dropout. Returns its address and its whole size in floats; `optional` (a kernel that needs none
+   * of its own): address 0 when there is nothing to keep.
+   */
+  workspace(size: number, optional = false): { ws: number; wsSize: number } {
+    const extra = this.args.inputDropout ? this.B * this.T * this.I : 0;
+    const wsSize = size + extra;
+    const ws = optional && wsSize === 0 ? 0 : this.heap.malloc(wsSize);
+    if (extra > 0) this.kept = { at: ws + size * 4, filled: false };
+    return { ws, wsSize };
+  }
+
+  /** In a backward: the forward left x̃ in its workspace `ws` after `size` floats (with input dropout). */
+  keptIn(ws: number, size: number): void {
+    if (this.args.inputDropout && ws !== 0) this.kept = { at: ws + size * 4, filled: true };
   }
 
   /**
@@ -123,6 +156,10 @@ export class Frame {
       const V = e.table.shape[0]!;
       const p = this.temp(V * Gp);
       this.gemm(V, Gp, I, ptr(e.table), I, 1, kernel, Gp, 1, p, Gp);
+      // The input bias once per table row instead of once per row and step (same float additions).
+      const bias = this.bias(0);
+      if (bias !== 0) this.k.biasAct(p, bias, V, Gp, 0);
+      this.biasInProjection = true;
       return { xp: p, xpRows: ptr(e.indices) };
     }
     const xp = this.temp(B * T * Gp);

@@ -19,13 +19,13 @@ import { type Frame, inFrame, ptr } from './rnn-frame.js';
 
 function lstmForward(f: Frame): RnnSequenceResult {
   const { B, T, U, Up, heap } = f;
+  const { ws, wsSize } = f.workspace(T * B * 5 * U);
   const { xp, xpRows } = f.project();
   const y = heap.malloc(B * T * U);
-  const ws = heap.malloc(T * B * 5 * U);
   const h = heap.malloc(B * U);
   const c = heap.malloc(B * U);
   const scratch = f.temp(7 * B * Up);
-  const [rp, bias, rd] = [f.recurrent(), f.bias(0), f.rd()];
+  const [rp, bias, rd] = [f.recurrent(), f.inputBias(), f.rd()];
   const { mask, back } = f;
   const [h0, c0] = [f.h0, f.c0];
   const args = {
@@ -50,7 +50,7 @@ function lstmForward(f: Frame): RnnSequenceResult {
     c0,
   };
   f.k.lstmForward(writeLstmForwardArgs(heap, heap.argBlock, args));
-  return { y, h, c, workspace: ws, workspaceSize: T * B * 5 * U };
+  return { y, h, c, workspace: ws, workspaceSize: wsSize };
 }
 
 function lstmBackward(f: Frame, g: RnnSequenceBackwardInputs): RnnSequenceGrads {
@@ -58,6 +58,7 @@ function lstmBackward(f: Frame, g: RnnSequenceBackwardInputs): RnnSequenceGrads 
   const dz = f.temp(B * T * Gp);
   const scratch = f.temp(2 * B * Up);
   const [ws, dy, dhIn, dcIn] = [ptr(g.workspace), ptr(g.dy), ptr(g.dh), ptr(g.dc)];
+  f.keptIn(ws, T * B * 5 * U);
   const [rt, rd] = [f.transposed(), f.rd()];
   const { mask, back, heap } = f;
   const [dh0, dc0] = [f.stateGrad(f.args.initialH), f.stateGrad(f.args.initialC)];
@@ -75,13 +76,13 @@ function lstmBackward(f: Frame, g: RnnSequenceBackwardInputs): RnnSequenceGrads 
 
 function gruForward(f: Frame, after: boolean): RnnSequenceResult {
   const { B, T, U, Up, heap } = f;
+  const { ws, wsSize } = f.workspace(T * B * 4 * U);
   const { xp, xpRows } = f.project();
   const y = heap.malloc(B * T * U);
-  const ws = heap.malloc(T * B * 4 * U);
   const h = heap.malloc(B * U);
   const scratch = f.temp(6 * B * Up);
   const bRec = after ? f.bias(1) : 0;
-  const [rp, bIn, rd] = [f.recurrent(), f.bias(0), f.rd()];
+  const [rp, bIn, rd] = [f.recurrent(), f.inputBias(), f.rd()];
   const { mask, back } = f;
   const flags = { back, wsB: B, after: after ? 1 : 0 };
   const args = {
@@ -104,7 +105,7 @@ function gruForward(f: Frame, after: boolean): RnnSequenceResult {
     h0: f.h0,
   };
   f.k.gruForward(writeGruForwardArgs(heap, heap.argBlock, args));
-  return { y, h, c: null, workspace: ws, workspaceSize: T * B * 4 * U };
+  return { y, h, c: null, workspace: ws, workspaceSize: wsSize };
 }
 
 function gruBackward(f: Frame, g: RnnSequenceBackwardInputs, after: boolean): RnnSequenceGrads {
@@ -114,6 +115,7 @@ function gruBackward(f: Frame, g: RnnSequenceBackwardInputs, after: boolean): Rn
   const q = after ? 0 : f.temp(B * T * Up);
   const scratch = f.temp((B + 3) * Up);
   const [ws, y, dy, dhIn] = [ptr(g.workspace), ptr(g.y), ptr(g.dy), ptr(g.dh)];
+  f.keptIn(ws, T * B * 4 * U);
   const [rt, rd] = [f.transposed(), f.rd()];
   const { mask, back, heap } = f;
   const flags = { back, wsB: B, after: after ? 1 : 0 };
@@ -138,15 +140,16 @@ function gruBackward(f: Frame, g: RnnSequenceBackwardInputs, after: boolean): Rn
 
 function simpleForward(f: Frame, act: number): RnnSequenceResult {
   const { B, T, U, Up, heap } = f;
+  const { ws, wsSize } = f.workspace(0, true); // x̃ only, with input dropout
   const { xp, xpRows } = f.project();
   const y = heap.malloc(B * T * U);
   const h = heap.malloc(B * U);
   const scratch = f.temp(3 * B * Up);
-  const [rp, bias, rd] = [f.recurrent(), f.bias(0), f.rd()];
+  const [rp, bias, rd] = [f.recurrent(), f.inputBias(), f.rd()];
   const { mask, back } = f;
   const args = { xp, xpRows, rp, bias, mask, rd, B, T, U, Up, back, act, y, hOut: h, scratch, h0: f.h0 };
   f.k.simpleRnnForward(writeSimpleRnnForwardArgs(heap, heap.argBlock, args));
-  return { y, h, c: null, workspace: null, workspaceSize: 0 };
+  return { y, h, c: null, workspace: ws || null, workspaceSize: wsSize };
 }
 
 function simpleBackward(f: Frame, g: RnnSequenceBackwardInputs, act: number): RnnSequenceGrads {
@@ -154,6 +157,7 @@ function simpleBackward(f: Frame, g: RnnSequenceBackwardInputs, act: number): Rn
   const da = f.temp(B * T * Up);
   const scratch = f.temp(B * Up);
   const [y, dy, dhIn] = [ptr(g.y), ptr(g.dy), ptr(g.dh)];
+  f.keptIn(ptr(g.workspace), 0);
   const [rt, rd] = [f.transposed(), f.rd()];
   const { mask, back, heap } = f;
   const dh0 = f.stateGrad(f.args.initialH);
