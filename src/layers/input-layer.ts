@@ -16,7 +16,10 @@ export interface InputArgs {
   shape: readonly (number | null)[];
   batchSize?: number;
   name?: string;
-  /** 'float32' (default) or 'int32' (token indices for an Embedding). */
+  /**
+   * 'float32' (default), 'int32' (token indices for an Embedding) or 'uint8' (raw bytes such as
+   * images; the model computes in float32, as Keras layers cast their inputs to their compute dtype).
+   */
   dtype?: DType;
 }
 
@@ -52,7 +55,7 @@ export class InputLayer extends Layer {
     // Keras 3.x writes the dtype as a string or as a DTypePolicy entry { class_name, config: { name } }.
     const raw = config.dtype as string | { config?: { name?: unknown } } | undefined;
     const name = typeof raw === 'string' ? raw : raw?.config?.name;
-    const dtype = name === 'int32' || name === 'int64' ? 'int32' : 'float32';
+    const dtype = name === 'int32' || name === 'int64' ? 'int32' : name === 'uint8' ? 'uint8' : 'float32';
     return new InputLayer({
       shape: base.inputShape ?? [],
       batchSize: base.batchSize,

@@ -225,13 +225,16 @@ export class Model extends Layer {
    * Runs the graph on one tensor per input, returning one tensor per output. uint8 data (raw bytes,
    * as `mnist.loadData()` returns images) is cast to the input's dtype here, as Keras casts inputs to
    * the model's input dtype: fit, evaluate and predict call this once per batch, so a data set kept
-   * as bytes is never copied whole to float32.
+   * as bytes is never copied whole to float32. A uint8 Input means bytes come in and the layers
+   * compute in float32 (Keras layers cast their inputs to their compute dtype), so those go to float32.
    */
   callAll(xs: readonly Tensor[], ctx: CallContext = { training: false }): Tensor[] {
     const graph = this.requireGraph('call');
-    const inputs = xs.map((x, i) =>
-      x.dtype === 'uint8' ? castTo(x, graph.inputs[i]?.dtype ?? 'float32', `${this.name}: input`) : x,
-    );
+    const inputs = xs.map((x, i) => {
+      if (x.dtype !== 'uint8') return x;
+      const declared = graph.inputs[i]?.dtype ?? 'float32';
+      return castTo(x, declared === 'uint8' ? 'float32' : declared, `${this.name}: input`);
+    });
     return runGraph(graph, inputs, ctx);
   }
 

@@ -1,8 +1,15 @@
-import { expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
 import {
   cast,
   Dense,
   Flatten,
+  Input,
+  InputLayer,
+  loadModel,
+  Model,
   Rescaling,
   Sequential,
   SGD,
@@ -59,5 +66,48 @@ forEachBackend('fit with uint8 data', (backend) => {
     expect(fromBytes.history.loss!.length).toBe(3);
     expect(fromBytes.history.loss![2]!).toBeLessThan(fromBytes.history.loss![0]!);
     expect(fromBytes).toEqual(fromFloats);
+  });
+});
+
+const dir = mkdtempSync(join(tmpdir(), 'tensile-uint8-input-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The same network as `model()`, Functional, declaring its input as bytes the way Keras allows. */
+function byteInputModel(): Model {
+  const input = Input({ shape: [6, 6], dtype: 'uint8', name: 'pixels' });
+  let h = new Rescaling(1 / 255).apply(input);
+  h = new Flatten().apply(h);
+  h = new Dense(8, { activation: 'relu' }).apply(h);
+  const m = new Model({ inputs: input, outputs: new Dense(3, { activation: 'softmax' }).apply(h) });
+  m.compile({
+    optimizer: new SGD({ learningRate: 0.1, momentum: 0.9 }),
+    loss: 'sparse_categorical_crossentropy',
+  });
+  return m;
+}
+
+forEachBackend('a uint8 Input', (backend) => {
+  it('trains in float32 on bytes, and keeps its dtype through .keras and Keras configs', async () => {
+    const { x, y } = on(backend, () => byteData(48));
+    const train = async (data: Tensor) => {
+      setRandomSeed(5);
+      const m = on(backend, () => byteInputModel());
+      const h = await on(backend, () => m.fit(data, y, { epochs: 2, batchSize: 16, verbose: 0 }));
+      return { m, loss: h.history.loss };
+    };
+    const bytes = await train(x);
+    const floats = await train(on(backend, () => cast(x, 'float32')));
+    expect(bytes.loss).toEqual(floats.loss);
+    const path = join(dir, `${backend.name}.keras`);
+    await bytes.m.save(path);
+    const loaded = await on(backend, () => loadModel(path));
+    expect((loaded.layers[0] as InputLayer).dtype).toBe('uint8');
+    const predict = (m: Model) => Array.from((m.predict(x) as Tensor).dataSync());
+    expect(predict(loaded)).toEqual(predict(bytes.m));
+    // Keras 3 writes the dtype as a DTypePolicy entry.
+    const policy = { class_name: 'DTypePolicy', config: { name: 'uint8' } };
+    expect(InputLayer.fromConfig({ batch_shape: [null, 6, 6], dtype: policy, name: 'p' }).dtype).toBe(
+      'uint8',
+    );
   });
 });
