@@ -232,16 +232,16 @@ export const GRADIENTS: { [K in OpKind]: GradFn<K> } = {
     const b = x.backend;
     const { geometry, activation } = n.attrs;
     const info = (t: Tensor) => t.info('conv2d');
-    const g = b.conv2dBackward!(
-      info(dy!),
-      info(x),
-      info(kernel),
-      info(y0(n)),
+    const g = b.conv2dBackward!({
+      dy: info(dy!),
+      x: info(x),
+      kernel: info(kernel),
+      y: info(y0(n)),
       geometry,
       activation,
       hasBias,
-      needs[0]!,
-    );
+      needDx: needs[0]!,
+    });
     const wrap = (data: unknown, t: Tensor) => emit(null, b, data, t.shape, 'float32', [], null);
     return [needs[0] ? wrap(g.dx, x) : null, wrap(g.dw, kernel), hasBias ? wrap(g.db, n.inputs[2]!) : null];
   },

@@ -350,14 +350,24 @@ export interface WindowKernels {
     act: FusedActivation,
   ): unknown | null;
   /** Gradients of a conv2d the backend computed (dx null unless `needDx`, db null without bias). */
-  conv2dBackward?(
-    dy: TensorInfo,
-    x: TensorInfo,
-    kernel: TensorInfo,
-    y: TensorInfo,
-    g: WindowGeometry,
-    act: FusedActivation,
-    hasBias: boolean,
-    needDx: boolean,
-  ): DenseGrads;
+  conv2dBackward?(args: Conv2dBackwardArgs): DenseGrads;
+}
+
+/**
+ * What the backward pass of a fused conv2d reads: the output gradient, the forward's input, kernel
+ * and output (activations' derivatives come from y), its geometry and activation, whether it had a
+ * bias, and whether x needs a gradient (a model's first layer does not).
+ *
+ * @example
+ * // backend.conv2dBackward!({ dy, x, kernel, y, geometry, activation: 'relu', hasBias: true, needDx: false })
+ */
+export interface Conv2dBackwardArgs {
+  readonly dy: TensorInfo;
+  readonly x: TensorInfo;
+  readonly kernel: TensorInfo;
+  readonly y: TensorInfo;
+  readonly geometry: WindowGeometry;
+  readonly activation: FusedActivation;
+  readonly hasBias: boolean;
+  readonly needDx: boolean;
 }

@@ -1,4 +1,10 @@
-import type { DenseGrads, FusedActivation, TensorInfo, WindowGeometry } from '../../backend/backend.js';
+import type {
+  Conv2dBackwardArgs,
+  DenseGrads,
+  FusedActivation,
+  TensorInfo,
+  WindowGeometry,
+} from '../../backend/backend.js';
 import type { Shape } from '../../tensor/shape.js';
 import type { Heap } from './heap.js';
 import { ACT_CODE } from './kernels.js';
@@ -111,17 +117,8 @@ export function conv2dBlocked(
  * dkernel += patchesᵀ·dz; dx = col2im(dz·kernelᵀ); dbias += Σ dz. The kernel gradient sums its
  * blocks in order, so a batch's result depends only on the block size, not on timing.
  */
-export function conv2dBlockedBackward(
-  heap: Heap,
-  dy: TensorInfo,
-  x: TensorInfo,
-  kernel: TensorInfo,
-  y: TensorInfo,
-  g: WindowGeometry,
-  act: FusedActivation,
-  hasBias: boolean,
-  needDx: boolean,
-): DenseGrads {
+export function conv2dBlockedBackward(heap: Heap, args: Conv2dBackwardArgs): DenseGrads {
+  const { dy, x, kernel, y, geometry: g, activation: act, hasBias, needDx } = args;
   const p = plan(x, kernel, g);
   const { rows, width, f } = p;
   const dw = heap.malloc(width * f);

@@ -2,6 +2,7 @@ import type {
   Backend,
   BinaryOp,
   CompareOp,
+  Conv2dBackwardArgs,
   FusedActivation,
   InPlaceUpdate,
   OptimizerUpdate,
@@ -204,29 +205,21 @@ class WasmBackend implements Backend {
     if (useBlockedConv(g, x.shape[0]!, x.shape[3]!)) return conv2dBlocked(this.heap, x, kernel, bias, g, act);
     return null;
   }
-  conv2dBackward(
-    dy: TensorInfo,
-    x: TensorInfo,
-    kernel: TensorInfo,
-    y: TensorInfo,
-    g: WindowGeometry,
-    act: FusedActivation,
-    hasBias: boolean,
-    needDx: boolean,
-  ) {
+  conv2dBackward(args: Conv2dBackwardArgs) {
     // oneDNN's backward when the addon has convolutions (when it lacks one for this geometry, the
     // blocked backward below is the exact gradient of the same convolution as well).
     const addon = nativeConvFor(this.heap);
     if (addon) {
-      const grads = conv2dNativeBackward(this.heap, addon, dy, x, kernel, y, g, act, hasBias, needDx);
+      const grads = conv2dNativeBackward(this.heap, addon, args);
       if (grads !== null) return grads;
     }
     // Either method's backward is the exact gradient of the same convolution; the forward's choice is
     // repeated so the rounding matches the forward's method.
-    const backward = useWinograd(this.heap, g, x.shape[3]!, kernel.shape[3]!)
+    const { geometry, x, kernel } = args;
+    const backward = useWinograd(this.heap, geometry, x.shape[3]!, kernel.shape[3]!)
       ? conv2dWinogradBackward
       : conv2dBlockedBackward;
-    return backward(this.heap, dy, x, kernel, y, g, act, hasBias, needDx);
+    return backward(this.heap, args);
   }
   rnnSequence(args: RnnSequenceArgs) {
     return rnnSequence(this.heap, args);

@@ -1,4 +1,10 @@
-import type { DenseGrads, FusedActivation, TensorInfo, WindowGeometry } from '../../backend/backend.js';
+import type {
+  Conv2dBackwardArgs,
+  DenseGrads,
+  FusedActivation,
+  TensorInfo,
+  WindowGeometry,
+} from '../../backend/backend.js';
 import { activationGrad } from './fused.js';
 import type { Heap } from './heap.js';
 import { ACT_CODE } from './kernels.js';
@@ -106,15 +112,9 @@ export function conv2dNative(
 export function conv2dNativeBackward(
   heap: Heap,
   addon: NativeAddon,
-  dy: TensorInfo,
-  x: TensorInfo,
-  kernel: TensorInfo,
-  y: TensorInfo,
-  g: WindowGeometry,
-  act: FusedActivation,
-  hasBias: boolean,
-  needDx: boolean,
+  args: Conv2dBackwardArgs,
 ): DenseGrads | null {
+  const { dy, x, kernel, y, geometry: g, activation: act, hasBias, needDx } = args;
   const [n, h, w, c] = x.shape as [number, number, number, number];
   const [kh, kw, , f] = kernel.shape as [number, number, number, number];
   const rows = n * g.outH * g.outW;

@@ -142,7 +142,8 @@ describe('wasm-threads Winograd convolution split by blocks of tiles', () => {
       const run = (b: Backend, [x, k, bias, dy]: TensorInfo[]) => {
         const y = b.conv2d!(x!, k!, bias!, g, act);
         const yInfo = { data: y, shape: out, dtype: 'float32' as const };
-        const grads = b.conv2dBackward!(dy!, x!, k!, yInfo, g, act, true, true)!;
+        const args = { dy: dy!, x: x!, kernel: k!, y: yInfo, geometry: g, activation: act };
+        const grads = b.conv2dBackward!({ ...args, hasBias: true, needDx: true });
         return [float(b, y, out), float(b, grads.dx, shape), float(b, grads.dw, [3, 3, c, f])];
       };
       const r = both(inputs, run);

@@ -1,4 +1,10 @@
-import type { DenseGrads, FusedActivation, TensorInfo, WindowGeometry } from '../../backend/backend.js';
+import type {
+  Conv2dBackwardArgs,
+  DenseGrads,
+  FusedActivation,
+  TensorInfo,
+  WindowGeometry,
+} from '../../backend/backend.js';
 import { activationGrad } from './fused.js';
 import { type ArgBlock, MAX_ARG_BLOCK_BYTES, writeWinogradArgs } from './generated/kernels-exports.js';
 import type { Heap } from './heap.js';
@@ -173,17 +179,8 @@ export function conv2dWinograd(
  * Winograd as well (kernelGrad: 16 long-K GEMMs, measured 2–4 ms faster per C1 step than im2col +
  * one GEMM of 2.25× the products); dbias = Σ dz.
  */
-export function conv2dWinogradBackward(
-  heap: Heap,
-  dy: TensorInfo,
-  x: TensorInfo,
-  kernel: TensorInfo,
-  y: TensorInfo,
-  g: WindowGeometry,
-  act: FusedActivation,
-  hasBias: boolean,
-  needDx: boolean,
-): DenseGrads {
+export function conv2dWinogradBackward(heap: Heap, args: Conv2dBackwardArgs): DenseGrads {
+  const { dy, x, kernel, y, geometry: g, activation: act, hasBias, needDx } = args;
   const [n, inH, inW, c] = x.shape as [number, number, number, number];
   const f = kernel.shape[3]!;
   const rows = n * g.outH * g.outW;
