@@ -40,7 +40,7 @@ class Flush {
 
 // biome-ignore lint/complexity/noStaticOnlyClass: @inline needs a class member (see math.ts).
 class Momentum {
-  /** sgdStep's momentum update of 4 floats of w and v given their gradient g (same operations, same order). */
+  /** The momentum update of 4 floats of w and v given their gradient g: sgdStep's and denseGradMomentumStep's. */
   @inline static step(w: usize, v: usize, g: v128, rate: v128, mu: v128, limit: v128, nesterov: bool): void {
     const step = f32x4.mul(g, rate);
     const mv = f32x4.sub(f32x4.mul(v128.load(v), mu), step);
@@ -153,19 +153,11 @@ export function sgdStep(w: usize, g: usize, m: usize, n: i32, lr: f32, momentum:
   }
   const mu = f32x4.splat(momentum);
   const limit = Flush.below(momentum);
+  // One loop per variant, so the inlined update has `nesterov` as a constant.
   if (nesterov) {
-    for (; w < end; w += 16, g += 16, m += 16) {
-      const step = f32x4.mul(v128.load(g), rate);
-      const mv = f32x4.sub(f32x4.mul(v128.load(m), mu), step);
-      v128.store(m, Flush.lanes(mv, limit));
-      v128.store(w, f32x4.sub(f32x4.add(v128.load(w), f32x4.mul(mv, mu)), step));
-    }
+    for (; w < end; w += 16, g += 16, m += 16) Momentum.step(w, m, v128.load(g), rate, mu, limit, true);
   } else {
-    for (; w < end; w += 16, g += 16, m += 16) {
-      const mv = f32x4.sub(f32x4.mul(v128.load(m), mu), f32x4.mul(v128.load(g), rate));
-      v128.store(m, Flush.lanes(mv, limit));
-      v128.store(w, f32x4.add(v128.load(w), mv));
-    }
+    for (; w < end; w += 16, g += 16, m += 16) Momentum.step(w, m, v128.load(g), rate, mu, limit, false);
   }
 }
 
