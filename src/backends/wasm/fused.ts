@@ -2,7 +2,7 @@ import type { DenseGrads, FusedActivation, InPlaceUpdate, TensorInfo } from '../
 import type { Heap } from './heap.js';
 import { ACT_CODE } from './kernels.js';
 import { gemm, type Operand, operand } from './matmul.js';
-import { NATIVE_MIN_MNK, nativeFor, nativeGemm } from './native.js';
+import { nativeForProduct, nativeGemm } from './native.js';
 
 const ptr = (x: TensorInfo) => x.data as number;
 
@@ -112,7 +112,7 @@ function stepInProduct(
   const [n, k] = x.shape as [number, number];
   const m = w.shape[1]!;
   if (update.momentum === 0) return nativeGemm(heap, k, m, n, xt, dzOp, ptr(w), m, true, -update.lr);
-  const native = nativeFor(heap) !== null && n * k * m >= NATIVE_MIN_MNK;
+  const native = nativeForProduct(heap, k, m, n) !== null; // where the separate product would run
   if (update.velocity === null || n > MOMENTUM_IN_PRODUCT_MAX_ROWS[native ? 'native' : 'wasm']) return false;
   const { lr, momentum, nesterov, velocity } = update;
   if (k * m > 0)

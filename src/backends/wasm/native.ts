@@ -89,6 +89,11 @@ export function nativeFor(heap: Heap): NativeAddon | null {
   return optedOut.has(heap) ? null : nativeAddon();
 }
 
+/** The addon when an m×n×k product on `heap` is large enough to be its to compute, else null. */
+export function nativeForProduct(heap: Heap, m: number, n: number, k: number): NativeAddon | null {
+  return m * n * k < NATIVE_MIN_MNK ? null : nativeFor(heap);
+}
+
 /** BLAS's view of an operand: transposed or not, and its leading dimension; null if neither fits. */
 function blasLayout(op: Operand, rows: number, cols: number): [trans: number, ld: number] | null {
   if (op.cs === 1 && (op.rs >= cols || rows <= 1)) return [0, Math.max(op.rs, cols, 1)];
@@ -113,8 +118,7 @@ export function nativeGemm(
   accumulate: boolean,
   alpha = 1,
 ): boolean {
-  if (m * n * k < NATIVE_MIN_MNK) return false;
-  const addon = nativeFor(heap);
+  const addon = nativeForProduct(heap, m, n, k);
   if (!addon) return false;
   const la = blasLayout(a, m, k);
   const lb = blasLayout(b, k, n);
