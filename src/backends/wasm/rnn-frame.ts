@@ -2,6 +2,12 @@ import type { RnnSequenceArgs, TensorInfo } from '../../backend/backend.js';
 import type { KernelExports } from './generated/kernels-exports.js';
 import type { Heap } from './heap.js';
 
+/** `count` gradient rows of Gp floats at `at`, whose column sums make a bias gradient. */
+export interface Rows {
+  readonly at: number;
+  readonly count: number;
+}
+
 /** A storage's wasm address (0 for none). */
 export const ptr = (x: TensorInfo | null): number => (x ? (x.data as number) : 0);
 
@@ -24,10 +30,6 @@ export class Frame {
   private readonly temps: number[] = [];
   /** Where x̃ is kept in the workspace (0: nowhere) and whether it is written yet. */
   private kept = { at: 0, filled: false };
-  /** Set by project when the input bias was added to the table's projection (the fold). */
-  private biasInProjection = false;
-  /** Set by tableGrads: the per-step gradients it added up by index into `rows` [count, Gp]. */
-  private summed: { from: number; rows: number; count: number } | null = null;
 
   constructor(
     readonly heap: Heap,
@@ -67,9 +69,9 @@ export class Frame {
     return this.pad(ptr(b) + row * width * 4, 1);
   }
 
-  /** The input bias for a forward kernel (padded), or 0 when there is none or project already added it. */
+  /** The input bias for a forward kernel (padded), or 0 when there is none or `project` adds it (the fold). */
   inputBias(): number {
-    return this.biasInProjection ? 0 : this.bias(0);
+    return this.args.embedding ? 0 : this.bias(0);
   }
 
   get back(): number {
@@ -159,7 +161,6 @@ export class Frame {
       // The input bias once per table row instead of once per row and step (same float additions).
       const bias = this.bias(0);
       if (bias !== 0) this.k.biasAct(p, bias, V, Gp, 0);
-      this.biasInProjection = true;
       return { xp: p, xpRows: ptr(e.indices) };
     }
     const xp = this.temp(B * T * Gp);
@@ -202,8 +203,11 @@ export class Frame {
     return { out, work, finish: () => this.k.rnnUnpad(work, rows, this.G, this.U, this.Up, out) };
   }
 
-  /** dx = dX·Kᵀ ⊙ inputDropout, dK = x̃ᵀ·dX (dX: gradients of x̃·K, [B·T, Gp]). */
-  inputGrads(dX: number): { dx: number | null; dKernel: number; dTable?: number } {
+  /**
+   * dx = dX·Kᵀ ⊙ inputDropout, dK = x̃ᵀ·dX (dX: gradients of x̃·K, [B·T, Gp]), and the rows whose
+   * column sums are the input bias's gradient: dX's, or with the fold the V rows of dP.
+   */
+  inputGrads(dX: number): { dx: number | null; dKernel: number; dTable?: number; biasRows: Rows } {
     const { B, T, I, Gp } = this;
     if (this.args.embedding) return this.tableGrads(dX);
     const dx = this.heap.malloc(B * T * I);
@@ -213,23 +217,27 @@ export class Frame {
     const dK = this.result(I);
     this.gemm(I, Gp, B * T, this.inputs(), 1, I, dX, Gp, 1, dK.work, Gp);
     dK.finish();
-    return { dx, dKernel: dK.out };
+    return { dx, dKernel: dK.out, biasRows: this.perStep(dX) };
+  }
+
+  /** Per-step gradients [B·T, Gp] as bias-gradient rows. */
+  perStep(at: number): Rows {
+    return { at, count: this.B * this.T };
   }
 
   /** From an Embedding lookup: dP = dX's rows added up by index, dTable = dP·Kᵀ, dK = tableᵀ·dP. */
-  private tableGrads(dX: number): { dx: null; dKernel: number; dTable: number } {
+  private tableGrads(dX: number): { dx: null; dKernel: number; dTable: number; biasRows: Rows } {
     const { B, T, I, Gp } = this;
     const { table, indices } = this.args.embedding!;
     const V = table.shape[0]!;
     const dP = this.temp(V * Gp);
     this.k.scatterAddRows(false, dX, ptr(indices), B * T, 1, V, Gp, dP);
-    this.summed = { from: dX, rows: dP, count: V };
     const dTable = this.heap.malloc(V * I);
     this.gemm(V, I, Gp, dP, Gp, 1, this.pad(ptr(this.args.kernel), I), 1, Gp, dTable, I);
     const dK = this.result(I);
     this.gemm(I, Gp, V, ptr(table), 1, I, dP, Gp, 1, dK.work, Gp);
     dK.finish();
-    return { dx: null, dKernel: dK.out, dTable };
+    return { dx: null, dKernel: dK.out, dTable, biasRows: { at: dP, count: V } };
   }
 
   /**
@@ -247,18 +255,13 @@ export class Frame {
     return dR.out;
   }
 
-  /**
-   * Column sums of per-step gradients [B·T, Gp] into `rows` bias rows (one source per row). A source
-   * the fold already added up by index (tableGrads) is summed from those V rows instead of B·T.
-   */
-  biasGrad(...sources: number[]): number {
-    const { B, T, Gp } = this;
+  /** Column sums of gradient rows [count, Gp] into bias rows, one source per bias row. */
+  biasGrad(...sources: Rows[]): number {
+    const { Gp } = this;
     const db = this.result(sources.length);
     const partial = this.temp(Gp);
-    for (const [i, src] of sources.entries()) {
-      const [rows, count] = this.summed?.from === src ? [this.summed.rows, this.summed.count] : [src, B * T];
-      this.k.rnnColSum(rows, count, Gp, partial, db.work + i * Gp * 4);
-    }
+    for (const [i, { at, count }] of sources.entries())
+      this.k.rnnColSum(at, count, Gp, partial, db.work + i * Gp * 4);
     db.finish();
     return db.out;
   }

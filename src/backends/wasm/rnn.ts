@@ -65,10 +65,11 @@ function lstmBackward(f: Frame, g: RnnSequenceBackwardInputs): RnnSequenceGrads 
   const states = { c0: f.c0, dh0, dc0 };
   const args = { ws, dy, dhIn, dcIn, rt, mask, rd, B, T, U, Up, back, wsB: B, dz, scratch, ...states };
   f.k.lstmBackward(writeLstmBackwardArgs(heap, heap.argBlock, args));
+  const { biasRows, ...input } = f.inputGrads(dz);
   return {
-    ...f.inputGrads(dz),
+    ...input,
     dRecurrentKernel: f.recurrentGrad(dz, ptr(g.y), Gp),
-    dBias: f.args.bias ? f.biasGrad(dz) : null,
+    dBias: f.args.bias ? f.biasGrad(biasRows) : null,
     dInitialH: dh0 || null,
     dInitialC: dc0 || null,
   };
@@ -126,9 +127,17 @@ function gruBackward(f: Frame, g: RnnSequenceBackwardInputs, after: boolean): Rn
   // Reset before: the candidate's block of dR is (r ⊙ h̃)ᵀ·da, not h̃ᵀ·(something).
   const candidate = (work: number) =>
     f.gemm(U, Up, B * T, q, 1, Up, dX + 2 * Up * 4, Gp, 1, work + 2 * Up * 4, Gp);
-  const dBias = f.args.bias ? (after && f.bias(1) !== 0 ? f.biasGrad(dX, dH) : f.biasGrad(dX)) : null;
+  // The bias gradient sums dX's B·T per-step rows. (With the fold, inputGrads' V summed rows would
+  // give the same sums in another order; kept as it was measured and tested.)
+  const [dXRows, dHRows] = [f.perStep(dX), f.perStep(dH)];
+  const dBias = f.args.bias
+    ? after && f.bias(1) !== 0
+      ? f.biasGrad(dXRows, dHRows)
+      : f.biasGrad(dXRows)
+    : null;
+  const { biasRows: _, ...input } = f.inputGrads(dX);
   return {
-    ...f.inputGrads(dX),
+    ...input,
     dRecurrentKernel: after
       ? f.recurrentGrad(dH, ptr(g.y), Gp)
       : f.recurrentGrad(dH, ptr(g.y), 2 * Up, candidate),
@@ -163,10 +172,11 @@ function simpleBackward(f: Frame, g: RnnSequenceBackwardInputs, act: number): Rn
   const dh0 = f.stateGrad(f.args.initialH);
   const args = { y, dy, dhIn, rt, mask, rd, B, T, U, Up, back, act, da, scratch, dh0 };
   f.k.simpleRnnBackward(writeSimpleRnnBackwardArgs(heap, heap.argBlock, args));
+  const { biasRows, ...input } = f.inputGrads(da);
   return {
-    ...f.inputGrads(da),
+    ...input,
     dRecurrentKernel: f.recurrentGrad(da, ptr(g.y), Up),
-    dBias: f.args.bias ? f.biasGrad(da) : null,
+    dBias: f.args.bias ? f.biasGrad(biasRows) : null,
     dInitialH: dh0 || null,
     dInitialC: null,
   };
