@@ -6,7 +6,7 @@ import { DataFormatError } from '../errors.js';
 import { parseIdx } from './idx.js';
 import { type NpyArray, parseNpy } from './npy.js';
 import { readNpz } from './npz.js';
-import { unpickleObjectArray } from './pickle.js';
+import { unpickleIntLists } from './pickle.js';
 import { fixture, makeIdx, NPY, PICKLE, ZIP64 } from './test-fixtures.js';
 
 /**
@@ -47,13 +47,13 @@ const PARSERS: Parser[] = [
   {
     name: 'pickle py2',
     file: fixture(PICKLE, 'p2'),
-    parse: (b) => unpickleObjectArray(b, 'p'),
+    parse: (b) => unpickleIntLists(b, 'p').toArrays(),
     crcProtected: false,
   },
   {
     name: 'pickle np2',
     file: fixture(PICKLE, 'p4np2'),
-    parse: (b) => unpickleObjectArray(b, 'p'),
+    parse: (b) => unpickleIntLists(b, 'p').toArrays(),
     crcProtected: false,
   },
   { name: 'npz stored', file: fixture(PICKLE, 'npz_stored'), parse: npzResult, crcProtected: true },

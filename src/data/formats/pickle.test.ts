@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { DataFormatError } from '../errors.js';
-import { unpickleObjectArray } from './pickle.js';
+import { unpickleIntLists } from './pickle.js';
 import { fixture, ITEMS, PICKLE } from './test-fixtures.js';
 
 const bytes = (name: string) => fixture(PICKLE, name);
 const latin1 = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+const unpickleObjectArray = (b: Uint8Array, path: string) => unpickleIntLists(b, path).toArrays();
 
-describe('unpickleObjectArray', () => {
+describe('unpickleIntLists', () => {
   it('reads the object arrays numpy writes: Python 2 (Keras imdb.npz), numpy 1.x and numpy 2.x', () => {
     for (const name of ['p2', 'p3', 'p4', 'p4np2'])
       expect(unpickleObjectArray(bytes(name), name)).toEqual(ITEMS);

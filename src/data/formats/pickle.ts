@@ -72,19 +72,9 @@ function describe(v: unknown): string {
 }
 
 /**
- * Decodes the pickle of a 1-D numpy object array of int lists into `number[][]`.
- *
- * @example
- * const reviews = unpickleObjectArray(pickleBytes, 'imdb.npz[x_train.npy]');
- * console.log(reviews.length, reviews[0].slice(0, 5));
- */
-export function unpickleObjectArray(bytes: Uint8Array, path: string): number[][] {
-  return unpickleIntLists(bytes, path).toArrays();
-}
-
-/**
- * Decodes the same pickle into packed int32 lists (what loaders keep: a quarter of the memory of
- * number[][] for IMDB's reviews, which never exist as JS arrays on this path).
+ * Decodes the pickle of a 1-D numpy object array of int lists into packed int32 lists (`toArrays()`
+ * gives `number[][]`): for IMDB's reviews a quarter of the memory of number[][], and no JS array per
+ * list is ever made on the way.
  *
  * @example
  * const reviews = unpickleIntLists(pickleBytes, 'imdb.npz[x_train.npy]');
