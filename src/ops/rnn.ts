@@ -177,12 +177,14 @@ function foldedLookup(
     indices.shape[0] === batch &&
     indices.shape[1] === time;
   if (!fits || table.shape[0]! * 2 > batch * time) return null;
-  const at = indices.backend.firstIndexOutOfRange(indices.info(op), table.shape[0]!);
+  const info = indices.info(op);
+  const at = indices.backend.firstIndexOutOfRange(info, table.shape[0]!);
   if (at >= 0) {
+    const v = indices.backend.read(info)[at];
     throw new ShapeError(
       op,
       [table.shape, indices.shape],
-      `embedding index at position ${at} is out of range`,
+      `embedding index ${v} at position ${at} is out of range 0..${table.shape[0]! - 1}`,
     );
   }
   return lookup;

@@ -189,7 +189,7 @@ for (const backend of BACKENDS.filter((b) => b.rnnSequence)) {
           ).toThrow(ShapeError);
           expect(() =>
             runRnn(new LSTMCell(U), zeros([B, T, I]), w, { ...opts, embedding: { table, indices: bad } }),
-          ).toThrow(/lstmSequence .*embedding index at position 8 is out of range/);
+          ).toThrow('lstmSequence [6,4] · [3,5]: embedding index 6 at position 8 is out of range 0..5');
         }),
       );
     });
