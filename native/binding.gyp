@@ -3,7 +3,7 @@
   "targets": [
     {
       "target_name": "tensile_native",
-      "sources": ["tensile_native.c", "js_args.c", "blas_call.c", "signals.c", "helper_thread.c", "split_plan.c"],
+      "sources": ["tensile_native.c", "js_args.c", "blas_call.c", "signals.c", "helper_thread.c", "split_plan.c", "malloc_tuning.c"],
       "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter", "-pthread"],
       "conditions": [
         ["tensile_blas=='onednn'", {

@@ -25,6 +25,7 @@
 #include "gemm_job.h"
 #include "helper_thread.h"
 #include "js_args.h"
+#include "malloc_tuning.h"
 #include "signals.h"
 #include "split_plan.h"
 
@@ -39,7 +40,7 @@ void conv_js_register(napi_env env, napi_value exports); /* conv_js.c */
 #endif
 
 /* Bumped whenever the JavaScript-facing interface changes; the loader refuses any other value. */
-#define TENSILE_NATIVE_ABI 4
+#define TENSILE_NATIVE_ABI 5
 #define SGEMM_ARGS 15
 /* No dimension, leading dimension or thread count above this is accepted (wasm32 memory is 4 GiB). */
 #define MAX_DIM 0x7fffffffLL
@@ -313,6 +314,8 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "helperStats", fn);
   napi_create_function(env, "setHelperSpin", NAPI_AUTO_LENGTH, set_helper_spin_js, NULL, &fn);
   napi_set_named_property(env, exports, "setHelperSpin", fn);
+  napi_create_function(env, "tuneMalloc", NAPI_AUTO_LENGTH, tune_malloc_js, NULL, &fn);
+  napi_set_named_property(env, exports, "tuneMalloc", fn);
   napi_create_int32(env, TENSILE_NATIVE_ABI, &abi);
   napi_set_named_property(env, exports, "abi", abi);
   napi_value has_conv;

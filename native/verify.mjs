@@ -10,8 +10,9 @@ import { createRequire } from 'node:module';
 
 const file = process.argv[2];
 const addon = createRequire(import.meta.url)(file);
-if (addon.abi !== 4 || typeof addon.sgemm !== 'function' || typeof addon.holdSignals !== 'function')
-  throw new Error(`${file}: not a Tensile native addon of ABI 4`);
+const ABI = 5; // TENSILE_NATIVE_ABI in tensile_native.c
+if (addon.abi !== ABI || typeof addon.sgemm !== 'function' || typeof addon.tuneMalloc !== 'function')
+  throw new Error(`${file}: not a Tensile native addon of ABI ${ABI}`);
 const SPLIT = 0; // the `threads` value that splits C's rows with the helper thread
 
 const memory = new WebAssembly.Memory({ initial: 128 }); // 8 MiB, like a small wasm heap

@@ -48,5 +48,6 @@ export function infoLines(version: string): string[] {
     `CPU: ${cpu[0]?.model ?? 'unknown'}, ${cpu.length} cores`,
     gemmLine(nativeStatus()),
     convLine(nativeStatus()),
+    ...(nativeStatus().malloc ? [`Memory: ${nativeStatus().malloc}`] : []),
   ];
 }

@@ -17,6 +17,7 @@ const goodExports = {
   releaseSignals() {},
   helperStats() {},
   setHelperSpin() {},
+  tuneMalloc: () => true,
   convolutions: false,
   info: () => ({ library: 'fake', version: '1', kernel: 'none', maxThreads: 1 }),
 };
@@ -50,8 +51,10 @@ describe('native addon loading falls back to wasm, with a reason', () => {
     const cases: [unknown, RegExp][] = [
       [{ ...goodExports, sgemm: undefined }, /no sgemm function/],
       [{ ...goodExports, info: 3 }, /no info function/],
-      [{ ...goodExports, abi: NATIVE_ABI + 1 }, /interface version is 5, this Tensile needs 4/],
-      [{ ...goodExports, abi: 3 }, /interface version is 3, this Tensile needs 4/], // a build from before the convolutions
+      [{ ...goodExports, abi: NATIVE_ABI + 1 }, /interface version is 6, this Tensile needs 5/],
+      [{ ...goodExports, abi: 3 }, /interface version is 3, this Tensile needs 5/], // a build from before the convolutions
+      [{ ...goodExports, abi: 4 }, /interface version is 4, this Tensile needs 5/], // a build from before tuneMalloc
+      [{ ...goodExports, tuneMalloc: undefined }, /no tuneMalloc function/],
       [{ ...goodExports, releaseSignals: undefined }, /no holdSignals\/releaseSignals/],
       [{ ...goodExports, setHelperSpin: undefined }, /no helperStats\/setHelperSpin/],
       [{ ...goodExports, convolutions: undefined }, /no convolutions flag/],
@@ -121,6 +124,20 @@ describe('native addon loading falls back to wasm, with a reason', () => {
       threadsFixed: true,
     });
     expect(spins).toEqual([75]); // not set again without the variable
+  });
+
+  it('tunes malloc once loaded, unless the environment says otherwise, and reports it', () => {
+    const calls: number[][] = [];
+    const addon = { ...goodExports, tuneMalloc: (m: number, t: number) => calls.push([m, t]) > 0 };
+    const load = (env: Record<string, string>) =>
+      loadNativeAddon(withEnv({ TENSILE_NATIVE_PATH: '/x.node', ...env }), fake(addon)).status.malloc;
+    expect(load({})).toMatch(/^glibc malloc: blocks from 1 MiB mmapped, heap trimmed above 32 MiB/);
+    expect(calls).toEqual([[1 << 20, 32 << 20]]);
+    expect(load({ TENSILE_MALLOC_TUNING: '0' })).toMatch(/as configured \(TENSILE_MALLOC_TUNING=0\)/);
+    expect(load({ MALLOC_TRIM_THRESHOLD_: '0' })).toMatch(/MALLOC_TRIM_THRESHOLD_ set in the environment/);
+    expect(calls).toHaveLength(1);
+    expect(loadNativeAddon(withEnv({ TENSILE_NATIVE: '0' }), fake(addon)).status.malloc).toBeUndefined();
+    expect(calls).toHaveLength(1);
   });
 
   it('a process given a garbage addon still computes on wasm and says why', () => {

@@ -8,14 +8,16 @@
  * TENSILE_NATIVE_LIB=onednn|openblas picks one of the builds; TENSILE_NATIVE_THREADS picks how large
  * GEMMs use the cores (see `nativeThreadMode`; 1 inside a study's worker process);
  * TENSILE_NATIVE_SPIN_US sets how long the split's helper thread spins for work before sleeping;
- * TENSILE_NATIVE_CONV=0 keeps convolutions off the oneDNN build's convolution primitives (native-conv.ts).
+ * TENSILE_NATIVE_CONV=0 keeps convolutions off the oneDNN build's convolution primitives (native-conv.ts);
+ * TENSILE_MALLOC_TUNING=0 leaves glibc malloc's thresholds alone (malloc-tuning.ts).
  */
+import { type TuneMalloc, tuneMallocFromEnv } from './malloc-tuning.js';
 import { parseNativeThreads } from './native-mode.js';
 
 export { type NativeThreadMode, parseNativeThreads } from './native-mode.js';
 
 /** The interface version the addon must report (TENSILE_NATIVE_ABI in native/tensile_native.c). */
-export const NATIVE_ABI = 4;
+export const NATIVE_ABI = 5;
 /** The `threads` argument of `sgemm` that splits C's rows between the caller and the helper thread. */
 export const SPLIT_THREADS = 0;
 
@@ -75,6 +77,8 @@ export interface NativeAddon {
   helperStats(): HelperStats;
   /** How long the helper (and its caller) spin for each other before sleeping, in µs (0-1000000). */
   setHelperSpin(micros: number): void;
+  /** Fixes glibc malloc's mmap and trim thresholds (bytes); false when malloc is not glibc's. */
+  tuneMalloc: TuneMalloc;
   /** True when this build computes convolutions (the oneDNN build; OpenBLAS has none). */
   readonly convolutions: boolean;
   /**
@@ -129,6 +133,8 @@ export interface NativeStatus {
   readonly threadsFixed?: boolean;
   /** True when this build computes convolutions with oneDNN's primitives (the OpenBLAS build has none). */
   readonly convolutions?: boolean;
+  /** How malloc is set up for the addon's allocations, in words (see malloc-tuning.ts). */
+  readonly malloc?: string;
   readonly file?: string;
 }
 
@@ -165,6 +171,7 @@ export function addonProblem(exports: unknown): string | null {
     return 'it has no holdSignals/releaseSignals functions';
   if (typeof a.helperStats !== 'function' || typeof a.setHelperSpin !== 'function')
     return 'it has no helperStats/setHelperSpin functions';
+  if (typeof a.tuneMalloc !== 'function') return 'it has no tuneMalloc function';
   if (typeof a.convolutions !== 'boolean') return 'it has no convolutions flag';
   if (a.convolutions && (typeof a.conv2d !== 'function' || typeof a.convStats !== 'function'))
     return 'it claims convolutions but has no conv2d/convStats functions';
@@ -232,6 +239,7 @@ export function loadNativeAddon(proc = nodeProcess(), requireFn?: Require, outDi
     const threads = mode.split ? 2 : mode.threads;
     const { threadsFixed, split, reason: threadsReason } = mode;
     const convolutions = addon.convolutions;
+    const malloc = tuneMallocFromEnv((m, t) => addon.tuneMalloc(m, t), env);
     return {
       addon,
       status: {
@@ -243,6 +251,7 @@ export function loadNativeAddon(proc = nodeProcess(), requireFn?: Require, outDi
         split,
         threadsReason,
         convolutions,
+        malloc,
         file,
       },
     };

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { nativeAddon } from '../../backends/wasm/native-loader.js';
 import { DataFormatError, DownloadError } from '../errors.js';
 import { downloadFile } from './download.js';
 
@@ -78,6 +79,9 @@ export async function obtainFiles(
   download: readonly KnownFile[],
   options: DataOptions,
 ): Promise<LoadedFile[]> {
+  // Load the native addon (if any) before the data set's large buffers are allocated and freed, so
+  // its malloc settings (backends/wasm/malloc-tuning.ts) cover them: IMDB's peak RSS 348 → 335 MB.
+  nativeAddon();
   const dirs = searchDirs(dataset, options);
   for (const dir of dirs) {
     for (const files of alternatives) {
