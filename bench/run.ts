@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: times Tensile's workloads and, with --torch, the PyTorch reference scripts of
  * ../shared/bench in the same session, then prints a Markdown table of seconds per epoch, ratios
- * and peak RSS. Every workload runs in its own process, so peak RSS is its own.
+ * and peak RSS. Every workload runs in its own process, so peak RSS is its own, on the library compiled
+ * by tsc as users run it (compiled-runner.ts).
  *
  *   npm run bench -- [--only A1,B1-sigmoid-bn_none-sgd-b128] [--family rnn|mlp] [--epochs 3]
  *                    [--torch] [--torch-threads 1,2] [--frac 1] [--out bench/results/<date>.jsonl]
@@ -16,6 +17,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { compileRunner } from './compiled-runner.js';
 import { workloads } from './workloads.js';
 
 const { values } = parseArgs({
@@ -72,20 +74,10 @@ console.log(
     .map((l) => l.toFixed(2))
     .join(' ')}`,
 );
+const runner = compileRunner();
 for (const w of selected) {
   for (const variant of variants) {
-    const args = [
-      '--import',
-      'tsx',
-      'bench/workload-runner.ts',
-      w.id,
-      '--epochs',
-      values.epochs!,
-      '--frac',
-      values.frac!,
-      '--acts',
-      acts.join(','),
-    ];
+    const args = [runner, w.id, '--epochs', values.epochs!, '--frac', values.frac!, '--acts', acts.join(',')];
     if (values.backend) args.push('--backend', values.backend);
     const res = spawnSync(process.execPath, args, {
       encoding: 'utf8',
