@@ -245,6 +245,27 @@ export const GRADIENTS: { [K in OpKind]: GradFn<K> } = {
     const wrap = (data: unknown, t: Tensor) => emit(null, b, data, t.shape, 'float32', [], null);
     return [needs[0] ? wrap(g.dx, x) : null, wrap(g.dw, kernel), hasBias ? wrap(g.db, n.inputs[2]!) : null];
   },
+  batchNorm: ([dy], n, needs) => {
+    const x = x0(n);
+    const { mean, invStd, gamma, beta } = n.attrs;
+    const info = (t: Tensor) => t.info('batchNorm');
+    const g = x.backend.batchNormTrainBackward!(
+      info(dy!),
+      info(x),
+      info(mean),
+      info(invStd),
+      gamma ? info(n.inputs[1]!) : null,
+    );
+    const c = [x.shape[1]!];
+    const wrap = (data: unknown, shape: readonly number[]) =>
+      emit(null, x.backend, data, shape, 'float32', [], null);
+    const out: (Tensor | null)[] = [wrap(g.dx, x.shape)];
+    const dgamma = wrap(g.dgamma, c);
+    const dbeta = wrap(g.dbeta, c);
+    if (gamma) out.push(needs[1] ? dgamma : null);
+    if (beta) out.push(needs[out.length] ? dbeta : null);
+    return out;
+  },
   maxPool: ([dy], n) => {
     const x = x0(n);
     const data = x.backend.maxPoolBackward!(dy!.info('maxPool'), n.attrs.index.info('maxPool'), x.shape);

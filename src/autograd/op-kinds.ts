@@ -45,6 +45,8 @@ export interface OpAttrs {
   im2col: { geometry: WindowGeometry };
   /** A convolution the backend computed whole (its conv2d fast path); inputs x, kernel[, bias]. */
   conv2d: { geometry: WindowGeometry; activation: FusedActivation };
+  /** Inputs x [rows, C][, gamma][, beta]; the forward's per-feature mean and invStd for the backward. */
+  batchNorm: { mean: Tensor; invStd: Tensor; gamma: boolean; beta: boolean };
   /** index: the flat input index of each window's maximum, from the backend's maxPool. */
   maxPool: { index: Tensor };
 }

@@ -271,6 +271,26 @@ export interface Backend extends WindowKernels {
    */
   sigmoidCrossEntropy?(logits: TensorInfo, labels: TensorInfo): { loss: unknown; probs: unknown };
 
+  /**
+   * Batch normalization in training mode over x [rows, C] (features last; gamma, beta [C] or null):
+   * the batch's mean and biased variance per feature, invStd = 1/√(variance + epsilon) and
+   * y = (x − mean)·invStd·gamma + beta. With its backward, both or neither (ops/batch-norm.ts).
+   */
+  batchNormTrain?(
+    x: TensorInfo,
+    gamma: TensorInfo | null,
+    beta: TensorInfo | null,
+    epsilon: number,
+  ): { y: unknown; mean: unknown; variance: unknown; invStd: unknown };
+  /** dx [rows, C], dgamma and dbeta [C] of batchNormTrain, from dy and the forward's mean and invStd. */
+  batchNormTrainBackward?(
+    dy: TensorInfo,
+    x: TensorInfo,
+    mean: TensorInfo,
+    invStd: TensorInfo,
+    gamma: TensorInfo | null,
+  ): { dx: unknown; dgamma: unknown; dbeta: unknown };
+
   /** A whole recurrent sequence in one call and its backward through time in one; both or neither. */
   rnnSequence?(args: RnnSequenceArgs): RnnSequenceResult;
   rnnSequenceBackward?(args: RnnSequenceArgs, grads: RnnSequenceBackwardInputs): RnnSequenceGrads;

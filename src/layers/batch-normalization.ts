@@ -5,6 +5,7 @@ import {
   type InitializerIdentifier,
   serialize,
 } from '../initializers/index.js';
+import { batchNormTraining } from '../ops/batch-norm.js';
 import { add, mul, rsqrt, square, sub } from '../ops/elementwise.js';
 import { reshape } from '../ops/layout.js';
 import { stopGradient } from '../ops/nn.js';
@@ -97,6 +98,13 @@ export class BatchNormalization extends Layer {
         [x.shape],
         `expected size ${dim} on axis ${this.axis}`,
       );
+    }
+    if (ctx.training && this.trainable && this.featureAxis === x.rank - 1) {
+      // Features last (Keras' default axis): one fused op on backends that have it.
+      const { y, mean: mu, variance } = batchNormTraining(x, this.gamma, this.beta, this.epsilon);
+      this.updateMoving(this.movingMean!, mu);
+      this.updateMoving(this.movingVariance!, variance);
+      return y;
     }
     const reduceAxes = x.shape.map((_, i) => i).filter((i) => i !== this.featureAxis);
     // Per-feature vectors are reshaped to broadcast along the feature axis.

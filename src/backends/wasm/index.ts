@@ -15,6 +15,7 @@ import type {
 } from '../../backend/backend.js';
 import type { BackendArray, DType, TypedArray } from '../../tensor/dtype.js';
 import type { Shape } from '../../tensor/shape.js';
+import { batchNormTrain, batchNormTrainBackward } from './batch-norm.js';
 import * as bytes from './bytes.js';
 import { conv2dBlocked, conv2dBlockedBackward, useBlockedConv } from './conv-blocked.js';
 import * as ew from './elementwise.js';
@@ -167,6 +168,18 @@ class WasmBackend implements Backend {
   }
   sigmoidCrossEntropy(logits: TensorInfo, labels: TensorInfo) {
     return fused.sigmoidCrossEntropy(this.heap, logits, labels);
+  }
+  batchNormTrain(x: TensorInfo, gamma: TensorInfo | null, beta: TensorInfo | null, epsilon: number) {
+    return batchNormTrain(this.heap, x, gamma, beta, epsilon);
+  }
+  batchNormTrainBackward(
+    dy: TensorInfo,
+    x: TensorInfo,
+    mean: TensorInfo,
+    invStd: TensorInfo,
+    gamma: TensorInfo | null,
+  ) {
+    return batchNormTrainBackward(this.heap, dy, x, mean, invStd, gamma);
   }
   optimizerStep(
     update: OptimizerUpdate,

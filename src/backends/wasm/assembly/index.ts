@@ -1,6 +1,8 @@
 // @ts-nocheck: AssemblyScript (compiled by scripts/build-wasm.mjs with asc), not checked by tsc.
 // The module's exports: every kernel the JS side of the wasm backend calls (see ../kernels.ts).
 // The module imports nothing and allocates nothing: the JS side owns the linear memory's layout.
+
+export { batchNormBackward, batchNormForward } from './batch-norm';
 export { broadcast, cast, unary } from './elementwise';
 export { actGrad, biasAct, colSum, colSumPart, sigmoidXent, softmaxXent } from './fused';
 export { gemm, gemmScratchBytes } from './gemm';

@@ -646,6 +646,10 @@ export interface KernelExports {
   readonly memory: WasmMemory;
   /** assembly/index.ts */
   heapBase(): number;
+  /** assembly/batch-norm.ts */
+  batchNormBackward(dy: number, x: number, rows: number, C: number, mean: number, invStd: number, gamma: number, dx: number, dgamma: number, dbeta: number): void;
+  /** assembly/batch-norm.ts */
+  batchNormForward(x: number, rows: number, C: number, gamma: number, beta: number, eps: number, y: number, mean: number, variance: number, invStd: number, centered: number): void;
   /** assembly/elementwise.ts */
   broadcast(code: number, a: number, b: number, c: number, out: number, rank: number, plan: number): void;
   /** assembly/elementwise.ts */

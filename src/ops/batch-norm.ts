@@ -1,0 +1,79 @@
+import { activeTape, makeTensor } from '../engine/engine.js';
+import { ShapeError } from '../errors.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { backendOf, requireFloat } from './core.js';
+import { add, mul, rsqrt, square, sub } from './elementwise.js';
+import { reshape } from './layout.js';
+import { stopGradient } from './nn.js';
+import { mean as meanOf } from './reduce.js';
+
+/** What `batchNormTraining` returns: the normalized x, and the batch's statistics per feature [C]. */
+export interface BatchNormResult {
+  readonly y: Tensor;
+  /** The batch's mean and biased variance per feature, outside the gradient (for moving averages). */
+  readonly mean: Tensor;
+  readonly variance: Tensor;
+}
+
+/**
+ * Batch normalization in training mode over every axis but the last (features last, as Keras'
+ * default `axis=-1`): y = (x − mean)·rsqrt(variance + epsilon)·gamma + beta with the batch's mean and
+ * biased variance per feature. Gradients flow to x through the statistics, and to gamma and beta.
+ * One tape node and two kernels on a backend with the fused kernels (bit-identical forward);
+ * otherwise the composed ops.
+ *
+ * @example
+ * import { batchNormTraining, tensor } from 'tensile';
+ * const { y, mean, variance } = batchNormTraining(tensor([[1, 10], [3, 30]]), null, null, 0);
+ * console.log(y.toArray(), mean.toArray(), variance.toArray()); // [[-1, -1], [1, 1]] [2, 20] [1, 100]
+ */
+export function batchNormTraining(
+  x: Tensor,
+  gamma: Tensor | null,
+  beta: Tensor | null,
+  epsilon: number,
+): BatchNormResult {
+  const op = 'batchNormTraining';
+  requireFloat(op, x);
+  const C = x.shape[x.rank - 1]!;
+  for (const [name, t] of [
+    ['gamma', gamma],
+    ['beta', beta],
+  ] as const) {
+    if (t && (t.rank !== 1 || t.shape[0] !== C))
+      throw new ShapeError(op, [x.shape, t.shape], `${name} must be [${C}], one value per feature`);
+  }
+  if (x.rank < 2)
+    throw new ShapeError(op, [x.shape], 'expected at least 2 dimensions (batch, ..., features)');
+  const rows = x.size / C;
+  const x2 = x.rank === 2 ? x : reshape(x, [rows, C]);
+  const weights = [gamma, beta].filter((t): t is Tensor => t !== null);
+  const backend = backendOf(op, x2, ...weights);
+  const fused =
+    backend.batchNormTrainBackward && rows > 0
+      ? backend.batchNormTrain?.(x2.info(op), gamma?.info(op) ?? null, beta?.info(op) ?? null, epsilon)
+      : undefined;
+  if (fused === undefined) return composed(x, gamma, beta, epsilon);
+  const wrap = (data: unknown, shape: readonly number[]) => makeTensor(backend, data, [...shape], 'float32');
+  const y2 = wrap(fused.y, [rows, C]);
+  const statistics = { mean: wrap(fused.mean, [C]), invStd: wrap(fused.invStd, [C]) };
+  activeTape?.record('batchNorm', [x2, ...weights], [y2], {
+    ...statistics,
+    gamma: gamma !== null,
+    beta: beta !== null,
+  });
+  const y = x.rank === 2 ? y2 : reshape(y2, x.shape);
+  return { y, mean: statistics.mean, variance: wrap(fused.variance, [C]) };
+}
+
+/** The same computation as ops (the reference, and the path of backends without the kernels). */
+function composed(x: Tensor, gamma: Tensor | null, beta: Tensor | null, epsilon: number): BatchNormResult {
+  const axes = x.shape.slice(0, -1).map((_, i) => i);
+  const mu = meanOf(x, axes, true);
+  const variance = meanOf(square(sub(x, mu)), axes, true);
+  let y = mul(sub(x, mu), rsqrt(add(variance, epsilon)));
+  if (gamma) y = mul(y, gamma);
+  if (beta) y = add(y, beta);
+  const C = [x.shape[x.rank - 1]!];
+  return { y, mean: stopGradient(reshape(mu, C)), variance: stopGradient(reshape(variance, C)) };
+}
