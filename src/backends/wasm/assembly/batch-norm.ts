@@ -2,26 +2,14 @@
 // Batch normalization in training mode over x [rows, C] (features last): one call for the forward
 // and one for the backward, instead of the ten elementwise ops and reductions (and their gradients)
 // the layer composes otherwise. The forward takes the same float32 steps in the same order as those
-// ops on this backend (column sums row by row as reduceCols, divided by the row count; rsqrt in f64),
+// ops on this backend (column sums by reduceCols, divided by the row count; rsqrt in f64),
 // so its outputs are bit-identical to theirs.
 
-/** out[0..C) = Σ over rows of x[row] (row by row, as reduceCols), then divided by rows. */
+import { reduceCols } from './reduce';
+
+/** out[0..C) = the mean of x's columns: reduceCols' sum (what `mean` runs here), then ÷ rows. */
 function columnMeans(x: usize, rows: i32, C: i32, out: usize): void {
-  const bytes = <usize>(C << 2);
-  const full = C & ~3;
-  memory.copy(out, x, bytes);
-  for (let r = 1; r < rows; r++) {
-    const row = x + <usize>r * bytes;
-    let j = 0;
-    for (; j < full; j += 4) {
-      const p = <usize>(j << 2);
-      v128.store(out + p, f32x4.add(v128.load(out + p), v128.load(row + p)));
-    }
-    for (; j < C; j++) {
-      const p = <usize>(j << 2);
-      store<f32>(out + p, load<f32>(out + p) + load<f32>(row + p));
-    }
-  }
+  reduceCols(0, false, x, 1, rows, C, out);
   const n = <f32>rows;
   for (let j = 0; j < C; j++) {
     const p = <usize>(j << 2);
