@@ -282,6 +282,18 @@ export interface Backend extends WindowKernels {
     beta: TensorInfo | null,
     epsilon: number,
   ): { y: unknown; mean: unknown; variance: unknown; invStd: unknown };
+  /**
+   * Batch normalization with given statistics (inference, no gradient) over x [rows, C]:
+   * y = (x − mean)·rsqrt(variance + epsilon)·gamma + beta, in the composed ops' order.
+   */
+  batchNormInfer?(
+    x: TensorInfo,
+    mean: TensorInfo,
+    variance: TensorInfo,
+    gamma: TensorInfo | null,
+    beta: TensorInfo | null,
+    epsilon: number,
+  ): unknown;
   /** dx [rows, C], dgamma and dbeta [C] of batchNormTrain, from dy and the forward's mean and invStd. */
   batchNormTrainBackward?(
     dy: TensorInfo,

@@ -5,7 +5,7 @@ import {
   type InitializerIdentifier,
   serialize,
 } from '../initializers/index.js';
-import { batchNormTraining } from '../ops/batch-norm.js';
+import { batchNormInference, batchNormTraining } from '../ops/batch-norm.js';
 import { add, mul, rsqrt, square, sub } from '../ops/elementwise.js';
 import { reshape } from '../ops/layout.js';
 import { stopGradient } from '../ops/nn.js';
@@ -105,6 +105,10 @@ export class BatchNormalization extends Layer {
       this.updateMoving(this.movingMean!, mu);
       this.updateMoving(this.movingVariance!, variance);
       return y;
+    }
+    if (!(ctx.training && this.trainable) && this.featureAxis === x.rank - 1) {
+      const [m, v] = [this.movingMean!, this.movingVariance!];
+      return batchNormInference(x, m, v, this.gamma, this.beta, this.epsilon);
     }
     const reduceAxes = x.shape.map((_, i) => i).filter((i) => i !== this.featureAxis);
     // Per-feature vectors are reshaped to broadcast along the feature axis.

@@ -6,7 +6,7 @@ import { Variable } from '../tensor/tensor.js';
 import { expectClose, withoutFastPaths } from '../test-utils/assert.js';
 import { forEachBackend, on } from '../test-utils/backends.js';
 import { checkGradients, expectGradientsMatchReference } from '../test-utils/gradcheck.js';
-import { batchNormTraining, mul, sum, tensor } from './index.js';
+import { add, batchNormInference, batchNormTraining, mul, square, sum, tensor } from './index.js';
 
 // golden: PyTorch float64, torch.nn.functional.batch_norm(x, None, None, gamma, beta, training=True,
 // eps=1e-3), loss Σ y·r, .backward(); mean and var (unbiased=False) of x's columns.
@@ -115,8 +115,70 @@ forEachBackend('batchNormTraining', (backend) => {
   });
 });
 
-describe('batchNormTraining gradients (float64 central differences)', () => {
-  it('with respect to x, gamma and beta', () => {
+forEachBackend('batchNormInference', (backend) => {
+  const unfused = withoutFastPaths(backend, 'batchNormInfer');
+  it('takes the composed ops float32 steps (rank 2 and 3, with and without gamma and beta)', () => {
+    const values = Array.from({ length: 5 * 3 * 6 }, (_, i) => Math.sin(i * 0.7) * 3);
+    const stats = [0.3, -1, 2, 0.01, 5, -0.5];
+    const run = (b: Backend) =>
+      on(b, () =>
+        scope(() => {
+          const [mean, variance] = [tensor(stats), tensor(stats.map((v) => v * v + 0.25))];
+          const [gamma, beta] = [tensor(stats.map((v) => 1 - v)), tensor(stats.map((v) => v / 3))];
+          return [
+            batchNormInference(tensor(values, [15, 6]), mean, variance, gamma, beta, 1e-3),
+            batchNormInference(tensor(values, [5, 3, 6]), mean, variance, null, beta, 1e-3),
+            batchNormInference(tensor(values, [5, 3, 6]), mean, variance, gamma, null, 0.1),
+          ].map((t) => ({ shape: t.shape, values: Array.from(t.dataSync()) }));
+        }),
+      );
+    expect(run(backend)).toEqual(run(unfused));
+  });
+
+  it('matches hand-computed values, and names a wrong statistics shape', () => {
+    on(backend, () => {
+      const y = batchNormInference(
+        tensor([
+          [1, 10],
+          [3, 30],
+        ]),
+        tensor([2, 20]),
+        tensor([4, 100]),
+        tensor([2, 1]),
+        tensor([0, 1]),
+        0,
+      );
+      expectClose(
+        y,
+        [
+          [-1, 0],
+          [1, 2],
+        ],
+        { atol: 1e-7 },
+      );
+      expect(() =>
+        batchNormInference(tensor([[1, 2]]), tensor([1, 2, 3]), tensor([1, 2]), null, null, 0),
+      ).toThrow('batchNormInference [1,2] · [3]: mean must be [2], one value per feature');
+    });
+  });
+
+  it('is differentiable (the composed ops run under a tape), held to the float64 reference', () => {
+    expectGradientsMatchReference(
+      backend,
+      (x, m, v, g, b) => batchNormInference(x!, m!, add(square(v!), 0.5), g!, b!, 1e-3),
+      [{ shape: [4, 3] }, { shape: [3] }, { shape: [3] }, { shape: [3] }, { shape: [3] }],
+    );
+  });
+});
+
+describe('batchNorm gradients (float64 central differences)', () => {
+  it('inference, with respect to x, the statistics, gamma and beta', () => {
+    checkGradients(
+      (x, m, v, g, b) => batchNormInference(x!, m!, add(square(v!), 0.5), g!, b!, 1e-3),
+      [{ shape: [4, 3] }, { shape: [3] }, { shape: [3] }, { shape: [3] }, { shape: [3] }],
+    );
+  });
+  it('training, with respect to x, gamma and beta', () => {
     checkGradients(
       (x, g, b) => batchNormTraining(x!, g!, b!, 1e-3).y,
       [{ shape: [5, 3] }, { shape: [3] }, { shape: [3] }],
@@ -151,9 +213,9 @@ describe('the fused kernels run when the backend has them', () => {
       },
     );
     expect([forward.mock.calls.length, backward.mock.calls.length]).toEqual([2, 2]);
+    const inference = vi.spyOn(b, 'batchNormInfer');
     model.predict(x); // inference uses the moving statistics, not the batch's
-    expect(forward.mock.calls.length).toBe(2);
-    forward.mockRestore();
-    backward.mockRestore();
+    expect([forward.mock.calls.length, inference.mock.calls.length]).toEqual([2, 1]);
+    for (const spy of [forward, backward, inference]) spy.mockRestore();
   });
 });

@@ -77,3 +77,56 @@ function composed(x: Tensor, gamma: Tensor | null, beta: Tensor | null, epsilon:
   const C = [x.shape[x.rank - 1]!];
   return { y, mean: stopGradient(reshape(mu, C)), variance: stopGradient(reshape(variance, C)) };
 }
+
+/**
+ * Batch normalization with given per-feature statistics [C] (a layer's moving mean and variance),
+ * features last: y = (x − mean)·rsqrt(variance + epsilon)·gamma + beta. One kernel when nothing
+ * records gradients and the backend has it (the composed ops' steps, bit-identical); the composed,
+ * differentiable ops otherwise.
+ *
+ * @example
+ * import { batchNormInference, tensor } from 'tensile';
+ * const y = batchNormInference(tensor([[1, 10], [3, 30]]), tensor([2, 20]), tensor([1, 100]), null, null, 0);
+ * console.log(y.toArray()); // [[-1, -1], [1, 1]]
+ */
+export function batchNormInference(
+  x: Tensor,
+  mean: Tensor,
+  variance: Tensor,
+  gamma: Tensor | null,
+  beta: Tensor | null,
+  epsilon: number,
+): Tensor {
+  const op = 'batchNormInference';
+  requireFloat(op, x);
+  const C = x.shape[x.rank - 1]!;
+  for (const [name, t] of [
+    ['mean', mean],
+    ['variance', variance],
+    ['gamma', gamma],
+    ['beta', beta],
+  ] as const) {
+    if (t && (t.rank !== 1 || t.shape[0] !== C))
+      throw new ShapeError(op, [x.shape, t.shape], `${name} must be [${C}], one value per feature`);
+  }
+  const vectors = [mean, variance, gamma, beta].filter((t): t is Tensor => t !== null);
+  const backend = backendOf(op, x, ...vectors);
+  if (activeTape === null && backend.batchNormInfer && x.rank >= 1 && x.size > 0) {
+    const rows = x.size / C;
+    const info = (t: Tensor | null) => (t ? t.info(op) : null);
+    const x2 = x.rank === 2 ? x : reshape(x, [rows, C]);
+    const data = backend.batchNormInfer(
+      x2.info(op),
+      mean.info(op),
+      variance.info(op),
+      info(gamma),
+      info(beta),
+      epsilon,
+    );
+    return makeTensor(backend, data, [...x.shape], 'float32');
+  }
+  let y = mul(sub(x, mean), rsqrt(add(variance, epsilon)));
+  if (gamma) y = mul(y, gamma);
+  if (beta) y = add(y, beta);
+  return y;
+}

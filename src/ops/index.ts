@@ -1,4 +1,4 @@
-export { type BatchNormResult, batchNormTraining } from './batch-norm.js';
+export { type BatchNormResult, batchNormInference, batchNormTraining } from './batch-norm.js';
 export { type CreationOptions, scalar, type TensorLike, tensor } from './core.js';
 export { fill, ones, onesLike, range, zeros, zerosLike } from './creation.js';
 export * from './elementwise.js';

@@ -47,3 +47,32 @@ export function batchNormTrainBackward(
   heap.k.batchNormBackward(ptr(dy), ptr(x), rows, C, ptr(mean), ptr(invStd), ptr(gamma), dx, dgamma, dbeta);
   return { dx, dgamma, dbeta };
 }
+
+/** Batch normalization with given statistics (inference) over x [rows, C]: y [rows, C]. */
+export function batchNormInfer(
+  heap: Heap,
+  x: TensorInfo,
+  mean: TensorInfo,
+  variance: TensorInfo,
+  gamma: TensorInfo | null,
+  beta: TensorInfo | null,
+  epsilon: number,
+): number {
+  const [rows, C] = x.shape as [number, number];
+  const y = heap.malloc(rows * C);
+  const invStd = heap.malloc(C);
+  heap.k.batchNormInference(
+    ptr(x),
+    rows,
+    C,
+    ptr(mean),
+    ptr(variance),
+    ptr(gamma),
+    ptr(beta),
+    epsilon,
+    y,
+    invStd,
+  );
+  heap.free(invStd);
+  return y;
+}

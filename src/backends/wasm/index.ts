@@ -15,7 +15,7 @@ import type {
 } from '../../backend/backend.js';
 import type { BackendArray, DType, TypedArray } from '../../tensor/dtype.js';
 import type { Shape } from '../../tensor/shape.js';
-import { batchNormTrain, batchNormTrainBackward } from './batch-norm.js';
+import { batchNormInfer, batchNormTrain, batchNormTrainBackward } from './batch-norm.js';
 import * as bytes from './bytes.js';
 import { conv2dBlocked, conv2dBlockedBackward, useBlockedConv } from './conv-blocked.js';
 import * as ew from './elementwise.js';
@@ -180,6 +180,16 @@ class WasmBackend implements Backend {
     gamma: TensorInfo | null,
   ) {
     return batchNormTrainBackward(this.heap, dy, x, mean, invStd, gamma);
+  }
+  batchNormInfer(
+    x: TensorInfo,
+    mean: TensorInfo,
+    variance: TensorInfo,
+    gamma: TensorInfo | null,
+    beta: TensorInfo | null,
+    epsilon: number,
+  ) {
+    return batchNormInfer(this.heap, x, mean, variance, gamma, beta, epsilon);
   }
   optimizerStep(
     update: OptimizerUpdate,

@@ -147,3 +147,46 @@ export function batchNormBackward(
     }
   }
 }
+
+/**
+ * Inference: y = (x − mean)·invStd·gamma + beta with the given (moving) statistics, invStd =
+ * 1/√(variance + eps) in f64 as rsqrt: the composed ops' steps in their order (gamma, beta 0 = none).
+ * invStd: scratch of C floats.
+ */
+export function batchNormInference(
+  x: usize,
+  rows: i32,
+  C: i32,
+  mean: usize,
+  variance: usize,
+  gamma: usize,
+  beta: usize,
+  eps: f32,
+  y: usize,
+  invStd: usize,
+): void {
+  const bytes = <usize>(C << 2);
+  const full = C & ~3;
+  for (let j = 0; j < C; j++) {
+    const p = <usize>(j << 2);
+    store<f32>(invStd + p, <f32>(1.0 / Math.sqrt(<f64>(load<f32>(variance + p) + eps))));
+  }
+  for (let r = 0; r < rows; r++) {
+    const o = <usize>r * bytes;
+    let j = 0;
+    for (; j < full; j += 4) {
+      const p = <usize>(j << 2);
+      let v = f32x4.mul(f32x4.sub(v128.load(x + o + p), v128.load(mean + p)), v128.load(invStd + p));
+      if (gamma !== 0) v = f32x4.mul(v, v128.load(gamma + p));
+      if (beta !== 0) v = f32x4.add(v, v128.load(beta + p));
+      v128.store(y + o + p, v);
+    }
+    for (; j < C; j++) {
+      const p = <usize>(j << 2);
+      let v = (load<f32>(x + o + p) - load<f32>(mean + p)) * load<f32>(invStd + p);
+      if (gamma !== 0) v *= load<f32>(gamma + p);
+      if (beta !== 0) v += load<f32>(beta + p);
+      store<f32>(y + o + p, v);
+    }
+  }
+}

@@ -2,7 +2,7 @@
 // The module's exports: every kernel the JS side of the wasm backend calls (see ../kernels.ts).
 // The module imports nothing and allocates nothing: the JS side owns the linear memory's layout.
 
-export { batchNormBackward, batchNormForward } from './batch-norm';
+export { batchNormBackward, batchNormForward, batchNormInference } from './batch-norm';
 export { broadcast, cast, unary } from './elementwise';
 export { actGrad, biasAct, colSum, colSumPart, sigmoidXent, softmaxXent } from './fused';
 export { gemm, gemmScratchBytes } from './gemm';

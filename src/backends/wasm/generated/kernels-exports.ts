@@ -650,6 +650,8 @@ export interface KernelExports {
   batchNormBackward(dy: number, x: number, rows: number, C: number, mean: number, invStd: number, gamma: number, dx: number, dgamma: number, dbeta: number): void;
   /** assembly/batch-norm.ts */
   batchNormForward(x: number, rows: number, C: number, gamma: number, beta: number, eps: number, y: number, mean: number, variance: number, invStd: number, centered: number): void;
+  /** assembly/batch-norm.ts */
+  batchNormInference(x: number, rows: number, C: number, mean: number, variance: number, gamma: number, beta: number, eps: number, y: number, invStd: number): void;
   /** assembly/elementwise.ts */
   broadcast(code: number, a: number, b: number, c: number, out: number, rank: number, plan: number): void;
   /** assembly/elementwise.ts */
