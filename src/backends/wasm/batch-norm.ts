@@ -14,21 +14,7 @@ export function batchNormTrain(
   const [rows, C] = x.shape as [number, number];
   const y = heap.malloc(rows * C);
   const [mean, variance, invStd] = [heap.malloc(C), heap.malloc(C), heap.malloc(C)];
-  const centered = heap.malloc(rows * C);
-  heap.k.batchNormForward(
-    ptr(x),
-    rows,
-    C,
-    ptr(gamma),
-    ptr(beta),
-    epsilon,
-    y,
-    mean,
-    variance,
-    invStd,
-    centered,
-  );
-  heap.free(centered);
+  heap.k.batchNormForward(ptr(x), rows, C, ptr(gamma), ptr(beta), epsilon, y, mean, variance, invStd);
   return { y, mean, variance, invStd };
 }
 

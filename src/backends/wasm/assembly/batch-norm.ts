@@ -17,9 +17,50 @@ function columnMeans(x: usize, rows: i32, C: i32, out: usize): void {
   }
 }
 
+/** invStd[j] = 1/√(variance[j] + eps), in f64 as the rsqrt op computes it. */
+function inverseStd(variance: usize, eps: f32, C: i32, invStd: usize): void {
+  for (let j = 0; j < C; j++) {
+    const p = <usize>(j << 2);
+    store<f32>(invStd + p, <f32>(1.0 / Math.sqrt(<f64>(load<f32>(variance + p) + eps))));
+  }
+}
+
+/** y = ((x − mean)·invStd)·gamma + beta over x [rows, C] (gamma, beta 0 = none), in the composed ops' order. */
+function normalize(
+  x: usize,
+  rows: i32,
+  C: i32,
+  mean: usize,
+  invStd: usize,
+  gamma: usize,
+  beta: usize,
+  y: usize,
+): void {
+  const bytes = <usize>(C << 2);
+  const full = C & ~3;
+  for (let r = 0; r < rows; r++) {
+    const o = <usize>r * bytes;
+    let j = 0;
+    for (; j < full; j += 4) {
+      const p = <usize>(j << 2);
+      let v = f32x4.mul(f32x4.sub(v128.load(x + o + p), v128.load(mean + p)), v128.load(invStd + p));
+      if (gamma !== 0) v = f32x4.mul(v, v128.load(gamma + p));
+      if (beta !== 0) v = f32x4.add(v, v128.load(beta + p));
+      v128.store(y + o + p, v);
+    }
+    for (; j < C; j++) {
+      const p = <usize>(j << 2);
+      let v = (load<f32>(x + o + p) - load<f32>(mean + p)) * load<f32>(invStd + p);
+      if (gamma !== 0) v *= load<f32>(gamma + p);
+      if (beta !== 0) v += load<f32>(beta + p);
+      store<f32>(y + o + p, v);
+    }
+  }
+}
+
 /**
  * Forward: mean [C] and biased variance [C] of x's columns, invStd = 1/√(variance + eps) and
- * y = (x − mean)·invStd·gamma + beta (gamma, beta: 0 for none). centered: scratch of rows·C floats.
+ * y = (x − mean)·invStd·gamma + beta (gamma, beta: 0 for none).
  */
 export function batchNormForward(
   x: usize,
@@ -32,53 +73,29 @@ export function batchNormForward(
   mean: usize,
   variance: usize,
   invStd: usize,
-  centered: usize,
 ): void {
   const bytes = <usize>(C << 2);
   const full = C & ~3;
   columnMeans(x, rows, C, mean);
-  // centered = x − mean (kept: the variance and y both start from it, as the composed ops do), and
-  // its square into y (overwritten below) for the variance.
+  // (x − mean)² into y (overwritten by normalize) for the variance; normalize takes x − mean again,
+  // the same f32 subtraction, rather than keeping a rows·C copy of it.
   for (let r = 0; r < rows; r++) {
     const o = <usize>r * bytes;
     let j = 0;
     for (; j < full; j += 4) {
       const p = <usize>(j << 2);
       const c = f32x4.sub(v128.load(x + o + p), v128.load(mean + p));
-      v128.store(centered + o + p, c);
       v128.store(y + o + p, f32x4.mul(c, c));
     }
     for (; j < C; j++) {
       const p = <usize>(j << 2);
       const c = load<f32>(x + o + p) - load<f32>(mean + p);
-      store<f32>(centered + o + p, c);
       store<f32>(y + o + p, c * c);
     }
   }
   columnMeans(y, rows, C, variance);
-  for (let j = 0; j < C; j++) {
-    const p = <usize>(j << 2);
-    store<f32>(invStd + p, <f32>(1.0 / Math.sqrt(<f64>(load<f32>(variance + p) + eps))));
-  }
-  // y = ((centered·invStd)·gamma) + beta, in the composed ops' order.
-  for (let r = 0; r < rows; r++) {
-    const o = <usize>r * bytes;
-    let j = 0;
-    for (; j < full; j += 4) {
-      const p = <usize>(j << 2);
-      let v = f32x4.mul(v128.load(centered + o + p), v128.load(invStd + p));
-      if (gamma !== 0) v = f32x4.mul(v, v128.load(gamma + p));
-      if (beta !== 0) v = f32x4.add(v, v128.load(beta + p));
-      v128.store(y + o + p, v);
-    }
-    for (; j < C; j++) {
-      const p = <usize>(j << 2);
-      let v = load<f32>(centered + o + p) * load<f32>(invStd + p);
-      if (gamma !== 0) v *= load<f32>(gamma + p);
-      if (beta !== 0) v += load<f32>(beta + p);
-      store<f32>(y + o + p, v);
-    }
-  }
+  inverseStd(variance, eps, C, invStd);
+  normalize(x, rows, C, mean, invStd, gamma, beta, y);
 }
 
 /**
@@ -165,28 +182,6 @@ export function batchNormInference(
   y: usize,
   invStd: usize,
 ): void {
-  const bytes = <usize>(C << 2);
-  const full = C & ~3;
-  for (let j = 0; j < C; j++) {
-    const p = <usize>(j << 2);
-    store<f32>(invStd + p, <f32>(1.0 / Math.sqrt(<f64>(load<f32>(variance + p) + eps))));
-  }
-  for (let r = 0; r < rows; r++) {
-    const o = <usize>r * bytes;
-    let j = 0;
-    for (; j < full; j += 4) {
-      const p = <usize>(j << 2);
-      let v = f32x4.mul(f32x4.sub(v128.load(x + o + p), v128.load(mean + p)), v128.load(invStd + p));
-      if (gamma !== 0) v = f32x4.mul(v, v128.load(gamma + p));
-      if (beta !== 0) v = f32x4.add(v, v128.load(beta + p));
-      v128.store(y + o + p, v);
-    }
-    for (; j < C; j++) {
-      const p = <usize>(j << 2);
-      let v = (load<f32>(x + o + p) - load<f32>(mean + p)) * load<f32>(invStd + p);
-      if (gamma !== 0) v *= load<f32>(gamma + p);
-      if (beta !== 0) v += load<f32>(beta + p);
-      store<f32>(y + o + p, v);
-    }
-  }
+  inverseStd(variance, eps, C, invStd);
+  normalize(x, rows, C, mean, invStd, gamma, beta, y);
 }

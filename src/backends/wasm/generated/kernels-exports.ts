@@ -649,7 +649,7 @@ export interface KernelExports {
   /** assembly/batch-norm.ts */
   batchNormBackward(dy: number, x: number, rows: number, C: number, mean: number, invStd: number, gamma: number, dx: number, dgamma: number, dbeta: number): void;
   /** assembly/batch-norm.ts */
-  batchNormForward(x: number, rows: number, C: number, gamma: number, beta: number, eps: number, y: number, mean: number, variance: number, invStd: number, centered: number): void;
+  batchNormForward(x: number, rows: number, C: number, gamma: number, beta: number, eps: number, y: number, mean: number, variance: number, invStd: number): void;
   /** assembly/batch-norm.ts */
   batchNormInference(x: number, rows: number, C: number, mean: number, variance: number, gamma: number, beta: number, eps: number, y: number, invStd: number): void;
   /** assembly/elementwise.ts */
