@@ -3,7 +3,6 @@ import type {
   RnnSequenceBackwardInputs,
   RnnSequenceGrads,
   RnnSequenceResult,
-  TensorInfo,
 } from '../../backend/backend.js';
 import {
   writeGruBackwardArgs,
