@@ -5,8 +5,8 @@ import {
   type InitializerIdentifier,
   serialize,
 } from '../initializers/index.js';
-import { batchNormInference, batchNormTraining } from '../ops/batch-norm.js';
-import { add, mul, rsqrt, square, sub } from '../ops/elementwise.js';
+import { batchNormInference, batchNormTraining, normalizeComposed } from '../ops/batch-norm.js';
+import { add, mul, square, sub } from '../ops/elementwise.js';
 import { reshape } from '../ops/layout.js';
 import { stopGradient } from '../ops/nn.js';
 import { mean } from '../ops/reduce.js';
@@ -99,36 +99,39 @@ export class BatchNormalization extends Layer {
         `expected size ${dim} on axis ${this.axis}`,
       );
     }
-    if (ctx.training && this.trainable && this.featureAxis === x.rank - 1) {
-      // Features last (Keras' default axis): one fused op on backends that have it.
+    const batchStatistics = ctx.training && this.trainable;
+    if (this.featureAxis === x.rank - 1) {
+      // Features last (Keras' default axis): the fused ops on backends that have them.
+      if (!batchStatistics)
+        return batchNormInference(
+          x,
+          this.movingMean!,
+          this.movingVariance!,
+          this.gamma,
+          this.beta,
+          this.epsilon,
+        );
       const { y, mean: mu, variance } = batchNormTraining(x, this.gamma, this.beta, this.epsilon);
       this.updateMoving(this.movingMean!, mu);
       this.updateMoving(this.movingVariance!, variance);
       return y;
     }
-    if (!(ctx.training && this.trainable) && this.featureAxis === x.rank - 1) {
-      const [m, v] = [this.movingMean!, this.movingVariance!];
-      return batchNormInference(x, m, v, this.gamma, this.beta, this.epsilon);
-    }
-    const reduceAxes = x.shape.map((_, i) => i).filter((i) => i !== this.featureAxis);
-    // Per-feature vectors are reshaped to broadcast along the feature axis.
+    // Another axis: per-feature vectors reshaped to broadcast along it.
     const bshape = x.shape.map((d, i) => (i === this.featureAxis ? d : 1));
-    const fit = (v: Tensor) => (x.rank === 2 && this.featureAxis === 1 ? v : reshape(v, bshape));
+    const fit = (v: Tensor | null) => (v ? reshape(v, bshape) : null);
     let mu: Tensor;
     let variance: Tensor;
-    if (ctx.training && this.trainable) {
+    if (batchStatistics) {
+      const reduceAxes = x.shape.map((_, i) => i).filter((i) => i !== this.featureAxis);
       mu = mean(x, reduceAxes, true);
       variance = mean(square(sub(x, mu)), reduceAxes, true);
       this.updateMoving(this.movingMean!, reshape(stopGradient(mu), [dim]));
       this.updateMoving(this.movingVariance!, reshape(stopGradient(variance), [dim]));
     } else {
-      mu = fit(this.movingMean!);
-      variance = fit(this.movingVariance!);
+      mu = fit(this.movingMean!)!;
+      variance = fit(this.movingVariance!)!;
     }
-    let y = mul(sub(x, mu), rsqrt(add(variance, this.epsilon)));
-    if (this.gamma) y = mul(y, fit(this.gamma));
-    if (this.beta) y = add(y, fit(this.beta));
-    return y;
+    return normalizeComposed(x, mu, variance, fit(this.gamma), fit(this.beta), this.epsilon);
   }
 
   private updateMoving(moving: Variable, batchValue: Tensor): void {

@@ -15,6 +15,35 @@ export interface BatchNormResult {
   readonly variance: Tensor;
 }
 
+/** The feature count C (x's last axis); names any per-feature vector that is not [C]. */
+function featureCount(op: string, x: Tensor, vectors: Record<string, Tensor | null>): number {
+  requireFloat(op, x);
+  const C = x.shape[x.rank - 1]!;
+  for (const [name, t] of Object.entries(vectors)) {
+    if (t && (t.rank !== 1 || t.shape[0] !== C))
+      throw new ShapeError(op, [x.shape, t.shape], `${name} must be [${C}], one value per feature`);
+  }
+  return C;
+}
+
+/**
+ * @internal (x − mean)·rsqrt(variance + epsilon)·gamma + beta as ops, the vectors broadcasting
+ * along the feature axis: the reference every batch-normalization path is checked against.
+ */
+export function normalizeComposed(
+  x: Tensor,
+  mean: Tensor,
+  variance: Tensor,
+  gamma: Tensor | null,
+  beta: Tensor | null,
+  epsilon: number,
+): Tensor {
+  let y = mul(sub(x, mean), rsqrt(add(variance, epsilon)));
+  if (gamma) y = mul(y, gamma);
+  if (beta) y = add(y, beta);
+  return y;
+}
+
 /**
  * Batch normalization in training mode over every axis but the last (features last, as Keras'
  * default `axis=-1`): y = (x − mean)·rsqrt(variance + epsilon)·gamma + beta with the batch's mean and
@@ -34,15 +63,7 @@ export function batchNormTraining(
   epsilon: number,
 ): BatchNormResult {
   const op = 'batchNormTraining';
-  requireFloat(op, x);
-  const C = x.shape[x.rank - 1]!;
-  for (const [name, t] of [
-    ['gamma', gamma],
-    ['beta', beta],
-  ] as const) {
-    if (t && (t.rank !== 1 || t.shape[0] !== C))
-      throw new ShapeError(op, [x.shape, t.shape], `${name} must be [${C}], one value per feature`);
-  }
+  const C = featureCount(op, x, { gamma, beta });
   if (x.rank < 2)
     throw new ShapeError(op, [x.shape], 'expected at least 2 dimensions (batch, ..., features)');
   const rows = x.size / C;
@@ -71,9 +92,7 @@ function composed(x: Tensor, gamma: Tensor | null, beta: Tensor | null, epsilon:
   const axes = x.shape.slice(0, -1).map((_, i) => i);
   const mu = meanOf(x, axes, true);
   const variance = meanOf(square(sub(x, mu)), axes, true);
-  let y = mul(sub(x, mu), rsqrt(add(variance, epsilon)));
-  if (gamma) y = mul(y, gamma);
-  if (beta) y = add(y, beta);
+  const y = normalizeComposed(x, mu, variance, gamma, beta, epsilon);
   const C = [x.shape[x.rank - 1]!];
   return { y, mean: stopGradient(reshape(mu, C)), variance: stopGradient(reshape(variance, C)) };
 }
@@ -98,17 +117,7 @@ export function batchNormInference(
   epsilon: number,
 ): Tensor {
   const op = 'batchNormInference';
-  requireFloat(op, x);
-  const C = x.shape[x.rank - 1]!;
-  for (const [name, t] of [
-    ['mean', mean],
-    ['variance', variance],
-    ['gamma', gamma],
-    ['beta', beta],
-  ] as const) {
-    if (t && (t.rank !== 1 || t.shape[0] !== C))
-      throw new ShapeError(op, [x.shape, t.shape], `${name} must be [${C}], one value per feature`);
-  }
+  const C = featureCount(op, x, { mean, variance, gamma, beta });
   const vectors = [mean, variance, gamma, beta].filter((t): t is Tensor => t !== null);
   const backend = backendOf(op, x, ...vectors);
   if (activeTape === null && backend.batchNormInfer && x.rank >= 1 && x.size > 0) {
@@ -125,8 +134,5 @@ export function batchNormInference(
     );
     return makeTensor(backend, data, [...x.shape], 'float32');
   }
-  let y = mul(sub(x, mean), rsqrt(add(variance, epsilon)));
-  if (gamma) y = mul(y, gamma);
-  if (beta) y = add(y, beta);
-  return y;
+  return normalizeComposed(x, mean, variance, gamma, beta, epsilon);
 }
